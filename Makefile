@@ -1,0 +1,38 @@
+# Two commands on a fresh machine (Python 3.11+ and make):
+#   make book   install everything pinned into .venv, then build the HTML book (strict)
+#   make test   install everything pinned into .venv, then run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUILD_FLAGS := --all -W -n --keep-going
+
+.PHONY: book test site-check bench lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[book,test]"
+	touch $(STAMP)
+
+book: $(STAMP)
+	DLNOTES_QUIET=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Open the built pages in headless Chromium: math typeset, no error output (needs `make book` first).
+site-check: $(STAMP)
+	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/test_site.py
+
+# `make bench TOPIC=backprop` (or mobilenet, sphere)
+bench: $(STAMP)
+	$(BIN)/python -m dlnotes.bench $(TOPIC)
+
+# Re-resolve constraints.txt from what is installed in .venv.
+lock: $(STAMP)
+	{ echo "# Exact versions for every install of this project (make book, make test, .ci/run)."; \
+	  echo "# Regenerate with: make lock   (torch stays pinned to the CPU wheel 2.13.0)"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^dlnotes' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/'; } > constraints.txt
+
+clean:
+	rm -rf _build

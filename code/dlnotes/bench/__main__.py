@@ -1,0 +1,25 @@
+"""``python -m dlnotes.bench <topic> [options]``: run the benchmark of one part of the book.
+
+Each topic is a sub-package of ``dlnotes`` with a module ``bench`` defining ``main(argv)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+TOPICS = ("backprop", "mobilenet", "sphere")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m dlnotes.bench", description=__doc__)
+    parser.add_argument("topic", choices=TOPICS, help="which part's benchmark to run")
+    parser.add_argument("options", nargs=argparse.REMAINDER, help="passed on to the topic (try --help)")
+    args = parser.parse_args(argv)
+    module = importlib.import_module(f"dlnotes.{args.topic}.bench")
+    module.main(args.options)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
