@@ -1,0 +1,69 @@
+"""dlnotes.train: the loop learns, is repeatable under a seed, and refuses bad arguments."""
+
+import pytest
+import torch
+from torch import nn
+
+from dlnotes.data import Dataset
+from dlnotes.train import History, evaluate, fit, quiet
+
+
+def _blobs(n: int, seed: int) -> Dataset:
+    """Two separable classes of 4×4 'images': bright top half or bright bottom half."""
+    g = torch.Generator().manual_seed(seed)
+    labels = torch.randint(0, 2, (n,), generator=g)
+    images = 0.3 * torch.rand(n, 1, 4, 4, generator=g)
+    images[labels == 0, :, :2] += 0.7
+    images[labels == 1, :, 2:] += 0.7
+    return Dataset(images, labels)
+
+
+def _model(seed: int) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Flatten(), nn.Linear(16, 2))
+
+
+def test_fit_learns_and_records_every_epoch():
+    train, test = _blobs(256, 0), _blobs(128, 1)
+    model = _model(0)
+    history = fit(model, train, test, epochs=3, lr=0.05, batch_size=32, seed=0, progress=False)
+    assert [e.epoch for e in history.epochs] == [1, 2, 3]
+    assert history.final.test_accuracy == 1.0
+    assert evaluate(model, test) == (history.final.test_loss, history.final.test_accuracy)
+    assert history.epochs[-1].train_loss < history.epochs[0].train_loss
+    assert all(e.seconds > 0 for e in history.epochs) and history.seconds_per_epoch > 0
+
+
+def test_fit_is_repeatable_under_a_seed():
+    train, test = _blobs(256, 0), _blobs(64, 1)
+    runs = [fit(_model(3), train, test, epochs=2, lr=0.01, batch_size=16, seed=5, progress=False) for _ in range(2)]
+    assert runs[0].column("train_loss") == runs[1].column("train_loss")
+    other = fit(_model(3), train, test, epochs=2, lr=0.01, batch_size=16, seed=6, progress=False)
+    assert other.column("train_loss") != runs[0].column("train_loss")
+
+
+def test_transform_is_applied_to_train_and_test():
+    seen = []
+
+    def transform(images):
+        seen.append(images.shape[0])
+        return images
+
+    fit(_model(0), _blobs(40, 0), _blobs(10, 1), epochs=1, batch_size=20, transform=transform, progress=False)
+    assert seen == [20, 20, 10]
+
+
+@pytest.mark.parametrize("kwargs, name", [({"epochs": -1}, "epochs"), ({"batch_size": 0}, "batch_size"), ({"lr": 0.0}, "lr")])
+def test_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        fit(_model(0), _blobs(8, 0), _blobs(8, 1), **kwargs)
+
+
+def test_empty_history_has_no_final():
+    with pytest.raises(ValueError, match="empty"):
+        History().final
+
+
+def test_quiet_under_the_book_build(monkeypatch):
+    monkeypatch.setenv("DLNOTES_QUIET", "1")
+    assert quiet()
