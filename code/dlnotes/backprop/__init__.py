@@ -1,0 +1,29 @@
+"""Backward passes by hand (Part I): BatchNorm, Dropout and Conv2d as drop-ins for PyTorch.
+
+Each layer is a ``torch.autograd.Function`` whose backward is the derived closed form, written
+in differentiable tensor operations on saved inputs (so double backward works):
+
+``batch_norm``, ``dropout``, ``conv2d``                 functional, same signatures as ``torch.nn.functional``
+``BatchNorm1d``, ``BatchNorm2d``, ``Dropout``, ``Conv2d`` modules, same constructors and ``state_dict`` as ``torch.nn``
+``dlnotes.backprop.proofs``                         the SymPy proofs of the backward formulas
+``dlnotes.backprop.bench``                          ``python -m dlnotes.bench backprop``
+"""
+
+from dlnotes.backprop.batchnorm import BatchNormEvalFunction, BatchNormFunction, batch_norm
+from dlnotes.backprop.conv import Conv2dFunction, conv2d
+from dlnotes.backprop.dropout import DropoutFunction, dropout
+from dlnotes.backprop.modules import BatchNorm1d, BatchNorm2d, Conv2d, Dropout
+
+__all__ = [
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNormEvalFunction",
+    "BatchNormFunction",
+    "Conv2d",
+    "Conv2dFunction",
+    "Dropout",
+    "DropoutFunction",
+    "batch_norm",
+    "conv2d",
+    "dropout",
+]

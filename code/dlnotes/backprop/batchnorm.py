@@ -1,0 +1,196 @@
+"""BatchNorm {Ioffe & Szegedy, 2015} with a backward pass written by hand.
+
+Notation (the chapter's). For one channel, the batch holds ``n`` values ``x_i`` (``n = N`` for
+``(N, C)`` input, ``N·L`` or ``N·H·W`` otherwise). Then
+
+    μ = (1/n) Σ x_i,   σ² = (1/n) Σ (x_i − μ)²,   x̂_i = (x_i − μ) / √(σ² + ε),   y_i = γ x̂_i + β.
+
+Given ``ȳ = ∂L/∂y`` and ``g = γ ȳ``, the backward pass (equation ``bn-dx`` of the chapter) is
+
+    ∂L/∂x = 1/(n √(σ² + ε)) · (n g − Σ g − x̂ Σ(g x̂)),   ∂L/∂γ = Σ ȳ x̂,   ∂L/∂β = Σ ȳ.
+
+In evaluation mode ``μ`` and ``σ²`` are the running statistics, constants, so
+``∂L/∂x = γ ȳ / √(σ²_run + ε)``.
+
+Both Functions save the input ``x`` and, per channel, ``γ``, ``μ`` and ``1/√(σ² + ε)``: never
+more than PyTorch's native kernel (which saves ``x`` and five per-channel vectors). The backward
+is built from differentiable tensor operations on those saved tensors; when it runs under
+``create_graph=True`` (double backward) it recomputes ``μ`` and ``σ²`` from ``x`` so that the
+second derivative sees their dependence on ``x``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from dlnotes.backprop._checks import require_channel_vector, require_floating
+
+
+def reduce_dims(x: torch.Tensor) -> tuple[int, ...]:
+    """The axes BatchNorm averages over: all but the channel axis 1."""
+    return (0, *range(2, x.dim()))
+
+
+def per_channel(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """View a ``(C,)`` vector so that it broadcasts along axis 1 of ``x``."""
+    return v.view(1, -1, *([1] * (x.dim() - 2)))
+
+
+def batch_statistics(x: torch.Tensor, eps: float) -> tuple[torch.Tensor, ...]:
+    """Per-channel ``μ``, biased ``σ²`` and ``1/√(σ² + ε)`` of ``x``, each of shape ``(C,)``.
+
+    (``torch.var_mean`` would do it in one call, but its Welford loop is several times slower on
+    a CPU than these two passes.)
+    """
+    dims = reduce_dims(x)
+    mean = x.mean(dims)
+    centred = x - per_channel(mean, x)  # two passes: exact where E[x²] − μ² would cancel
+    var = (centred * centred).mean(dims)
+    return mean, var, torch.rsqrt(var + eps)
+
+
+def batch_norm_input_grad(
+    y_bar: torch.Tensor,
+    x: torch.Tensor,
+    mean: torch.Tensor,
+    invstd: torch.Tensor,
+    weight: torch.Tensor | None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(∂L/∂x, Σ ȳ x̂, Σ ȳ)`` of training-mode BatchNorm, by the closed form.
+
+    ``∂L/∂x = (γ/√(σ²+ε)) (ȳ − Σȳ/n − x̂ Σ(ȳ x̂)/n)`` is affine in ``ȳ`` and ``x`` per
+    channel, so it is evaluated as ``a ȳ + b x + c`` with per-channel ``a, b, c``: two passes
+    over the data after the two reductions, and no ``x``-sized intermediate besides ``ȳ x``.
+    """
+    dims = reduce_dims(x)
+    n = x.numel() // x.shape[1]
+    sum_y_bar = y_bar.sum(dims)  # Σ ȳ = ∂L/∂β
+    sum_y_bar_x_hat = invstd * ((y_bar * x).sum(dims) - mean * sum_y_bar)  # Σ ȳ x̂ = ∂L/∂γ
+    a = invstd if weight is None else weight * invstd  # γ/√(σ² + ε)
+    b = -a * invstd * sum_y_bar_x_hat / n  # the x̂ Σ(ȳ x̂)/n term, as a coefficient of x
+    c = -a * sum_y_bar / n - b * mean  # the constant part, with the Σ ȳ/n term
+    b_x_plus_c = torch.addcmul(per_channel(c, x), x, per_channel(b, x))
+    x_bar = torch.addcmul(b_x_plus_c, y_bar, per_channel(a, x))
+    return x_bar, sum_y_bar_x_hat, sum_y_bar
+
+
+class BatchNormFunction(torch.autograd.Function):
+    """Training-mode BatchNorm: normalise with the batch's own ``μ`` and ``σ²``.
+
+    ``forward(x, weight, bias, eps)`` returns ``(y, μ, σ²)``; ``μ`` and the biased ``σ²`` are
+    returned (not differentiable) so that the caller can update running statistics.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, eps):  # type: ignore[override]
+        """Normalise ``x`` per channel; save ``x``, ``γ``, ``μ`` and ``1/√(σ² + ε)``."""
+        mean, var, invstd = batch_statistics(x, eps)
+        scale = invstd if weight is None else weight * invstd  # y = x · scale + shift
+        shift = -mean * scale if bias is None else bias - mean * scale
+        y = torch.addcmul(per_channel(shift, x), x, per_channel(scale, x))
+        ctx.eps = eps
+        ctx.save_for_backward(x, weight, mean, invstd)
+        ctx.mark_non_differentiable(mean, var)
+        return y, mean, var
+
+    @staticmethod
+    def backward(ctx, y_bar, _mean_bar, _var_bar):  # type: ignore[override]
+        """``(∂L/∂x, ∂L/∂γ, ∂L/∂β)`` by the closed form (:func:`batch_norm_input_grad`)."""
+        x, weight, mean, invstd = ctx.saved_tensors
+        if torch.is_grad_enabled():  # double backward: μ, σ² must depend on x in the graph
+            mean, _, invstd = batch_statistics(x, ctx.eps)
+        x_bar, weight_bar, bias_bar = batch_norm_input_grad(y_bar, x, mean, invstd, weight)
+        return (
+            x_bar if ctx.needs_input_grad[0] else None,
+            weight_bar if ctx.needs_input_grad[1] else None,
+            bias_bar if ctx.needs_input_grad[2] else None,
+            None,
+        )
+
+
+class BatchNormEvalFunction(torch.autograd.Function):
+    """Evaluation-mode BatchNorm: ``μ`` and ``σ²`` are the running statistics, constants.
+
+    ``∂L/∂x = γ ȳ/√(σ²+ε)``, ``∂L/∂γ = Σ ȳ x̂``, ``∂L/∂β = Σ ȳ``; the running statistics get no
+    gradient (as in PyTorch).
+    """
+
+    @staticmethod
+    def forward(ctx, x, running_mean, running_var, weight, bias, eps):  # type: ignore[override]
+        """Normalise ``x`` with the running statistics; save ``x``, ``γ``, ``μ``, ``1/s``."""
+        mean = running_mean.clone()  # a copy: the caller may update the buffers before backward
+        invstd = torch.rsqrt(running_var + eps)
+        scale = invstd if weight is None else weight * invstd
+        shift = -mean * scale if bias is None else bias - mean * scale
+        ctx.save_for_backward(x, weight, mean, invstd)
+        return torch.addcmul(per_channel(shift, x), x, per_channel(scale, x))
+
+    @staticmethod
+    def backward(ctx, y_bar):  # type: ignore[override]
+        """``∂L/∂x = γ ȳ/√(σ²_run + ε)``, ``∂L/∂γ = Σ ȳ x̂``, ``∂L/∂β = Σ ȳ``."""
+        x, weight, mean, invstd = ctx.saved_tensors
+        dims = reduce_dims(x)
+        scale = invstd if weight is None else weight * invstd
+        x_bar = y_bar * per_channel(scale, x) if ctx.needs_input_grad[0] else None
+        weight_bar = None
+        if ctx.needs_input_grad[3]:
+            weight_bar = invstd * ((y_bar * x).sum(dims) - mean * y_bar.sum(dims))  # Σ ȳ x̂
+        bias_bar = y_bar.sum(dims) if ctx.needs_input_grad[4] else None
+        return x_bar, None, None, weight_bar, bias_bar, None
+
+
+def batch_norm(
+    x: torch.Tensor,
+    running_mean: torch.Tensor | None,
+    running_var: torch.Tensor | None,
+    weight: torch.Tensor | None = None,
+    bias: torch.Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> torch.Tensor:
+    """Drop-in for ``torch.nn.functional.batch_norm``, backed by a hand-written backward.
+
+    Args:
+        x: input of shape ``(N, C)``, ``(N, C, L)`` or ``(N, C, H, W)``, floating point.
+        running_mean: per-channel running mean ``(C,)``, updated in place when training; may be
+            ``None`` when training.
+        running_var: per-channel running variance ``(C,)``, updated in place with the unbiased
+            batch variance ``σ² n/(n−1)`` when training; may be ``None`` when training.
+        weight: ``γ`` of shape ``(C,)`` or ``None`` (meaning 1).
+        bias: ``β`` of shape ``(C,)`` or ``None`` (meaning 0).
+        training: normalise with the batch's statistics (and update the running ones) if true,
+            with the running statistics otherwise.
+        momentum: ``m`` in ``running ← (1 − m) running + m batch``.
+        eps: ``ε`` added to the variance.
+
+    Returns:
+        ``y = γ (x − μ)/√(σ² + ε) + β``, the same shape as ``x``.
+
+    Raises:
+        TypeError: if a tensor argument is not floating point.
+        ValueError: on a wrong number of dimensions or channels, one value per channel when
+            training, or missing running statistics in evaluation mode.
+    """
+    for name, tensor in (("x", x), ("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        require_floating(name, tensor)
+    if x.dim() not in (2, 3, 4):
+        raise ValueError(f"x must have shape (N, C), (N, C, L) or (N, C, H, W), got {tuple(x.shape)}")
+    channels = x.shape[1]
+    for name, tensor in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        require_channel_vector(name, tensor, channels)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must be given together or both be None")
+    if not training:
+        if running_mean is None:
+            raise ValueError("running_mean and running_var must be given in evaluation mode (training=False)")
+        return BatchNormEvalFunction.apply(x, running_mean, running_var, weight, bias, eps)
+    n = x.numel() // channels
+    if n <= 1:
+        raise ValueError(f"x must have more than one value per channel when training, got shape {tuple(x.shape)}")
+    y, mean, var = BatchNormFunction.apply(x, weight, bias, eps)
+    if running_mean is not None and running_var is not None:
+        with torch.no_grad():
+            running_mean.mul_(1 - momentum).add_(mean, alpha=momentum)
+            running_var.mul_(1 - momentum).add_(var * (n / (n - 1)), alpha=momentum)
+    return y

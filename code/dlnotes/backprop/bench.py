@@ -1,0 +1,186 @@
+"""``python -m dlnotes.bench backprop [--quick] [--repeats R]``: our layers against PyTorch's kernels.
+
+For each layer, shape and dtype (float32, float64), on one thread, every implementation's
+forward+backward time is divided by that of PyTorch's native kernel measured in the same
+interleaved run (medians), and the bytes it saves for backward are counted with saved-tensor
+hooks (:func:`dlnotes.backprop.saved.saved_bytes`). Implementations:
+
+* BatchNorm: ``staged`` (node-by-node backward), ``primitives`` (autograd through primitive ops),
+  ``ours`` (closed form);
+* Conv2d: ``ours``, and for stride > 1 also ``ours, literal dx``, the input gradient through the
+  zero-dilated ``ȳ``; the backward-only ratio subtracts the (shared, native) forward's time;
+* Dropout: ``ours``.
+
+The full run uses the shapes of issue 3; ``--quick`` uses smaller ones (what the chapter runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from dlnotes.backprop.batchnorm import batch_norm
+from dlnotes.backprop.conv import conv2d, conv2d_input_grad, conv2d_weight_grad
+from dlnotes.backprop.dropout import dropout
+from dlnotes.backprop.saved import saved_bytes
+from dlnotes.backprop.staged import StagedBatchNormFunction, batch_norm_primitives
+from dlnotes.bench import Timing, threads, time_interleaved
+
+BN_SHAPES = ((32, 64, 32, 32), (128, 256, 14, 14), (1024, 512))
+CONV_CASES = ((32, 64, 64, 32, 1), (8, 128, 256, 28, 2))  # (N, C_in, C_out, H = W, stride); k = 3, padding 1
+DROPOUT_NUMEL = 16 * 2**20
+QUICK_BN_SHAPES = ((16, 64, 32, 32), (32, 128, 14, 14), (1024, 512))  # what the chapter runs
+QUICK_CONV_CASES = ((8, 64, 64, 32, 1), (4, 128, 256, 28, 2))
+QUICK_DROPOUT_NUMEL = 4 * 2**20
+DTYPES = (torch.float32, torch.float64)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One implementation of one layer at one shape and dtype, against native in the same run."""
+
+    layer: str
+    shape: str
+    dtype: str
+    implementation: str
+    seconds: float
+    ratio: float
+    saved_bytes: int
+    native_saved_bytes: int
+    backward_ratio: float | None = None
+
+
+def _step(forward: Callable[[], torch.Tensor], inputs: Sequence[torch.Tensor], y_bar: torch.Tensor) -> Callable[[], None]:
+    """A closure running ``forward`` and the backward of ``Σ ȳ · y`` to ``inputs``."""
+
+    def run() -> None:
+        torch.autograd.grad(forward(), inputs, y_bar)
+
+    return run
+
+
+def _rows(layer: str, shape: str, dtype: torch.dtype, forwards: dict[str, Callable[[], torch.Tensor]], inputs, y_bar, repeats: int) -> list[Row]:
+    timings = time_interleaved({name: _step(f, inputs, y_bar) for name, f in forwards.items()}, repeats=repeats)
+    saved = {name: saved_bytes(f) for name, f in forwards.items()}
+    native = timings["native"]
+    return [
+        Row(layer, shape, str(dtype).removeprefix("torch."), name, t.median, t.median / native.median, saved[name], saved["native"])
+        for name, t in timings.items()
+        if name != "native"
+    ]
+
+
+def batchnorm_rows(shape: tuple[int, ...], dtype: torch.dtype, repeats: int, seed: int = 0) -> list[Row]:
+    """Training-mode BatchNorm (no running statistics, so all sides do the same work)."""
+    g = torch.Generator().manual_seed(seed)
+    c = shape[1]
+    x = torch.randn(shape, generator=g, dtype=dtype).requires_grad_()
+    weight = torch.randn(c, generator=g, dtype=dtype).requires_grad_()
+    bias = torch.randn(c, generator=g, dtype=dtype).requires_grad_()
+    y_bar = torch.randn(shape, generator=g, dtype=dtype)
+    forwards = {
+        "native": lambda: F.batch_norm(x, None, None, weight, bias, True),
+        "staged": lambda: StagedBatchNormFunction.apply(x, weight, bias, 1e-5),
+        "primitives": lambda: batch_norm_primitives(x, weight, bias),
+        "ours": lambda: batch_norm(x, None, None, weight, bias, True),
+    }
+    layer = "BatchNorm1d" if len(shape) == 2 else "BatchNorm2d"
+    return _rows(layer, str(shape), dtype, forwards, (x, weight, bias), y_bar, repeats)
+
+
+def conv_rows(case: tuple[int, int, int, int, int], dtype: torch.dtype, repeats: int, seed: int = 0) -> list[Row]:
+    """Conv2d, kernel 3, padding 1; adds the backward-only ratio (the forward is native for all)."""
+    n, c_in, c_out, size, stride = case
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, c_in, size, size, generator=g, dtype=dtype).requires_grad_()
+    weight = (torch.randn(c_out, c_in, 3, 3, generator=g, dtype=dtype) / (3 * c_in**0.5)).requires_grad_()
+    bias = torch.randn(c_out, generator=g, dtype=dtype).requires_grad_()
+    y_bar = torch.randn_like(F.conv2d(x, weight, bias, stride, 1))
+    inputs = (x, weight, bias)
+    one, pad = (1, 1), ((1, 1), (1, 1))
+
+    def literal() -> None:  # the same gradients through the zero-dilated ȳ, whatever the stride
+        with torch.no_grad():
+            F.conv2d(x, weight, bias, stride, 1)
+            conv2d_input_grad(y_bar, weight, (size, size), (stride, stride), pad, one, 1)
+            conv2d_weight_grad(x, y_bar, (3, 3), (stride, stride), pad, one, 1)
+            y_bar.sum((0, 2, 3))
+
+    candidates = {
+        "native": _step(lambda: F.conv2d(x, weight, bias, stride, 1), inputs, y_bar),
+        "ours": _step(lambda: conv2d(x, weight, bias, stride, 1), inputs, y_bar),
+        "forward": lambda: F.conv2d(x, weight, bias, stride, 1),
+    }
+    if stride > 1:
+        candidates["ours, literal dx"] = literal
+    timings: dict[str, Timing] = time_interleaved(candidates, repeats=repeats)
+    native_saved = saved_bytes(lambda: F.conv2d(x, weight, bias, stride, 1))
+    ours_saved = saved_bytes(lambda: conv2d(x, weight, bias, stride, 1))
+    native, forward = timings["native"].median, timings["forward"].median
+    shape = f"({n},{c_in}→{c_out},{size}²,s{stride})"
+    return [
+        Row("Conv2d", shape, str(dtype).removeprefix("torch."), name, timings[name].median, timings[name].median / native,
+            ours_saved, native_saved, (timings[name].median - forward) / (native - forward))
+        for name in candidates
+        if name not in ("native", "forward")
+    ]
+
+
+def dropout_rows(numel: int, dtype: torch.dtype, repeats: int, p: float = 0.5, seed: int = 0) -> list[Row]:
+    """Inverted dropout on a flat tensor of ``numel`` elements."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(numel, generator=g, dtype=dtype).requires_grad_()
+    y_bar = torch.randn(numel, generator=g, dtype=dtype)
+    forwards = {"native": lambda: F.dropout(x, p, True), "ours": lambda: dropout(x, p, True)}
+    return _rows("Dropout", f"({numel:,})", dtype, forwards, (x,), y_bar, repeats)
+
+
+def run(
+    bn_shapes: Sequence[tuple[int, ...]] = BN_SHAPES,
+    conv_cases: Sequence[tuple[int, int, int, int, int]] = CONV_CASES,
+    dropout_numel: int | None = DROPOUT_NUMEL,
+    dtypes: Sequence[torch.dtype] = DTYPES,
+    repeats: int = 11,
+) -> list[Row]:
+    """All rows, measured on one thread (``dlnotes.bench.threads(1)``)."""
+    rows: list[Row] = []
+    with threads(1):
+        for dtype in dtypes:
+            for shape in bn_shapes:
+                rows += batchnorm_rows(shape, dtype, repeats)
+            for case in conv_cases:
+                rows += conv_rows(case, dtype, repeats)
+            if dropout_numel:
+                rows += dropout_rows(dropout_numel, dtype, repeats)
+    return rows
+
+
+def format_rows(rows: Sequence[Row]) -> str:
+    """A plain-text table of the rows."""
+    lines = [f"{'layer':<12} {'shape':<22} {'dtype':<8} {'implementation':<17} {'ms':>8} {'× native':>9} {'bwd ×':>6} {'saved MB':>9} {'native MB':>9} {'saved − native (bytes)':>22}"]
+    for r in rows:
+        bwd = f"{r.backward_ratio:6.2f}" if r.backward_ratio is not None else f"{'':>6}"
+        lines.append(
+            f"{r.layer:<12} {r.shape:<22} {r.dtype:<8} {r.implementation:<17} {r.seconds * 1e3:8.2f} {r.ratio:9.2f} {bwd} "
+            f"{r.saved_bytes / 2**20:9.3f} {r.native_saved_bytes / 2**20:9.3f} {r.saved_bytes - r.native_saved_bytes:22,d}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse ``--quick``/``--repeats`` and print the table."""
+    parser = argparse.ArgumentParser(prog="python -m dlnotes.bench backprop", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small shapes (what the chapter runs)")
+    parser.add_argument("--repeats", type=int, default=11, help="timed rounds per candidate (default 11)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats)
+    else:
+        rows = run(repeats=args.repeats)
+    print("one thread; medians of interleaved runs; '× native' = forward+backward time / native's in the same run;")
+    print("'bwd ×' = backward-only ratio (Conv2d: all share the native forward); saved = bytes kept for backward")
+    print(format_rows(rows))

@@ -1,0 +1,213 @@
+"""The spherical CNN layers of Cohen et al. (2018): S² correlation lifting to SO(3), SO(3) correlation.
+
+Both layers compute the paper's correlation (eq. 4 and eq. 5), summed over input channels k,
+
+    [ψ ⋆ f](R) = Σ_k ∫_{S²} ψ_k(R⁻¹x) f_k(x) dx        (S² → SO(3)),
+    [ψ ⋆ f](R) = Σ_k ∫_{SO(3)} ψ_k(R⁻¹Q) f_k(Q) dQ      (SO(3) → SO(3)),
+
+through the Fourier theorems (paper eq. 7 and 8): the coefficients of ψ ⋆ f are, per degree l,
+products of the coefficients of f and ψ (:func:`~dlnotes.sphere.correlation.s2_spectral_correlation`,
+:func:`~dlnotes.sphere.correlation.so3_spectral_correlation`), and an inverse SO(3) FFT samples the
+result on the SOFT grid of bandwidth ``b_out``. Signals, filters and outputs are real, so the
+SO(3) transforms are the real-signal ones of :mod:`dlnotes.sphere.real_fft` (same values as
+``so3_fft`` / ``so3_ifft(...).real``, a few times faster on a CPU).
+
+**Filters** (paper §4.1) are *localised*: a filter is a sum of point masses with learnable
+weights at the points of a kernel grid (:mod:`dlnotes.sphere.kernel_grids`),
+ψ_k = Σ_i w_{k,i} δ_{x_i}. Its Fourier coefficients are the direct (DFT) sums
+
+    ψ̂ˡ_m = Σ_i w_i conj(Yˡ_m(x_i))   on S²,     ψ̂ˡ_mn = (2l+1) Σ_i w_i conj(Dˡ_mn(Q_i))   on SO(3),
+
+a matrix product of the weights with a table of spherical harmonics / Wigner-D functions at the
+grid points, computed once per (b_out, grid) in float64 and cached in memory (the factor 2l+1 and the
+measures follow the transforms: area measure on S², Haar measure with ∫1 = 1 on SO(3), point
+masses of unit mass in those measures). With point-mass filters the
+correlation has a direct reading, used by the tests:
+[ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i) (or f̃_k(R Q_i)), where f̃ is f band-limited to degrees
+l < b_out.
+
+**Initialisation.** The weights are drawn from N(0, 1) and the filter is scaled by
+1/√(F_in · N), with N the number of grid points. For independent zero-mean weights the
+expected square of an output sample is then the mean, over the F_in · N terms, of f̃_k²: the
+second moment of the input (minus what the band limit removes) is carried to the output. Keeping
+the weights of unit scale suits Adam, whose steps are of unit scale in each weight; the scale
+lives outside the parameter, as in ``s2cnn``.
+
+Names, signatures and tensor layouts follow ``s2cnn`` (``s2cnn/soft/s2_conv.py``,
+``s2cnn/soft/so3_conv.py``): S² signals ``[B, F, 2b, 2b]`` ordered (β, α), SO(3) signals
+``[B, F, 2b, 2b, 2b]`` ordered (β, α, γ) on the SOFT grid, rotations R = R_z(α) R_y(β) R_z(γ).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from dlnotes.sphere.correlation import s2_spectral_correlation, so3_spectral_correlation
+from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
+from dlnotes.sphere.s2_fft import s2_fft
+from dlnotes.sphere.wigner import spherical_harmonics, wigner_D_packed
+
+
+def _check_bandwidths(b_in: int, b_out: int) -> None:
+    for name, value in (("b_in", b_in), ("b_out", b_out)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    if b_out > b_in:
+        raise ValueError(f"b_out must be <= b_in (the layer can only drop frequencies), got b_in={b_in}, b_out={b_out}")
+
+
+def _check_features(nfeature_in: int, nfeature_out: int) -> None:
+    for name, value in (("nfeature_in", nfeature_in), ("nfeature_out", nfeature_out)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+
+
+def _check_grid(grid: Sequence[Sequence[float]], arity: int, what: str) -> tuple[tuple[float, ...], ...]:
+    points = tuple(tuple(float(v) for v in point) for point in grid)
+    if not points:
+        raise ValueError(f"grid must hold at least one point {what}, got an empty grid")
+    if any(len(point) != arity for point in points):
+        raise ValueError(f"grid must be a sequence of {what} points ({arity} angles each)")
+    return points
+
+
+def _check_input(x: torch.Tensor, nfeature_in: int, b_in: int, spatial: int) -> None:
+    expected = (nfeature_in,) + (2 * b_in,) * spatial
+    if x.dim() != 2 + spatial or tuple(x.shape[1:]) != expected:
+        raise ValueError(f"x must have shape [batch, {', '.join(map(str, expected))}], got {tuple(x.shape)}")
+
+
+@functools.lru_cache(maxsize=32)
+def s2_filter_dft(b: int, grid: tuple[tuple[float, float], ...]) -> torch.Tensor:
+    """DFT matrix of point-mass filters on S²: ``[N, b²]`` complex128, entry (i, l*l+l+m) = conj(Yˡ_m(β_i, α_i)).
+
+    ``weights @ s2_filter_dft(b, grid)`` gives the S² coefficients (packing of
+    :func:`~dlnotes.sphere.s2_fft.s2_fft`) of Σ_i w_i δ_{x_i}. Cached per (b, grid) in memory.
+    """
+    beta, alpha = torch.tensor(grid, dtype=torch.float64).unbind(-1)
+    return spherical_harmonics(b, beta, alpha).conj()
+
+
+@functools.lru_cache(maxsize=32)
+def so3_filter_dft(b: int, grid: tuple[tuple[float, float, float], ...]) -> torch.Tensor:
+    """DFT matrix of point-mass filters on SO(3): ``[N, b(4b²−1)/3]`` complex128, entries (2l+1) conj(Dˡ_mn(Q_i)).
+
+    Q_i = R_z(α_i) R_y(β_i) R_z(γ_i) for the grid's (β_i, α_i, γ_i); SO(3) packing and
+    normalisation of :func:`~dlnotes.sphere.so3_fft.so3_fft`, f̂ˡ_mn = (2l+1) ∫ f conj(Dˡ_mn) dR
+    with ∫ 1 dR = 1, so a unit point mass at Q_i has coefficients (2l+1) conj(Dˡ_mn(Q_i)).
+    Cached per (b, grid) in memory.
+    """
+    beta, alpha, gamma = torch.tensor(grid, dtype=torch.float64).unbind(-1)
+    degree = torch.arange(b, dtype=torch.float64)
+    dimension = torch.repeat_interleave(2 * degree + 1, (2 * torch.arange(b) + 1) ** 2)
+    return wigner_D_packed(b, alpha, beta, gamma).conj() * dimension
+
+
+@functools.lru_cache(maxsize=64)
+def _dft_parts(kind: str, b: int, grid: tuple, dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Real and imaginary parts of the filter DFT matrix in ``dtype`` on ``device`` (cached)."""
+    dft = (s2_filter_dft if kind == "s2" else so3_filter_dft)(b, grid)
+    return dft.real.to(dtype=dtype, device=device), dft.imag.to(dtype=dtype, device=device)
+
+
+class _LocalFilterCorrelation(nn.Module):
+    """Shared machinery: unit-scale weights on a kernel grid, their DFT, bias."""
+
+    def __init__(self, kind: str, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: tuple) -> None:
+        super().__init__()
+        self.kind = kind
+        self.nfeature_in = nfeature_in
+        self.nfeature_out = nfeature_out
+        self.b_in = b_in
+        self.b_out = b_out
+        self.grid = grid
+        self.kernel = nn.Parameter(torch.randn(nfeature_in, nfeature_out, len(grid)))
+        self.bias = nn.Parameter(torch.zeros(1, nfeature_out, 1, 1, 1))
+        self.scaling = 1.0 / math.sqrt(nfeature_in * len(grid))
+
+    def filter_coefficients(self) -> torch.Tensor:
+        """ψ̂ = scaling · Σ_i w_i conj(basis(x_i)): ``[F_in, F_out, coefficients]`` complex.
+
+        The DFT matrix is built in float64 once per (b_out, grid) and cached per dtype and device,
+        so a layer moved to float64 keeps full precision.
+        """
+        weights = self.kernel * self.scaling
+        real, imag = _dft_parts(self.kind, self.b_out, self.grid, weights.dtype, weights.device)
+        return torch.complex(weights @ real, weights @ imag)
+
+    def extra_repr(self) -> str:
+        return (
+            f"nfeature_in={self.nfeature_in}, nfeature_out={self.nfeature_out}, "
+            f"b_in={self.b_in}, b_out={self.b_out}, grid points={len(self.grid)}"
+        )
+
+
+class S2Convolution(_LocalFilterCorrelation):
+    """S² correlation lifting to SO(3) (paper eq. 4 and 7): ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+    Output (β, α, γ) holds Σ_k ∫ ψ_k(R⁻¹x) f_k(x) dx + bias at R = R_z(α) R_y(β) R_z(γ), with f
+    band-limited to l < b_out (``s2_fft(x, b_out)``).
+
+    Args:
+        nfeature_in: input channels F_in.
+        nfeature_out: output channels F_out.
+        b_in: bandwidth of the input SOFT grid (2b_in × 2b_in samples).
+        b_out: bandwidth of the output (degrees l < b_out are kept), 1 ≤ b_out ≤ b_in.
+        grid: the filter's support, a sequence of (β, α) points, e.g.
+            :func:`~dlnotes.sphere.kernel_grids.s2_near_identity_grid`.
+
+    Raises:
+        ValueError: bad channel counts or bandwidths, an empty grid or points that are not (β, α).
+    """
+
+    def __init__(self, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
+        _check_features(nfeature_in, nfeature_out)
+        _check_bandwidths(b_in, b_out)
+        points = _check_grid(grid, 2, "(beta, alpha)")
+        super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, points)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
+        _check_input(x, self.nfeature_in, self.b_in, 2)
+        x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
+        y_hat = s2_spectral_correlation(x_hat, self.filter_coefficients())  # [B, F_out, b_out(4b_out²-1)/3]
+        return so3_irfft(y_hat) + self.bias
+
+
+class SO3Convolution(_LocalFilterCorrelation):
+    """SO(3) correlation (paper eq. 5 and 8): ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+    Output (β, α, γ) holds Σ_k ∫ ψ_k(R⁻¹Q) f_k(Q) dQ + bias at R = R_z(α) R_y(β) R_z(γ), with f
+    band-limited to l < b_out (``so3_fft(x, b_out)``).
+
+    Args:
+        nfeature_in: input channels F_in.
+        nfeature_out: output channels F_out.
+        b_in: bandwidth of the input SOFT grid (2b_in samples along each Euler angle).
+        b_out: bandwidth of the output, 1 ≤ b_out ≤ b_in.
+        grid: the filter's support, a sequence of (β, α, γ) rotations, e.g.
+            :func:`~dlnotes.sphere.kernel_grids.so3_near_identity_grid`.
+
+    Raises:
+        ValueError: bad channel counts or bandwidths, an empty grid or points that are not (β, α, γ).
+    """
+
+    def __init__(self, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
+        _check_features(nfeature_in, nfeature_out)
+        _check_bandwidths(b_in, b_out)
+        points = _check_grid(grid, 3, "(beta, alpha, gamma)")
+        super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, points)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
+        _check_input(x, self.nfeature_in, self.b_in, 3)
+        x_hat = so3_rfft(x, b_out=self.b_out)  # [B, F_in, b_out(4b_out²-1)/3]
+        y_hat = so3_spectral_correlation(x_hat, self.filter_coefficients())
+        return so3_irfft(y_hat) + self.bias

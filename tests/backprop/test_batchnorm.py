@@ -1,0 +1,145 @@
+"""dlnotes.backprop.batchnorm: values, gradients and running statistics match PyTorch; exact oracle; errors."""
+
+from fractions import Fraction
+import random
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch.autograd import gradcheck, gradgradcheck
+
+from dlnotes.backprop.batchnorm import batch_norm, batch_norm_input_grad, batch_statistics
+from dlnotes.backprop.proofs import batch_norm_exact_grad
+
+TOL = {torch.float64: 1e-10, torch.float32: 1e-5}
+
+
+def assert_rel(actual: torch.Tensor, expected: torch.Tensor, tol: float) -> None:
+    scale = max(expected.abs().max().item(), 1.0)
+    assert (actual - expected).abs().max().item() <= tol * scale
+
+
+shapes = st.sampled_from([2, 3, 4]).flatmap(
+    lambda dims: st.tuples(*[st.integers(2 if i == 0 else 1, 5) for i in range(dims)])
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shapes, dtype=st.sampled_from([torch.float32, torch.float64]), affine=st.booleans(), seed=st.integers(0, 2**16), training=st.booleans())
+def test_matches_torch(shape, dtype, affine, seed, training):
+    g = torch.Generator().manual_seed(seed)
+    c = shape[1]
+    x = (3 * torch.randn(shape, generator=g, dtype=dtype) + 1).requires_grad_()
+    weight = torch.randn(c, generator=g, dtype=dtype).requires_grad_() if affine else None
+    bias = torch.randn(c, generator=g, dtype=dtype).requires_grad_() if affine else None
+    stats = [torch.randn(c, generator=g, dtype=dtype), torch.rand(c, generator=g, dtype=dtype) + 0.5]
+    theirs = [s.clone() for s in stats]
+    y = batch_norm(x, *stats, weight, bias, training, 0.3, 1e-3)
+    y_ref = F.batch_norm(x, *theirs, weight, bias, training, 0.3, 1e-3)
+    tol = TOL[dtype]
+    assert_rel(y, y_ref, tol)
+    for ours, ref in zip(stats, theirs):
+        assert_rel(ours, ref, tol)
+    y_bar = torch.randn(shape, generator=g, dtype=dtype)
+    inputs = [t for t in (x, weight, bias) if t is not None]
+    for ours, ref in zip(torch.autograd.grad(y, inputs, y_bar), torch.autograd.grad(y_ref, inputs, y_bar)):
+        assert_rel(ours, ref, tol)
+
+
+def test_exact_rational_oracle():
+    """Float64 backward against the exact derivative (SymPy diff at rational points)."""
+    rng = random.Random(0)
+    for n in (3, 5):
+        x = [Fraction(rng.randint(-20, 20), rng.randint(1, 5)) for _ in range(n)]
+        y_bar = [Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(n)]
+        gamma = Fraction(rng.randint(1, 9), 4)
+        exact, eps = batch_norm_exact_grad(x, y_bar, gamma, s=Fraction(50))
+        xt = torch.tensor([float(v) for v in x], dtype=torch.float64).view(n, 1).requires_grad_()
+        w = torch.tensor([float(gamma)], dtype=torch.float64)
+        y = batch_norm(xt, None, None, w, None, True, eps=float(eps))
+        (x_bar,) = torch.autograd.grad(y, xt, torch.tensor([float(v) for v in y_bar], dtype=torch.float64).view(n, 1))
+        expected = torch.tensor([float(v) for v in exact], dtype=torch.float64)
+        assert torch.allclose(x_bar.view(-1), expected, rtol=1e-12, atol=1e-14)
+
+
+def test_closed_form_helper_with_exact_oracle():
+    """``batch_norm_input_grad`` itself, fed the true statistics, reproduces the oracle."""
+    x = [Fraction(v) for v in (1, 2, 4, 7)]
+    y_bar = [Fraction(v) for v in (1, -1, 3, 0)]
+    exact, eps = batch_norm_exact_grad(x, y_bar, Fraction(1), Fraction(5))
+    xt = torch.tensor([float(v) for v in x], dtype=torch.float64).view(4, 1)
+    mean, _, invstd = batch_statistics(xt, float(eps))
+    x_bar, _, _ = batch_norm_input_grad(torch.tensor([float(v) for v in y_bar], dtype=torch.float64).view(4, 1), xt, mean, invstd, None)
+    assert x_bar.view(-1).tolist() == pytest.approx([float(v) for v in exact], rel=1e-13)
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("shape", [(4, 3), (3, 2, 4), (2, 3, 2, 3)])
+def test_gradcheck_and_gradgradcheck(training, shape):
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(shape, generator=g, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(shape[1], generator=g, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(shape[1], generator=g, dtype=torch.float64, requires_grad=True)
+    mean, var = torch.randn(shape[1], dtype=torch.float64), torch.rand(shape[1], dtype=torch.float64) + 0.5
+
+    def f(x, w, b):
+        return batch_norm(x, mean.clone(), var.clone(), w, b, training)
+
+    assert gradcheck(f, (x, w, b), fast_mode=True)
+    assert gradgradcheck(f, (x, w, b), fast_mode=True)
+
+
+def test_second_derivative_is_not_zero():
+    """Saving μ, σ as constants would make d²L/dx² vanish in training mode; ours does not."""
+    x = torch.randn(6, 2, dtype=torch.float64, requires_grad=True)
+    v = torch.randn(6, 2, dtype=torch.float64)  # Σ ∂L/∂x = 0 always (shift invariance): weight it
+    y = batch_norm(x, None, None, None, None, True)
+    (g,) = torch.autograd.grad((y**3).sum(), x, create_graph=True)
+    (h,) = torch.autograd.grad((g * v).sum(), x)
+    (g_ref,) = torch.autograd.grad((F.batch_norm(x, None, None, None, None, True) ** 3).sum(), x, create_graph=True)
+    (h_ref,) = torch.autograd.grad((g_ref * v).sum(), x)
+    assert h.abs().max() > 1e-3
+    assert torch.allclose(h, h_ref, atol=1e-10)
+
+
+def test_eval_mode_uses_running_statistics_and_ignores_later_updates():
+    x = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    mean, var = torch.randn(3, dtype=torch.float64), torch.rand(3, dtype=torch.float64) + 0.5
+    y = batch_norm(x, mean, var, training=False)
+    assert torch.allclose(y, (x - mean) / torch.sqrt(var + 1e-5))
+    mean.add_(10.0)  # a training step after this forward must not change its backward
+    (x_bar,) = torch.autograd.grad(y, x, torch.ones_like(y))
+    assert torch.allclose(x_bar, (1 / torch.sqrt(var + 1e-5)).expand(5, 3))
+
+
+def test_saves_no_more_than_native():
+    from dlnotes.backprop.saved import saved_bytes
+
+    x = torch.randn(8, 16, 5, 5, requires_grad=True)
+    w, b = torch.ones(16, requires_grad=True), torch.zeros(16, requires_grad=True)
+    ours = saved_bytes(lambda: batch_norm(x, torch.zeros(16), torch.ones(16), w, b, True))
+    native = saved_bytes(lambda: F.batch_norm(x, torch.zeros(16), torch.ones(16), w, b, True))
+    assert ours <= native
+    assert ours == x.numel() * 4 + 3 * 16 * 4  # x, γ, μ, 1/√(σ²+ε)
+
+
+def test_bad_input():
+    x = torch.randn(4, 3)
+    with pytest.raises(ValueError, match="more than one value per channel"):
+        batch_norm(torch.randn(1, 3), None, None, training=True)
+    with pytest.raises(ValueError, match="running_mean must have shape"):
+        batch_norm(x, torch.zeros(2), torch.ones(3))
+    with pytest.raises(ValueError, match="weight must have shape"):
+        batch_norm(x, None, None, torch.ones(4), training=True)
+    with pytest.raises(TypeError, match="x must have a floating-point dtype"):
+        batch_norm(torch.ones(4, 3, dtype=torch.int64), None, None, training=True)
+    with pytest.raises(TypeError, match="running_var must have a floating-point dtype"):
+        batch_norm(x, torch.zeros(3), torch.ones(3, dtype=torch.int32))
+    with pytest.raises(ValueError, match="evaluation mode"):
+        batch_norm(x, None, None, training=False)
+    with pytest.raises(ValueError, match="x must have shape"):
+        batch_norm(torch.randn(4), None, None, training=True)
+    with pytest.raises(ValueError, match="given together"):
+        batch_norm(x, torch.zeros(3), None, training=True)

@@ -1,0 +1,162 @@
+"""dlnotes.backprop.conv: values and all gradients match PyTorch over strides, paddings, dilations, groups."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from torch.autograd import gradcheck, gradgradcheck
+
+from dlnotes.backprop.conv import (
+    conv2d,
+    conv2d_input_grad,
+    conv2d_input_grad_polyphase,
+    conv2d_weight_grad,
+    conv2d_weight_grad_unfold,
+    phase_plan,
+    resolve_padding,
+    rotate_and_swap,
+)
+from dlnotes.backprop.saved import saved_bytes
+
+TOL = {torch.float64: 1e-10, torch.float32: 1e-5}
+
+
+def assert_rel(actual, expected, tol):
+    scale = max(expected.abs().max().item(), 1.0)
+    assert (actual - expected).abs().max().item() <= tol * scale
+
+
+@st.composite
+def configs(draw):
+    kind = draw(st.sampled_from(["1", "2", "depthwise"]))
+    if kind == "depthwise":
+        groups = c_in = draw(st.integers(1, 4))
+        c_out = c_in * draw(st.integers(1, 2))
+    else:
+        groups = int(kind)
+        c_in, c_out = groups * draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))
+    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding = draw(st.one_of(st.integers(0, 2), st.tuples(st.integers(0, 2), st.integers(0, 2)), st.sampled_from(["same", "valid"])))
+    stride = (1, 1) if padding == "same" else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    size = (draw(st.integers(1, 9)), draw(st.integers(1, 9)))
+    pads = resolve_padding(padding, kernel, dilation, stride)
+    assume(all(s + p0 + p1 >= d * (k - 1) + 1 for s, (p0, p1), d, k in zip(size, pads, dilation, kernel)))
+    return dict(n=draw(st.integers(1, 3)), c_in=c_in, c_out=c_out, kernel=kernel, stride=stride, padding=padding,
+                dilation=dilation, groups=groups, size=size, bias=draw(st.booleans()))
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@settings(max_examples=60, deadline=None)
+@given(cfg=configs(), dtype=st.sampled_from([torch.float32, torch.float64]), seed=st.integers(0, 2**16))
+def test_matches_torch(cfg, dtype, seed):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(cfg["n"], cfg["c_in"], *cfg["size"], generator=g, dtype=dtype).requires_grad_()
+    w = torch.randn(cfg["c_out"], cfg["c_in"] // cfg["groups"], *cfg["kernel"], generator=g, dtype=dtype).requires_grad_()
+    b = torch.randn(cfg["c_out"], generator=g, dtype=dtype).requires_grad_() if cfg["bias"] else None
+    args = (cfg["stride"], cfg["padding"], cfg["dilation"], cfg["groups"])
+    y, y_ref = conv2d(x, w, b, *args), F.conv2d(x, w, b, *args)
+    tol = TOL[dtype]
+    assert_rel(y, y_ref, tol)
+    y_bar = torch.randn(y_ref.shape, generator=g, dtype=dtype)
+    inputs = [t for t in (x, w, b) if t is not None]
+    refs = torch.autograd.grad(y_ref, inputs, y_bar)
+    for ours, ref in zip(torch.autograd.grad(y, inputs, y_bar), refs):
+        assert_rel(ours, ref, tol)
+    pads = resolve_padding(cfg["padding"], cfg["kernel"], cfg["dilation"], cfg["stride"])
+    for input_grad in (conv2d_input_grad, conv2d_input_grad_polyphase):  # both forms, whatever the stride
+        x_bar = input_grad(y_bar, w.detach(), cfg["size"], cfg["stride"], pads, cfg["dilation"], cfg["groups"])
+        assert_rel(x_bar, refs[0], tol)
+
+
+def test_literal_input_grad_is_conv_transpose2d():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 4, 9, 8, generator=g, dtype=torch.float64)
+    w = torch.randn(6, 2, 3, 2, generator=g, dtype=torch.float64)
+    y = F.conv2d(x, w, None, 2, 1, (2, 1), 2)
+    y_bar = torch.randn_like(y)
+    ours = conv2d_input_grad(y_bar, w, (9, 8), (2, 2), ((1, 1), (1, 1)), (2, 1), 2)
+    # conv_transpose2d needs the rows the forward's windows left unread as "output_padding"
+    output_padding = [size + 2 - ((o - 1) * 2 + d * (k - 1) + 1) for size, o, d, k in zip((9, 8), y.shape[-2:], (2, 1), (3, 2))]
+    transposed = F.conv_transpose2d(y_bar, w, None, 2, 1, tuple(output_padding), 2, (2, 1))
+    assert torch.allclose(ours, transposed, atol=1e-12)
+
+
+def test_rotate_and_swap():
+    w = torch.arange(2 * 3 * 2 * 2.0).view(2, 3, 2, 2)  # groups = 1
+    r = rotate_and_swap(w, 1)
+    assert r.shape == (3, 2, 2, 2)
+    assert r[1, 0, 0, 0] == w[0, 1, 1, 1] and r[2, 1, 1, 0] == w[1, 2, 0, 1]
+    wg = torch.arange(4 * 1 * 1 * 1.0).view(4, 1, 1, 1)  # groups = 2: (C_out=4, C_in/g=1) -> (C_in=2, C_out/g=2)
+    assert rotate_and_swap(wg, 2).view(-1).tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_phase_plan_skips_unreached_phases():
+    assert [a for a, *_ in phase_plan(8, (0, 0), 3, 3, 2, 2)] == [0]  # d = s = 2: odd rows of x̃ are never read
+    assert [a for a, *_ in phase_plan(8, (1, 1), 4, 3, 2, 1)] == [0, 1]
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("stride,padding,dilation,groups", [(1, 1, 1, 1), (2, (1, 0), (1, 2), 2), (1, "same", 2, 3)])
+def test_gradcheck_and_gradgradcheck(stride, padding, dilation, groups):
+    g = torch.Generator().manual_seed(2)
+    c_in = 2 * groups
+    x = torch.randn(2, c_in, 6, 5, generator=g, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(groups * 2, c_in // groups, 2, 3, generator=g, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(groups * 2, generator=g, dtype=torch.float64, requires_grad=True)
+
+    def f(x, w, b):
+        return conv2d(x, w, b, stride, padding, dilation, groups)
+
+    assert gradcheck(f, (x, w, b), fast_mode=True)
+    assert gradgradcheck(f, (x, w, b), fast_mode=True)
+
+
+def test_saves_only_input_and_kernel():
+    x = torch.randn(2, 3, 8, 8, requires_grad=True)
+    w = torch.randn(4, 3, 3, 3, requires_grad=True)
+    assert saved_bytes(lambda: conv2d(x, w, None, 2, 1)) == (x.numel() + w.numel()) * 4
+    assert saved_bytes(lambda: conv2d(x, w, None, 2, 1)) <= saved_bytes(lambda: F.conv2d(x, w, None, 2, 1))
+
+
+def test_bad_input():
+    x, w = torch.randn(1, 4, 5, 5), torch.randn(6, 2, 3, 3)
+    with pytest.raises(ValueError, match="groups=3 must divide"):
+        conv2d(x, torch.randn(6, 1, 3, 3), groups=3)
+    with pytest.raises(ValueError, match="weight expects 2 input channels"):
+        conv2d(x, w)
+    with pytest.raises(TypeError, match="x must have a floating-point dtype"):
+        conv2d(x.long(), w, groups=2)
+    with pytest.raises(ValueError, match="x must have shape"):
+        conv2d(x[0], w, groups=2)
+    with pytest.raises(ValueError, match="bias must have shape"):
+        conv2d(x, w, torch.zeros(5), groups=2)
+    with pytest.raises(ValueError, match="padding='same' needs stride 1"):
+        conv2d(x, w, stride=2, padding="same", groups=2)
+    with pytest.raises(ValueError, match="padding must be 'same', 'valid'"):
+        conv2d(x, w, padding="full", groups=2)
+    with pytest.raises(ValueError, match="stride must be >= 1"):
+        conv2d(x, w, stride=0, groups=2)
+    with pytest.raises(TypeError, match="dilation must be an int or a pair"):
+        conv2d(x, w, dilation=(1, 2, 3), groups=2)
+    with pytest.raises(ValueError, match="too small"):
+        conv2d(x, torch.randn(6, 2, 7, 7), groups=2)
+    with pytest.raises(ValueError, match="groups must be a positive int"):
+        conv2d(x, w, groups=0)
+
+
+@pytest.mark.parametrize("padding", [((1, 1), (0, 0)), ((0, 1), (2, 1))])
+@pytest.mark.parametrize("groups", [1, 2, 4])
+def test_both_kernel_gradient_forms_agree(padding, groups):
+    """The conv2d form (float32 path) and the unfold form (float64 path) give the same ∂L/∂k."""
+    g = torch.Generator().manual_seed(3)
+    x = torch.randn(2, 4, 9, 8, generator=g, dtype=torch.float64)
+    w = torch.randn(8, 4 // groups, 3, 2, generator=g, dtype=torch.float64)
+    y = F.conv2d(F.pad(x, (padding[1][0], padding[1][1], padding[0][0], padding[0][1])), w, None, (2, 1), 0, (1, 2), groups)
+    y_bar = torch.randn(y.shape, generator=g, dtype=torch.float64)
+    args = ((3, 2), (2, 1), padding, (1, 2), groups)
+    unfolded = conv2d_weight_grad_unfold(x, y_bar, *args)
+    as_conv = conv2d_weight_grad(x.float(), y_bar.float(), *args).double()
+    assert torch.allclose(unfolded, as_conv, atol=1e-4)
+    assert torch.allclose(conv2d_weight_grad(x, y_bar, *args), unfolded)

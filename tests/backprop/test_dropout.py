@@ -1,0 +1,70 @@
+"""dlnotes.backprop.dropout: the mask, the scaling, the gradient, edge cases and errors."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch.autograd import gradcheck, gradgradcheck
+
+from dlnotes.backprop.dropout import dropout
+from dlnotes.backprop.saved import saved_bytes
+
+
+@settings(max_examples=30, deadline=None)
+@given(p=st.floats(0.05, 0.95), seed=st.integers(0, 2**16), dtype=st.sampled_from([torch.float32, torch.float64]))
+def test_forward_and_backward_use_the_same_mask(p, seed, dtype):
+    x = (torch.rand(50, 7, dtype=dtype) + 0.5).requires_grad_()
+    f = dropout(x, p, generator=torch.Generator().manual_seed(seed))
+    kept = f != 0
+    assert torch.allclose(f[kept], x[kept] / (1 - p), rtol=1e-6)
+    f_bar = torch.randn_like(f)
+    (x_bar,) = torch.autograd.grad(f, x, f_bar)
+    assert torch.allclose(x_bar, f_bar * kept / (1 - p), rtol=1e-6)
+
+
+def test_generator_makes_it_repeatable_and_the_rate_is_p():
+    x = torch.ones(200_000)
+    a = dropout(x, 0.3, generator=torch.Generator().manual_seed(7))
+    b = dropout(x, 0.3, generator=torch.Generator().manual_seed(7))
+    assert torch.equal(a, b)
+    dropped = (a == 0).double().mean().item()
+    assert abs(dropped - 0.3) < 5 * (0.3 * 0.7 / x.numel()) ** 0.5
+    assert abs(a.mean().item() - 1.0) < 0.01  # inverted dropout keeps the mean
+
+
+def test_edge_cases():
+    x = torch.randn(4, 5, requires_grad=True)
+    assert dropout(x, 0.0) is x
+    assert dropout(x, 0.9, training=False) is x
+    zeros = dropout(x, 1.0)
+    assert torch.equal(zeros, torch.zeros_like(x)) and not zeros.isnan().any()
+    (x_bar,) = torch.autograd.grad(zeros, x, torch.ones_like(x))
+    assert torch.equal(x_bar, torch.zeros_like(x))
+
+
+def test_gradcheck_and_gradgradcheck():
+    x = torch.randn(6, 5, dtype=torch.float64, requires_grad=True)
+
+    def f(x):
+        return dropout(x, 0.4, generator=torch.Generator().manual_seed(3))
+
+    assert gradcheck(f, (x,))
+    assert gradgradcheck(f, (x,))
+
+
+def test_saves_one_byte_per_element():
+    x = torch.randn(1000, requires_grad=True)
+    assert saved_bytes(lambda: dropout(x, 0.5)) == 1000
+    assert saved_bytes(lambda: F.dropout(x, 0.5)) >= 4000  # PyTorch's CPU kernel: the scaled mask in x's dtype
+
+
+def test_bad_input():
+    x = torch.randn(3)
+    for p in (-0.1, 1.5):
+        with pytest.raises(ValueError, match="p must be a drop probability"):
+            dropout(x, p)
+    with pytest.raises(TypeError, match="p must be a number"):
+        dropout(x, "0.5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="x must have a floating-point dtype"):
+        dropout(torch.ones(3, dtype=torch.int64), 0.5)

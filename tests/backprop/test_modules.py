@@ -1,0 +1,75 @@
+"""dlnotes.backprop.modules: torch's constructors and state_dicts, the same outputs and gradients."""
+
+import pytest
+import torch
+from torch import nn
+
+from dlnotes.backprop.batchnorm import BatchNormFunction
+from dlnotes.backprop.modules import BatchNorm1d, BatchNorm2d, Conv2d, Dropout
+
+
+def _same_state(a: nn.Module, b: nn.Module, atol: float = 0.0) -> None:
+    sa, sb = a.state_dict(), b.state_dict()
+    assert list(sa) == list(sb)
+    assert all(sa[k].dtype == sb[k].dtype and torch.allclose(sa[k], sb[k], rtol=0, atol=atol) for k in sa)
+
+
+@pytest.mark.parametrize("ours_cls,theirs_cls,shape", [(BatchNorm1d, nn.BatchNorm1d, (6, 4)), (BatchNorm1d, nn.BatchNorm1d, (6, 4, 3)), (BatchNorm2d, nn.BatchNorm2d, (5, 4, 3, 2))])
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batchnorm_trains_and_evaluates_like_torch(ours_cls, theirs_cls, shape, momentum):
+    torch.manual_seed(0)
+    theirs = theirs_cls(4, momentum=momentum)
+    ours = ours_cls(4, momentum=momentum)
+    with torch.no_grad():
+        theirs.weight.uniform_(0.5, 1.5)
+        theirs.bias.uniform_(-1, 1)
+    ours.load_state_dict(theirs.state_dict())
+    for _ in range(3):
+        x = torch.randn(shape) * 2 + 1
+        assert torch.allclose(ours(x), theirs(x), atol=1e-5)
+    _same_state(ours, theirs, atol=1e-6)  # running statistics: same up to float32 rounding
+    ours.eval(), theirs.eval()
+    x = torch.randn(shape, requires_grad=True)
+    assert torch.allclose(ours(x), theirs(x), atol=1e-5)
+    round_trip = theirs_cls(4, momentum=momentum)
+    round_trip.load_state_dict(ours.state_dict())
+    _same_state(round_trip, ours)
+
+
+def test_batchnorm_without_running_stats_and_backward_is_ours():
+    ours, theirs = BatchNorm2d(3, track_running_stats=False, affine=False), nn.BatchNorm2d(3, track_running_stats=False, affine=False)
+    x = torch.randn(4, 3, 2, 2, requires_grad=True)
+    y = ours.eval()(x)
+    assert torch.allclose(y, theirs.eval()(x), atol=1e-5)
+    assert type(ours.train()(x).grad_fn).__name__ == f"{BatchNormFunction.__name__}Backward"
+
+
+def test_batchnorm_checks_dimensions_like_torch():
+    with pytest.raises(ValueError, match="expected 4D input"):
+        BatchNorm2d(3)(torch.randn(4, 3))
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(stride=2, padding=(1, 2), dilation=(2, 1), groups=2, bias=False), dict(padding="same", padding_mode="reflect"), dict(padding=1, padding_mode="circular", groups=4)])
+def test_conv2d_loads_torch_weights(kwargs):
+    torch.manual_seed(0)
+    theirs = nn.Conv2d(4, 8, (3, 2), **kwargs)
+    ours = Conv2d(4, 8, (3, 2), **kwargs)
+    ours.load_state_dict(theirs.state_dict())
+    _same_state(ours, theirs)
+    x = torch.randn(2, 4, 9, 7, requires_grad=True)
+    y, y_ref = ours(x), theirs(x)
+    assert torch.allclose(y, y_ref, atol=1e-5)
+    y_bar = torch.randn_like(y)
+    for a, b in zip(torch.autograd.grad(y, [x, *ours.parameters()], y_bar), torch.autograd.grad(y_ref, [x, *theirs.parameters()], y_bar)):
+        assert torch.allclose(a, b, atol=1e-4)
+
+
+def test_dropout_module():
+    m = Dropout(0.25)
+    assert repr(m) == repr(nn.Dropout(0.25)) and m.state_dict() == {}
+    x = torch.ones(10_000)
+    assert m.eval()(x) is x
+    y = m.train()(x)
+    assert torch.isclose(y, torch.tensor(0.0)).logical_or(torch.isclose(y, torch.tensor(1 / 0.75))).all()
+    with pytest.raises(ValueError, match="inplace=True is not supported"):
+        Dropout(0.5, inplace=True)

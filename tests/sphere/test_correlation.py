@@ -1,0 +1,104 @@
+"""dlnotes.sphere.correlation: Fourier correlations equal the naive quadrature and are equivariant."""
+
+import pytest
+import torch
+
+from dlnotes.sphere.correlation import (
+    naive_s2_correlation,
+    naive_so3_correlation,
+    s2_correlation,
+    s2_spectral_correlation,
+    so3_correlation,
+    so3_spectral_correlation,
+)
+from dlnotes.sphere.rotation import s2_rotate, so3_rotate
+from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
+from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
+from dlnotes.sphere.wigner import so3_size
+
+ANGLES = (0.3, 1.2, 2.5)
+
+
+def s2_signal(b, *shape, seed=0, real=True):
+    g = torch.Generator().manual_seed(seed)
+    x = s2_ifft(torch.view_as_complex(torch.randn(*shape, b * b, 2, generator=g, dtype=torch.float64)))
+    return x.real if real else x
+
+
+def so3_signal(b, *shape, seed=0, real=True):
+    g = torch.Generator().manual_seed(seed)
+    x = so3_ifft(torch.view_as_complex(torch.randn(*shape, so3_size(b), 2, generator=g, dtype=torch.float64)))
+    return x.real if real else x
+
+
+@pytest.mark.parametrize("real", [True, False])
+def test_s2_correlation_equals_naive(real):
+    f, psi = s2_signal(3, 2, 3, seed=1, real=real), s2_signal(3, 3, 4, seed=2, real=real)
+    fast = s2_correlation(f, psi)
+    assert fast.shape == (2, 4, 6, 6, 6) and fast.is_complex() != real
+    assert (fast - naive_s2_correlation(f, psi)).abs().max().item() < 1e-12
+
+
+@pytest.mark.parametrize("real", [True, False])
+def test_so3_correlation_equals_naive(real):
+    f, psi = so3_signal(2, 2, 3, seed=3, real=real), so3_signal(2, 3, 2, seed=4, real=real)
+    fast = so3_correlation(f, psi)
+    assert fast.shape == (2, 2, 4, 4, 4)
+    assert (fast - naive_so3_correlation(f, psi)).abs().max().item() < 1e-12
+
+
+def test_naive_with_a_function_filter():
+    """ψ(G) = G_00² + G_12 is a polynomial of degree 2 in the matrix entries: band-limited (l ≤ 2)."""
+    from dlnotes.sphere.correlation import _rotation_grid
+
+    def psi(g):
+        return (g[..., 0, 0] ** 2 + g[..., 1, 2])[..., None, None]
+
+    b = 3
+    f = so3_signal(b, 1, seed=5)
+    samples = psi(_rotation_grid(b)).reshape(2 * b, 2 * b, 2 * b, 1, 1).permute(3, 4, 0, 1, 2)
+    assert (so3_correlation(f, samples) - naive_so3_correlation(f, psi)).abs().max().item() < 1e-12
+
+
+def test_s2_correlation_is_equivariant():
+    f, psi = s2_signal(6, 2, seed=6), s2_signal(6, 2, 3, seed=7)
+    lhs = s2_correlation(s2_rotate(f, *ANGLES), psi)
+    rhs = so3_rotate(s2_correlation(f, psi), *ANGLES)
+    assert (lhs - rhs).abs().max().item() < 1e-12 * rhs.abs().max().item()
+
+
+def test_so3_correlation_is_equivariant():
+    f, psi = so3_signal(5, 2, seed=8), so3_signal(5, 2, 3, seed=9)
+    lhs = so3_correlation(so3_rotate(f, *ANGLES), psi)
+    rhs = so3_rotate(so3_correlation(f, psi), *ANGLES)
+    assert (lhs - rhs).abs().max().item() < 1e-12 * rhs.abs().max().item()
+
+
+def test_spectral_cores_compose_with_the_ffts():
+    f, psi = s2_signal(4, 5, 2, seed=10), s2_signal(4, 2, 3, seed=11)
+    out = so3_ifft(s2_spectral_correlation(s2_fft(f), s2_fft(psi)))
+    assert out.shape == (5, 3, 8, 8, 8)
+    g, phi = so3_signal(3, 2, seed=12), so3_signal(3, 2, 4, seed=13)
+    assert so3_spectral_correlation(so3_fft(g), so3_fft(phi)).shape == (4, so3_size(3))
+
+
+def test_gradients_reach_both_arguments():
+    f = s2_signal(2, 1, 1, seed=14).requires_grad_()
+    psi = s2_signal(2, 1, 1, seed=15).requires_grad_()
+    assert torch.autograd.gradcheck(s2_correlation, (f, psi), fast_mode=True)
+
+
+def test_bad_input():
+    f, psi = s2_signal(2, 3), s2_signal(2, 2, 4)
+    with pytest.raises(ValueError, match="psi's F_in"):
+        s2_correlation(f, psi)
+    with pytest.raises(ValueError, match="same grid"):
+        s2_correlation(f, s2_signal(3, 3, 4))
+    with pytest.raises(ValueError, match=r"psi must have shape \[F_in, F_out, grid\]"):
+        s2_correlation(f, s2_signal(2, 3))
+    with pytest.raises(ValueError, match="must have a channel axis"):
+        so3_correlation(so3_signal(2), so3_signal(2, 1, 1))
+    with pytest.raises(TypeError, match="f_hat must be a complex"):
+        s2_spectral_correlation(torch.zeros(3, 4), torch.zeros(3, 2, 4, dtype=torch.complex64))
+    with pytest.raises(ValueError, match="must agree in F_in and n"):
+        so3_spectral_correlation(torch.zeros(3, 10, dtype=torch.complex64), torch.zeros(2, 2, 10, dtype=torch.complex64))

@@ -1,0 +1,24 @@
+"""dlnotes.sphere.experiments: the command line runs both experiments (on tiny sizes here)."""
+
+import pytest
+
+from dlnotes.sphere.experiments import main
+
+
+def test_equivariance_command_prints_the_table(capsys):
+    main(["equivariance", "--bandwidths", "2", "--depth", "2", "--rotations", "2", "--channels", "2"])
+    out = capsys.readouterr().out
+    assert "delta" in out and "float32" in out and "float64" in out
+
+
+def test_mnist_command_prints_the_table_and_the_sizes(capsys):
+    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "1", "--seeds", "0", "--n-train", "20", "--n-test", "10"])
+    out = capsys.readouterr().out
+    assert "NR/NR" in out and "NR/R" in out
+    assert "planar:" in out and "spherical:" in out and "s per epoch" in out
+
+
+def test_unknown_command_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        main(["imagenet"])
+    assert "invalid choice" in capsys.readouterr().err

@@ -1,0 +1,165 @@
+"""dlnotes.sphere.layers: the S² and SO(3) correlation layers.
+
+The layers are checked against the direct reading of the correlation with point-mass filters,
+[ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i), evaluated point by point with the harmonic series of f̃
+(independent of the FFTs and of the correlation theorem), and for equivariance under exact
+(spectral) rotations.
+"""
+
+import math
+
+import pytest
+import torch
+
+from dlnotes.sphere.grid import so3_grid
+from dlnotes.sphere.kernel_grids import s2_equatorial_grid, s2_near_identity_grid, so3_equatorial_grid, so3_near_identity_grid
+from dlnotes.sphere.layers import S2Convolution, SO3Convolution
+from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler, s2_rotate, so3_rotate
+from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
+from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
+from dlnotes.sphere.wigner import spherical_harmonics, wigner_D_packed
+
+F64 = torch.float64
+
+
+def grid_rotations(b: int) -> torch.Tensor:
+    """Rotation matrices of the SOFT grid, ``[2b, 2b, 2b, 3, 3]`` (β, α, γ)."""
+    beta, alpha, gamma = so3_grid(b, dtype=F64)
+    return euler_to_matrix(alpha[None, :, None], beta[:, None, None], gamma[None, None, :])
+
+
+def band_limited_s2(shape: tuple[int, ...], b: int, generator: torch.Generator) -> torch.Tensor:
+    coeffs = torch.randn(*shape, b * b, dtype=torch.complex128, generator=generator)
+    return s2_ifft(coeffs).real
+
+
+def band_limited_so3(shape: tuple[int, ...], b: int, generator: torch.Generator) -> torch.Tensor:
+    coeffs = torch.randn(*shape, b * (4 * b * b - 1) // 3, dtype=torch.complex128, generator=generator)
+    return so3_ifft(coeffs).real
+
+
+def test_s2_layer_is_the_correlation_with_point_masses():
+    torch.manual_seed(0)
+    b_in, b_out = 5, 3
+    layer = S2Convolution(2, 3, b_in, b_out, s2_near_identity_grid(n_alpha=3, n_beta=2)).double()
+    with torch.no_grad():
+        layer.bias.normal_()
+    x = torch.randn(2, 2, 2 * b_in, 2 * b_in, dtype=F64)  # not band-limited: the layer keeps l < b_out
+    points = torch.tensor(layer.grid, dtype=F64)
+    beta, alpha = points.unbind(-1)
+    unit = torch.stack([beta.sin() * alpha.cos(), beta.sin() * alpha.sin(), beta.cos()], -1)  # [N, 3]
+    moved = torch.einsum("...ij,nj->...ni", grid_rotations(b_out), unit)  # R x_i
+    harmonics = spherical_harmonics(b_out, torch.atan2(torch.hypot(moved[..., 0], moved[..., 1]), moved[..., 2]), torch.atan2(moved[..., 1], moved[..., 0]))
+    values = torch.einsum("...np,bkp->bk...n", harmonics, s2_fft(x, b_out)).real  # f̃_k(R x_i)
+    expected = torch.einsum("bkjacn,kon->bojac", values, layer.kernel * layer.scaling) + layer.bias
+    torch.testing.assert_close(layer(x), expected, rtol=0, atol=1e-12)
+
+
+def test_so3_layer_is_the_correlation_with_point_masses():
+    torch.manual_seed(1)
+    b_in, b_out = 4, 3
+    layer = SO3Convolution(2, 3, b_in, b_out, so3_near_identity_grid(n_alpha=3, n_beta=2, n_gamma=2)).double()
+    x = torch.randn(2, 2, 2 * b_in, 2 * b_in, 2 * b_in, dtype=F64)
+    beta, alpha, gamma = torch.tensor(layer.grid, dtype=F64).unbind(-1)
+    moved = torch.einsum("...ij,njk->...nik", grid_rotations(b_out), euler_to_matrix(alpha, beta, gamma))  # R Q_i
+    wigner = wigner_D_packed(b_out, *matrix_to_euler(moved))
+    values = torch.einsum("...np,bkp->bk...n", wigner, so3_fft(x, b_out)).real  # f̃_k(R Q_i)
+    expected = torch.einsum("bkjacn,kon->bojac", values, layer.kernel * layer.scaling)
+    torch.testing.assert_close(layer(x), expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype, tolerance", [(torch.float64, 1e-11), (torch.float32, 2e-5)])
+def test_s2_layer_is_equivariant(dtype, tolerance):
+    torch.manual_seed(2)
+    b = 6
+    layer = S2Convolution(3, 4, b, b, s2_near_identity_grid()).to(dtype)
+    f = band_limited_s2((2, 3), b, torch.Generator().manual_seed(0))
+    angles = (torch.tensor(0.4, dtype=F64), torch.tensor(1.1, dtype=F64), torch.tensor(-2.3, dtype=F64))
+    with torch.no_grad():
+        rotated_after = so3_rotate(layer(f.to(dtype)), *angles)
+        rotated_before = layer(s2_rotate(f, *angles).to(dtype))
+    assert ((rotated_after - rotated_before).abs().max() / rotated_after.abs().max()).item() < tolerance
+
+
+@pytest.mark.parametrize("dtype, tolerance", [(torch.float64, 1e-11), (torch.float32, 2e-5)])
+def test_so3_layer_is_equivariant(dtype, tolerance):
+    torch.manual_seed(3)
+    b = 5
+    layer = SO3Convolution(3, 2, b, b, so3_near_identity_grid(n_alpha=4, n_beta=2, n_gamma=3)).to(dtype)
+    f = band_limited_so3((2, 3), b, torch.Generator().manual_seed(1))
+    angles = (torch.tensor(2.0, dtype=F64), torch.tensor(0.7, dtype=F64), torch.tensor(0.3, dtype=F64))
+    with torch.no_grad():
+        rotated_after = so3_rotate(layer(f.to(dtype)), *angles)
+        rotated_before = layer(so3_rotate(f, *angles).to(dtype))
+    assert ((rotated_after - rotated_before).abs().max() / rotated_after.abs().max()).item() < tolerance
+
+
+def test_shapes_dtypes_and_equatorial_grids():
+    s2 = S2Convolution(2, 5, 6, 4, s2_equatorial_grid(n_alpha=6))
+    so3 = SO3Convolution(5, 3, 4, 2, so3_equatorial_grid(n_alpha=6))
+    y = s2(torch.randn(7, 2, 12, 12))
+    assert y.shape == (7, 5, 8, 8, 8) and y.dtype == torch.float32
+    z = so3(y)
+    assert z.shape == (7, 3, 4, 4, 4) and z.dtype == torch.float32
+    assert so3.double()(y.double()).dtype == F64
+    assert sum(p.numel() for p in s2.parameters()) == 2 * 5 * 6 + 5
+
+
+def test_gradients_flow_gradcheck():
+    torch.manual_seed(4)
+    s2 = S2Convolution(1, 2, 3, 2, s2_near_identity_grid(n_alpha=2, n_beta=1)).double()
+    so3 = SO3Convolution(2, 1, 2, 2, so3_near_identity_grid(n_alpha=2, n_beta=1, n_gamma=2)).double()
+    x = torch.randn(1, 1, 6, 6, dtype=F64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda x, w1, w2: so3(s2(x)), (x, s2.kernel, so3.kernel), eps=1e-6, atol=1e-7)
+    so3(torch.relu(s2(x))).sum().backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in (s2.kernel, s2.bias, so3.kernel, so3.bias))
+
+
+def test_initialisation_carries_the_second_moment():
+    # Band-limited input (nothing lost to the band limit), many channels: E[y^2] close to E[x^2].
+    torch.manual_seed(5)
+    b = 4
+    f = band_limited_s2((4, 16), b, torch.Generator().manual_seed(2))
+    f = f / f.pow(2).mean().sqrt()
+    s2 = S2Convolution(16, 16, b, b, s2_near_identity_grid()).double()
+    so3 = SO3Convolution(16, 16, b, b, so3_near_identity_grid()).double()
+    with torch.no_grad():
+        y = s2(f)
+        z = so3(y)
+    assert 0.5 < y.pow(2).mean().item() < 2
+    assert 0.5 < (z.pow(2).mean() / y.pow(2).mean()).item() < 2
+
+
+def test_module_state_and_repr():
+    layer = SO3Convolution(2, 3, 4, 2, so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3))
+    assert set(layer.state_dict()) == {"kernel", "bias"}
+    assert "grid points=72" in repr(layer)
+
+
+@pytest.mark.parametrize(
+    "build, error, match",
+    [
+        (lambda: S2Convolution(1, 2, 4, 5, s2_near_identity_grid()), ValueError, "b_out must be <= b_in"),
+        (lambda: S2Convolution(1, 2, 0, 0, s2_near_identity_grid()), ValueError, "b_in must be >= 1"),
+        (lambda: S2Convolution(1, 2, 4.0, 2, s2_near_identity_grid()), TypeError, "b_in must be an int"),
+        (lambda: S2Convolution(0, 2, 4, 2, s2_near_identity_grid()), ValueError, "nfeature_in must be an int >= 1"),
+        (lambda: S2Convolution(1, 2, 4, 2, ()), ValueError, "empty grid"),
+        (lambda: S2Convolution(1, 2, 4, 2, so3_near_identity_grid()), ValueError, r"\(beta, alpha\) points"),
+        (lambda: SO3Convolution(1, 2, 4, 2, s2_near_identity_grid()), ValueError, r"\(beta, alpha, gamma\) points"),
+        (lambda: SO3Convolution(1, 2, 4, 2, []), ValueError, "empty grid"),
+    ],
+)
+def test_bad_construction(build, error, match):
+    with pytest.raises(error, match=match):
+        build()
+
+
+def test_bad_input():
+    s2 = S2Convolution(2, 3, 4, 2, s2_near_identity_grid())
+    so3 = SO3Convolution(2, 3, 4, 2, so3_near_identity_grid())
+    with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8\]"):
+        s2(torch.randn(1, 2, 10, 10))  # wrong bandwidth
+    with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8\]"):
+        s2(torch.randn(1, 3, 8, 8))  # channels mismatch
+    with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8, 8\]"):
+        so3(torch.randn(1, 2, 8, 8))

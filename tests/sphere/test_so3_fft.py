@@ -1,0 +1,84 @@
+"""dlnotes.sphere.so3_fft: exact round trips, the Wigner-D series, Parseval, bad input."""
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
+from dlnotes.sphere.so3_fft import so3_bandwidth, so3_fft, so3_ifft
+from dlnotes.sphere.wigner import so3_offset, so3_size, wigner_D_packed
+
+
+def random_coefficients(b: int, *batch: int, seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return torch.view_as_complex(torch.randn(*batch, so3_size(b), 2, generator=g, dtype=torch.float64))
+
+
+def test_round_trip_float64_at_b32():
+    c = random_coefficients(32)
+    x = so3_ifft(c)
+    # errors relative to the largest coefficient / sample (a random signal of b = 32 reaches ~100)
+    assert (so3_fft(x) - c).abs().max().item() <= 1e-12 * c.abs().max().item()
+    assert (so3_ifft(so3_fft(x)) - x).abs().max().item() <= 1e-12 * x.abs().max().item()
+
+
+@settings(max_examples=8, deadline=None)
+@given(b=st.integers(1, 7), extra=st.integers(0, 3), seed=st.integers(0, 1000))
+def test_round_trip_with_larger_output_grid(b, extra, seed):
+    c = random_coefficients(b, 2, seed=seed)
+    x = so3_ifft(c, b_out=b + extra)
+    assert x.shape == (2, *(3 * (2 * (b + extra),)))
+    assert (so3_fft(x, b_out=b) - c).abs().max().item() <= 1e-12
+
+
+def test_synthesis_is_the_wigner_series():
+    b = 5
+    c = random_coefficients(b)
+    beta, alpha, gamma = so3_grid(b, torch.float64)
+    d = wigner_D_packed(b, alpha[None, :, None], beta[:, None, None], gamma[None, None, :])
+    assert (so3_ifft(c) - d @ c).abs().max().item() < 1e-13
+
+
+def test_parseval():
+    """∫ |f|² dR = Σ_l |f̂^l|² / (2l+1) with the normalised Haar measure."""
+    b = 8
+    c = random_coefficients(b, seed=2)
+    x = so3_ifft(c)
+    energy = (so3_quadrature_weights(b, torch.float64)[:, None, None] * x.abs() ** 2).sum()
+    spectral = sum((c[so3_offset(l) : so3_offset(l + 1)].abs() ** 2).sum() / (2 * l + 1) for l in range(b))
+    assert energy.item() == pytest.approx(spectral.item(), rel=1e-12)
+
+
+def test_float32():
+    c = random_coefficients(8, seed=4)
+    x = so3_ifft(c).real
+    out = so3_fft(x.float())
+    assert out.dtype == torch.complex64
+    assert (out.to(torch.complex128) - so3_fft(x)).abs().max().item() < 1e-4
+
+
+def test_bandwidth_from_size():
+    assert [so3_bandwidth(so3_size(b)) for b in range(1, 40)] == list(range(1, 40))
+
+
+def test_gradient():
+    x = torch.randn(4, 4, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: torch.view_as_real(so3_fft(t)), (x,), fast_mode=True)
+    c = torch.randn(so3_size(2), dtype=torch.complex128, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: torch.view_as_real(so3_ifft(t)), (c,), fast_mode=True)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match=r"x must have shape \[..., 2b, 2b, 2b\]"):
+        so3_fft(torch.zeros(4, 4, 6))
+    with pytest.raises(ValueError, match="equal even sizes"):
+        so3_fft(torch.zeros(3, 3, 3))
+    with pytest.raises(TypeError, match="floating or complex dtype"):
+        so3_fft(torch.zeros(4, 4, 4, dtype=torch.int32))
+    with pytest.raises(ValueError, match="b_out must be <= the signal's bandwidth"):
+        so3_fft(torch.zeros(4, 4, 4), b_out=3)
+    with pytest.raises(ValueError, match=r"b\(4b²-1\)/3 entries"):
+        so3_ifft(torch.zeros(11, dtype=torch.complex64))
+    with pytest.raises(ValueError, match="b_out must be >= the coefficients' bandwidth"):
+        so3_ifft(torch.zeros(so3_size(3), dtype=torch.complex64), b_out=2)
