@@ -70,7 +70,7 @@ def test_closed_form_helper_with_exact_oracle():
     y_bar = [Fraction(v) for v in (1, -1, 3, 0)]
     exact, eps = batch_norm_exact_grad(x, y_bar, Fraction(1), Fraction(5))
     xt = torch.tensor([float(v) for v in x], dtype=torch.float64).view(4, 1)
-    mean, _, invstd = batch_statistics(xt, float(eps))
+    mean, _, invstd, _ = batch_statistics(xt, float(eps))
     x_bar, _, _ = batch_norm_input_grad(torch.tensor([float(v) for v in y_bar], dtype=torch.float64).view(4, 1), xt, mean, invstd, None)
     assert x_bar.view(-1).tolist() == pytest.approx([float(v) for v in exact], rel=1e-13)
 

@@ -1,12 +1,13 @@
 """Backward passes by hand (Part I): BatchNorm, Dropout and Conv2d as drop-ins for PyTorch.
 
 Each layer is a ``torch.autograd.Function`` whose backward is the derived closed form, written
-in differentiable tensor operations on saved inputs (so double backward works):
+in differentiable tensor operations on saved inputs (so double backward works).
 
-``batch_norm``, ``dropout``, ``conv2d``                 functional, same signatures as ``torch.nn.functional``
-``BatchNorm1d``, ``BatchNorm2d``, ``Dropout``, ``Conv2d`` modules, same constructors and ``state_dict`` as ``torch.nn``
-``dlnotes.backprop.proofs``                         the SymPy proofs of the backward formulas
-``dlnotes.backprop.bench``                          ``python -m dlnotes.bench backprop``
+* ``batch_norm``, ``dropout``, ``conv2d``: functional, the signatures of ``torch.nn.functional``;
+* ``BatchNorm1d``, ``BatchNorm2d``, ``Dropout``, ``Conv2d``: modules, the constructors and
+  ``state_dict`` of ``torch.nn``;
+* ``dlnotes.backprop.proofs``: the SymPy proofs of the backward formulas;
+* ``dlnotes.backprop.bench``: ``python -m dlnotes.bench backprop``.
 """
 
 from dlnotes.backprop.batchnorm import BatchNormEvalFunction, BatchNormFunction, batch_norm

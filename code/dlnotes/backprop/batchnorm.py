@@ -1,11 +1,11 @@
-"""BatchNorm {Ioffe & Szegedy, 2015} with a backward pass written by hand.
+"""BatchNorm (Ioffe & Szegedy, 2015) with a backward pass written by hand.
 
 Notation (the chapter's). For one channel, the batch holds ``n`` values ``x_i`` (``n = N`` for
 ``(N, C)`` input, ``N·L`` or ``N·H·W`` otherwise). Then
 
     μ = (1/n) Σ x_i,   σ² = (1/n) Σ (x_i − μ)²,   x̂_i = (x_i − μ) / √(σ² + ε),   y_i = γ x̂_i + β.
 
-Given ``ȳ = ∂L/∂y`` and ``g = γ ȳ``, the backward pass (equation ``bn-dx`` of the chapter) is
+Given ``ȳ = ∂L/∂y`` and ``g = γ ȳ``, the backward pass (equation ``bp-bn-dx`` of the chapter) is
 
     ∂L/∂x = 1/(n √(σ² + ε)) · (n g − Σ g − x̂ Σ(g x̂)),   ∂L/∂γ = Σ ȳ x̂,   ∂L/∂β = Σ ȳ.
 
@@ -36,17 +36,30 @@ def per_channel(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return v.view(1, -1, *([1] * (x.dim() - 2)))
 
 
-def batch_statistics(x: torch.Tensor, eps: float) -> tuple[torch.Tensor, ...]:
-    """Per-channel ``μ``, biased ``σ²`` and ``1/√(σ² + ε)`` of ``x``, each of shape ``(C,)``.
+def channel_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """``Σ a·b`` per channel (over every axis but 1).
 
-    (``torch.var_mean`` would do it in one call, but its Welford loop is several times slower on
-    a CPU than these two passes.)
+    For ``(N, C, ...)`` input, dot products along the contiguous last axes, so no ``a``-sized
+    product is written; for ``(N, C)`` input, where the sum runs down the columns, the plain
+    product and column sum measured faster than ``vecdot``'s strided reduction.
     """
-    dims = reduce_dims(x)
-    mean = x.mean(dims)
-    centred = x - per_channel(mean, x)  # two passes: exact where E[x²] − μ² would cancel
-    var = (centred * centred).mean(dims)
-    return mean, var, torch.rsqrt(var + eps)
+    if a.dim() == 2:
+        return (a * b).sum(0)
+    return torch.linalg.vecdot(a.flatten(2), b.flatten(2), dim=-1).sum(0)
+
+
+def batch_statistics(x: torch.Tensor, eps: float) -> tuple[torch.Tensor, ...]:
+    """Per-channel ``μ``, biased ``σ²``, ``1/√(σ² + ε)`` and the centred ``x − μ``.
+
+    Two passes (mean, then squared deviations) are exact where ``E[x²] − μ²`` would cancel;
+    ``torch.var_mean`` would do it in one call, but its Welford loop is several times slower
+    on a CPU. The forward pass reuses the centred copy's memory for its output.
+    """
+    n = x.numel() // x.shape[1]
+    mean = x.mean(reduce_dims(x))
+    centred = x - per_channel(mean, x)
+    var = channel_dot(centred, centred) / n
+    return mean, var, torch.rsqrt(var + eps), centred
 
 
 def batch_norm_input_grad(
@@ -60,17 +73,16 @@ def batch_norm_input_grad(
 
     ``∂L/∂x = (γ/√(σ²+ε)) (ȳ − Σȳ/n − x̂ Σ(ȳ x̂)/n)`` is affine in ``ȳ`` and ``x`` per
     channel, so it is evaluated as ``a ȳ + b x + c`` with per-channel ``a, b, c``: two passes
-    over the data after the two reductions, and no ``x``-sized intermediate besides ``ȳ x``.
+    over the data after the two reductions, and one ``x``-sized allocation, for the result.
     """
-    dims = reduce_dims(x)
     n = x.numel() // x.shape[1]
-    sum_y_bar = y_bar.sum(dims)  # Σ ȳ = ∂L/∂β
-    sum_y_bar_x_hat = invstd * ((y_bar * x).sum(dims) - mean * sum_y_bar)  # Σ ȳ x̂ = ∂L/∂γ
+    sum_y_bar = y_bar.sum(reduce_dims(x))  # Σ ȳ = ∂L/∂β
+    sum_y_bar_x_hat = invstd * (channel_dot(y_bar, x) - mean * sum_y_bar)  # Σ ȳ x̂ = ∂L/∂γ
     a = invstd if weight is None else weight * invstd  # γ/√(σ² + ε)
-    b = -a * invstd * sum_y_bar_x_hat / n  # the x̂ Σ(ȳ x̂)/n term, as a coefficient of x
+    b = -a * invstd * sum_y_bar_x_hat / n  # the x̂ Σ(ȳ x̂)/n term, per unit of x
     c = -a * sum_y_bar / n - b * mean  # the constant part, with the Σ ȳ/n term
-    b_x_plus_c = torch.addcmul(per_channel(c, x), x, per_channel(b, x))
-    x_bar = torch.addcmul(b_x_plus_c, y_bar, per_channel(a, x))
+    x_bar = torch.addcmul(per_channel(c, x), x, per_channel(b, x))  # b x + c
+    x_bar = x_bar.addcmul_(y_bar, per_channel(a, x))  # + a ȳ, in place
     return x_bar, sum_y_bar_x_hat, sum_y_bar
 
 
@@ -84,10 +96,11 @@ class BatchNormFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, weight, bias, eps):  # type: ignore[override]
         """Normalise ``x`` per channel; save ``x``, ``γ``, ``μ`` and ``1/√(σ² + ε)``."""
-        mean, var, invstd = batch_statistics(x, eps)
-        scale = invstd if weight is None else weight * invstd  # y = x · scale + shift
-        shift = -mean * scale if bias is None else bias - mean * scale
-        y = torch.addcmul(per_channel(shift, x), x, per_channel(scale, x))
+        mean, var, invstd, centred = batch_statistics(x, eps)
+        scale = invstd if weight is None else weight * invstd  # γ/√(σ² + ε)
+        y = centred.mul_(per_channel(scale, x))  # y = (x − μ) scale + β, in place
+        if bias is not None:
+            y.add_(per_channel(bias, x))
         ctx.eps = eps
         ctx.save_for_backward(x, weight, mean, invstd)
         ctx.mark_non_differentiable(mean, var)
@@ -97,15 +110,12 @@ class BatchNormFunction(torch.autograd.Function):
     def backward(ctx, y_bar, _mean_bar, _var_bar):  # type: ignore[override]
         """``(∂L/∂x, ∂L/∂γ, ∂L/∂β)`` by the closed form (:func:`batch_norm_input_grad`)."""
         x, weight, mean, invstd = ctx.saved_tensors
-        if torch.is_grad_enabled():  # double backward: μ, σ² must depend on x in the graph
-            mean, _, invstd = batch_statistics(x, ctx.eps)
-        x_bar, weight_bar, bias_bar = batch_norm_input_grad(y_bar, x, mean, invstd, weight)
-        return (
-            x_bar if ctx.needs_input_grad[0] else None,
-            weight_bar if ctx.needs_input_grad[1] else None,
-            bias_bar if ctx.needs_input_grad[2] else None,
-            None,
-        )
+        if torch.is_grad_enabled():  # double backward: μ, σ² must depend on x
+            mean, _, invstd, _ = batch_statistics(x, ctx.eps)
+        x_bar, w_bar, b_bar = batch_norm_input_grad(y_bar, x, mean, invstd, weight)
+        need = ctx.needs_input_grad
+        return (x_bar if need[0] else None, w_bar if need[1] else None,
+                b_bar if need[2] else None, None)
 
 
 class BatchNormEvalFunction(torch.autograd.Function):
@@ -134,7 +144,7 @@ class BatchNormEvalFunction(torch.autograd.Function):
         x_bar = y_bar * per_channel(scale, x) if ctx.needs_input_grad[0] else None
         weight_bar = None
         if ctx.needs_input_grad[3]:
-            weight_bar = invstd * ((y_bar * x).sum(dims) - mean * y_bar.sum(dims))  # Σ ȳ x̂
+            weight_bar = invstd * (channel_dot(y_bar, x) - mean * y_bar.sum(dims))  # Σ ȳ x̂
         bias_bar = y_bar.sum(dims) if ctx.needs_input_grad[4] else None
         return x_bar, None, None, weight_bar, bias_bar, None
 

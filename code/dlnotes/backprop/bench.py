@@ -7,8 +7,9 @@ hooks (:func:`dlnotes.backprop.saved.saved_bytes`). Implementations:
 
 * BatchNorm: ``staged`` (node-by-node backward), ``primitives`` (autograd through primitive ops),
   ``ours`` (closed form);
-* Conv2d: ``ours``, and for stride > 1 also ``ours, literal dx``, the input gradient through the
-  zero-dilated ``ȳ``; the backward-only ratio subtracts the (shared, native) forward's time;
+* Conv2d: ``ours``, and for stride > 1 also ``ours, literal dx``, the same gradients with the
+  input gradient through the zero-dilated ``ȳ`` (called directly, without autograd's
+  bookkeeping); the backward-only ratio subtracts the (shared, native) forward's time;
 * Dropout: ``ours``.
 
 The full run uses the shapes of issue 3; ``--quick`` uses smaller ones (what the chapter runs).
@@ -63,7 +64,15 @@ def _step(forward: Callable[[], torch.Tensor], inputs: Sequence[torch.Tensor], y
     return run
 
 
-def _rows(layer: str, shape: str, dtype: torch.dtype, forwards: dict[str, Callable[[], torch.Tensor]], inputs, y_bar, repeats: int) -> list[Row]:
+def _rows(
+    layer: str,
+    shape: str,
+    dtype: torch.dtype,
+    forwards: dict[str, Callable[[], torch.Tensor]],
+    inputs: Sequence[torch.Tensor],
+    y_bar: torch.Tensor,
+    repeats: int,
+) -> list[Row]:
     timings = time_interleaved({name: _step(f, inputs, y_bar) for name, f in forwards.items()}, repeats=repeats)
     saved = {name: saved_bytes(f) for name, f in forwards.items()}
     native = timings["native"]

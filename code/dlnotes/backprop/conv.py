@@ -4,7 +4,7 @@ Forward, per group, for stride ``s``, dilation ``d`` and the zero-padded input `
 
     y[b, o, i, j] = Σ_{c, u, v} x̃[b, c, s·i + d·u, s·j + d·v] k[o, c, u, v] + bias[o].
 
-Backward (equations ``conv-dx``, ``conv-dk``, ``conv-db`` of the chapter):
+Backward (equations ``bp-conv-dx`` and ``bp-conv-dk`` of the chapter):
 
 * ``∂L/∂x̃`` is the *full* correlation of the output gradient ``ȳ`` — first dilated by ``s − 1``
   zeros between its entries — with the kernels rotated by 180° and with input and output channels
@@ -21,6 +21,7 @@ backward works) on the saved input and kernel.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import gcd
 
 import torch
 import torch.nn.functional as F
@@ -149,8 +150,6 @@ def phase_plan(
     rotated sub-kernel, dilation ``d'``, once ``ȳ`` is padded so that it yields one value per ``q``.
     Phases no tap reaches (possible when ``gcd(s, d) > 1``) are left out: their gradient is 0.
     """
-    from math import gcd
-
     padded = size + padding[0] + padding[1]
     step, tap_dilation = s // gcd(s, d), d // gcd(s, d)
     plan = []

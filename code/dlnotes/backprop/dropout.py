@@ -1,11 +1,11 @@
-"""Inverted dropout {Srivastava et al., 2014} with a backward pass written by hand.
+"""Inverted dropout (Srivastava et al., 2014) with a backward pass written by hand.
 
 Forward, with drop probability ``p`` and independent ``b_ij ~ Bernoulli(p)`` (1 = dropped):
 
     f_ij = x_ij (1 − b_ij) / (1 − p),
 
 so that ``E[f_ij] = x_ij`` and nothing needs rescaling at evaluation time. Backward (equation
-``dropout-dx`` of the chapter):
+``bp-do-dx`` of the chapter):
 
     (∂L/∂x)_ij = (∂L/∂f)_ij (1 − b_ij) / (1 − p).
 
