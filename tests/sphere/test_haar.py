@@ -39,3 +39,13 @@ def test_bad_arguments():
         random_rotations(-1, seed=0)
     with pytest.raises(ValueError, match="stream must be >= 0"):
         random_rotations(1, seed=0, stream=-2)
+
+
+def test_sympy_uniform_cos_beta_is_the_haar_marginal():
+    import sympy as sp
+
+    beta, a, g = sp.symbols("beta a g", positive=True)
+    from_cos = sp.Rational(1, 2) * sp.sin(beta)  # density of beta when cos(beta) ~ U(-1, 1)
+    haar = sp.integrate(sp.sin(beta) / (8 * sp.pi**2), (a, 0, 2 * sp.pi), (g, 0, 2 * sp.pi))
+    assert sp.simplify(from_cos - haar) == 0
+    assert sp.integrate(haar, (beta, 0, sp.pi)) == 1

@@ -82,3 +82,17 @@ def test_so3_equatorial_grid():
 def test_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_sympy_ring_points_are_conjugates_of_one_rotation():
+    import sympy as sp
+
+    a, b, g = sp.symbols("alpha beta gamma", real=True)
+
+    def rz(t):
+        return sp.Matrix([[sp.cos(t), -sp.sin(t), 0], [sp.sin(t), sp.cos(t), 0], [0, 0, 1]])
+
+    ry = sp.Matrix([[sp.cos(b), 0, sp.sin(b)], [0, 1, 0], [-sp.sin(b), 0, sp.cos(b)]])
+    ring_point = rz(a) * ry * rz(g - a)
+    assert sp.simplify(ring_point - rz(a) * (ry * rz(g)) * rz(-a)) == sp.zeros(3, 3)
+    assert sp.simplify(sp.diff(ring_point.trace(), a)) == 0

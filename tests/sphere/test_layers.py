@@ -163,3 +163,15 @@ def test_bad_input():
         s2(torch.randn(1, 3, 8, 8))  # channels mismatch
     with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8, 8\]"):
         so3(torch.randn(1, 2, 8, 8))
+
+
+def test_sympy_initialisation_variance_and_relu_halving():
+    import sympy as sp
+
+    w1, w2, f1, f2 = sp.symbols("w1 w2 f1 f2", real=True)
+    s = sp.symbols("sigma", positive=True)
+    expectation = sp.expand((w1 * f1 + w2 * f2) ** 2).subs({w1 * w2: 0}).subs({w1**2: s**2, w2**2: s**2})
+    assert sp.simplify(expectation - s**2 * (f1**2 + f2**2)) == 0
+    t = sp.symbols("t", real=True)
+    normal = sp.exp(-(t**2) / 2) / sp.sqrt(2 * sp.pi)
+    assert sp.integrate(t**2 * normal, (t, 0, sp.oo)) / sp.integrate(t**2 * normal, (t, -sp.oo, sp.oo)) == sp.Rational(1, 2)

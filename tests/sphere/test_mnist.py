@@ -15,6 +15,7 @@ from dlnotes.sphere.mnist import (
     mnist_experiment,
     parameter_count,
     project,
+    project_to_healpix,
     spherical_mnist,
 )
 
@@ -130,3 +131,25 @@ def test_experiment_bookkeeping_on_a_tiny_run():
     assert result.accuracies("planar", "R/R").shape == (2,)
     assert result.parameters["planar"] == parameter_count(PlanarCNN(10))
     assert result.seconds_per_epoch("spherical") > 0
+
+
+def test_sympy_stereographic_radius_is_tan_half_beta():
+    import sympy as sp
+
+    b, a = sp.symbols("beta alpha", positive=True)
+    x1, x2, x3 = sp.sin(b) * sp.cos(a), sp.sin(b) * sp.sin(a), sp.cos(b)
+    r2 = (x1 / (1 + x3)) ** 2 + (x2 / (1 + x3)) ** 2
+    assert sp.simplify((r2 - sp.tan(b / 2) ** 2).rewrite(sp.tan)) == 0
+    assert sp.simplify(r2.subs(b, sp.pi / 2)) == 1
+
+
+def test_healpix_view_is_the_same_function():
+    import healpy as hp
+
+    nside = 8
+    maps = project_to_healpix(images(2), nside)
+    assert maps.shape == (2, hp.nside2npix(nside))
+    z = hp.pix2vec(nside, np.arange(hp.nside2npix(nside)))[2]
+    assert np.abs(maps[:, z < 0]).max() == 0 and maps[:, z > 0.9].min() > 0
+    flipped = project_to_healpix(images(2), nside, angles(0.0, math.pi, 0.0, n=2))
+    assert np.abs(flipped[:, z > 0]).max() == 0

@@ -56,3 +56,28 @@ __all__ = [
     "wigner_D_packed",
     "wigner_d",
 ]
+
+# Spherical CNN layers and the paper's experiments (Part III.b).
+from dlnotes.sphere.haar import random_rotations
+from dlnotes.sphere.integrate import so3_integrate
+from dlnotes.sphere.kernel_grids import (
+    s2_equatorial_grid,
+    s2_near_identity_grid,
+    so3_equatorial_grid,
+    so3_near_identity_grid,
+)
+from dlnotes.sphere.layers import S2Convolution, SO3Convolution
+from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
+
+__all__ += [
+    "S2Convolution",
+    "SO3Convolution",
+    "random_rotations",
+    "s2_equatorial_grid",
+    "s2_near_identity_grid",
+    "so3_equatorial_grid",
+    "so3_integrate",
+    "so3_irfft",
+    "so3_near_identity_grid",
+    "so3_rfft",
+]

@@ -26,7 +26,7 @@ from dlnotes.sphere.mnist import build_model
 from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 
-#: (b, b1, b2) triples: the paper's MNIST sizes and smaller ones.
+#: Bandwidths (b, b1, b2) of the MNIST model to time, from small ones to the paper's.
 SIZES = ((12, 6, 4), (16, 8, 5), (20, 10, 6), (30, 10, 6))
 QUICK_SIZES = ((12, 6, 4), (16, 10, 6))
 

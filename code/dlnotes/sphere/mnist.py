@@ -42,7 +42,7 @@ from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 from dlnotes.sphere.rotation import euler_to_matrix
 from dlnotes.train import History, fit, predict
 
-#: Half-width of the image square on the tangent plane, in units of tan(β/2): 1/√2 puts the
+#: Half-width of the image square on the tangent plane, in units of tan(β/2); 1/√2 puts the
 #: square's corners on the equator.
 IMAGE_HALF_WIDTH = 1 / math.sqrt(2)
 #: Seed streams of :func:`~dlnotes.sphere.haar.random_rotations`, so training and test digits
@@ -167,6 +167,7 @@ class PlanarCNN(nn.Module):
         self.out = nn.Linear(64 * side * side, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``[B, classes]`` of grid images ``[B, 1, 2b, 2b]``."""
         x = torch.relu(self.conv1(x))
         x = torch.relu(self.conv2(x))
         return self.out(x.flatten(1))
@@ -188,6 +189,7 @@ class SphericalCNN(nn.Module):
         self.out = nn.Linear(f2, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``[B, classes]`` of signals ``[B, 1, 2b, 2b]`` on the SOFT grid."""
         x = torch.relu(self.s2_conv(x))
         x = torch.relu(self.so3_conv(x))
         return self.out(so3_integrate(x))
@@ -199,7 +201,7 @@ def parameter_count(model: nn.Module) -> int:
 
 
 MODELS = ("planar", "spherical")
-#: Table 1 of the paper: test accuracy by model and (train, test) condition.
+#: Test accuracy by model and (train, test) condition in Table 1 of the paper.
 PAPER_ACCURACY = {
     "planar": {"NR/NR": 0.98, "R/R": 0.23, "NR/R": 0.11},
     "spherical": {"NR/NR": 0.96, "R/R": 0.95, "NR/R": 0.94},

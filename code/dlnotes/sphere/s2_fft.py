@@ -67,6 +67,21 @@ def s2_bandwidth(n: int) -> int:
     return b
 
 
+def centre_orders(x: torch.Tensor, b: int, dim: int) -> torch.Tensor:
+    """Orders ``-(b-1) .. b-1`` of an FFT axis (FFT layout: m ≥ 0 first, m < 0 at the end), in order."""
+    size = x.shape[dim]
+    return torch.cat([x.narrow(dim, size - (b - 1), b - 1), x.narrow(dim, 0, b)], dim)
+
+
+def uncentre_orders(x: torch.Tensor, size: int, dim: int) -> torch.Tensor:
+    """Inverse of :func:`centre_orders`: orders ``-(b-1) .. b-1`` placed on an FFT axis of ``size``, zeros elsewhere."""
+    b = (x.shape[dim] + 1) // 2
+    shape = list(x.shape)
+    shape[dim] = size - (2 * b - 1)
+    gap = x.new_zeros(shape)
+    return torch.cat([x.narrow(dim, b - 1, b), gap, x.narrow(dim, 0, b - 1)], dim)
+
+
 def _resolve_b_out(b_out: object, default: int) -> int:
     return default if b_out is None else check_bandwidth(b_out, "b_out")
 
@@ -81,12 +96,6 @@ def _tables(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) -> tu
     weights = s2_quadrature_weights(b_grid, torch.float64)
     analysis = synthesis * weights[:, None]
     return analysis.to(dtype=dtype, device=device), synthesis.to(dtype=dtype, device=device)
-
-
-def _packed_positions(b: int, device: torch.device) -> torch.Tensor:
-    """Flat position ``(m + b - 1) * b + l`` in an ``[2b-1, b]`` (m, l) array of each packed entry."""
-    l, m = _s2_indices(b, device)
-    return (m + b - 1) * b + l
 
 
 @functools.lru_cache(maxsize=16)
@@ -127,6 +136,20 @@ def _analysis_plan(b: int, b_out: int, real_input: bool, dtype: torch.dtype, dev
         gather.to(device),
         sign.to(dtype=dtype, device=device),
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _synthesis_plan(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """For :func:`s2_ifft`: the table ``N_l d^l_{m0}(β_j)`` as ``[2b-1, b, 2b_grid]`` (m, l, j), and the
+    index that scatters interleaved (real, imaginary) packed coefficients into a dense ``[2b-1, b, 2]``
+    array (pointing at an appended zero where ``l < |m|``)."""
+    _, synthesis = _tables(b_grid, b, torch.float64, torch.device("cpu"))  # [M, j, l]
+    l, m = _s2_indices(b, torch.device("cpu"))
+    source = torch.full((2 * b - 1, b, 2), 2 * b * b, dtype=torch.long)
+    packed = torch.arange(b * b)
+    source[m + b - 1, l, 0] = 2 * packed
+    source[m + b - 1, l, 1] = 2 * packed + 1
+    return synthesis.transpose(1, 2).contiguous().to(dtype=dtype, device=device), source.flatten().to(device)
 
 
 def s2_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
@@ -177,12 +200,14 @@ def s2_ifft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     b_out = _resolve_b_out(b_out, b)
     if b_out < b:
         raise ValueError(f"b_out must be >= the coefficients' bandwidth b = {b}, got {b_out}")
-    _, synthesis = _tables(b_out, b, real_dtype(coeffs.dtype), coeffs.device)
-    dense = coeffs.new_zeros(*coeffs.shape[:-1], (2 * b - 1) * b)
-    dense = dense.index_copy(-1, _packed_positions(b, coeffs.device), coeffs)
-    dense = torch.view_as_real(dense.unflatten(-1, (2 * b - 1, b)))  # [..., M, l, 2]
-    per_order = torch.einsum("...mlc,mjl->...jmc", dense, synthesis)  # [..., j, M, 2]
-    full = coeffs.new_zeros(*coeffs.shape[:-1], 2 * b_out, 2 * b_out)
-    orders = torch.arange(-(b - 1), b, device=coeffs.device) % (2 * b_out)
-    full = full.index_copy(-1, orders, torch.view_as_complex(per_order.contiguous()))
-    return torch.fft.ifft(full, dim=-1) * (2 * b_out)
+    synthesis, scatter = _synthesis_plan(b_out, b, real_dtype(coeffs.dtype), coeffs.device)
+    batch = coeffs.shape[:-1]
+    # packed (l, m) -> dense [M, l] (zeros where l < |m|), real and imaginary interleaved
+    flat = torch.view_as_real(coeffs).reshape(-1, 2 * b * b)
+    flat = torch.cat([flat, flat.new_zeros(flat.shape[0], 1)], -1).index_select(-1, scatter)
+    dense = flat.unflatten(-1, (2 * b - 1, b, 2)).permute(1, 0, 3, 2).reshape(2 * b - 1, -1, b)  # [M, B*2, l]
+    per_order = torch.bmm(dense, synthesis)  # [M, B*2, j]
+    per_order = per_order.unflatten(1, (-1, 2)).permute(1, 3, 0, 2)  # [B, j, M, 2]
+    rows = torch.view_as_complex(per_order.contiguous())
+    full = uncentre_orders(rows, 2 * b_out, -1)
+    return torch.fft.ifft(full, dim=-1).reshape(*batch, 2 * b_out, 2 * b_out) * (2 * b_out)

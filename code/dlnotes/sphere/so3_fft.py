@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 
 from dlnotes.sphere.grid import check_bandwidth, so3_quadrature_weights
-from dlnotes.sphere.s2_fft import check_coefficients, check_signal, real_dtype
+from dlnotes.sphere.s2_fft import centre_orders, check_coefficients, check_signal, real_dtype, uncentre_orders
 from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
 
 
@@ -30,9 +30,19 @@ def so3_bandwidth(n: int) -> int:
     raise ValueError(f"coeffs must have b(4b²-1)/3 entries on the last axis for some b >= 1, got {n}")
 
 
-def _centred(b_grid: int, b: int, device: torch.device) -> torch.Tensor:
-    """FFT positions of the orders ``-(b-1) .. b-1`` on a grid of ``2b_grid`` points."""
-    return torch.arange(-(b - 1), b, device=device) % (2 * b_grid)
+def _analysis_spectrum(x: torch.Tensor, b: int, b_out: int) -> torch.Tensor:
+    """``X_j(m, n) = Σ_{k,i} x(β_j, α_k, γ_i) e^{imα_k + inγ_i}`` for ``|m|, |n| < b_out``, centred, complex.
+
+    For real ``x`` a real FFT suffices: with ``F = fft2(x)``, ``X(m, n) = conj(F(m, n))`` and
+    ``F(m, -n) = conj(F(-m, n))``, so the orders n ≥ 0 of ``rfft2`` give everything.
+    """
+    if x.is_complex():
+        spectrum = torch.fft.ifft2(x, dim=(-2, -1)) * (2 * b) ** 2
+        return centre_orders(centre_orders(spectrum, b_out, -2), b_out, -1)
+    half = torch.fft.rfft2(x, dim=(-2, -1))[..., : b_out]  # F(m, n), n = 0 .. b_out-1
+    half = centre_orders(half, b_out, -2)  # m = -(b_out-1) .. b_out-1
+    negative = half[..., 1:].flip(-2, -1)  # F(-m, -n) for n = -(b_out-1) .. -1, i.e. X(m, n)
+    return torch.cat([negative, half.conj()], -1)
 
 
 def so3_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
@@ -53,14 +63,11 @@ def so3_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     rdtype = real_dtype(x.dtype)
     table = so3_wigner_table(b, rdtype, x.device)
     weights = so3_quadrature_weights(b, rdtype, x.device)
-    spectrum = torch.fft.ifft2(x * weights[:, None, None], dim=(-2, -1)) * (2 * b) ** 2
-    orders = _centred(b, b_out, x.device)
-    spectrum = spectrum.index_select(-2, orders).index_select(-1, orders)
-    spectrum = torch.view_as_real(spectrum)  # [..., j, M, N, 2], centred orders
+    spectrum = torch.view_as_real(_analysis_spectrum(x * weights[:, None, None], b, b_out))  # [..., j, M, N, 2]
     blocks = []
     for l in range(b_out):
         window = spectrum[..., b_out - 1 - l : b_out + l, b_out - 1 - l : b_out + l, :]
-        block = torch.einsum("...jmnc,jmn->...mnc", window, table[l]) * (2 * l + 1)
+        block = (window * table[l][..., None]).sum(-4) * (2 * l + 1)
         blocks.append(block.flatten(-3, -2))
     return torch.view_as_complex(torch.cat(blocks, dim=-2).contiguous())
 
@@ -87,9 +94,6 @@ def so3_ifft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     for l in range(b):
         block = real[..., so3_offset(l) : so3_offset(l + 1), :].unflatten(-2, (2 * l + 1, 2 * l + 1))
         window = half[..., b - 1 - l : b + l, b - 1 - l : b + l, :]
-        window += torch.einsum("...mnc,jmn->...jmnc", block, table[l])
-    orders = _centred(b_out, b, coeffs.device)
-    grid_shape = (*batch, 2 * b_out, 2 * b_out)
-    rows = coeffs.new_zeros(*grid_shape, 2 * b - 1).index_copy(-2, orders, torch.view_as_complex(half))
-    full = coeffs.new_zeros(*grid_shape, 2 * b_out).index_copy(-1, orders, rows)
-    return torch.fft.fft2(full, dim=(-2, -1))
+        window += block.unsqueeze(-4) * table[l][..., None]
+    spectrum = uncentre_orders(uncentre_orders(torch.view_as_complex(half), 2 * b_out, -2), 2 * b_out, -1)
+    return torch.fft.fft2(spectrum, dim=(-2, -1))

@@ -19,7 +19,7 @@ The recursion in l (Kostelec and Rockmore 2008, eq. 2.8, from Edmonds' formulas)
 
 seeded on the border ``max(|m|, |n|) = l`` by the closed forms
 ``d^l_{l,n} = sqrt((2l)! / ((l+n)!(l-n)!)) cos(β/2)^{l+n} (-sin(β/2))^{l-n}`` and its symmetries.
-It runs in float64 and is accurate to ~1e-14 for the degrees this book uses (tested to l = 63).
+It runs in float64; the tests find the matrices unitary to ~1e-13 for every l < 64.
 """
 
 from __future__ import annotations
