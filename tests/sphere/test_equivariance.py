@@ -56,3 +56,22 @@ def test_experiment_collects_every_setting():
 def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_growth_fits_recognise_logarithmic_and_linear_growth():
+    import numpy as np
+    import pandas as pd
+
+    from dlnotes.sphere.equivariance import growth_fits
+
+    rows = [
+        {"b": b, "depth": d, "relu": False, "dtype": "float64", "delta": 1e-15 * d * np.log2(b), "max": 0.0, "n": 1}
+        for b in (4, 8, 16, 32)
+        for d in (1, 2, 3)
+    ]
+    rows.append({"b": 4, "depth": 1, "relu": True, "dtype": "float64", "delta": 0.2, "max": 0.2, "n": 1})
+    fits = growth_fits(pd.DataFrame(rows))
+    assert len(fits) == 3 + 4  # three depths against log2 b, four bandwidths against depth
+    assert np.allclose(fits["R2"], 1.0)
+    assert np.allclose(fits.query("against == 'depth'")["growth"], 3.0)
+    assert np.allclose(fits.query("against == 'log2 b'")["growth"], 5 / 2)

@@ -179,3 +179,37 @@ def equivariance_experiment(
             for name in dtypes:
                 errors[(b, relu, name)] = equivariance_errors(b, depth, relu, DTYPES[name], counts[b], channels, seed)
     return EquivarianceResult(channels, {b: counts[b] for b in bandwidths}, errors)
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares line ``y ≈ p0 + p1·x``: the slope ``p1`` and the coefficient of determination R²."""
+    slope, intercept = np.polyfit(x, y, 1)
+    residual = y - (intercept + slope * x)
+    return float(slope), float(1.0 - residual.var() / y.var())
+
+
+def growth_fits(frame: pd.DataFrame) -> pd.DataFrame:
+    """Test "Δ grows logarithmically with resolution and linearly with depth" on linear stacks.
+
+    For each dtype and depth, a straight line of Δ against log₂ b (R² near 1 supports
+    logarithmic growth) and, for comparison, the power ``k`` of Δ ∝ b^k; for each dtype and
+    bandwidth, a straight line of Δ against the depth d. Uses the rows of
+    :meth:`EquivarianceResult.frame` without ReLU (whose Δ is rounding only).
+    """
+    rows = []
+    for dtype in sorted(frame["dtype"].unique()):
+        linear = frame[(~frame["relu"]) & (frame["dtype"] == dtype)]
+        for depth, part in linear.groupby("depth"):
+            part = part.sort_values("b")
+            b, delta = part["b"].to_numpy(float), part["delta"].to_numpy()
+            _, r2 = _line_fit(np.log2(b), delta)
+            power, _ = _line_fit(np.log2(b), np.log2(delta))
+            rows.append({"dtype": dtype, "against": "log2 b", "at": f"depth {depth}", "R2": r2,
+                         "growth": delta[-1] / delta[0], "span": f"b = {int(b[0])}..{int(b[-1])}", "power k": power})
+        for b, part in linear.groupby("b"):
+            part = part.sort_values("depth")
+            depth, delta = part["depth"].to_numpy(float), part["delta"].to_numpy()
+            _, r2 = _line_fit(depth, delta)
+            rows.append({"dtype": dtype, "against": "depth", "at": f"b = {b}", "R2": r2,
+                         "growth": delta[-1] / delta[0], "span": f"d = 1..{int(depth[-1])}", "power k": np.nan})
+    return pd.DataFrame(rows)
