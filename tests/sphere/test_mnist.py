@@ -153,3 +153,26 @@ def test_healpix_view_is_the_same_function():
     assert np.abs(maps[:, z < 0]).max() == 0 and maps[:, z > 0.9].min() > 0
     flipped = project_to_healpix(images(2), nside, angles(0.0, math.pi, 0.0, n=2))
     assert np.abs(flipped[:, z > 0]).max() == 0
+
+
+def test_features_are_what_the_classifier_reads():
+    import torch
+
+    from dlnotes.sphere.mnist import SphericalCNN
+
+    torch.manual_seed(0)
+    model = SphericalCNN(6, 4, 3).double()
+    x = torch.rand(3, 1, 12, 12, dtype=torch.float64)
+    features = model.features(x)
+    assert features.shape == (3, 40)
+    assert torch.allclose(model(x), model.out(features))
+
+
+def test_feature_diagnosis_is_bounded_and_repeatable():
+    from dlnotes.sphere.mnist import diagnose_invariant_features
+
+    first = diagnose_invariant_features(6, 4, 3, n_train=100, n_test=50, seed=0)
+    assert 0 < first.first_component_share <= 1
+    assert 0 <= first.mass_correlation <= 1
+    assert 0 <= first.frozen_accuracy <= 1
+    assert diagnose_invariant_features(6, 4, 3, n_train=100, n_test=50, seed=0) == first

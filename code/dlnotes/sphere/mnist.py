@@ -188,11 +188,15 @@ class SphericalCNN(nn.Module):
         self.so3_conv = SO3Convolution(f1, f2, b1, b2, so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3))
         self.out = nn.Linear(f2, classes)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits ``[B, classes]`` of signals ``[B, 1, 2b, 2b]`` on the SOFT grid."""
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The rotation-invariant features ``[B, f2]`` that the final FC layer reads."""
         x = torch.relu(self.s2_conv(x))
         x = torch.relu(self.so3_conv(x))
-        return self.out(so3_integrate(x))
+        return so3_integrate(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``[B, classes]`` of signals ``[B, 1, 2b, 2b]`` on the SOFT grid."""
+        return self.out(self.features(x))
 
 
 def parameter_count(model: nn.Module) -> int:
@@ -369,3 +373,56 @@ def mnist_experiment(
     settings = MnistSettings(b, b1, b2, epochs, lr, batch_size, len(split.train), len(split.test), tuple(seeds))
     parameters = {name: parameter_count(build_model(name, b, b1, b2)) for name in models}
     return MnistResult(settings, tuple(runs), split.test.labels.numpy(), parameters)
+
+
+@dataclass(frozen=True)
+class FeatureDiagnosis:
+    """How much the invariant features of an untrained :class:`SphericalCNN` tell the digits apart.
+
+    Attributes:
+        first_component_share: fraction of the across-digit variance of the ``f2`` invariant
+            features that lies along their first principal direction.
+        mass_correlation: correlation, across digits, of the first principal component with the
+            digit's ink (the sum of its pixels).
+        frozen_accuracy: test accuracy of a logistic regression fitted to convergence on the
+            standardised invariant features of the untrained network.
+    """
+
+    first_component_share: float
+    mass_correlation: float
+    frozen_accuracy: float
+
+
+@torch.no_grad()
+def diagnose_invariant_features(
+    b: int, b1: int, b2: int, n_train: int = 1000, n_test: int = 500, seed: int = 0
+) -> FeatureDiagnosis:
+    """Why end-to-end training of the spherical CNN is slow: its invariant features move together.
+
+    Builds :class:`SphericalCNN` ``(b, b1, b2)`` under ``torch.manual_seed(seed)``, computes the
+    ``so3_integrate`` features of ``n_train`` / ``n_test`` upright digits (balanced subsets of
+    ``mnist_5k``), and measures their principal spread and what a linear classifier can read
+    from them when fitted to convergence (scikit-learn's ``LogisticRegression``).
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    split = mnist_5k()
+    train, test = balanced_subset(split.train, n_train), balanced_subset(split.test, n_test)
+    torch.manual_seed(seed)
+    model = SphericalCNN(b, b1, b2).double().eval()
+
+    def features(data: Dataset) -> np.ndarray:
+        signals = project(data.images, b).double()
+        return torch.cat([model.features(chunk) for chunk in signals.split(100)]).numpy()
+
+    train_x, test_x = features(train), features(test)
+    centred = train_x - train_x.mean(0)
+    _, singular, directions = np.linalg.svd(centred, full_matrices=False)
+    share = float(singular[0] ** 2 / (singular**2).sum())
+    mass = train.images.flatten(1).sum(1).double().numpy()
+    correlation = float(np.corrcoef(centred @ directions[0], mass)[0, 1])
+    scaler = StandardScaler().fit(train_x)
+    classifier = LogisticRegression(max_iter=5000).fit(scaler.transform(train_x), train.labels.numpy())
+    accuracy = float(classifier.score(scaler.transform(test_x), test.labels.numpy()))
+    return FeatureDiagnosis(share, abs(correlation), accuracy)
