@@ -34,6 +34,12 @@ def test_fit_learns_and_records_every_epoch():
     assert all(e.seconds > 0 for e in history.epochs) and history.seconds_per_epoch > 0
 
 
+def test_on_epoch_sees_each_epoch_as_it_ends():
+    seen = []
+    history = fit(_model(0), _blobs(64, 0), _blobs(32, 1), epochs=2, lr=0.05, batch_size=32, progress=False, on_epoch=seen.append)
+    assert seen == history.epochs
+
+
 def test_fit_is_repeatable_under_a_seed():
     train, test = _blobs(256, 0), _blobs(64, 1)
     runs = [fit(_model(3), train, test, epochs=2, lr=0.01, batch_size=16, seed=5, progress=False) for _ in range(2)]

@@ -107,6 +107,7 @@ def fit(
     weight_decay: float = 0.0,
     transform: Transform | None = None,
     progress: bool | None = None,
+    on_epoch: Callable[[EpochStats], None] | None = None,
 ) -> History:
     """Train ``model`` with Adam on ``train`` and evaluate on ``test`` after every epoch.
 
@@ -119,6 +120,8 @@ def fit(
         transform: applied to every batch of images before the model (e.g. a projection to the
             sphere, or a resize for the resolution multiplier ρ).
         progress: show a tqdm bar; by default only when interactive (see :func:`quiet`).
+        on_epoch: called with each epoch's :class:`EpochStats` as soon as it is measured (e.g. to
+            print progress of a long run).
 
     Returns:
         A :class:`History` with one :class:`EpochStats` per epoch.
@@ -151,14 +154,15 @@ def fit(
             total_loss += loss.item() * len(labels)
             total_correct += int((logits.argmax(dim=1) == labels).sum())
         test_loss, test_accuracy = evaluate(model, test, transform=transform)
-        history.epochs.append(
-            EpochStats(
-                epoch=epoch,
-                train_loss=total_loss / len(train),
-                train_accuracy=total_correct / len(train),
-                test_loss=test_loss,
-                test_accuracy=test_accuracy,
-                seconds=time.perf_counter() - start,
-            )
+        stats = EpochStats(
+            epoch=epoch,
+            train_loss=total_loss / len(train),
+            train_accuracy=total_correct / len(train),
+            test_loss=test_loss,
+            test_accuracy=test_accuracy,
+            seconds=time.perf_counter() - start,
         )
+        history.epochs.append(stats)
+        if on_epoch is not None:
+            on_epoch(stats)
     return history

@@ -18,6 +18,14 @@ def test_mnist_command_prints_the_table_and_the_sizes(capsys):
     assert "planar:" in out and "spherical:" in out and "s per epoch" in out
 
 
+def test_mnist_command_can_train_one_model_on_one_condition_with_progress(capsys):
+    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "2", "--seeds", "0", "--n-train", "20",
+          "--n-test", "10", "--models", "spherical", "--train-on", "R", "--progress"])
+    out = capsys.readouterr().out
+    assert "spherical trained on R, seed 0, epoch 2:" in out
+    assert "R/R" in out and "NR/NR" not in out and "planar:" not in out
+
+
 def test_unknown_command_is_refused(capsys):
     with pytest.raises(SystemExit):
         main(["imagenet"])

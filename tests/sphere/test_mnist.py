@@ -118,6 +118,8 @@ def test_bad_input():
         PlanarCNN(8)
     with pytest.raises(ValueError, match="models must be drawn from"):
         mnist_experiment(models=("resnet",))
+    with pytest.raises(ValueError, match="train_on must be a non-empty selection"):
+        mnist_experiment(train_on=("rotated",))
 
 
 def test_experiment_bookkeeping_on_a_tiny_run():
@@ -131,6 +133,16 @@ def test_experiment_bookkeeping_on_a_tiny_run():
     assert result.accuracies("planar", "R/R").shape == (2,)
     assert result.parameters["planar"] == parameter_count(PlanarCNN(10))
     assert result.seconds_per_epoch("spherical") > 0
+
+
+def test_training_on_one_condition_reports_its_columns_and_every_epoch():
+    seen = []
+    result = mnist_experiment(
+        b=10, b1=4, b2=2, epochs=2, seeds=(0,), n_train=20, n_test=10, models=("spherical",), train_on=("NR",),
+        on_epoch=lambda model, train_on, seed, stats: seen.append((model, train_on, seed, stats.epoch)),
+    )
+    assert list(result.table()["condition"]) == ["NR/NR", "NR/R"]
+    assert seen == [("spherical", "NR", 0, 1), ("spherical", "NR", 0, 2)]
 
 
 def test_sympy_stereographic_radius_is_tan_half_beta():

@@ -16,7 +16,16 @@ import argparse
 import pandas as pd
 
 from dlnotes.sphere.equivariance import equivariance_experiment
-from dlnotes.sphere.mnist import PAPER_PARAMETERS, mnist_experiment
+from dlnotes.sphere.mnist import MODELS, PAPER_PARAMETERS, mnist_experiment
+from dlnotes.train import EpochStats
+
+
+def _print_epoch(model: str, train_on: str, seed: int, stats: EpochStats) -> None:
+    print(
+        f"{model} trained on {train_on}, seed {seed}, epoch {stats.epoch}: train accuracy {stats.train_accuracy:.3f}, "
+        f"test ({train_on}) accuracy {stats.test_accuracy:.3f}, {stats.seconds:.0f} s",
+        flush=True,
+    )
 
 
 def _mnist(args: argparse.Namespace) -> None:
@@ -30,6 +39,9 @@ def _mnist(args: argparse.Namespace) -> None:
         batch_size=args.batch_size,
         n_train=args.n_train,
         n_test=args.n_test,
+        models=tuple(args.models),
+        train_on=tuple(args.train_on),
+        on_epoch=_print_epoch if args.progress else None,
     )
     print(result.settings)
     with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
@@ -59,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     mnist.add_argument("--batch-size", type=int, default=32)
     mnist.add_argument("--n-train", type=int, default=None, help="training digits (default: all 4,000)")
     mnist.add_argument("--n-test", type=int, default=None, help="test digits (default: all 1,000)")
+    mnist.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
+    mnist.add_argument("--train-on", nargs="+", choices=["NR", "R"], default=["NR", "R"], help="training sets (default: both)")
+    mnist.add_argument("--progress", action="store_true", help="print each epoch's accuracies as it ends")
     mnist.set_defaults(run=_mnist)
     equivariance = commands.add_parser("equivariance", help="Figure 3: equivariance error of SO(3) layer stacks")
     equivariance.add_argument("--bandwidths", type=int, nargs="+", default=[4, 8, 16, 32])

@@ -24,8 +24,10 @@ b₁ → b₂)–ReLU–∫_{SO(3)}–FC (paper: b = 30, b₁ = 10, b₂ = 6).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +42,7 @@ from dlnotes.sphere.integrate import so3_integrate
 from dlnotes.sphere.kernel_grids import s2_near_identity_grid, so3_near_identity_grid
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 from dlnotes.sphere.rotation import euler_to_matrix
-from dlnotes.train import History, fit, predict
+from dlnotes.train import EpochStats, History, fit, predict
 
 #: Half-width of the image square on the tangent plane, in units of tan(β/2); 1/√2 puts the
 #: square's corners on the equator.
@@ -266,6 +268,8 @@ class MnistResult:
         for model in sorted({run.model for run in self.runs}, key=MODELS.index):
             for condition in CONDITIONS:
                 values = self.accuracies(model, condition)
+                if len(values) == 0:
+                    continue
                 rows.append(
                     {
                         "model": model,
@@ -330,6 +334,8 @@ def mnist_experiment(
     n_train: int | None = None,
     n_test: int | None = None,
     models: tuple[str, ...] = MODELS,
+    train_on: tuple[str, ...] = ("NR", "R"),
+    on_epoch: Callable[[str, str, int, EpochStats], None] | None = None,
 ) -> MnistResult:
     """Table 1 of the paper on ``dlnotes.data.mnist_5k``: train on NR and on R, test on NR and R.
 
@@ -346,6 +352,10 @@ def mnist_experiment(
         n_train, n_test: use only this many digits of the 4,000 / 1,000 split, balanced over the
             classes (:func:`balanced_subset`; all by default).
         models: which of ``"planar"``, ``"spherical"`` to train.
+        train_on: which training sets, ``"NR"`` and/or ``"R"`` (both by default; the table then
+            holds only the conditions these give).
+        on_epoch: called as ``on_epoch(model, train_on, seed, stats)`` after every epoch of every
+            run (progress of long runs).
 
     Returns:
         A :class:`MnistResult`; ``result.table()`` is the NR/NR, R/R, NR/R table.
@@ -353,6 +363,8 @@ def mnist_experiment(
     for name in models:
         if name not in MODELS:
             raise ValueError(f"models must be drawn from {MODELS}, got {name!r}")
+    if not train_on or any(condition not in ("NR", "R") for condition in train_on):
+        raise ValueError(f"train_on must be a non-empty selection of ('NR', 'R'), got {train_on!r}")
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
     split = mnist_5k()
@@ -363,13 +375,14 @@ def mnist_experiment(
         train = {"NR": data.train_nr, "R": data.train_r}
         test = {"NR": data.test_nr, "R": data.test_r}
         for name in models:
-            for train_on in ("NR", "R"):
+            for condition in train_on:
                 torch.manual_seed(seed)
                 model = build_model(name, b, b1, b2)
+                report = None if on_epoch is None else functools.partial(on_epoch, name, condition, seed)
                 start = time.perf_counter()
-                history = fit(model, train[train_on], test[train_on], epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
+                history = fit(model, train[condition], test[condition], epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, on_epoch=report)
                 predictions = {key: predict(model, test[key], batch_size=100).argmax(1).numpy() for key in ("NR", "R")}
-                runs.append(MnistRun(name, train_on, seed, history, predictions, time.perf_counter() - start))
+                runs.append(MnistRun(name, condition, seed, history, predictions, time.perf_counter() - start))
     settings = MnistSettings(b, b1, b2, epochs, lr, batch_size, len(split.train), len(split.test), tuple(seeds))
     parameters = {name: parameter_count(build_model(name, b, b1, b2)) for name in models}
     return MnistResult(settings, tuple(runs), split.test.labels.numpy(), parameters)
