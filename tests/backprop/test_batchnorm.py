@@ -6,7 +6,7 @@ import random
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from torch.autograd import gradcheck, gradgradcheck
 
@@ -28,6 +28,7 @@ shapes = st.sampled_from([2, 3, 4]).flatmap(
 
 @settings(max_examples=40, deadline=None)
 @given(shape=shapes, dtype=st.sampled_from([torch.float32, torch.float64]), affine=st.booleans(), seed=st.integers(0, 2**16), training=st.booleans())
+@example(shape=(2, 3), dtype=torch.float32, affine=True, seed=1, training=True)  # two samples: strong cancellation in x̄
 def test_matches_torch(shape, dtype, affine, seed, training):
     g = torch.Generator().manual_seed(seed)
     c = shape[1]
@@ -36,6 +37,7 @@ def test_matches_torch(shape, dtype, affine, seed, training):
     bias = torch.randn(c, generator=g, dtype=dtype).requires_grad_() if affine else None
     stats = [torch.randn(c, generator=g, dtype=dtype), torch.rand(c, generator=g, dtype=dtype) + 0.5]
     theirs = [s.clone() for s in stats]
+    before = [s.clone() for s in stats]
     y = batch_norm(x, *stats, weight, bias, training, 0.3, 1e-3)
     y_ref = F.batch_norm(x, *theirs, weight, bias, training, 0.3, 1e-3)
     tol = TOL[dtype]
@@ -44,8 +46,20 @@ def test_matches_torch(shape, dtype, affine, seed, training):
         assert_rel(ours, ref, tol)
     y_bar = torch.randn(shape, generator=g, dtype=dtype)
     inputs = [t for t in (x, weight, bias) if t is not None]
+    # Rounding error of a backward is relative to its summands, not to the (possibly cancelled)
+    # result: x̄ sums terms of size |γ| |ȳ| / σ, γ̄ and β̄ sum N·HW terms of size |ȳ x̂| and |ȳ|.
+    dims = [0] + list(range(2, len(shape)))
+    mean, variance = (x.detach().mean(dims), x.detach().var(dims, unbiased=False)) if training else (before[0], before[1])
+    view = (1, c) + (1,) * (len(shape) - 2)
+    x_hat = (x.detach() - mean.view(view)) / (variance.view(view) + 1e-3).sqrt()
+    gamma = weight.detach().abs() if affine else torch.ones(c, dtype=dtype)
+    big_y_bar = y_bar.abs().max().item()
+    summands = max(
+        (gamma / (variance + 1e-3).sqrt()).max().item() * big_y_bar,
+        x.numel() // c * big_y_bar * max(x_hat.abs().max().item(), 1.0),
+    )
     for ours, ref in zip(torch.autograd.grad(y, inputs, y_bar), torch.autograd.grad(y_ref, inputs, y_bar)):
-        assert_rel(ours, ref, tol)
+        assert (ours - ref).abs().max().item() <= tol * max(summands, 1.0)
 
 
 def test_exact_rational_oracle():

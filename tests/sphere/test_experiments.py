@@ -26,6 +26,12 @@ def test_mnist_command_can_train_one_model_on_one_condition_with_progress(capsys
     assert "R/R" in out and "NR/NR" not in out and "planar:" not in out
 
 
+def test_mnist_command_passes_the_input_scale(capsys):
+    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "1", "--seeds", "0", "--n-train", "20",
+          "--n-test", "10", "--models", "spherical", "--train-on", "NR", "--input-scale", "1"])
+    assert "input_scale=1.0" in capsys.readouterr().out
+
+
 def test_unknown_command_is_refused(capsys):
     with pytest.raises(SystemExit):
         main(["imagenet"])

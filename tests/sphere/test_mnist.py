@@ -12,6 +12,7 @@ from dlnotes.sphere.mnist import (
     PlanarCNN,
     SphericalCNN,
     balanced_subset,
+    build_model,
     mnist_experiment,
     parameter_count,
     project,
@@ -99,6 +100,20 @@ def test_models_map_signals_to_logits():
     assert SphericalCNN(10, 5, 3)(x).shape == (2, 10)
 
 
+def test_spherical_cnn_input_scale_multiplies_the_signal():
+    x = project(images(2), 8)
+    torch.manual_seed(0)
+    scaled = SphericalCNN(8, 4, 2)
+    torch.manual_seed(0)
+    plain = SphericalCNN(8, 4, 2, input_scale=1)
+    with torch.no_grad():
+        torch.testing.assert_close(scaled.features(x), plain.features(255 * x))
+        # zero biases at initialisation: the features are positively homogeneous in the input
+        torch.testing.assert_close(scaled.features(x), 255 * plain.features(x), rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="input_scale must be > 0"):
+        SphericalCNN(8, 4, 2, input_scale=0)
+
+
 def test_spherical_cnn_is_invariant_to_grid_rotations_about_the_pole():
     # A rotation about z by a whole step of the coarsest grid (b2 = 2: 4 longitudes, i.e. 4 steps
     # of the input's 16) keeps every grid, so it commutes exactly with every step, ReLU included.
@@ -143,6 +158,12 @@ def test_training_on_one_condition_reports_its_columns_and_every_epoch():
     )
     assert list(result.table()["condition"]) == ["NR/NR", "NR/R"]
     assert seen == [("spherical", "NR", 0, 1), ("spherical", "NR", 0, 2)]
+    assert result.settings.input_scale == 255.0
+
+
+def test_input_scale_reaches_the_spherical_model_only():
+    assert build_model("spherical", 10, 4, 2, input_scale=3.0).input_scale == 3.0
+    assert not hasattr(build_model("planar", 10, 4, 2, input_scale=3.0), "input_scale")
 
 
 def test_sympy_stereographic_radius_is_tan_half_beta():

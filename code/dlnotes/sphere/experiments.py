@@ -42,6 +42,7 @@ def _mnist(args: argparse.Namespace) -> None:
         models=tuple(args.models),
         train_on=tuple(args.train_on),
         on_epoch=_print_epoch if args.progress else None,
+        input_scale=args.input_scale,
     )
     print(result.settings)
     with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> None:
     mnist.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
     mnist.add_argument("--train-on", nargs="+", choices=["NR", "R"], default=["NR", "R"], help="training sets (default: both)")
     mnist.add_argument("--progress", action="store_true", help="print each epoch's accuracies as it ends")
+    mnist.add_argument(
+        "--input-scale", type=float, default=255.0, help="spherical model's input scale (default 255, the authors' pixel scale; 1: [0, 1] inputs)"
+    )
     mnist.set_defaults(run=_mnist)
     equivariance = commands.add_parser("equivariance", help="Figure 3: equivariance error of SO(3) layer stacks")
     equivariance.add_argument("--bandwidths", type=int, nargs="+", default=[4, 8, 16, 32])
