@@ -5,7 +5,9 @@ import torch
 from torch import nn
 
 from dlnotes.data import Dataset
-from dlnotes.train import History, evaluate, fit, quiet
+import math
+
+from dlnotes.train import History, evaluate, fit, learning_rate, quiet
 
 
 def _blobs(n: int, seed: int) -> Dataset:
@@ -59,7 +61,40 @@ def test_transform_is_applied_to_train_and_test():
     assert seen == [20, 20, 10]
 
 
-@pytest.mark.parametrize("kwargs, name", [({"epochs": -1}, "epochs"), ({"batch_size": 0}, "batch_size"), ({"lr": 0.0}, "lr")])
+def test_constant_schedule_keeps_the_rate():
+    assert [learning_rate("constant", 0.1, t, 10) for t in (0, 5, 10)] == [0.1, 0.1, 0.1]
+
+
+def test_cosine_schedule_follows_its_formula():
+    total = 8
+    for t in range(total + 1):
+        assert learning_rate("cosine", 0.1, t, total) == pytest.approx(0.05 * (1 + math.cos(math.pi * t / total)))
+    assert learning_rate("cosine", 0.1, 0, total) == pytest.approx(0.1)
+    assert learning_rate("cosine", 0.1, total // 2, total) == pytest.approx(0.05)
+    assert learning_rate("cosine", 0.1, total, total) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_fit_applies_the_cosine_schedule_step_by_step():
+    """With a rate annealed to ~0, the last step barely moves the weights; a constant one does not."""
+    train, test = _blobs(64, 0), _blobs(32, 1)
+    moves = {}
+    for schedule in ("constant", "cosine"):
+        model = _model(0)
+        snapshots = []
+
+        def record(stats, model=model, snapshots=snapshots):
+            snapshots.append(model[1].weight.detach().clone())
+
+        fit(model, train, test, epochs=2, lr=0.05, batch_size=64, seed=0, progress=False, on_epoch=record, schedule=schedule)
+        moves[schedule] = (snapshots[1] - snapshots[0]).norm().item()
+    # one step per epoch (batch = all 64 digits): the cosine rate of the second step is lr/2
+    assert moves["cosine"] == pytest.approx(moves["constant"] / 2, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"epochs": -1}, "epochs"), ({"batch_size": 0}, "batch_size"), ({"lr": 0.0}, "lr"), ({"schedule": "linear"}, "schedule")],
+)
 def test_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         fit(_model(0), _blobs(8, 0), _blobs(8, 1), **kwargs)

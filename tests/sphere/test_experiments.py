@@ -32,6 +32,12 @@ def test_mnist_command_passes_the_input_scale(capsys):
     assert "input_scale=1.0" in capsys.readouterr().out
 
 
+def test_mnist_command_passes_the_schedule(capsys):
+    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "1", "--seeds", "0", "--n-train", "20",
+          "--n-test", "10", "--models", "spherical", "--train-on", "NR", "--schedule", "cosine"])
+    assert "schedule='cosine'" in capsys.readouterr().out
+
+
 def test_unknown_command_is_refused(capsys):
     with pytest.raises(SystemExit):
         main(["imagenet"])

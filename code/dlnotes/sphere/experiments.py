@@ -17,7 +17,7 @@ import pandas as pd
 
 from dlnotes.sphere.equivariance import equivariance_experiment
 from dlnotes.sphere.mnist import MODELS, PAPER_PARAMETERS, mnist_experiment
-from dlnotes.train import EpochStats
+from dlnotes.train import SCHEDULES, EpochStats
 
 
 def _print_epoch(model: str, train_on: str, seed: int, stats: EpochStats) -> None:
@@ -43,6 +43,7 @@ def _mnist(args: argparse.Namespace) -> None:
         train_on=tuple(args.train_on),
         on_epoch=_print_epoch if args.progress else None,
         input_scale=args.input_scale,
+        schedule=args.schedule,
     )
     print(result.settings)
     with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     mnist.add_argument(
         "--input-scale", type=float, default=255.0, help="spherical model's input scale (default 255, the authors' pixel scale; 1: [0, 1] inputs)"
     )
+    mnist.add_argument("--schedule", choices=SCHEDULES, default="constant", help="learning-rate schedule (paper: constant)")
     mnist.set_defaults(run=_mnist)
     equivariance = commands.add_parser("equivariance", help="Figure 3: equivariance error of SO(3) layer stacks")
     equivariance.add_argument("--bandwidths", type=int, nargs="+", default=[4, 8, 16, 32])

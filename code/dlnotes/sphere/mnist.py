@@ -247,6 +247,7 @@ class MnistSettings:
     n_test: int
     seeds: tuple[int, ...]
     input_scale: float
+    schedule: str = "constant"
 
 
 @dataclass(frozen=True)
@@ -354,6 +355,7 @@ def mnist_experiment(
     train_on: tuple[str, ...] = ("NR", "R"),
     on_epoch: Callable[[str, str, int, EpochStats], None] | None = None,
     input_scale: float = 255.0,
+    schedule: str = "constant",
 ) -> MnistResult:
     """Table 1 of the paper on ``dlnotes.data.mnist_5k``: train on NR and on R, test on NR and R.
 
@@ -376,6 +378,7 @@ def mnist_experiment(
             run (progress of long runs).
         input_scale: the spherical model's :class:`SphericalCNN` ``input_scale`` (255: the
             pixel scale of the authors' code; the planar model reads the [0, 1] signals).
+        schedule: :func:`dlnotes.train.fit`'s learning-rate schedule (the paper: constant).
 
     Returns:
         A :class:`MnistResult`; ``result.table()`` is the NR/NR, R/R, NR/R table.
@@ -400,10 +403,10 @@ def mnist_experiment(
                 model = build_model(name, b, b1, b2, input_scale)
                 report = None if on_epoch is None else functools.partial(on_epoch, name, condition, seed)
                 start = time.perf_counter()
-                history = fit(model, train[condition], test[condition], epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, on_epoch=report)
+                history = fit(model, train[condition], test[condition], epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, on_epoch=report, schedule=schedule)
                 predictions = {key: predict(model, test[key], batch_size=100).argmax(1).numpy() for key in ("NR", "R")}
                 runs.append(MnistRun(name, condition, seed, history, predictions, time.perf_counter() - start))
-    settings = MnistSettings(b, b1, b2, epochs, lr, batch_size, len(split.train), len(split.test), tuple(seeds), input_scale)
+    settings = MnistSettings(b, b1, b2, epochs, lr, batch_size, len(split.train), len(split.test), tuple(seeds), input_scale, schedule)
     parameters = {name: parameter_count(build_model(name, b, b1, b2, input_scale)) for name in models}
     return MnistResult(settings, tuple(runs), split.test.labels.numpy(), parameters)
 
