@@ -54,3 +54,10 @@ def test_ceiling_trains_one_planar_model_per_limit():
     table = band_limit_ceiling(b=10, degrees=(3, 10), epochs=1, n_train=40, n_test=20)
     assert list(table["degrees"]) == [3, 10]
     assert table["test accuracy"].between(0, 1).all()
+
+
+def test_ceiling_passes_the_schedule_to_training():
+    table = band_limit_ceiling(b=10, degrees=(3,), epochs=1, n_train=40, n_test=20, schedule="cosine")
+    assert table["test accuracy"].between(0, 1).all()
+    with pytest.raises(ValueError, match="schedule"):
+        band_limit_ceiling(b=10, degrees=(3,), epochs=1, n_train=40, n_test=20, schedule="step")

@@ -24,3 +24,5 @@ def test_probe_rejects_bad_arguments():
         memorisation_probe(models=("mlp",))
     with pytest.raises(ValueError, match="epochs"):
         memorisation_probe(epochs=0)
+    with pytest.raises(ValueError, match="schedule"):
+        memorisation_probe(b=9, b1=4, b2=3, n_train=20, n_test=20, epochs=1, schedule="step")

@@ -2,11 +2,7 @@
 
 ``S2Convolution(b_in, b_out=b₁)`` transforms its input with ``s2_fft(x, b_out=b₁)`` (paper eq. 7):
 everything of degree l ≥ b₁ is discarded before any filter acts. The network therefore sees only
-the band-limited digit
-
-    f̃ = Σ_{l<b₁} Σ_{|m|≤l} f̂ˡ_m Yˡ_m,
-
-however fine the input grid. :func:`band_limit` computes f̃ on the input grid, and
+the band-limited digit ``f̃ = Σ_{l<b₁} Σ_{|m|≤l} f̂ˡ_m Yˡ_m``, however fine the input grid. :func:`band_limit` computes f̃ on the input grid, and
 :func:`band_limit_ceiling` trains the *planar* CNN on upright band-limited digits: an upper
 reference for what any classifier of that budget can read from degrees l < b₁ (the planar model
 needs no rotation invariance, so it has the easier task).
@@ -51,16 +47,18 @@ def band_limit_ceiling(
     seed: int = 0,
     lr: float = 5e-3,
     batch_size: int = 16,
+    schedule: str = "constant",
 ) -> pd.DataFrame:
     """Test accuracy of the planar CNN trained and tested on upright digits keeping only degrees l < L.
 
-    The digits of ``mnist_5k`` (``n_train`` / ``n_test`` of them, :func:`balanced_subset`) are
-    projected at bandwidth ``b`` without rotation, band-limited to each L in ``degrees``
-    (:func:`band_limit`), and a fresh :class:`~dlnotes.sphere.mnist.PlanarCNN` (seeded) is
-    trained on each with :func:`dlnotes.train.fit`.
+    The digits of ``mnist_5k`` (``n_train`` / ``n_test`` of them,
+    :func:`~dlnotes.sphere.mnist.balanced_subset`) are projected at bandwidth ``b`` without
+    rotation, band-limited to each L in ``degrees`` (:func:`band_limit`), and a fresh
+    :class:`~dlnotes.sphere.mnist.PlanarCNN` (seeded) is trained on each with
+    :func:`dlnotes.train.fit` (Adam, ``lr``, ``batch_size``, ``schedule``).
 
     Returns:
-        One row per L: ``degrees`` L and ``test accuracy``.
+        A frame with one row per L and the columns ``degrees`` (L) and ``test accuracy``.
     """
     split = mnist_5k()
     split = Split(balanced_subset(split.train, n_train), balanced_subset(split.test, n_test))
@@ -70,6 +68,6 @@ def band_limit_ceiling(
     for limit in degrees:
         torch.manual_seed(seed)
         model = PlanarCNN(b)
-        history = fit(model, band_limit(train, limit), band_limit(test, limit), epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
+        history = fit(model, band_limit(train, limit), band_limit(test, limit), epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, schedule=schedule)
         rows.append({"degrees": limit, "test accuracy": history.final.test_accuracy})
     return pd.DataFrame(rows)

@@ -31,6 +31,7 @@ def memorisation_probe(
     epochs: int = 60,
     lr: float = 5e-3,
     batch_size: int = 16,
+    schedule: str = "constant",
     seed: int = 0,
     models: tuple[str, ...] = MODELS,
 ) -> pd.DataFrame:
@@ -40,12 +41,12 @@ def memorisation_probe(
     with ``seed`` (:func:`~dlnotes.sphere.mnist.spherical_mnist`); each model
     (:func:`~dlnotes.sphere.mnist.build_model` with ``b, b1, b2``) is initialised under
     ``torch.manual_seed(seed)`` and trained with :func:`dlnotes.train.fit` (Adam, ``lr``,
-    ``batch_size``).
+    ``batch_size``, ``schedule``).
 
     Returns:
-        One row per model: ``model``, ``training digits``, ``steps`` (Adam steps taken),
-        ``train accuracy`` (the trained model on its own training digits) and ``test accuracy``
-        (on ``n_test`` rotated test digits).
+        A frame with one row per model and the columns ``model``, ``training digits``,
+        ``steps`` (Adam steps taken), ``train accuracy`` (the trained model on its own training
+        digits) and ``test accuracy`` (on ``n_test`` rotated test digits).
     """
     for name in models:
         if name not in MODELS:
@@ -58,7 +59,7 @@ def memorisation_probe(
     for name in models:
         torch.manual_seed(seed)
         model = build_model(name, b, b1, b2)
-        fit(model, data.train_r, data.test_r, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
+        fit(model, data.train_r, data.test_r, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, schedule=schedule)
         rows.append(
             {
                 "model": name,
