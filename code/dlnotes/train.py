@@ -152,8 +152,6 @@ def fit(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if lr <= 0:
         raise ValueError(f"lr must be > 0, got {lr}")
-    if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     show = (not quiet()) if progress is None else progress
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)

@@ -2,10 +2,11 @@
 
 ``S2Convolution(b_in, b_out=b₁)`` transforms its input with ``s2_fft(x, b_out=b₁)`` (paper eq. 7):
 everything of degree l ≥ b₁ is discarded before any filter acts. The network therefore sees only
-the band-limited digit ``f̃ = Σ_{l<b₁} Σ_{|m|≤l} f̂ˡ_m Yˡ_m``, however fine the input grid. :func:`band_limit` computes f̃ on the input grid, and
-:func:`band_limit_ceiling` trains the *planar* CNN on upright band-limited digits: an upper
-reference for what any classifier of that budget can read from degrees l < b₁ (the planar model
-needs no rotation invariance, so it has the easier task).
+the band-limited digit ``f̃ = Σ_{l<b₁} Σ_{|m|≤l} f̂ˡ_m Yˡ_m``, however fine the input grid.
+:func:`band_limit` computes f̃ on the input grid, and :func:`band_limit_ceiling` trains the
+*planar* CNN on upright band-limited digits: an upper reference for what any classifier of that
+budget can read from degrees l < b₁ (the planar model needs no rotation invariance, so it has the
+easier task).
 """
 
 from __future__ import annotations

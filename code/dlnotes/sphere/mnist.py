@@ -247,7 +247,7 @@ class MnistSettings:
     n_test: int
     seeds: tuple[int, ...]
     input_scale: float
-    schedule: str = "constant"
+    schedule: str
 
 
 @dataclass(frozen=True)
