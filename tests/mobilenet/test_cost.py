@@ -2,7 +2,8 @@
 
 import sympy as sp
 
-from dlnotes.mobilenet import cost, paper
+from dlnotes.mobilenet import cost
+from dlnotes.mobilenet.experiments import paper
 
 
 def test_ratio_is_one_over_n_plus_one_over_dk_squared():

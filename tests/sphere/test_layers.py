@@ -10,13 +10,23 @@ import math
 
 import pytest
 import torch
-
 from dlnotes.sphere.grid import so3_grid
-from dlnotes.sphere.kernel_grids import s2_equatorial_grid, s2_near_identity_grid, so3_equatorial_grid, so3_near_identity_grid
+from dlnotes.sphere.kernel_grids import (
+    s2_equatorial_grid,
+    s2_near_identity_grid,
+    so3_equatorial_grid,
+    so3_near_identity_grid,
+)
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
-from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler, s2_rotate, so3_rotate
-from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
-from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
+from dlnotes.sphere.rotation import (
+    euler_to_matrix,
+    matrix_to_euler,
+    s2_rotate,
+    so3_rotate,
+)
+from dlnotes.sphere.s2_fft import s2_fft
+from dlnotes.sphere.so3_fft import so3_fft
+from dlnotes.sphere.testing import random_s2, random_so3
 from dlnotes.sphere.wigner import spherical_harmonics, wigner_D_packed
 
 F64 = torch.float64
@@ -26,16 +36,6 @@ def grid_rotations(b: int) -> torch.Tensor:
     """Rotation matrices of the SOFT grid, ``[2b, 2b, 2b, 3, 3]`` (β, α, γ)."""
     beta, alpha, gamma = so3_grid(b, dtype=F64)
     return euler_to_matrix(alpha[None, :, None], beta[:, None, None], gamma[None, None, :])
-
-
-def band_limited_s2(shape: tuple[int, ...], b: int, generator: torch.Generator) -> torch.Tensor:
-    coeffs = torch.randn(*shape, b * b, dtype=torch.complex128, generator=generator)
-    return s2_ifft(coeffs).real
-
-
-def band_limited_so3(shape: tuple[int, ...], b: int, generator: torch.Generator) -> torch.Tensor:
-    coeffs = torch.randn(*shape, b * (4 * b * b - 1) // 3, dtype=torch.complex128, generator=generator)
-    return so3_ifft(coeffs).real
 
 
 def test_s2_layer_is_the_correlation_with_point_masses():
@@ -73,7 +73,7 @@ def test_s2_layer_is_equivariant(dtype, tolerance):
     torch.manual_seed(2)
     b = 6
     layer = S2Convolution(3, 4, b, b, s2_near_identity_grid()).to(dtype)
-    f = band_limited_s2((2, 3), b, torch.Generator().manual_seed(0))
+    f = random_s2(b, 2, 3, generator=torch.Generator().manual_seed(0))
     angles = (torch.tensor(0.4, dtype=F64), torch.tensor(1.1, dtype=F64), torch.tensor(-2.3, dtype=F64))
     with torch.no_grad():
         rotated_after = so3_rotate(layer(f.to(dtype)), *angles)
@@ -86,7 +86,7 @@ def test_so3_layer_is_equivariant(dtype, tolerance):
     torch.manual_seed(3)
     b = 5
     layer = SO3Convolution(3, 2, b, b, so3_near_identity_grid(n_alpha=4, n_beta=2, n_gamma=3)).to(dtype)
-    f = band_limited_so3((2, 3), b, torch.Generator().manual_seed(1))
+    f = random_so3(b, 2, 3, generator=torch.Generator().manual_seed(1))
     angles = (torch.tensor(2.0, dtype=F64), torch.tensor(0.7, dtype=F64), torch.tensor(0.3, dtype=F64))
     with torch.no_grad():
         rotated_after = so3_rotate(layer(f.to(dtype)), *angles)
@@ -119,7 +119,7 @@ def test_initialisation_carries_the_second_moment():
     # Band-limited input (nothing lost to the band limit), many channels: E[y^2] close to E[x^2].
     torch.manual_seed(5)
     b = 4
-    f = band_limited_s2((4, 16), b, torch.Generator().manual_seed(2))
+    f = random_s2(b, 4, 16, generator=torch.Generator().manual_seed(2))
     f = f / f.pow(2).mean().sqrt()
     s2 = S2Convolution(16, 16, b, b, s2_near_identity_grid()).double()
     so3 = SO3Convolution(16, 16, b, b, so3_near_identity_grid()).double()

@@ -4,20 +4,18 @@ import healpy as hp
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights
 from dlnotes.sphere.healpix import from_healpy_alm
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
+from dlnotes.sphere.testing import random_s2_coefficients
 from dlnotes.sphere.wigner import spherical_harmonics
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def random_coefficients(b: int, *batch: int, seed: int = 0, real: bool = False) -> torch.Tensor:
     """Coefficients of a random band-limited function (of a real one if ``real``)."""
-    g = torch.Generator().manual_seed(seed)
-    c = torch.randn(*batch, b * b, 2, generator=g, dtype=torch.float64)
-    c = torch.view_as_complex(c)
+    c = random_s2_coefficients(b, *batch, seed=seed)
     if real:
         c = s2_fft(s2_ifft(c).real)
     return c

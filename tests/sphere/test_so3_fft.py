@@ -2,17 +2,16 @@
 
 import pytest
 import torch
+from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
+from dlnotes.sphere.so3_fft import so3_bandwidth, so3_fft, so3_ifft
+from dlnotes.sphere.testing import random_so3_coefficients
+from dlnotes.sphere.wigner import so3_offset, so3_size, wigner_D_packed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
-from dlnotes.sphere.so3_fft import so3_bandwidth, so3_fft, so3_ifft
-from dlnotes.sphere.wigner import so3_offset, so3_size, wigner_D_packed
-
 
 def random_coefficients(b: int, *batch: int, seed: int = 0) -> torch.Tensor:
-    g = torch.Generator().manual_seed(seed)
-    return torch.view_as_complex(torch.randn(*batch, so3_size(b), 2, generator=g, dtype=torch.float64))
+    return random_so3_coefficients(b, *batch, seed=seed)
 
 
 def test_round_trip_float64_at_b32():

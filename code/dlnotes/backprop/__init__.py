@@ -7,10 +7,14 @@ in differentiable tensor operations on saved inputs (so double backward works).
 * ``BatchNorm1d``, ``BatchNorm2d``, ``Dropout``, ``Conv2d``: modules, the constructors and
   ``state_dict`` of ``torch.nn``;
 * ``dlnotes.backprop.proofs``: the SymPy proofs of the backward formulas;
-* ``dlnotes.backprop.bench``: ``python -m dlnotes.bench backprop``.
+* ``dlnotes.bench.backprop``: ``python -m dlnotes.bench backprop``.
 """
 
-from dlnotes.backprop.batchnorm import BatchNormEvalFunction, BatchNormFunction, batch_norm
+from dlnotes.backprop.batchnorm import (
+    BatchNormEvalFunction,
+    BatchNormFunction,
+    batch_norm,
+)
 from dlnotes.backprop.conv import Conv2dFunction, conv2d
 from dlnotes.backprop.dropout import DropoutFunction, dropout
 from dlnotes.backprop.modules import BatchNorm1d, BatchNorm2d, Conv2d, Dropout

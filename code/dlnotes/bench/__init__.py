@@ -1,7 +1,7 @@
 """Timing against a reference measured in the same run: warm-up first, interleaved, medians.
 
 Benchmarks in this book are scripts, not timed tests: ``python -m dlnotes.bench <topic>`` runs
-``dlnotes.<topic>.bench.main`` (topics: ``backprop``, ``mobilenet``, ``sphere``), which prints
+``dlnotes.bench.<topic>.main`` (topics: ``backprop``, ``mobilenet``, ``sphere``), which prints
 ratios such as *ours / native*. Absolute times depend on the machine; a ratio measured with both
 sides interleaved in one run (A, B, A, B, ...) is far less sensitive to frequency scaling, other
 processes and cache state than two separate runs.

@@ -1,6 +1,6 @@
 """``python -m dlnotes.bench <topic> [options]``: run the benchmark of one part of the book.
 
-Each topic is a sub-package of ``dlnotes`` with a module ``bench`` defining ``main(argv)``.
+Each topic is a module ``dlnotes.bench.<topic>`` defining ``main(argv)``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("topic", choices=TOPICS, help="which part's benchmark to run")
     parser.add_argument("options", nargs=argparse.REMAINDER, help="passed on to the topic (try --help)")
     args = parser.parse_args(argv)
-    module = importlib.import_module(f"dlnotes.{args.topic}.bench")
+    module = importlib.import_module(f"dlnotes.bench.{args.topic}")
     module.main(args.options)
 
 

@@ -8,15 +8,19 @@ Modules, one idea each:
 * ``vgg`` — VGG16, defined only to be counted the same way (Table 8);
 * ``counting`` — parameters and Mult-Adds of a model, layer by layer, under a stated convention;
 * ``cost`` — the paper's cost expressions (equations 2–7) in SymPy;
-* ``paper`` — the numbers the paper prints, as quoted data;
-* ``reproduce`` — our counts beside the printed ones (Tables 4–10, 12);
-* ``experiments`` — the trained trade-offs on real digits (``python -m dlnotes.mobilenet.experiments``);
-* ``speed`` — timing of layers and networks on a CPU (used by ``bench`` and the chapter);
-* ``bench`` — ``python -m dlnotes.bench mobilenet``.
+
+The book's studies of the paper (quoted tables, our counts beside them, trained trade-offs, CPU
+speed) are built on this library in :mod:`dlnotes.mobilenet.experiments`; the benchmark is
+``python -m dlnotes.bench mobilenet``.
 """
 
 from dlnotes.mobilenet.blocks import ConvBNReLU, DepthwiseSeparableConv
-from dlnotes.mobilenet.counting import LayerCount, count_mult_adds, count_params, layer_table
+from dlnotes.mobilenet.counting import (
+    LayerCount,
+    count_mult_adds,
+    count_params,
+    layer_table,
+)
 from dlnotes.mobilenet.model import MobileNet, MobileNetDigits, MobileNetV1
 
 __all__ = [

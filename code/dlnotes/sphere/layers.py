@@ -10,7 +10,7 @@ products of the coefficients of f and ψ (:func:`~dlnotes.sphere.correlation.s2_
 :func:`~dlnotes.sphere.correlation.so3_spectral_correlation`), and an inverse SO(3) FFT samples the
 result on the SOFT grid of bandwidth ``b_out``. Signals, filters and outputs are real, so the
 SO(3) transforms are the real-signal ones of :mod:`dlnotes.sphere.real_fft` (same values as
-``so3_fft`` / ``so3_ifft(...).real``, faster on a CPU: see :mod:`dlnotes.sphere.bench_layers`).
+``so3_fft`` / ``so3_ifft(...).real``, faster on a CPU: see :mod:`dlnotes.bench.sphere_layers`).
 
 **Filters** (paper §4.1) are *localised*: a filter is a sum of point masses with learnable
 weights at the points of a kernel grid (:mod:`dlnotes.sphere.kernel_grids`),

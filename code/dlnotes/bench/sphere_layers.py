@@ -1,0 +1,120 @@
+"""Cost of the spherical CNN layers: ``python -m dlnotes.bench sphere --part layers [--quick]``.
+
+Three tables, medians of interleaved repeats (:mod:`dlnotes.bench`), one thread:
+
+* forward and forward+backward time of :class:`~dlnotes.sphere.layers.S2Convolution` and
+  :class:`~dlnotes.sphere.layers.SO3Convolution` at the MNIST model's sizes (batch 32, 1 → 20
+  channels b → b1, then 20 → 40 channels b1 → b2) over a range of bandwidths;
+* the real-signal SO(3) transforms of :mod:`dlnotes.sphere.real_fft` against the general
+  ``so3_fft`` / ``so3_ifft(...).real`` on the same feature maps, as a ratio measured in the same run;
+* seconds per training epoch (4,000 digits, batch 32, Adam) of the two MNIST models, from the
+  median time of one training step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import torch
+
+from dlnotes.bench import compare, threads, time_interleaved
+from dlnotes.sphere.experiments.mnist import build_model
+from dlnotes.sphere.kernel_grids import s2_near_identity_grid, so3_near_identity_grid
+from dlnotes.sphere.layers import S2Convolution, SO3Convolution
+from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
+from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
+
+#: Bandwidths (b, b1, b2) of the MNIST model to time, from small ones to the paper's.
+SIZES = ((12, 6, 4), (16, 8, 5), (20, 10, 6), (30, 10, 6))
+QUICK_SIZES = ((12, 6, 4), (16, 10, 6))
+
+
+def layer_timings(sizes: tuple[tuple[int, int, int], ...] = SIZES, batch: int = 32, repeats: int = 5) -> pd.DataFrame:
+    """Forward and forward+backward median seconds of both layers of the MNIST model, per size."""
+    rows = []
+    for b, b1, b2 in sizes:
+        torch.manual_seed(0)
+        s2 = S2Convolution(1, 20, b, b1, s2_near_identity_grid())
+        so3 = SO3Convolution(20, 40, b1, b2, so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3))
+        x = torch.rand(batch, 1, 2 * b, 2 * b)
+        h = torch.relu(s2(x)).detach().requires_grad_()
+        timings = time_interleaved(
+            {
+                "s2 forward": lambda: s2(x),
+                "s2 forward+backward": lambda: s2(x).sum().backward(),
+                "so3 forward": lambda: so3(h),
+                "so3 forward+backward": lambda: so3(h).sum().backward(),
+            },
+            repeats=repeats,
+            warmup=1,
+        )
+        for layer, (b_in, b_out) in (("S2Convolution", (b, b1)), ("SO3Convolution", (b1, b2))):
+            key = "s2" if layer == "S2Convolution" else "so3"
+            rows.append(
+                {
+                    "layer": layer,
+                    "b_in": b_in,
+                    "b_out": b_out,
+                    "forward (ms)": 1e3 * timings[f"{key} forward"].median,
+                    "forward+backward (ms)": 1e3 * timings[f"{key} forward+backward"].median,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class TransformRatio:
+    """Median times of the real-signal transforms and of the general ones on the same maps."""
+
+    b_in: int
+    b_out: int
+    forward_ratio: float
+    inverse_ratio: float
+
+
+def transform_ratios(pairs: tuple[tuple[int, int], ...] = ((10, 6), (10, 10), (16, 16)), maps: int = 640, repeats: int = 5) -> list[TransformRatio]:
+    """General / real-signal time ratios (> 1: the real-signal transform is faster), ``maps`` feature maps."""
+    out = []
+    for b_in, b_out in pairs:
+        x = torch.randn(maps, 2 * b_in, 2 * b_in, 2 * b_in)
+        coeffs = so3_rfft(x, b_out)
+        forward = compare(lambda: so3_fft(x, b_out), lambda: so3_rfft(x, b_out), repeats=repeats, warmup=1)
+        inverse = compare(lambda: so3_ifft(coeffs).real, lambda: so3_irfft(coeffs), repeats=repeats, warmup=1)
+        out.append(TransformRatio(b_in, b_out, forward.ratio, inverse.ratio))
+    return out
+
+
+def epoch_seconds(model: str, b: int, b1: int, b2: int, digits: int = 4000, batch: int = 32, repeats: int = 3) -> float:
+    """Seconds per training epoch of ``model``: median time of one Adam step × ⌈digits / batch⌉."""
+    torch.manual_seed(0)
+    net = build_model(model, b, b1, b2)
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    x, labels = torch.rand(batch, 1, 2 * b, 2 * b), torch.randint(0, 10, (batch,))
+
+    def step() -> None:
+        loss = torch.nn.functional.cross_entropy(net(x), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    timing = time_interleaved({"step": step}, repeats=repeats, warmup=1)["step"]
+    return timing.median * math.ceil(digits / batch)
+
+
+def main(quick: bool) -> None:
+    """Print the three tables (``quick``: two sizes, fewer repeats)."""
+    sizes = QUICK_SIZES if quick else SIZES
+    repeats = 3 if quick else 7
+    with threads(1), pd.option_context("display.float_format", "{:.1f}".format, "display.width", 120):
+        print("Spherical CNN layers, batch 32, one thread (median ms):")
+        print(layer_timings(sizes, repeats=repeats).to_string(index=False))
+        print("\nGeneral SO(3) transforms / real-signal ones, 640 maps (x faster):")
+        for r in transform_ratios(((10, 6), (10, 10)) if quick else ((10, 6), (10, 10), (16, 16)), repeats=repeats):
+            print(f"  b {r.b_in:2d} -> {r.b_out:2d}: forward {r.forward_ratio:.2f}x, inverse {r.inverse_ratio:.2f}x")
+        print("\nSeconds per training epoch (4,000 digits, batch 32, one thread):")
+        for b, b1, b2 in sizes:
+            planar = epoch_seconds("planar", b, b1, b2)
+            spherical = epoch_seconds("spherical", b, b1, b2)
+            print(f"  b = {b:2d} ({b1}, {b2}): planar {planar:6.1f} s, spherical {spherical:7.1f} s")

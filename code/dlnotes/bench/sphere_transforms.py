@@ -1,0 +1,202 @@
+"""Cost of the transforms: ``python -m dlnotes.bench sphere --part transforms [--quick]``.
+
+One thread, medians of interleaved repeats (``dlnotes.bench``). Four measurements, each a
+function returning numbers that the chapter plots:
+
+* :func:`wigner_table_costs`: time and size of the SO(3) FFT's Wigner-d table (goal at b = 64:
+  ≤ 1 s and < 200 MiB, float32);
+* :func:`s2_fft_vs_healpy`: ``s2_fft`` of 16 real fields against healpy's ``map2alm`` (``iter=0``)
+  of the same band-limited functions on HEALPix maps with ``lmax = b - 1 ≤ 2 nside``;
+* :func:`so3_fft_scaling`: ``so3_fft`` time over bandwidths and the fitted log–log slope (O(b⁴));
+* :func:`correlation_scaling`: SO(3) correlation by the FFT route against the naive quadrature
+  (O(b⁶) evaluations of a cheap filter), both slopes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import healpy as hp
+import numpy as np
+import torch
+
+from dlnotes.bench import threads, time_interleaved
+from dlnotes.sphere.correlation import (
+    _rotation_grid,
+    naive_so3_correlation,
+    so3_correlation,
+)
+from dlnotes.sphere.healpix import to_healpy_alm
+from dlnotes.sphere.s2_fft import s2_fft
+from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
+from dlnotes.sphere.testing import random_s2
+from dlnotes.sphere.wigner import so3_size, so3_wigner_table
+
+
+def fit_slope(sizes: list[int], seconds: list[float]) -> float:
+    """Least-squares slope of log(seconds) against log(size): the exponent k in time ∝ size^k."""
+    x, y = np.log(np.asarray(sizes, float)), np.log(np.asarray(seconds, float))
+    return float(np.polyfit(x, y, 1)[0])
+
+
+@dataclass(frozen=True)
+class TableCost:
+    """Median build time (s) and size (MiB) of the float32 Wigner-d table at bandwidth ``b``."""
+
+    b: int
+    seconds: float
+    mebibytes: float
+
+
+def wigner_table_costs(bandwidths: tuple[int, ...] = (16, 32, 64), repeats: int = 3) -> list[TableCost]:
+    """Build the SO(3) FFT's Wigner-d table from scratch (cache cleared) ``repeats`` times per b."""
+    out = []
+    cpu = torch.device("cpu")
+    for b in bandwidths:
+        times = []
+        for _ in range(repeats):
+            so3_wigner_table.cache_clear()
+            start = time.perf_counter()
+            table = so3_wigner_table(b, torch.float32, cpu)
+            times.append(time.perf_counter() - start)
+        size = sum(t.numel() * t.element_size() for t in table) / 2**20
+        del table
+        so3_wigner_table.cache_clear()
+        out.append(TableCost(b, float(np.median(times)), size))
+    return out
+
+
+@dataclass(frozen=True)
+class S2Timing:
+    """Median seconds at bandwidth ``b``: ``s2_fft`` in float32 and float64, healpy ``map2alm``."""
+
+    b: int
+    ours_float32: float
+    ours_float64: float
+    healpy: float
+
+
+
+def s2_fft_vs_healpy(bandwidths: tuple[int, ...] = (32, 64, 128), fields: int = 16, repeats: int = 7) -> list[S2Timing]:
+    """``s2_fft`` of ``fields`` real signals vs ``healpy.map2alm(iter=0)`` of the same functions.
+
+    healpy (double precision) gets each function sampled exactly at the HEALPix pixel centres
+    with ``nside = b / 2`` (so ``lmax = b - 1 ≤ 2 nside``) and ``lmax = b - 1``; ours runs on the
+    SOFT grid in float32 (torch's default) and in float64, all three interleaved.
+    """
+    out = []
+    for b in bandwidths:
+        x64 = random_s2(b, fields)
+        x32 = x64.float()
+        nside = max(1, b // 2)
+        maps = np.stack([hp.alm2map(a, nside, lmax=b - 1) for a in to_healpy_alm(s2_fft(x64))])
+        s2_fft(x32)  # build the tables outside the timing
+
+        def healpy_call(maps: np.ndarray = maps, lmax: int = b - 1) -> object:
+            return hp.map2alm(maps, lmax=lmax, iter=0, pol=False, use_pixel_weights=False, use_weights=False)
+
+        timings = time_interleaved(
+            {"float32": lambda x=x32: s2_fft(x), "float64": lambda x=x64: s2_fft(x), "healpy": healpy_call},
+            repeats=repeats,
+        )
+        out.append(S2Timing(b, timings["float32"].median, timings["float64"].median, timings["healpy"].median))
+    return out
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """Median seconds per bandwidth and the fitted log–log slope."""
+
+    bandwidths: tuple[int, ...]
+    seconds: tuple[float, ...]
+
+    @property
+    def slope(self) -> float:
+        """Fitted exponent k in time ∝ b^k."""
+        return fit_slope(list(self.bandwidths), list(self.seconds))
+
+
+def so3_fft_scaling(bandwidths: tuple[int, ...] = (8, 16, 32, 64), repeats: int = 5) -> Scaling:
+    """Median time of ``so3_fft`` of one real float32 signal per bandwidth (tables built beforehand)."""
+    seconds = []
+    for b in bandwidths:
+        g = torch.Generator().manual_seed(b)
+        x = so3_ifft(torch.view_as_complex(torch.randn(so3_size(b), 2, generator=g))).real
+        so3_fft(x)
+        seconds.append(time_interleaved({"so3_fft": lambda x=x: so3_fft(x)}, repeats=repeats)["so3_fft"].median)
+        so3_wigner_table.cache_clear()
+    return Scaling(tuple(bandwidths), tuple(seconds))
+
+
+def polynomial_filter(g: torch.Tensor) -> torch.Tensor:
+    """A cheap band-limited filter on SO(3): ``ψ(G) = G_00² + G_12 - G_21 G_22`` (degree ≤ 2), ``[..., 1, 1]``."""
+    return (g[..., 0, 0] ** 2 + g[..., 1, 2] - g[..., 2, 1] * g[..., 2, 2])[..., None, None]
+
+
+def correlation_scaling(bandwidths: tuple[int, ...] = (2, 4, 6, 8, 10, 12), repeats: int = 3) -> tuple[Scaling, Scaling, float]:
+    """SO(3) correlation of one real signal with :func:`polynomial_filter`, FFT route vs naive.
+
+    Returns ``(fft, naive, worst)``: the two scalings and the largest difference between the
+    two results over all bandwidths (both are exact here, so it is rounding error).
+    """
+    fast, slow, worst = [], [], 0.0
+    for b in bandwidths:
+        g = torch.Generator().manual_seed(b)
+        f = so3_ifft(torch.view_as_complex(torch.randn(1, so3_size(b), 2, generator=g, dtype=torch.float64))).real
+        psi = polynomial_filter(_rotation_grid(b)).reshape(2 * b, 2 * b, 2 * b, 1, 1).permute(3, 4, 0, 1, 2)
+        results: dict[str, torch.Tensor] = {}
+
+        def fast_call(f: torch.Tensor = f, psi: torch.Tensor = psi, results: dict = results) -> None:
+            results["fft"] = so3_correlation(f, psi)
+
+        def naive_call(f: torch.Tensor = f, results: dict = results) -> None:
+            results["naive"] = naive_so3_correlation(f, polynomial_filter)
+
+        fast_call()  # build the Wigner tables outside the timing
+        warmup = 1 if b <= 8 else 0  # a warm-up round of the naive method costs seconds beyond b = 8
+        timings = time_interleaved({"fft": fast_call, "naive": naive_call}, repeats=repeats, warmup=warmup)
+        fast.append(timings["fft"].median)
+        slow.append(timings["naive"].median)
+        worst = max(worst, (results["fft"] - results["naive"]).abs().max().item())
+    return Scaling(tuple(bandwidths), tuple(fast)), Scaling(tuple(bandwidths), tuple(slow)), worst
+
+
+def crossover(fft: Scaling, naive: Scaling) -> int | None:
+    """The smallest measured bandwidth from which the FFT route is faster, or ``None``."""
+    for b, f, n in zip(fft.bandwidths, fft.seconds, naive.seconds):
+        if f < n:
+            return b
+    return None
+
+
+def main(quick: bool = False) -> None:
+    """Print the four tables (one thread); ``quick`` uses fewer sizes and repeats."""
+    with threads(1):
+        print("Wigner-d table of the SO(3) FFT (float32, built from scratch)")
+        print(f"{'b':>4} {'seconds':>9} {'MiB':>8}")
+        for cost in wigner_table_costs((16, 32) if quick else (16, 32, 64), repeats=1 if quick else 3):
+            print(f"{cost.b:>4} {cost.seconds:>9.3f} {cost.mebibytes:>8.1f}")
+
+        print("\ns2_fft of 16 real fields vs healpy map2alm(iter=0) (speed-up = healpy time / ours)")
+        print(f"{'b':>4} {'lmax':>5} {'f32 ms':>8} {'f64 ms':>8} {'healpy ms':>10} {'x f32':>6} {'x f64':>6}")
+        for v in s2_fft_vs_healpy((32, 64) if quick else (32, 64, 128), repeats=3 if quick else 7):
+            print(
+                f"{v.b:>4} {v.b - 1:>5} {1e3 * v.ours_float32:>8.2f} {1e3 * v.ours_float64:>8.2f} "
+                f"{1e3 * v.healpy:>10.2f} {v.healpy / v.ours_float32:>6.2f} {v.healpy / v.ours_float64:>6.2f}"
+            )
+
+        scaling = so3_fft_scaling((8, 16, 32) if quick else (8, 16, 32, 64), repeats=3 if quick else 5)
+        print("\nso3_fft of one real float32 signal")
+        for b, s in zip(scaling.bandwidths, scaling.seconds):
+            print(f"{b:>4} {1e3 * s:>10.2f} ms")
+        print(f"fitted slope: {scaling.slope:.2f} (goal <= 4.2)")
+
+        fft, naive, worst = correlation_scaling((2, 4, 6, 8) if quick else (2, 4, 6, 8, 10, 12), repeats=1 if quick else 3)
+        print("\nSO(3) correlation, one channel: FFT route vs naive quadrature (float64)")
+        print(f"{'b':>4} {'fft ms':>10} {'naive ms':>10} {'naive/fft':>10}")
+        for b, f, n in zip(fft.bandwidths, fft.seconds, naive.seconds):
+            print(f"{b:>4} {1e3 * f:>10.2f} {1e3 * n:>10.2f} {n / f:>10.1f}")
+        print(f"slopes: fft {fft.slope:.2f}, naive {naive.slope:.2f}; FFT faster from b = {crossover(fft, naive)}")
+        print(f"largest difference between the two: {worst:.1e}")
+

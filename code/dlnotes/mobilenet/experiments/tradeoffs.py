@@ -1,0 +1,293 @@
+"""The paper's trade-offs trained on real digits: ``python -m dlnotes.mobilenet.experiments [--full]``.
+
+Every experiment trains :class:`~dlnotes.mobilenet.model.MobileNetDigits` on the 4,000 / 1,000
+``mnist_5k`` split with :func:`dlnotes.train.fit` (Adam, constant learning rate, the same
+hyper-parameters for every model, chosen before the comparisons were run) and returns numbers:
+
+* :func:`separable_vs_full` — Table 4's analogue;
+* :func:`narrow_vs_shallow` — Table 5's: the full-depth network thinned by the width multiplier α
+  whose Mult-Adds are closest to those of the shallow network at α = 1;
+* :func:`width_sweep` and :func:`resolution_sweep` — Tables 6 and 7, ρ set by resizing the 28×28
+  digits to 24, 20 and 16 pixels (ρ = 6/7, 5/7, 4/7, the paper's 192/224, 160/224, 128/224);
+* :func:`log_linear_fit` — accuracy against log₁₀ Mult-Adds (the paper's Figure 4 claim).
+
+Each (configuration, seed) pair is trained once per process and cached in memory, so the
+experiments share their runs (α = 1 at 28 pixels is the baseline of all four).
+:data:`QUICK` is what the book runs (within its time budget on 2 cores); :data:`FULL` is for
+readers with time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import math
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from dlnotes.bench import threads as use_threads
+from dlnotes.data import mnist_5k
+from dlnotes.mobilenet.counting import count_mult_adds, count_params
+from dlnotes.mobilenet.model import VARIANTS, MobileNetDigits
+from dlnotes.train import fit
+
+SIDE = 28
+"""The side of the digits in pixels (ρ = 1)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Training settings shared by every model of one experiment."""
+
+    epochs: int = 3
+    lr: float = 1e-2
+    batch_size: int = 64
+    seeds: tuple[int, ...] = (0, 1, 2)
+    threads: int = 1
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1 or self.threads < 1 or not self.lr > 0:
+            raise ValueError(f"epochs, batch_size and threads must be >= 1 and lr > 0, got {self}")
+        if len(self.seeds) < 1:
+            raise ValueError("seeds must name at least one seed")
+
+
+QUICK = Settings()
+"""What the book runs (3 epochs, 3 seeds, one thread)."""
+
+FULL = Settings(epochs=10, seeds=(0, 1, 2, 3, 4))
+"""The settings of ``--full`` (10 epochs, 5 seeds, one thread)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """One model: its variant, width multiplier α and input side in pixels (ρ = side / 28)."""
+
+    variant: str = "separable"
+    width_mult: float = 1.0
+    side: int = SIDE
+
+    def __post_init__(self) -> None:
+        if self.variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {VARIANTS}, got {self.variant!r}")
+        if not self.width_mult > 0:
+            raise ValueError(f"width_mult must be > 0, got {self.width_mult}")
+        if not 16 <= self.side <= SIDE:
+            raise ValueError(f"side must lie in 16..{SIDE} (the network's stride is 16), got {self.side}")
+
+    @property
+    def rho(self) -> float:
+        """The resolution multiplier ρ = side / 28."""
+        return self.side / SIDE
+
+    @property
+    def label(self) -> str:
+        """A short name such as ``0.75 separable-24``."""
+        return f"{self.width_mult:g} {self.variant}-{self.side}"
+
+    def build(self) -> MobileNetDigits:
+        """A freshly initialised model (seed the generator before calling)."""
+        return MobileNetDigits(self.width_mult, variant=self.variant)
+
+    @property
+    def mult_adds(self) -> int:
+        """Mult-Adds of one forward pass at this input side."""
+        with torch.device("meta"):
+            return count_mult_adds(self.build(), self.side)
+
+    @property
+    def params(self) -> int:
+        """Weights of convolutions and the classifier (the paper's convention)."""
+        with torch.device("meta"):
+            return count_params(self.build())
+
+
+class Resize:
+    """Resize a batch ``[N, C, 28, 28]`` to ``side × side`` (bilinear, antialiased): the ρ knob."""
+
+    def __init__(self, side: int) -> None:
+        self.side = side
+
+    def __call__(self, images: torch.Tensor) -> torch.Tensor:
+        return F.interpolate(images, size=(self.side, self.side), mode="bilinear", antialias=True, align_corners=False)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One trained model: final test accuracy, per-epoch test accuracies, seconds of training."""
+
+    config: Config
+    seed: int
+    test_accuracy: float
+    curve: tuple[float, ...]
+    seconds: float
+
+
+@functools.lru_cache(maxsize=None)
+def train(config: Config, seed: int, epochs: int, lr: float, batch_size: int, threads: int = 1) -> Run:
+    """Train ``config`` once with ``seed`` (model initialisation and batch order) and cache it.
+
+    Runs on ``threads`` CPU threads (one by default: these small networks gain little from a
+    second thread, and a fixed count keeps the runs repeatable).
+    """
+    split = mnist_5k()
+    transform = Resize(config.side) if config.side != SIDE else None
+    with use_threads(threads):
+        torch.manual_seed(seed)
+        model = config.build()
+        start = time.perf_counter()
+        history = fit(model, split.train, split.test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, transform=transform)
+    curve = tuple(history.column("test_accuracy"))
+    return Run(config, seed, curve[-1], curve, time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A configuration trained with several seeds."""
+
+    config: Config
+    runs: tuple[Run, ...]
+    mult_adds: int
+    params: int
+
+    @property
+    def accuracies(self) -> np.ndarray:
+        """Final test accuracy of each seed."""
+        return np.array([run.test_accuracy for run in self.runs])
+
+    @property
+    def mean(self) -> float:
+        """Mean test accuracy over the seeds."""
+        return float(self.accuracies.mean())
+
+    @property
+    def std(self) -> float:
+        """Sample standard deviation of the test accuracy over the seeds (0 for one seed)."""
+        return float(self.accuracies.std(ddof=1)) if len(self.runs) > 1 else 0.0
+
+    @property
+    def seconds(self) -> float:
+        """Mean training time of one seed."""
+        return statistics.fmean(run.seconds for run in self.runs)
+
+
+def summarize(config: Config, settings: Settings = QUICK) -> Summary:
+    """Train ``config`` with every seed of ``settings`` (cached) and collect the results."""
+    runs = tuple(train(config, seed, settings.epochs, settings.lr, settings.batch_size, settings.threads) for seed in settings.seeds)
+    return Summary(config, runs, config.mult_adds, config.params)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two configurations trained with the same seeds, and their paired difference ``a − b``."""
+
+    a: Summary
+    b: Summary
+
+    @property
+    def differences(self) -> np.ndarray:
+        """Per-seed accuracy differences ``a − b`` (same seed, same batch order)."""
+        return self.a.accuracies - self.b.accuracies
+
+    @property
+    def mean_difference(self) -> float:
+        """Mean of the paired differences."""
+        return float(self.differences.mean())
+
+    @property
+    def std_difference(self) -> float:
+        """Sample standard deviation of the paired differences."""
+        return float(self.differences.std(ddof=1)) if len(self.differences) > 1 else 0.0
+
+
+def separable_vs_full(settings: Settings = QUICK) -> Pair:
+    """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions (α = 1, 28 pixels)."""
+    return Pair(summarize(Config("separable"), settings), summarize(Config("full"), settings))
+
+
+def matched_width(target_mult_adds: int, candidates: Sequence[float] = tuple(k / 32 for k in range(8, 33))) -> float:
+    """The width multiplier α whose full-depth separable network has Mult-Adds closest to
+    ``target_mult_adds`` (at 28 pixels)."""
+    return min(candidates, key=lambda a: abs(Config("separable", a).mult_adds - target_mult_adds))
+
+
+def narrow_vs_shallow(settings: Settings = QUICK) -> Pair:
+    """Table 5's analogue: ``a`` = full depth thinned to the shallow network's Mult-Adds,
+    ``b`` = shallow (the five repeated blocks removed) at α = 1."""
+    shallow = Config("shallow")
+    narrow = Config("separable", matched_width(shallow.mult_adds))
+    return Pair(summarize(narrow, settings), summarize(shallow, settings))
+
+
+def width_sweep(settings: Settings = QUICK, alphas: Sequence[float] = (1.0, 0.75, 0.5, 0.25)) -> list[Summary]:
+    """Table 6's analogue: the separable network at each α (28 pixels)."""
+    return [summarize(Config("separable", a), settings) for a in alphas]
+
+
+def resolution_sweep(settings: Settings = QUICK, sides: Sequence[int] = (28, 24, 20, 16)) -> list[Summary]:
+    """Table 7's analogue: the separable network (α = 1) on digits resized to each side."""
+    return [summarize(Config("separable", 1.0, side), settings) for side in sides]
+
+
+@dataclass(frozen=True)
+class LogLinearFit:
+    """Least-squares line ``accuracy = intercept + slope · log10(Mult-Adds)`` and its R²."""
+
+    slope: float
+    intercept: float
+    r_squared: float
+
+
+def log_linear_fit(mult_adds: Sequence[float], accuracies: Sequence[float]) -> LogLinearFit:
+    """Fit accuracy against log₁₀ Mult-Adds (the paper's Figure 4 calls the relation log-linear).
+
+    Raises:
+        ValueError: fewer than 3 points, different lengths, or a non-positive Mult-Add count.
+    """
+    x = np.asarray(mult_adds, dtype=float)
+    y = np.asarray(accuracies, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or len(x) < 3:
+        raise ValueError(f"mult_adds and accuracies must be two sequences of the same length >= 3, got {x.shape} and {y.shape}")
+    if (x <= 0).any():
+        raise ValueError("mult_adds must all be > 0")
+    slope, intercept = np.polyfit(np.log10(x), y, 1)
+    residual = y - (intercept + slope * np.log10(x))
+    total = ((y - y.mean()) ** 2).sum()
+    r_squared = 1.0 - (residual**2).sum() / total if total > 0 else math.nan
+    return LogLinearFit(float(slope), float(intercept), float(r_squared))
+
+
+def _line(summary: Summary) -> str:
+    return (
+        f"{summary.config.label:<22} {summary.mult_adds / 1e6:8.3f} M {summary.params / 1e3:8.1f} k"
+        f"   {100 * summary.mean:5.1f} ± {100 * summary.std:4.1f} %   {summary.seconds:5.1f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m dlnotes.mobilenet.experiments", description=__doc__.split("\n")[0])
+    parser.add_argument("--full", action="store_true", help=f"{FULL.epochs} epochs and {len(FULL.seeds)} seeds (default: the book's {QUICK.epochs} and {len(QUICK.seeds)})")
+    args = parser.parse_args(argv)
+    settings = FULL if args.full else QUICK
+    print(f"settings: {settings}")
+    print(f"{'model':<22} {'Mult-Adds':>10} {'params':>10}   accuracy (mean ± std)   s/seed")
+    pair = separable_vs_full(settings)
+    for summary in (pair.a, pair.b):
+        print(_line(summary), flush=True)
+    print(f"separable − full: {100 * pair.mean_difference:+.1f} ± {100 * pair.std_difference:.1f} points")
+    pair = narrow_vs_shallow(settings)
+    for summary in (pair.a, pair.b):
+        print(_line(summary), flush=True)
+    print(f"narrow − shallow: {100 * pair.mean_difference:+.1f} ± {100 * pair.std_difference:.1f} points")
+    sweep = width_sweep(settings) + resolution_sweep(settings)[1:]
+    for summary in sweep:
+        print(_line(summary), flush=True)
+    fit_ = log_linear_fit([s.mult_adds for s in sweep], [s.mean for s in sweep])
+    print(f"accuracy vs log10 Mult-Adds: slope {100 * fit_.slope:.1f} points per decade, R² = {fit_.r_squared:.2f}")
+

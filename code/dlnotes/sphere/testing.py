@@ -1,0 +1,50 @@
+"""Random band-limited signals on S² and SO(3), for tests, checks and the chapters' experiments.
+
+A signal of bandwidth b is a finite sum of harmonics of degree l < b (conventions:
+:mod:`dlnotes.sphere`). Drawing its coefficients i.i.d. standard complex normal and synthesising
+gives a complex band-limited signal; its real part is band-limited too, because conjugation maps
+the degree-l harmonics to themselves (conj Yₗᵐ = (−1)ᵐ Yₗ⁻ᵐ, conj Dˡ_mn = (−1)^{m−n} Dˡ_{−m,−n}).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from dlnotes.sphere.s2_fft import s2_ifft
+from dlnotes.sphere.so3_fft import so3_ifft
+from dlnotes.sphere.wigner import s2_size, so3_size
+
+
+def _complex_normal(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
+    return torch.view_as_complex(torch.randn(*shape, 2, generator=generator, dtype=torch.float64))
+
+
+def _generator(seed: int, generator: torch.Generator | None) -> torch.Generator:
+    return generator if generator is not None else torch.Generator().manual_seed(seed)
+
+
+def random_s2_coefficients(b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None) -> torch.Tensor:
+    """i.i.d. standard complex normal coefficients ``[*shape, b²]`` (complex128) of an S² signal."""
+    return _complex_normal((*shape, s2_size(b)), _generator(seed, generator))
+
+
+def random_so3_coefficients(b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None) -> torch.Tensor:
+    """i.i.d. standard complex normal coefficients ``[*shape, b(4b²−1)/3]`` (complex128) of an SO(3) signal."""
+    return _complex_normal((*shape, so3_size(b)), _generator(seed, generator))
+
+
+def random_s2(
+    b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None, dtype: torch.dtype = torch.float64
+) -> torch.Tensor:
+    """A real signal of bandwidth ``b`` on the S² grid, ``[*shape, 2b, 2b]`` in ``dtype``.
+
+    Seeded by ``seed``, or drawn from ``generator`` when one is given (to draw several in turn).
+    """
+    return s2_ifft(random_s2_coefficients(b, *shape, seed=seed, generator=generator)).real.to(dtype)
+
+
+def random_so3(
+    b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None, dtype: torch.dtype = torch.float64
+) -> torch.Tensor:
+    """A real signal of bandwidth ``b`` on the SO(3) grid, ``[*shape, 2b, 2b, 2b]`` in ``dtype``."""
+    return so3_ifft(random_so3_coefficients(b, *shape, seed=seed, generator=generator)).real.to(dtype)

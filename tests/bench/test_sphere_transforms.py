@@ -1,0 +1,38 @@
+"""dlnotes.bench.sphere_transforms: the measurement functions run and return sensible numbers (not timed)."""
+
+import math
+
+import pytest
+from dlnotes.bench import sphere_transforms as bt
+
+
+def test_fit_slope_recovers_a_power_law():
+    sizes = [2, 4, 8, 16]
+    assert bt.fit_slope(sizes, [3.0 * s**4 for s in sizes]) == pytest.approx(4.0)
+
+
+def test_crossover():
+    fast = bt.Scaling((2, 3, 4), (1.0, 1.0, 1.0))
+    assert bt.crossover(fast, bt.Scaling((2, 3, 4), (0.5, 2.0, 3.0))) == 3
+    assert bt.crossover(fast, bt.Scaling((2, 3, 4), (0.5, 0.5, 0.5))) is None
+
+
+def test_small_runs():
+    (cost,) = bt.wigner_table_costs((4,), repeats=1)
+    assert cost.b == 4 and cost.mebibytes == pytest.approx(8 * 4 * (4 * 16 - 1) / 3 * 4 / 2**20)
+    (row,) = bt.s2_fft_vs_healpy((8,), fields=2, repeats=1)
+    assert min(row.ours_float32, row.ours_float64, row.healpy) > 0
+    assert len(bt.so3_fft_scaling((2, 4), repeats=1).seconds) == 2
+    fft, naive, worst = bt.correlation_scaling((2, 3), repeats=1)
+    assert worst < 1e-12 and len(fft.seconds) == len(naive.seconds) == 2
+    assert not math.isnan(naive.slope)
+
+
+def test_main_quick_prints_all_tables(capsys, monkeypatch):
+    monkeypatch.setattr(bt, "wigner_table_costs", lambda *a, **k: [bt.TableCost(4, 0.1, 1.0)])
+    monkeypatch.setattr(bt, "s2_fft_vs_healpy", lambda *a, **k: [bt.S2Timing(8, 1e-3, 2e-3, 3e-3)])
+    monkeypatch.setattr(bt, "so3_fft_scaling", lambda *a, **k: bt.Scaling((2, 4), (1e-3, 1.6e-2)))
+    monkeypatch.setattr(bt, "correlation_scaling", lambda *a, **k: (bt.Scaling((2, 4), (1.0, 2.0)), bt.Scaling((2, 4), (0.5, 32.0)), 1e-15))
+    bt.main(quick=True)
+    out = capsys.readouterr().out
+    assert "Wigner-d table" in out and "healpy" in out and "fitted slope: 4.00" in out and "FFT faster from b = 4" in out
