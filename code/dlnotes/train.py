@@ -14,9 +14,11 @@ from __future__ import annotations
 import math
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -80,20 +82,25 @@ def batches(data: Dataset, batch_size: int, generator: torch.Generator | None = 
 
 
 @torch.no_grad()
-def predict(model: nn.Module, data: Dataset, batch_size: int = 500, transform: Transform | None = None) -> torch.Tensor:
-    """Logits ``[N, classes]`` of ``model`` (in eval mode) on ``data``."""
+def predict(
+    model: nn.Module, data: Dataset, batch_size: int = 500, transform: Transform | None = None, device: torch.device | str | None = None
+) -> torch.Tensor:
+    """Logits ``[N, classes]`` (on the CPU) of ``model`` in eval mode on ``data``, batches moved to ``device``."""
     was_training = model.training
     model.eval()
     outputs = []
     for images, _ in batches(data, batch_size):
-        outputs.append(model(transform(images) if transform else images))
+        images = images.to(device) if device is not None else images
+        outputs.append(model(transform(images) if transform else images).cpu())
     model.train(was_training)
     return torch.cat(outputs)
 
 
-def evaluate(model: nn.Module, data: Dataset, batch_size: int = 500, transform: Transform | None = None) -> tuple[float, float]:
+def evaluate(
+    model: nn.Module, data: Dataset, batch_size: int = 500, transform: Transform | None = None, device: torch.device | str | None = None
+) -> tuple[float, float]:
     """Mean cross-entropy and accuracy of ``model`` on ``data``."""
-    logits = predict(model, data, batch_size, transform)
+    logits = predict(model, data, batch_size, transform, device)
     loss = nn.functional.cross_entropy(logits, data.labels).item()
     accuracy = (logits.argmax(dim=1) == data.labels).float().mean().item()
     return loss, accuracy
@@ -127,65 +134,148 @@ def fit(
     progress: bool | None = None,
     on_epoch: Callable[[EpochStats], None] | None = None,
     schedule: str = "constant",
+    checkpoint: str | Path | None = None,
+    device: torch.device | str | None = None,
 ) -> History:
     """Train ``model`` with Adam on ``train`` and evaluate on ``test`` after every epoch.
 
     Args:
-        model: a classifier mapping images to logits; trained in place.
+        model: a classifier mapping images to logits; trained in place. Under
+            ``torch.distributed`` pass it wrapped in ``DistributedDataParallel`` (see below).
         train, test: the data (see :mod:`dlnotes.data`).
         epochs, lr, batch_size, weight_decay: the usual; Adam with peak learning rate ``lr``.
         seed: seeds the order of the minibatches (seed the model's initialisation yourself,
             e.g. with ``torch.manual_seed(seed)`` before building it).
         transform: applied to every batch of images before the model (e.g. a projection to the
             sphere, or a resize for the resolution multiplier ρ).
-        progress: show a tqdm bar; by default only when interactive (see :func:`quiet`).
+        progress: show a tqdm bar over the steps, with its ETA; by default only when
+            interactive (see :func:`quiet`).
         on_epoch: called with each epoch's :class:`EpochStats` as soon as it is measured (e.g. to
             print progress of a long run).
         schedule: the learning rate over the steps, see :func:`learning_rate`.
+        checkpoint: a file that receives the whole training state after every epoch (weights,
+            Adam's moments, the step count, the minibatch generator, the history so far),
+            written atomically: a temporary file in the same folder, then a rename, so a run
+            killed at any moment leaves the last complete epoch. If the file exists when ``fit``
+            starts, training resumes from it and ends with the same weights as a run that was
+            never interrupted; a checkpoint of other settings is refused.
+        device: where to train (default: where the model's parameters are); batches move there.
+
+    **Distributed.** When ``torch.distributed`` is initialised (e.g. under ``torchrun``) with W
+    processes, every process draws the same global batch of ``batch_size`` digits and trains on
+    its share (process r takes the r-th of W contiguous pieces). The loss of a share of n_r
+    digits is Σ ℓ_i · W / B over its digits, B the global batch, so the average of the
+    gradients that ``DistributedDataParallel`` takes is the gradient of the global batch's mean
+    loss: the same step as one process with the same batch. Only rank 0 writes ``checkpoint``.
 
     Returns:
         A :class:`History` with one :class:`EpochStats` per epoch.
+
+    Raises:
+        ValueError: a negative ``epochs``, a ``batch_size`` below 1, a ``lr`` that is not a
+            positive finite number, an empty ``train``, an unknown ``schedule``, or a
+            ``checkpoint`` written with other settings.
     """
     if epochs < 0:
         raise ValueError(f"epochs must be >= 0, got {epochs}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    show = (not quiet()) if progress is None else progress
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive finite number, got {lr}")
+    if len(train) == 0:
+        raise ValueError("train must hold at least one example, got an empty data set")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    core = getattr(model, "module", model)  # the model itself when wrapped in DistributedDataParallel
+    device = torch.device(device) if device is not None else next(core.parameters()).device
+    rank, world = _process_group()
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    total_steps = epochs * math.ceil(len(train) / batch_size)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: learning_rate(schedule, 1.0, step, total_steps))
+    steps_per_epoch = math.ceil(len(train) / batch_size)
+    total_steps = epochs * steps_per_epoch
+    settings = {"epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed, "weight_decay": weight_decay, "schedule": schedule, "n_train": len(train)}
     history = History()
-    epoch_range = range(1, epochs + 1)
-    if show:
+    if checkpoint is not None and Path(checkpoint).exists():
+        _resume(Path(checkpoint), settings, core, optimizer, generator, history)
+    show = (not quiet()) if progress is None else progress
+    bar = None
+    if show and rank == 0:
         from tqdm.auto import tqdm
 
-        epoch_range = tqdm(epoch_range, desc="epochs", leave=False)
-    for epoch in epoch_range:
+        bar = tqdm(total=total_steps, initial=len(history.epochs) * steps_per_epoch, desc="steps", unit="step", leave=False)
+    for epoch in range(len(history.epochs) + 1, epochs + 1):
         start = time.perf_counter()
         model.train()
-        total_loss, total_correct = 0.0, 0
-        for images, labels in batches(train, batch_size, generator):
+        totals = torch.zeros(2, dtype=torch.float64)  # summed loss and correct predictions over the epoch
+        for step, (images, labels) in enumerate(batches(train, batch_size, generator), start=(epoch - 1) * steps_per_epoch):
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(schedule, lr, step, total_steps)
+            global_batch = len(labels)
+            share = slice(*_share(global_batch, rank, world))
+            images, labels = images[share].to(device), labels[share].to(device)
             logits = model(transform(images) if transform else images)
-            loss = nn.functional.cross_entropy(logits, labels)
+            losses = nn.functional.cross_entropy(logits, labels, reduction="none")
+            loss = losses.sum() * (world / global_batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            scheduler.step()
-            total_loss += loss.item() * len(labels)
-            total_correct += int((logits.argmax(dim=1) == labels).sum())
-        test_loss, test_accuracy = evaluate(model, test, transform=transform)
+            totals += torch.stack([losses.detach().sum().double().cpu(), (logits.argmax(dim=1) == labels).sum().double().cpu()])
+            if bar is not None:
+                bar.update()
+        if world > 1:
+            torch.distributed.all_reduce(totals)
+        test_loss, test_accuracy = evaluate(core, test, transform=transform, device=device)
         stats = EpochStats(
             epoch=epoch,
-            train_loss=total_loss / len(train),
-            train_accuracy=total_correct / len(train),
+            train_loss=totals[0].item() / len(train),
+            train_accuracy=totals[1].item() / len(train),
             test_loss=test_loss,
             test_accuracy=test_accuracy,
             seconds=time.perf_counter() - start,
         )
         history.epochs.append(stats)
+        if checkpoint is not None and rank == 0:
+            _save(Path(checkpoint), settings, core, optimizer, generator, history)
         if on_epoch is not None:
             on_epoch(stats)
+    if bar is not None:
+        bar.close()
     return history
+
+
+def _process_group() -> tuple[int, int]:
+    """(rank, world size) of the initialised ``torch.distributed`` group, (0, 1) without one."""
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        return torch.distributed.get_rank(), torch.distributed.get_world_size()
+    return 0, 1
+
+
+def _share(n: int, rank: int, world: int) -> tuple[int, int]:
+    """Start and stop of process ``rank``'s contiguous piece of a batch of ``n`` (sizes differ by ≤ 1)."""
+    return rank * n // world, (rank + 1) * n // world
+
+
+def _save(path: Path, settings: dict, model: nn.Module, optimizer: torch.optim.Optimizer, generator: torch.Generator, history: History) -> None:
+    """Write the training state to ``path`` atomically (temporary file in the same folder, then rename)."""
+    state = {
+        "settings": settings,
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "generator": generator.get_state(),
+        "history": [asdict(stats) for stats in history.epochs],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as handle:
+        torch.save(state, handle)
+    os.replace(handle.name, path)
+
+
+def _resume(path: Path, settings: dict, model: nn.Module, optimizer: torch.optim.Optimizer, generator: torch.Generator, history: History) -> None:
+    """Restore the state :func:`_save` wrote (tensors and plain values only: ``weights_only=True``)."""
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    if state["settings"] != settings:
+        raise ValueError(f"checkpoint {path} was written with settings {state['settings']}, not {settings}; remove it or use another file")
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    generator.set_state(state["generator"])
+    history.epochs.extend(EpochStats(**stats) for stats in state["history"])

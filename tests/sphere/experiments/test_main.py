@@ -41,3 +41,52 @@ def test_unknown_command_is_refused(capsys):
     with pytest.raises(SystemExit):
         main(["imagenet"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+TINY = ["--bandwidth", "10", "--b1", "3", "--b2", "2", "--seeds", "0", "--n-train", "24", "--n-test", "10"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--b1", "40"], "b >= b1 >= b2"),
+        (["--bandwidth", "8", "--b1", "4", "--b2", "2"], "planar model needs b >= 9"),
+        (["--lr", "inf"], "lr must be a positive finite"),
+        (["--epochs", "0"], "epochs must be an int >= 1"),
+        (["--n-train", "5000"], "must not exceed the 4000"),
+        (["--seeds", "1", "1"], "seeds must be distinct"),
+    ],
+)
+def test_every_setting_is_checked_before_any_data_is_loaded(monkeypatch, capsys, arguments, message):
+    def no_data(*args, **kwargs):
+        raise AssertionError("data was loaded before the settings were checked")
+
+    monkeypatch.setattr("dlnotes.sphere.experiments.mnist.experiment.mnist_5k", no_data)
+    with pytest.raises(SystemExit) as exit_:
+        main(["mnist", *arguments])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("arguments", "message"), [(["--threads", "0"], "must be an int >= 1"), (["--data", "/no/such/dir"], "is not a folder")])
+def test_bad_paths_and_counts_are_refused_by_the_parser(capsys, arguments, message):
+    with pytest.raises(SystemExit):
+        main(["mnist", *arguments])
+    assert message in capsys.readouterr().err
+
+
+def test_existing_runs_are_never_overwritten(tmp_path, capsys):
+    main(["mnist", *TINY, "--epochs", "1", "--models", "planar", "--train-on", "NR", "--save", str(tmp_path)])
+    with pytest.raises(SystemExit):
+        main(["mnist", *TINY, "--epochs", "1", "--models", "planar", "--train-on", "NR", "--save", str(tmp_path)])
+    assert "--resume" in capsys.readouterr().err
+
+
+def test_mnist_eval_prints_one_line_per_model_and_condition(tmp_path, capsys):
+    main(["mnist", *TINY, "--epochs", "1", "--save", str(tmp_path)])
+    capsys.readouterr()
+    main(["mnist-eval", "--folder", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[lines.index("") + 1 :]
+    assert table[0].split() == ["model", "condition", "mean", "std", "paper"]
+    assert [line.split()[:2] for line in table[1:]] == [[m, c] for m in ("planar", "spherical") for c in ("NR/NR", "R/R", "NR/R")]

@@ -2,12 +2,18 @@
 
     python -m dlnotes.sphere.experiments mnist --bandwidth 30 --epochs 20
     python -m dlnotes.sphere.experiments mnist --bandwidth 30 --epochs 40 --lr 1e-2 --schedule cosine --batch-size 16
+    python -m dlnotes.sphere.experiments mnist-eval
     python -m dlnotes.sphere.experiments equivariance --bandwidths 4 8 16 32 --depth 5 --rotations 500
+    torchrun --nproc-per-node 2 -m dlnotes.sphere.experiments mnist ... --save DIR
 
 ``mnist`` runs :func:`dlnotes.sphere.experiments.mnist.mnist_experiment` (Table 1 of Cohen et al., 2018) and
 prints the NR/NR, R/R, NR/R table beside the paper's, the parameter counts and the seconds per
 epoch. The first line is the paper's recipe (Adam at a constant 5·10⁻³); the second, a larger
 rate annealed to zero over twice the epochs, is the recipe of the chapter's best recorded runs.
+With ``--save DIR`` every run writes a checkpoint after each epoch and its weights and JSON record
+at the end; ``--resume`` continues a killed command where it stopped. ``mnist-eval`` evaluates
+saved runs (by default the ones shipped with the package) on the upright and rotated test digits
+and prints ``model condition mean std paper``.
 ``equivariance`` runs :func:`dlnotes.sphere.experiments.equivariance.equivariance_experiment` (Figure 3) and
 prints Δ per bandwidth, depth, ReLU and dtype. The book runs both at smaller sizes.
 """
@@ -15,23 +21,57 @@ prints Δ per bandwidth, depth, ReLU and dtype. The book runs both at smaller si
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 import pandas as pd
+import torch
 
 from dlnotes.sphere.experiments.equivariance import equivariance_experiment
 from dlnotes.sphere.experiments.mnist import MODELS, PAPER_PARAMETERS, mnist_experiment
+from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1
+from dlnotes.sphere.experiments.mnist.evaluation import evaluate_runs, table1
 from dlnotes.train import SCHEDULES, EpochStats
 
 
 def _print_epoch(model: str, train_on: str, seed: int, stats: EpochStats) -> None:
-    print(
+    from tqdm.auto import tqdm
+
+    tqdm.write(
         f"{model} trained on {train_on}, seed {seed}, epoch {stats.epoch}: train accuracy {stats.train_accuracy:.3f}, "
-        f"test ({train_on}) accuracy {stats.test_accuracy:.3f}, {stats.seconds:.0f} s",
-        flush=True,
+        f"test ({train_on}) accuracy {stats.test_accuracy:.3f}, {stats.seconds:.0f} s"
     )
 
 
+def _device(name: str) -> torch.device:
+    """The ``--device``, checked; under torchrun on CUDA, this process's GPU (LOCAL_RANK)."""
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise SystemExit(f"--device: {error}") from None
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise SystemExit("--device cuda: no CUDA device is available here (use --device cpu)")
+        if device.index is None:
+            device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+    elif device.type != "cpu":
+        raise SystemExit(f"--device must be cpu or cuda[:N], got {name!r}")
+    return device
+
+
+def _distributed(device: torch.device) -> int:
+    """Join the process group when started by torchrun (WORLD_SIZE > 1); return this process's rank."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return 0
+    torch.distributed.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return torch.distributed.get_rank()
+
+
 def _mnist(args: argparse.Namespace) -> None:
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    device = _device(args.device)
+    rank = _distributed(device)
     result = mnist_experiment(
         b=args.bandwidth,
         b1=args.b1,
@@ -44,15 +84,45 @@ def _mnist(args: argparse.Namespace) -> None:
         n_test=args.n_test,
         models=tuple(args.models),
         train_on=tuple(args.train_on),
-        on_epoch=_print_epoch if args.progress else None,
+        on_epoch=_print_epoch if args.progress and rank == 0 else None,
         input_scale=args.input_scale,
         schedule=args.schedule,
+        save=args.save,
+        resume=args.resume,
+        device=device,
+        data=args.data,
     )
+    if rank != 0:
+        return
     print(result.settings)
     with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
         print(result.table().to_string(index=False))
     for name, count in result.parameters.items():
         print(f"{name}: {count:,} parameters (paper: {PAPER_PARAMETERS[name]:,}), {result.seconds_per_epoch(name):.1f} s per epoch")
+
+
+def _mnist_eval(args: argparse.Namespace) -> None:
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    runs = evaluate_runs(args.folder, data=args.data, device=_device(args.device))
+    with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
+        print(runs.to_string(index=False))
+        print()
+        print(table1(runs)[["model", "condition", "mean", "std", "paper"]].to_string(index=False))
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1, got {text}")
+    return value
+
+
+def _folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is not a folder")
+    return path
 
 
 def _equivariance(args: argparse.Namespace) -> None:
@@ -83,7 +153,18 @@ def main(argv: list[str] | None = None) -> None:
         "--input-scale", type=float, default=255.0, help="spherical model's input scale (default 255, the authors' pixel scale; 1: [0, 1] inputs)"
     )
     mnist.add_argument("--schedule", choices=SCHEDULES, default="constant", help="learning-rate schedule (paper: constant)")
+    mnist.add_argument("--save", type=Path, default=None, help="folder for per-epoch checkpoints and the final weights and records")
+    mnist.add_argument("--resume", action="store_true", help="continue the runs checkpointed in --save; skip the finished ones")
+    mnist.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
+    mnist.add_argument("--threads", type=_positive, default=None, help="torch.set_num_threads (default: torch's choice)")
+    mnist.add_argument("--data", type=_folder, default=None, help="folder with the four MNIST IDX files (default: the 5,000 shipped digits)")
     mnist.set_defaults(run=_mnist)
+    evaluate = commands.add_parser("mnist-eval", help="Table 1 from saved runs (default: the shipped ones), evaluated now")
+    evaluate.add_argument("--folder", type=_folder, default=TABLE1, help="folder of <model>-<train>-seed<k>.pt/.json (default: shipped)")
+    evaluate.add_argument("--data", type=_folder, default=None, help="the MNIST IDX folder the runs were trained from, if any")
+    evaluate.add_argument("--device", default="cpu")
+    evaluate.add_argument("--threads", type=_positive, default=None)
+    evaluate.set_defaults(run=_mnist_eval)
     equivariance = commands.add_parser("equivariance", help="Figure 3: equivariance error of SO(3) layer stacks")
     equivariance.add_argument("--bandwidths", type=int, nargs="+", default=[4, 8, 16, 32])
     equivariance.add_argument("--depth", type=int, default=5)
@@ -92,5 +173,8 @@ def main(argv: list[str] | None = None) -> None:
     equivariance.add_argument("--seed", type=int, default=0)
     equivariance.set_defaults(run=_equivariance)
     args = parser.parse_args(argv)
-    args.run(args)
+    try:
+        args.run(args)
+    except (ValueError, FileNotFoundError) as error:  # bad settings, found before anything ran
+        parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
 

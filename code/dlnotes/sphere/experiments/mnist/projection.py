@@ -120,20 +120,22 @@ class SphericalMNIST:
     test_r: Dataset
 
 
+def project_both(data: Dataset, b: int, seed: int, stream: str) -> tuple[Dataset, Dataset]:
+    """``data`` projected at bandwidth ``b``, upright (NR) and rotated (R), as in :func:`spherical_mnist`.
+
+    Each digit of the R set gets its own Haar-random rotation (:func:`~dlnotes.sphere.haar.random_rotations`
+    with this ``seed`` and the ``stream`` of :data:`STREAMS`, ``"train"`` or ``"test"``).
+    """
+    rotations = random_rotations(len(data), seed, STREAMS[stream])
+    return Dataset(project(data.images, b), data.labels), Dataset(project(data.images, b, rotations), data.labels)
+
+
 def spherical_mnist(split: Split, b: int, seed: int = 0) -> SphericalMNIST:
     """Project ``split`` (e.g. :func:`dlnotes.data.mnist_5k`) at bandwidth ``b``, with and without rotations.
 
-    The R sets rotate every digit by its own Haar-random rotation (:func:`~dlnotes.sphere.haar.random_rotations`
-    with this ``seed``, one stream for the training digits and one for the test digits).
+    The R sets rotate every digit by its own Haar-random rotation (:func:`project_both`: one
+    stream of rotations for the training digits and one for the test digits).
     """
-
-    def both(data: Dataset, stream: str) -> tuple[Dataset, Dataset]:
-        rotations = random_rotations(len(data), seed, STREAMS[stream])
-        return (
-            Dataset(project(data.images, b), data.labels),
-            Dataset(project(data.images, b, rotations), data.labels),
-        )
-
-    train_nr, train_r = both(split.train, "train")
-    test_nr, test_r = both(split.test, "test")
+    train_nr, train_r = project_both(split.train, b, seed, "train")
+    test_nr, test_r = project_both(split.test, b, seed, "test")
     return SphericalMNIST(b, train_nr, train_r, test_nr, test_r)

@@ -8,11 +8,13 @@ trained model — one (model, training set, seed) — has a record ``<name>.json
      "model": "spherical", "train_on": "R", "seed": 0, "parameters": 58550,
      "settings": {"b": 30, "b1": 10, "b2": 6, "epochs": 40, "lr": 0.01, ...},
      "epochs": [{"epoch": 1, "train_accuracy": 0.237, "test_accuracy": 0.369, "seconds": 60.0}, ...],
-     "accuracy": {"NR": 0.903, "R": 0.907}}
+     "accuracy": {"NR": 0.903, "R": 0.907},
+     "machine": "x86_64 Linux, 2 CPUs, 1 thread, 1 process, torch 2.13.0+cpu"}
 
 ``epochs[i].test_accuracy`` is measured on the test set of the training condition; ``accuracy``
 holds the final model's accuracy on the upright (``"NR"``) and rotated (``"R"``) test digits
-(a key is absent when that test set was not evaluated). The records shipped with the package
+(a key is absent when that test set was not evaluated); ``machine`` says where it ran (empty
+in records older than the field). The records shipped with the package
 live in :data:`RECORDS` (``dlnotes/sphere/experiments/records/``, with a README giving the
 commands, machine and date).
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -28,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import torch
 
 #: The folder of recorded runs shipped inside the package (found through the package, never the cwd).
 RECORDS = Path(str(resources.files("dlnotes.sphere.experiments") / "records"))
@@ -46,6 +50,7 @@ class RunRecord:
     settings: dict[str, object]
     epochs: tuple[dict[str, float], ...]
     accuracy: dict[str, float] = field(default_factory=dict)
+    machine: str = ""
 
     def epochs_frame(self) -> pd.DataFrame:
         """One row per epoch: ``epoch``, ``train_accuracy``, ``test_accuracy``, ``seconds``."""
@@ -59,6 +64,15 @@ class RunRecord:
         rows = ",\n  ".join(json.dumps(row) for row in epochs)
         lines.append(f'"epochs": [\n  {rows}\n ]')
         return "{\n " + ",\n ".join(lines) + "\n}\n"
+
+
+def this_machine() -> str:
+    """A one-line description of where a run happens: processor, system, CPUs, threads, processes, torch."""
+    processes = torch.distributed.get_world_size() if torch.distributed.is_available() and torch.distributed.is_initialized() else 1
+    return (
+        f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPUs, {torch.get_num_threads()} "
+        f"thread{'s' if torch.get_num_threads() > 1 else ''} per process, {processes} process{'es' if processes > 1 else ''}, torch {torch.__version__}"
+    )
 
 
 def write_record(record: RunRecord, path: str | Path) -> Path:
@@ -94,6 +108,7 @@ def read_record(path: str | Path) -> RunRecord:
             settings=dict(data["settings"]),
             epochs=tuple(data["epochs"]),
             accuracy={key: float(value) for key, value in data.get("accuracy", {}).items()},
+            machine=str(data.get("machine", "")),
         )
     except KeyError as error:
         raise ValueError(f"{path} lacks the field {error.args[0]!r} of a run record") from None

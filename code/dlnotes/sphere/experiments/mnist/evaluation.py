@@ -1,0 +1,73 @@
+"""Table 1 from trained models: every checkpoint evaluated on the upright and the rotated test digits.
+
+The paper-scale runs take far longer than a book build, so their trained weights ship with the
+package (:data:`~dlnotes.sphere.experiments.mnist.checkpoints.TABLE1`); this module evaluates them
+live — the same computation that recorded their accuracies when they finished training
+(:func:`~dlnotes.sphere.experiments.mnist.checkpoints.accuracies`), so the numbers it prints are
+measured, not read back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from dlnotes.data import mnist_5k
+from dlnotes.mnist_idx import mnist_idx
+from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1, accuracies, load_checkpoint, shipped_runs
+from dlnotes.sphere.experiments.mnist.experiment import CONDITIONS, PAPER_ACCURACY, balanced_subset
+from dlnotes.sphere.experiments.mnist.projection import project_both
+
+
+def evaluate_runs(folder: str | Path = TABLE1, data: str | Path | None = None, device: torch.device | str = "cpu") -> pd.DataFrame:
+    """One row per checkpoint in ``folder``: ``model``, ``train_on``, ``seed``, the accuracy on the
+    upright (``test NR``) and rotated (``test R``) test digits, and the accuracies its record holds
+    (``recorded NR``, ``recorded R``).
+
+    The test digits are those the run was tested on: the first ``n_test`` (balanced) of the split,
+    projected at the run's bandwidth and rotated with the run's seed. ``data``: the MNIST IDX
+    folder the runs were trained from, if not the shipped digits.
+    """
+    split = mnist_idx(data) if data is not None else mnist_5k()
+    projected: dict[tuple[int, int, int], dict] = {}
+    rows = []
+    for model_name, train_on, seed in shipped_runs(folder):
+        model, record = load_checkpoint(model_name, train_on, seed, folder)
+        b, n_test = record.settings["b"], record.settings["n_test"]
+        key = (b, n_test, seed)
+        if key not in projected:
+            nr, r = project_both(balanced_subset(split.test, n_test), b, seed, "test")
+            projected[key] = {"NR": nr, "R": r}
+        measured = accuracies(model.to(device), projected[key], device)
+        rows.append(
+            {"model": model_name, "train_on": train_on, "seed": seed}
+            | {f"test {k}": v for k, v in measured.items()}
+            | {f"recorded {k}": record.accuracy.get(k, np.nan) for k in ("NR", "R")}
+        )
+    return pd.DataFrame(rows)
+
+
+def table1(runs: pd.DataFrame) -> pd.DataFrame:
+    """The paper's Table 1 from :func:`evaluate_runs`: one row per (model, condition) with
+    ``mean`` and ``std`` over seeds (``std`` with ddof = 1; NaN for one seed), ``seeds`` and ``paper``."""
+    rows = []
+    for model in runs["model"].unique():
+        for condition in CONDITIONS:
+            train_on, test_on = condition.split("/")
+            values = runs[(runs["model"] == model) & (runs["train_on"] == train_on)][f"test {test_on}"].to_numpy()
+            if len(values) == 0:
+                continue
+            rows.append(
+                {
+                    "model": model,
+                    "condition": condition,
+                    "mean": float(values.mean()),
+                    "std": float(values.std(ddof=1)) if len(values) > 1 else float("nan"),
+                    "seeds": len(values),
+                    "paper": PAPER_ACCURACY[model][condition],
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,69 @@
+"""dlnotes.sphere.experiments.mnist.checkpoints and evaluation: runs saved, resumed, loaded and
+re-evaluated exactly; the shipped paper-scale runs reproduce the accuracies they recorded."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from dlnotes.sphere.experiments.mnist import mnist_experiment
+from dlnotes.sphere.experiments.mnist.checkpoints import load_checkpoint, run_name
+from dlnotes.sphere.experiments.mnist.evaluation import evaluate_runs, table1
+
+TINY = {"b": 10, "b1": 3, "b2": 2, "seeds": (0,), "n_train": 24, "n_test": 10, "batch_size": 8, "schedule": "cosine", "command": "test"}
+
+
+class Killed(Exception):
+    pass
+
+
+def _kill_after_epoch_1(model, train_on, seed, stats):
+    if stats.epoch == 1:
+        raise Killed
+
+
+def test_run_names():
+    assert run_name("spherical", "NR", 0) == "spherical-NR-seed0"
+    with pytest.raises(ValueError, match="model must be one of"):
+        run_name("resnet", "NR", 0)
+
+
+def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
+    mnist_experiment(epochs=2, models=("spherical",), train_on=("R",), save=tmp_path / "full", **TINY)
+    with pytest.raises(Killed):
+        mnist_experiment(epochs=2, models=("spherical",), train_on=("R",), save=tmp_path / "killed", on_epoch=_kill_after_epoch_1, **TINY)
+    assert (tmp_path / "killed" / "spherical-R-seed0.ckpt").exists()
+    with pytest.raises(ValueError, match="resume"):
+        mnist_experiment(epochs=2, models=("spherical",), train_on=("R",), save=tmp_path / "killed", **TINY)
+    mnist_experiment(epochs=2, models=("spherical",), train_on=("R",), save=tmp_path / "killed", resume=True, **TINY)
+    assert not (tmp_path / "killed" / "spherical-R-seed0.ckpt").exists()
+    full, full_record = load_checkpoint("spherical", "R", 0, tmp_path / "full")
+    resumed, resumed_record = load_checkpoint("spherical", "R", 0, tmp_path / "killed")
+    for name, value in full.state_dict().items():
+        assert torch.allclose(resumed.state_dict()[name], value, atol=1e-6, rtol=0), name
+    assert resumed_record.accuracy == full_record.accuracy
+
+
+def test_evaluation_reproduces_the_recorded_accuracies_exactly(tmp_path):
+    mnist_experiment(epochs=1, save=tmp_path, **TINY)
+    runs = evaluate_runs(tmp_path)
+    assert len(runs) == 4
+    assert (runs["test NR"] == runs["recorded NR"]).all() and (runs["test R"] == runs["recorded R"]).all()
+    table = table1(runs)
+    assert list(table["condition"]) == ["NR/NR", "R/R", "NR/R"] * 2
+
+
+def test_torchrun_with_two_processes_takes_the_steps_of_one(tmp_path):
+    arguments = ["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--seeds", "0", "--n-train", "20", "--n-test", "10",
+                 "--batch-size", "10", "--epochs", "2", "--models", "spherical", "--train-on", "NR", "--threads", "1"]
+    environment = os.environ | {"DLNOTES_QUIET": "1"}
+    subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", "-m",
+                    "dlnotes.sphere.experiments", *arguments, "--save", str(tmp_path / "two")], check=True, env=environment, capture_output=True)
+    subprocess.run([sys.executable, "-m", "dlnotes.sphere.experiments", *arguments, "--save", str(tmp_path / "one")],
+                   check=True, env=environment, capture_output=True)
+    two, _ = load_checkpoint("spherical", "NR", 0, tmp_path / "two")
+    one, _ = load_checkpoint("spherical", "NR", 0, tmp_path / "one")
+    for name, value in one.state_dict().items():
+        assert torch.allclose(two.state_dict()[name], value, atol=1e-5, rtol=0), name
