@@ -1,12 +1,10 @@
 """Harmonic analysis on S² and SO(3) and spherical CNNs (Cohen, Geiger, Köhler, Welling, 2018).
 
-Conventions (every function states the ones it depends on): the SOFT grid of bandwidth b,
-β_j = π(2j+1)/(4b), α_k = γ_k = 2πk/(2b); S² signals ``[..., 2b, 2b]`` (β, α), SO(3) signals
-``[..., 2b, 2b, 2b]`` (β, α, γ); ZYZ Euler angles, R = R_z(α) R_y(β) R_z(γ), active rotations;
-``D^l_mn(α, β, γ) = e^{-imα} d^l_mn(β) e^{-inγ}``; orthonormal Condon–Shortley harmonics (healpy's);
-S² coefficients packed ``l*l + l + m`` (``b²``), SO(3) ones ``l(4l²-1)/3 + (l+m)(2l+1) + (l+n)``
-(``b(4b²-1)/3``), coefficient axis last. S² integrals use the area measure (∫1 = 4π), SO(3)
-integrals the normalised Haar measure (∫1 = 1).
+The library of Part III: grids and quadrature, Wigner matrices, the S² and SO(3) FFTs, rotations,
+correlations, the layers. Its conventions (SOFT grid, ZYZ active rotations, Condon–Shortley
+harmonics, coefficient packing, measures) are stated once in :mod:`dlnotes.sphere.conventions`.
+The book's experiments built on it live in :mod:`dlnotes.sphere.experiments`; random
+band-limited signals for tests and checks in :mod:`dlnotes.sphere.testing`.
 """
 
 from dlnotes.sphere.correlation import (
@@ -57,7 +55,7 @@ __all__ = [
     "wigner_d",
 ]
 
-# Spherical CNN layers and the paper's experiments (Part III.b).
+# Spherical CNN layers (Part III.b).
 from dlnotes.sphere.haar import random_rotations
 from dlnotes.sphere.integrate import so3_integrate
 from dlnotes.sphere.kernel_grids import (
