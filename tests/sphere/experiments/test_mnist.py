@@ -130,7 +130,7 @@ def test_bad_input():
         project(images(3), 4, angles(0.0, 0.0, 0.0, n=2))
     with pytest.raises(ValueError, match="b must be >= 9"):
         PlanarCNN(8)
-    with pytest.raises(ValueError, match="models must be drawn from"):
+    with pytest.raises(ValueError, match="models must be distinct names drawn from"):
         mnist_experiment(models=("resnet",))
     with pytest.raises(ValueError, match="train_on must be a non-empty selection"):
         mnist_experiment(train_on=("rotated",))

@@ -48,6 +48,7 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as handle:
         torch.save({key: value.detach().cpu() for key, value in model.state_dict().items()}, handle)
+    os.chmod(handle.name, 0o644)  # readable like any other file of the package
     os.replace(handle.name, path)
     return path
 

@@ -14,12 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from torch import nn
 
 from dlnotes.data import mnist_5k
 from dlnotes.mnist_idx import mnist_idx
 from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1, accuracies, load_checkpoint, shipped_runs
 from dlnotes.sphere.experiments.mnist.experiment import CONDITIONS, PAPER_ACCURACY, balanced_subset
-from dlnotes.sphere.experiments.mnist.projection import project_both
+from dlnotes.sphere.experiments.mnist.projection import STREAMS, project, project_both
+from dlnotes.sphere.haar import random_rotations
 
 
 def evaluate_runs(folder: str | Path = TABLE1, data: str | Path | None = None, device: torch.device | str = "cpu") -> pd.DataFrame:
@@ -71,3 +73,20 @@ def table1(runs: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+@torch.no_grad()
+def probabilities_under_rotations(model: nn.Module, image: torch.Tensor, b: int, count: int, seed: int = 0) -> np.ndarray:
+    """Class probabilities ``[count, classes]`` of ``model`` for one digit under ``count`` rotations.
+
+    ``image`` is one ``[1, H, W]`` digit; row 0 is the upright digit, rows 1… the digit under
+    Haar-random rotations (:func:`~dlnotes.sphere.haar.random_rotations`, stream ``"figure"``
+    of ``seed``), each applied exactly to the projected digit (:func:`project`) at bandwidth ``b``.
+    """
+    if image.dim() != 3 or image.shape[0] != 1:
+        raise ValueError(f"image must be one digit [1, H, W], got shape {tuple(image.shape)}")
+    if count < 1:
+        raise ValueError(f"count must be >= 1, got {count}")
+    alpha, beta, gamma = (torch.cat([torch.zeros(1, dtype=a.dtype), a]) for a in random_rotations(count - 1, seed, STREAMS["figure"]))
+    signals = project(image.expand(count, -1, -1, -1), b, (alpha, beta, gamma))
+    return torch.softmax(model.eval()(signals), dim=1).numpy()

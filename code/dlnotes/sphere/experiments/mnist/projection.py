@@ -35,9 +35,9 @@ from dlnotes.sphere.rotation import euler_to_matrix
 #: Half-width of the image square on the tangent plane, in units of tan(β/2); 1/√2 puts the
 #: square's corners on the equator.
 IMAGE_HALF_WIDTH = 1 / math.sqrt(2)
-#: Seed streams of :func:`~dlnotes.sphere.haar.random_rotations`, so training and test digits
-#: never share a rotation sequence.
-STREAMS = {"train": 0, "test": 1}
+#: Seed streams of :func:`~dlnotes.sphere.haar.random_rotations`, so training digits, test digits
+#: and the rotations of a figure never share a rotation sequence.
+STREAMS = {"train": 0, "test": 1, "figure": 2}
 
 
 def _grid_points(b: int) -> torch.Tensor:

@@ -81,6 +81,7 @@ def write_record(record: RunRecord, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as handle:
         handle.write(record.to_json())
+    os.chmod(handle.name, 0o644)  # readable like any other file of the package
     os.replace(handle.name, path)
     return path
 
