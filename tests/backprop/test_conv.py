@@ -160,3 +160,17 @@ def test_both_kernel_gradient_forms_agree(padding, groups):
     as_conv = conv2d_weight_grad(x.float(), y_bar.float(), *args).double()
     assert torch.allclose(unfolded, as_conv, atol=1e-4)
     assert torch.allclose(conv2d_weight_grad(x, y_bar, *args), unfolded)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("stride,groups", [(1, 1), (2, 2)])
+def test_empty_batch_gives_zero_gradients_like_torch(dtype, stride, groups):
+    x = torch.randn(0, 4, 5, 5, dtype=dtype, requires_grad=True)
+    w = torch.randn(6, 4 // groups, 3, 3, dtype=dtype, requires_grad=True)
+    b = torch.randn(6, dtype=dtype, requires_grad=True)
+    y, y_ref = conv2d(x, w, b, stride, 1, 1, groups), F.conv2d(x, w, b, stride, 1, 1, groups)
+    assert y.shape == y_ref.shape and y.shape[0] == 0
+    ours = torch.autograd.grad(y.sum(), (x, w, b))
+    theirs = torch.autograd.grad(y_ref.sum(), (x, w, b))
+    for a, t in zip(ours, theirs):
+        assert a.shape == t.shape and a.dtype == t.dtype and torch.equal(a, t)

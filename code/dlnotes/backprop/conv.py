@@ -214,8 +214,11 @@ def conv2d_weight_grad(
     input channels of a group, its channel axis over (group, sample), and ``ȳ`` (samples as
     input channels) is the kernel. In float64, which has no oneDNN kernel on a CPU, PyTorch's
     fallback is slow for a kernel as large as ``ȳ``, so the same sums go through
-    :func:`conv2d_weight_grad_unfold` instead (measured: several times faster there).
+    :func:`conv2d_weight_grad_unfold` instead (measured: several times faster there). An empty
+    batch (``N = 0``) gives a sum of no terms: zeros.
     """
+    if x.shape[0] == 0:  # an empty batch: no sums to take, as in PyTorch ∂L/∂k = 0
+        return y_bar.new_zeros(y_bar.shape[1], x.shape[1] // groups, *kernel)
     if x.dtype == torch.float64:
         return conv2d_weight_grad_unfold(x, y_bar, kernel, stride, padding, dilation, groups)
     n, c_in, h, w = x.shape
