@@ -73,3 +73,14 @@ def test_dropout_module():
     assert torch.isclose(y, torch.tensor(0.0)).logical_or(torch.isclose(y, torch.tensor(1 / 0.75))).all()
     with pytest.raises(ValueError, match="inplace=True is not supported"):
         Dropout(0.5, inplace=True)
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batchnorm_module_on_an_empty_batch_like_torch(momentum):
+    ours, theirs = BatchNorm2d(3, momentum=momentum), nn.BatchNorm2d(3, momentum=momentum)
+    x = torch.randn(0, 3, 4, 4)
+    assert ours(x).shape == theirs(x).shape == x.shape
+    _same_state(ours, theirs)  # running statistics untouched, the batch counted, as in torch
+    x = torch.randn(5, 3, 4, 4)
+    assert torch.allclose(ours(x), theirs(x), atol=1e-5)
+    _same_state(ours, theirs, atol=1e-6)

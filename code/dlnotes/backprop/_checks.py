@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 
 
@@ -19,3 +21,16 @@ def require_channel_vector(name: str, tensor: torch.Tensor | None, channels: int
     """Raise ``ValueError`` unless ``tensor`` is ``None`` or has shape ``(channels,)``."""
     if tensor is not None and tuple(tensor.shape) != (channels,):
         raise ValueError(f"{name} must have shape ({channels},) for {channels} channels, got {tuple(tensor.shape)}")
+
+
+def as_real(name: str, value: object) -> float:
+    """``value`` as a float: a Python or NumPy real number, or a 0-d real tensor; ``TypeError`` otherwise.
+
+    ``bool`` is refused (a flag is never meant as a number); NaN and infinities pass, for the
+    caller to judge.
+    """
+    if isinstance(value, torch.Tensor) and value.dim() == 0 and not value.is_complex() and value.dtype != torch.bool:
+        return float(value.item())
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    return float(value)

@@ -21,9 +21,12 @@ second derivative sees their dependence on ``x``.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import torch
 
-from dlnotes.backprop._checks import require_channel_vector, require_floating
+from dlnotes.backprop._checks import as_real, require_channel_vector, require_floating
 
 
 def reduce_dims(x: torch.Tensor) -> tuple[int, ...]:
@@ -33,7 +36,15 @@ def reduce_dims(x: torch.Tensor) -> tuple[int, ...]:
 
 def per_channel(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """View a ``(C,)`` vector so that it broadcasts along axis 1 of ``x``."""
-    return v.view(1, -1, *([1] * (x.dim() - 2)))
+    return v.view(1, x.shape[1], *([1] * (x.dim() - 2)))
+
+
+def values_per_channel(x: torch.Tensor) -> int:
+    """``n``: how many values each channel's statistics average, ``N`` times the spatial size.
+
+    Counted from the shape, not as ``numel / C``, so that it is defined for ``C = 0`` too.
+    """
+    return math.prod((x.shape[0], *x.shape[2:]))
 
 
 def channel_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -53,9 +64,14 @@ def batch_statistics(x: torch.Tensor, eps: float) -> tuple[torch.Tensor, ...]:
 
     Two passes (mean, then squared deviations) are exact where ``E[x²] − μ²`` would cancel;
     ``torch.var_mean`` would do it in one call, but its Welford loop is several times slower
-    on a CPU. The forward pass reuses the centred copy's memory for its output.
+    on a CPU. The forward pass reuses the centred copy's memory for its output. An empty batch
+    (``n = 0``) has no statistics; ``μ = σ² = 0`` stand in for them, so that the output (empty)
+    and the gradients of ``γ`` and ``β`` (sums of no terms: zeros) come out as PyTorch's.
     """
-    n = x.numel() // x.shape[1]
+    n = values_per_channel(x)
+    if n == 0:
+        zeros = x.new_zeros(x.shape[1])
+        return zeros, zeros, torch.rsqrt(zeros + eps), x.clone()
     mean = x.mean(reduce_dims(x))
     centred = x - per_channel(mean, x)
     var = channel_dot(centred, centred) / n
@@ -75,7 +91,7 @@ def batch_norm_input_grad(
     channel, so it is evaluated as ``a ȳ + b x + c`` with per-channel ``a, b, c``: two passes
     over the data after the two reductions, and one ``x``-sized allocation, for the result.
     """
-    n = x.numel() // x.shape[1]
+    n = max(values_per_channel(x), 1)  # n = 0: every term below is a sum of none, 0
     sum_y_bar = y_bar.sum(reduce_dims(x))  # Σ ȳ = ∂L/∂β
     sum_y_bar_x_hat = invstd * (channel_dot(y_bar, x) - mean * sum_y_bar)  # Σ ȳ x̂ = ∂L/∂γ
     a = invstd if weight is None else weight * invstd  # γ/√(σ² + ε)
@@ -171,16 +187,29 @@ def batch_norm(
         bias: ``β`` of shape ``(C,)`` or ``None`` (meaning 0).
         training: normalise with the batch's statistics (and update the running ones) if true,
             with the running statistics otherwise.
-        momentum: ``m`` in ``running ← (1 − m) running + m batch``.
+        momentum: ``m`` in ``running ← (1 − m) running + m batch``, a number. As in PyTorch,
+            ``None`` (a cumulative moving average) is an option of the modules
+            :class:`~dlnotes.backprop.modules.BatchNorm1d` and
+            :class:`~dlnotes.backprop.modules.BatchNorm2d`, which count the batches; the
+            function refuses it.
         eps: ``ε`` added to the variance.
 
     Returns:
-        ``y = γ (x − μ)/√(σ² + ε) + β``, the same shape as ``x``.
+        ``y = γ (x − μ)/√(σ² + ε) + β``, the same shape as ``x``. Empty input (``N = 0``, an
+        empty spatial axis, or ``C = 0``) gives an empty output, zero gradients for ``γ`` and
+        ``β``, and leaves the running statistics unchanged, as in PyTorch.
 
     Raises:
-        TypeError: if a tensor argument is not floating point.
-        ValueError: on a wrong number of dimensions or channels, one value per channel when
-            training, or missing running statistics in evaluation mode.
+        TypeError: if a tensor argument is not a floating-point tensor; if ``momentum`` or
+            ``eps`` is not a real number (``momentum=None`` included, as in PyTorch).
+        ValueError: if ``x`` is not 2-, 3- or 4-dimensional; if ``running_mean``,
+            ``running_var``, ``weight`` or ``bias`` is not ``(C,)``; if only one of the running
+            statistics is given, or neither in evaluation mode (there is nothing to normalise
+            with); if training on exactly one value per channel (its variance is 0 and the
+            output would be ``β`` whatever ``x`` is; PyTorch refuses it too); if ``eps <= 0``
+            when training or ``eps < 0`` in evaluation mode, as PyTorch, or ``eps`` is NaN
+            (``1/√(σ² + ε)`` would be infinite or NaN); if ``momentum`` is NaN or infinite (the
+            running statistics would be NaN).
     """
     for name, tensor in (("x", x), ("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         require_floating(name, tensor)
@@ -191,15 +220,27 @@ def batch_norm(
         require_channel_vector(name, tensor, channels)
     if (running_mean is None) != (running_var is None):
         raise ValueError("running_mean and running_var must be given together or both be None")
+    if momentum is None:
+        raise TypeError(
+            "momentum must be a real number, got None; a cumulative moving average (momentum=None) "
+            "is an option of the modules BatchNorm1d/BatchNorm2d, as in torch"
+        )
+    momentum, eps = as_real("momentum", momentum), as_real("eps", eps)
+    if not math.isfinite(momentum):
+        raise ValueError(f"momentum must be a finite number, got {momentum}")
+    if training and not eps > 0:
+        raise ValueError(f"eps must be > 0 when training (a constant channel has σ² = 0), got {eps}")
+    if not eps >= 0:
+        raise ValueError(f"eps must be >= 0, got {eps}")
     if not training:
         if running_mean is None:
             raise ValueError("running_mean and running_var must be given in evaluation mode (training=False)")
         return BatchNormEvalFunction.apply(x, running_mean, running_var, weight, bias, eps)
-    n = x.numel() // channels
-    if n <= 1:
+    n = values_per_channel(x)
+    if n == 1:
         raise ValueError(f"x must have more than one value per channel when training, got shape {tuple(x.shape)}")
     y, mean, var = BatchNormFunction.apply(x, weight, bias, eps)
-    if running_mean is not None and running_var is not None:
+    if running_mean is not None and running_var is not None and n > 0:
         with torch.no_grad():
             running_mean.mul_(1 - momentum).add_(mean, alpha=momentum)
             running_var.mul_(1 - momentum).add_(var * (n / (n - 1)), alpha=momentum)
