@@ -1,5 +1,6 @@
 """dlnotes.backprop.conv: values and all gradients match PyTorch over strides, paddings, dilations, groups."""
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -174,3 +175,52 @@ def test_empty_batch_gives_zero_gradients_like_torch(dtype, stride, groups):
     theirs = torch.autograd.grad(y_ref.sum(), (x, w, b))
     for a, t in zip(ours, theirs):
         assert a.shape == t.shape and a.dtype == t.dtype and torch.equal(a, t)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(stride=np.int64(2)),
+        dict(stride=torch.tensor(2)),
+        dict(stride=[2]),
+        dict(stride=(torch.tensor(2), np.int32(1))),
+        dict(stride=torch.tensor([2])),
+        dict(padding=np.int64(1), dilation=torch.tensor(2)),
+        dict(padding=[1], dilation=(2,)),
+        dict(groups=np.int64(2)),
+        dict(groups=torch.tensor(2)),
+    ],
+)
+def test_integer_like_arguments_are_read_as_torch_reads_them(kwargs):
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(2, 4, 7, 6, generator=g, dtype=torch.float64, requires_grad=True)
+    groups = int(kwargs.get("groups", 1))
+    w = torch.randn(4, 4 // groups, 3, 2, generator=g, dtype=torch.float64, requires_grad=True)
+    y, y_ref = conv2d(x, w, **kwargs), F.conv2d(x, w, **kwargs)
+    assert y.shape == y_ref.shape and torch.allclose(y, y_ref)
+    for ours, theirs in zip(torch.autograd.grad(y.sum(), (x, w)), torch.autograd.grad(y_ref.sum(), (x, w))):
+        assert torch.allclose(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,message",
+    [
+        (dict(stride=2.0), TypeError, "stride must be an int or a pair of ints, got 2.0"),
+        (dict(stride=torch.tensor(2.0)), TypeError, "stride must be an int or a pair"),
+        (dict(stride=True), TypeError, "stride must be an int or a pair of ints, got True"),
+        (dict(stride=(True, 1)), TypeError, "stride must be an int or a pair"),
+        (dict(stride=torch.tensor([2, 1])), TypeError, "stride must be an int or a pair"),
+        (dict(stride=[]), TypeError, r"stride must be an int or a pair of ints \(or a list of one\), got \[\]"),
+        (dict(stride=[2, 1, 1]), TypeError, "stride must be an int or a pair"),
+        (dict(padding=-1), ValueError, "padding must be >= 0, got -1"),
+        (dict(dilation=np.int64(0)), ValueError, "dilation must be >= 1"),
+        (dict(groups=1.0), TypeError, "groups must be a positive int, got 1.0"),
+        (dict(groups=True), TypeError, "groups must be a positive int, got True"),
+    ],
+)
+def test_arguments_torch_refuses_are_refused(kwargs, error, message):
+    x, w = torch.randn(1, 2, 6, 6), torch.randn(2, 2, 3, 3)
+    with pytest.raises((TypeError, RuntimeError)):
+        F.conv2d(x, w, **kwargs)
+    with pytest.raises(error, match=message):
+        conv2d(x, w, **kwargs)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numbers
+import operator
 
+import numpy as np
 import torch
 
 
@@ -34,3 +36,18 @@ def as_real(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     return float(value)
+
+
+def as_int(name: str, value: object, expected: str = "an int") -> int:
+    """``value`` as an int, read as PyTorch reads an int argument; ``TypeError`` naming ``name`` otherwise.
+
+    Accepted: Python and NumPy integers and one-element integer tensors (anything with
+    ``__index__``). Refused: ``bool`` and boolean tensors (a flag is never meant as a size),
+    floats, and tensors of more than one element.
+    """
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, torch.Tensor) and value.dtype == torch.bool):
+        raise TypeError(f"{name} must be {expected}, got {value!r}")
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{name} must be {expected}, got {value!r}") from None

@@ -26,17 +26,26 @@ from math import gcd
 import torch
 import torch.nn.functional as F
 
-from dlnotes.backprop._checks import require_floating
+from dlnotes.backprop._checks import as_int, require_floating
 
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]  # ((top, bottom), (left, right))
 
 
 def as_pair(name: str, value: int | Sequence[int], minimum: int) -> Pair:
-    """``value`` as a pair of ints ``>= minimum``; ``ValueError``/``TypeError`` naming ``name`` otherwise."""
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair):
-        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+    """``value`` as a pair of ints ``>= minimum``; ``ValueError``/``TypeError`` naming ``name`` otherwise.
+
+    Read as PyTorch reads it: one int (Python, NumPy, or a one-element integer tensor) for both
+    axes, or a list or tuple of one or two of them.
+    """
+    expected = "an int or a pair of ints"
+    if isinstance(value, (list, tuple)):
+        if len(value) not in (1, 2):
+            raise TypeError(f"{name} must be {expected} (or a list of one), got {value!r}")
+        pair = tuple(as_int(name, v, expected) for v in value)
+    else:
+        pair = (as_int(name, value, expected),)
+    pair = pair * (3 - len(pair))  # (a,) -> (a, a)
     if min(pair) < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return pair  # type: ignore[return-value]
@@ -299,21 +308,31 @@ def conv2d(
     """Drop-in for ``torch.nn.functional.conv2d``, backed by a hand-written backward.
 
     Args:
-        x: input ``(N, C_in, H, W)``, floating point.
+        x: input ``(N, C_in, H, W)``, floating point; ``N = 0`` (an empty batch) is allowed.
         weight: kernels ``(C_out, C_in/groups, kh, kw)``, same dtype as ``x``.
         bias: ``(C_out,)`` or ``None``.
         stride: ``s``, an int or ``(s_h, s_w)``, each >= 1.
-        padding: ``"same"`` (stride 1 only), ``"valid"``, an int or ``(p_h, p_w)``.
+        padding: ``"same"`` (stride 1 only), ``"valid"``, an int or ``(p_h, p_w)``, each >= 0.
         dilation: ``d``, an int or ``(d_h, d_w)``, each >= 1.
         groups: ``g``; both channel counts must be divisible by it (``g = C_in``: depthwise).
+
+        As in PyTorch, an int may be a Python or NumPy integer or a one-element integer tensor,
+        and a pair may be a list or tuple of one int (used for both axes) or two.
 
     Returns:
         ``y`` of shape ``(N, C_out, H_out, W_out)``.
 
     Raises:
-        TypeError: if a tensor is not floating point or an argument has the wrong type.
-        ValueError: on wrong shapes, channel counts not divisible by ``groups``, a channel
-            mismatch between ``x`` and ``weight``, or an input smaller than the kernel.
+        TypeError: if ``x``, ``weight`` or ``bias`` is not a floating-point tensor; if
+            ``stride``, ``padding`` or ``dilation`` is not an int or a list or tuple of one or
+            two ints, or ``groups`` not an int (floats and bools are refused: a size is a whole
+            number, never a flag).
+        ValueError: if ``x`` or ``weight`` is not 4-dimensional; if ``groups < 1`` or it does
+            not divide both channel counts, or ``weight.shape[1] × groups`` is not ``C_in``;
+            if ``bias`` is not ``(C_out,)``; if a stride or dilation is below 1 or a padding
+            below 0; if ``padding`` is a string other than ``"same"``/``"valid"``, or
+            ``"same"`` with a stride above 1 (the output could not keep the input's size); if
+            the padded input is smaller than the dilated kernel (no output position).
     """
     for name, tensor in (("x", x), ("weight", weight), ("bias", bias)):
         require_floating(name, tensor)
@@ -321,7 +340,8 @@ def conv2d(
         raise ValueError(f"x must have shape (N, C_in, H, W), got {tuple(x.shape)}")
     if weight.dim() != 4:
         raise ValueError(f"weight must have shape (C_out, C_in/groups, kh, kw), got {tuple(weight.shape)}")
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+    groups = as_int("groups", groups, "a positive int")
+    if groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
     c_in, c_out = x.shape[1], weight.shape[0]
     if c_in % groups or c_out % groups:
