@@ -255,3 +255,75 @@ def test_numpy_and_tensor_scalars_are_accepted_like_torch():
     y = batch_norm(x, *ours, training=True, momentum=np.float64(0.3), eps=torch.tensor(1e-3))
     y_ref = F.batch_norm(x, *theirs, training=True, momentum=np.float64(0.3), eps=torch.tensor(1e-3))
     assert torch.allclose(y, y_ref) and all(torch.allclose(a, b) for a, b in zip(ours, theirs))
+
+
+def _transform_cases(training):
+    """Ours and torch's batch_norm as functions of (x, γ, β), with running statistics in evaluation mode."""
+    g = torch.Generator().manual_seed(6)
+    stats = (torch.randn(3, generator=g, dtype=torch.float64), torch.rand(3, generator=g, dtype=torch.float64) + 0.5)
+
+    def make(function):
+        return lambda x, w, b: function(x, *(stats if not training else (None, None)), w, b, training)
+
+    return make(batch_norm), make(F.batch_norm), g
+
+
+def _assert_all_close(ours, theirs):
+    ours, theirs = (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
+    assert len(ours) == len(theirs)
+    for a, t in zip(ours, theirs):
+        assert a.shape == t.shape and torch.allclose(a, t, atol=1e-10)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_torch_func_transforms_agree_with_torch(training):
+    """torch.func.grad, jacrev, vmap (over x, over γ alone, over all), vmap of grad, grad of vmap, and a Hessian."""
+    from torch.func import grad, jacrev, vmap
+
+    ours, theirs, g = _transform_cases(training)
+    x = torch.randn(4, 3, 2, 3, generator=g, dtype=torch.float64)
+    w, b = torch.randn(3, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)
+    xs = torch.randn(5, 4, 3, 2, 3, generator=g, dtype=torch.float64)
+    ws, bs = torch.randn(5, 3, generator=g, dtype=torch.float64), torch.randn(5, 3, generator=g, dtype=torch.float64)
+
+    def loss(f):
+        return lambda x, w, b: (f(x, w, b) ** 3).sum()
+
+    every = (0, 1, 2)
+    _assert_all_close(grad(loss(ours), every)(x, w, b), grad(loss(theirs), every)(x, w, b))
+    _assert_all_close(jacrev(ours, every)(x[:2, :, :1], w, b), jacrev(theirs, every)(x[:2, :, :1], w, b))
+    for in_dims, args in [((0, None, None), (xs, w, b)), ((None, 0, None), (x, ws, b)), ((1, 0, 0), (xs.transpose(0, 1), ws, bs))]:
+        _assert_all_close(vmap(ours, in_dims)(*args), vmap(theirs, in_dims)(*args))
+    _assert_all_close(vmap(grad(loss(ours), every))(xs, ws, bs), vmap(grad(loss(theirs), every))(xs, ws, bs))
+    summed = [lambda xs, ws, bs, f=f: vmap(loss(f))(xs, ws, bs).sum() for f in (ours, theirs)]
+    _assert_all_close(grad(summed[0], every)(xs, ws, bs), grad(summed[1], every)(xs, ws, bs))
+    small = x[:3, :, :1, :2]
+    hessians = [jacrev(jacrev(lambda x, f=f: loss(f)(x, w, b)))(small) for f in (ours, theirs)]
+    _assert_all_close(*hessians)
+
+
+def test_running_statistics_under_torch_func_like_torch():
+    """grad updates captured statistics; vmap updates vmapped ones per example; unvmapped ones with vmapped x are refused."""
+    from torch.func import grad, vmap
+
+    g = torch.Generator().manual_seed(7)
+    x = torch.randn(4, 3, 2, generator=g, dtype=torch.float64)
+    xs = torch.randn(5, 4, 3, 2, generator=g, dtype=torch.float64)
+    results = []
+    for function in (batch_norm, F.batch_norm):
+        stats = [torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)]
+        x_bar = grad(lambda x: (function(x, *stats, None, None, True) ** 3).sum())(x)
+        batched = [torch.zeros(5, 3, dtype=torch.float64), torch.ones(5, 3, dtype=torch.float64)]
+        y = vmap(lambda x, m, v: function(x, m, v, None, None, True))(xs, *batched)
+        results.append([x_bar, *stats, y, *batched])
+    for ours, theirs in zip(*results):
+        assert torch.allclose(ours, theirs, atol=1e-12)
+    assert not torch.equal(results[0][1], torch.zeros(3, dtype=torch.float64))  # the update did happen
+    stats = [torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)]
+    with pytest.raises(RuntimeError, match="running_mean or running_var"):
+        vmap(lambda x: F.batch_norm(x, *stats, None, None, True))(xs)
+    with pytest.raises(ValueError, match="running_mean and running_var are updated in place.*vmapped when x is"):
+        vmap(lambda x: batch_norm(x, *stats, None, None, True))(xs)
+    transposed = [torch.zeros(3, 5, dtype=torch.float64), torch.ones(3, 5, dtype=torch.float64)]
+    vmap(lambda x, m, v: batch_norm(x, m, v, None, None, True), in_dims=(0, 1, 1))(xs, *transposed)
+    assert torch.allclose(transposed[0].T, results[0][4]) and torch.allclose(transposed[1].T, results[0][5])

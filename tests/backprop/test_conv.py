@@ -224,3 +224,34 @@ def test_arguments_torch_refuses_are_refused(kwargs, error, message):
         F.conv2d(x, w, **kwargs)
     with pytest.raises(error, match=message):
         conv2d(x, w, **kwargs)
+
+
+@pytest.mark.parametrize("stride,padding,dilation,groups", [(1, 0, 1, 1), (2, 1, 1, 2), ((2, 3), (1, 0), (2, 1), 2)])
+def test_torch_func_transforms_agree_with_torch(stride, padding, dilation, groups):
+    """torch.func.grad, jacrev, vmap (over x, over the kernels alone, over all), vmap of grad, a Hessian."""
+    from torch.func import grad, jacrev, vmap
+
+    g = torch.Generator().manual_seed(8)
+    x = torch.randn(1, 4, 6, 5, generator=g, dtype=torch.float64)
+    w = torch.randn(4, 4 // groups, 3, 2, generator=g, dtype=torch.float64)
+    b = torch.randn(4, generator=g, dtype=torch.float64)
+    xs, ws, bs = (torch.randn(2, *t.shape, generator=g, dtype=torch.float64) for t in (x, w, b))
+    ours = lambda x, w, b: conv2d(x, w, b, stride, padding, dilation, groups)  # noqa: E731
+    theirs = lambda x, w, b: F.conv2d(x, w, b, stride, padding, dilation, groups)  # noqa: E731
+
+    def loss(f):
+        return lambda x, w, b: (f(x, w, b) ** 2).sum()
+
+    def close(a, t):
+        a, t = (a, t) if isinstance(a, tuple) else ((a,), (t,))
+        assert all(u.shape == v.shape and torch.allclose(u, v, atol=1e-10) for u, v in zip(a, t))
+
+    every = (0, 1, 2)
+    close(grad(loss(ours), every)(x, w, b), grad(loss(theirs), every)(x, w, b))
+    close(jacrev(ours, every)(x, w, b), jacrev(theirs, every)(x, w, b))
+    for in_dims, args in [((0, None, None), (xs, w, b)), ((None, 0, None), (x, ws, b)), (0, (xs, ws, bs))]:
+        close(vmap(ours, in_dims)(*args), vmap(theirs, in_dims)(*args))
+    for in_dims, args in [(0, (xs, ws, bs)), ((None, 0, None), (x, ws, b))]:
+        close(vmap(grad(loss(ours), every), in_dims)(*args), vmap(grad(loss(theirs), every), in_dims)(*args))
+    hessians = [jacrev(jacrev(lambda w, f=f: loss(f)(x, w, b)))(w) for f in (ours, theirs)]
+    close(*hessians)

@@ -199,11 +199,13 @@ def conv2d_input_grad_polyphase(
                    stride[axis], dilation[axis])
         for axis in (0, 1)
     ]
-    x_bar = y_bar.new_zeros(n, c_in, h_pad, w_pad)
-    for ah, uh, th, dh, pads_h in plans[0]:
+    x_bar = None
+    for ah, uh, th, dh, pads_h in plans[0]:  # phase (0, 0) always exists: tap u = 0 reaches it
         for aw, uw, tw, dw, pads_w in plans[1]:
             sub_kernel = rotate_and_swap(weight[:, :, uh::th, uw::tw], groups)
             phase = correlate(y_bar, sub_kernel, (pads_h, pads_w), dilation=(dh, dw), groups=groups)
+            if x_bar is None:  # made like a phase, so that under torch.func.vmap it is batched as they are
+                x_bar = phase.new_zeros(n, c_in, h_pad, w_pad)
             x_bar[:, :, ah :: stride[0], aw :: stride[1]] = phase
     return x_bar[:, :, p0h : p0h + input_hw[0], p0w : p0w + input_hw[1]]
 
@@ -270,14 +272,25 @@ def conv2d_weight_grad_unfold(
 
 
 class Conv2dFunction(torch.autograd.Function):
-    """``forward(x, weight, bias, stride, padding, dilation, groups)`` with resolved arguments."""
+    """``forward(x, weight, bias, stride, padding, dilation, groups)`` with resolved arguments.
+
+    ``forward`` and ``setup_context`` are apart and every operation is a PyTorch one, so
+    ``torch.func`` transforms it, the ``vmap`` rule included (generated).
+    """
+
+    generate_vmap_rule = True
 
     @staticmethod
-    def forward(ctx, x, weight, bias, stride, padding, dilation, groups):  # type: ignore[override]
-        """PyTorch's ``conv2d`` forward; save ``x`` and ``weight`` only."""
+    def forward(x, weight, bias, stride, padding, dilation, groups):  # type: ignore[override]
+        """PyTorch's ``conv2d`` forward."""
+        return correlate(x, weight, padding, stride, dilation, groups, bias)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):  # type: ignore[override]
+        """Save ``x`` and ``weight`` only."""
+        x, weight, _, stride, padding, dilation, groups = inputs
         ctx.conf = (stride, padding, dilation, groups)
         ctx.save_for_backward(x, weight)
-        return correlate(x, weight, padding, stride, dilation, groups, bias)
 
     @staticmethod
     def backward(ctx, y_bar):  # type: ignore[override]
@@ -306,6 +319,9 @@ def conv2d(
     groups: int = 1,
 ) -> torch.Tensor:
     """Drop-in for ``torch.nn.functional.conv2d``, backed by a hand-written backward.
+
+    ``torch.func.grad``, ``vjp``, ``jacrev`` and ``vmap`` apply as to PyTorch's function;
+    forward-mode ``jvp`` and ``jacfwd`` are not implemented (PyTorch's ``NotImplementedError``).
 
     Args:
         x: input ``(N, C_in, H, W)``, floating point; ``N = 0`` (an empty batch) is allowed.
