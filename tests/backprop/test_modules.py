@@ -73,3 +73,43 @@ def test_dropout_module():
     assert torch.isclose(y, torch.tensor(0.0)).logical_or(torch.isclose(y, torch.tensor(1 / 0.75))).all()
     with pytest.raises(ValueError, match="inplace=True is not supported"):
         Dropout(0.5, inplace=True)
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batchnorm_module_on_an_empty_batch_like_torch(momentum):
+    ours, theirs = BatchNorm2d(3, momentum=momentum), nn.BatchNorm2d(3, momentum=momentum)
+    x = torch.randn(0, 3, 4, 4)
+    assert ours(x).shape == theirs(x).shape == x.shape
+    _same_state(ours, theirs)  # running statistics untouched, the batch counted, as in torch
+    x = torch.randn(5, 3, 4, 4)
+    assert torch.allclose(ours(x), theirs(x), atol=1e-5)
+    _same_state(ours, theirs, atol=1e-6)
+
+
+def test_model_ensembling_with_torch_func_like_torch():
+    """vmap over stacked parameters and buffers (torch.func.stack_module_state), training mode, and per-model gradients."""
+    from torch.func import functional_call, grad, stack_module_state, vmap
+
+    def models(conv, norm, seed):
+        torch.manual_seed(seed)
+        return [nn.Sequential(conv(3, 4, 3, padding=1, stride=2), norm(4)).double() for _ in range(3)]
+
+    x = torch.randn(5, 3, 6, 6, dtype=torch.float64)
+    results = []
+    for conv, norm in ((Conv2d, BatchNorm2d), (nn.Conv2d, nn.BatchNorm2d)):
+        members = models(conv, norm, 0)
+        params, buffers = stack_module_state(members)
+        base = members[0].to("meta")
+
+        def loss(params, buffers, x, base=base):
+            return (functional_call(base, (params, buffers), (x,)) ** 3).sum()
+
+        grads = vmap(grad(loss), in_dims=(0, 0, None))(params, buffers, x)
+        results.append((grads, buffers))
+    (ours, our_buffers), (theirs, their_buffers) = results
+    assert list(ours) == list(theirs)
+    for name in ours:
+        assert torch.allclose(ours[name], theirs[name], atol=1e-9)
+    for name in our_buffers:  # running statistics updated per model, as torch's
+        assert torch.allclose(our_buffers[name].double(), their_buffers[name].double(), atol=1e-12)
+    assert our_buffers["1.running_mean"].abs().min() > 0 and our_buffers["1.num_batches_tracked"].tolist() == [1, 1, 1]

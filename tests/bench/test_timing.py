@@ -43,3 +43,12 @@ def test_cli_refuses_unknown_topics(capsys):
         main(["nonsense"])
     assert "invalid choice" in capsys.readouterr().err
     assert TOPICS == ("backprop", "mobilenet", "sphere")
+
+
+def test_cli_without_a_topic_lists_the_topics(capsys):
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "choose a topic: backprop, mobilenet, sphere" in err
+    assert "required" not in err  # before: 'the following arguments are required: topic, options'

@@ -94,3 +94,24 @@ def test_bad_input():
         count_mult_adds(model, 28.0)
     with pytest.raises(ValueError, match="total stride"):
         count_mult_adds(model, 8)
+
+
+def _tied_model() -> nn.Module:
+    """Two Linear layers sharing one weight (tied weights), and two Conv2d sharing one kernel."""
+    conv_a, conv_b = nn.Conv2d(3, 3, 3, padding=1), nn.Conv2d(3, 3, 3, padding=1)
+    conv_b.weight = conv_a.weight
+    fc_a, fc_b = nn.Linear(12, 12), nn.Linear(12, 12)
+    fc_b.weight = fc_a.weight
+    return nn.Sequential(conv_a, conv_b, nn.Flatten(), nn.Linear(3 * 2 * 2, 12), fc_a, nn.ReLU(), fc_b)
+
+
+def test_shared_weights_count_once_as_in_torch():
+    model = _tied_model()
+    assert count_params(model, "trainable") == sum(p.numel() for p in model.parameters())  # torch deduplicates
+    assert count_params(model, "trainable") == 3 * 3 * 3 * 3 + 2 * 3 + 12 * 12 + 12 + 12 * 12 + 2 * 12
+    assert count_params(model, "weights") == 3 * 3 * 3 * 3 + 2 * 12 * 12
+    assert count_params(model, "weights_and_biases") == 3 * 3 * 3 * 3 + 2 * 3 + 2 * 12 * 12 + 3 * 12
+    for convention in ("weights", "trainable", "state"):
+        rows = layer_table(model, (3, 2, 2), convention)
+        assert sum(row.params for row in rows) == count_params(model, convention)
+        assert [row.params for row in rows if row.name == "6"] == [12 if convention != "weights" else 0]

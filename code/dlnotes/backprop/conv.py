@@ -26,17 +26,26 @@ from math import gcd
 import torch
 import torch.nn.functional as F
 
-from dlnotes.backprop._checks import require_floating
+from dlnotes.backprop._checks import as_int, require_floating
 
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]  # ((top, bottom), (left, right))
 
 
 def as_pair(name: str, value: int | Sequence[int], minimum: int) -> Pair:
-    """``value`` as a pair of ints ``>= minimum``; ``ValueError``/``TypeError`` naming ``name`` otherwise."""
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair):
-        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+    """``value`` as a pair of ints ``>= minimum``; ``ValueError``/``TypeError`` naming ``name`` otherwise.
+
+    Read as PyTorch reads it: one int (Python, NumPy, or a one-element integer tensor) for both
+    axes, or a list or tuple of one or two of them.
+    """
+    expected = "an int or a pair of ints"
+    if isinstance(value, (list, tuple)):
+        if len(value) not in (1, 2):
+            raise TypeError(f"{name} must be {expected} (or a list of one), got {value!r}")
+        pair = tuple(as_int(name, v, expected) for v in value)
+    else:
+        pair = (as_int(name, value, expected),)
+    pair = pair * (3 - len(pair))  # (a,) -> (a, a)
     if min(pair) < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return pair  # type: ignore[return-value]
@@ -190,11 +199,13 @@ def conv2d_input_grad_polyphase(
                    stride[axis], dilation[axis])
         for axis in (0, 1)
     ]
-    x_bar = y_bar.new_zeros(n, c_in, h_pad, w_pad)
-    for ah, uh, th, dh, pads_h in plans[0]:
+    x_bar = None
+    for ah, uh, th, dh, pads_h in plans[0]:  # phase (0, 0) always exists: tap u = 0 reaches it
         for aw, uw, tw, dw, pads_w in plans[1]:
             sub_kernel = rotate_and_swap(weight[:, :, uh::th, uw::tw], groups)
             phase = correlate(y_bar, sub_kernel, (pads_h, pads_w), dilation=(dh, dw), groups=groups)
+            if x_bar is None:  # made like a phase, so that under torch.func.vmap it is batched as they are
+                x_bar = phase.new_zeros(n, c_in, h_pad, w_pad)
             x_bar[:, :, ah :: stride[0], aw :: stride[1]] = phase
     return x_bar[:, :, p0h : p0h + input_hw[0], p0w : p0w + input_hw[1]]
 
@@ -214,8 +225,11 @@ def conv2d_weight_grad(
     input channels of a group, its channel axis over (group, sample), and ``ȳ`` (samples as
     input channels) is the kernel. In float64, which has no oneDNN kernel on a CPU, PyTorch's
     fallback is slow for a kernel as large as ``ȳ``, so the same sums go through
-    :func:`conv2d_weight_grad_unfold` instead (measured: several times faster there).
+    :func:`conv2d_weight_grad_unfold` instead (measured: several times faster there). An empty
+    batch (``N = 0``) gives a sum of no terms: zeros.
     """
+    if x.shape[0] == 0:  # an empty batch: no sums to take, as in PyTorch ∂L/∂k = 0
+        return y_bar.new_zeros(y_bar.shape[1], x.shape[1] // groups, *kernel)
     if x.dtype == torch.float64:
         return conv2d_weight_grad_unfold(x, y_bar, kernel, stride, padding, dilation, groups)
     n, c_in, h, w = x.shape
@@ -258,14 +272,25 @@ def conv2d_weight_grad_unfold(
 
 
 class Conv2dFunction(torch.autograd.Function):
-    """``forward(x, weight, bias, stride, padding, dilation, groups)`` with resolved arguments."""
+    """``forward(x, weight, bias, stride, padding, dilation, groups)`` with resolved arguments.
+
+    ``forward`` and ``setup_context`` are apart and every operation is a PyTorch one, so
+    ``torch.func`` transforms it, the ``vmap`` rule included (generated).
+    """
+
+    generate_vmap_rule = True
 
     @staticmethod
-    def forward(ctx, x, weight, bias, stride, padding, dilation, groups):  # type: ignore[override]
-        """PyTorch's ``conv2d`` forward; save ``x`` and ``weight`` only."""
+    def forward(x, weight, bias, stride, padding, dilation, groups):  # type: ignore[override]
+        """PyTorch's ``conv2d`` forward."""
+        return correlate(x, weight, padding, stride, dilation, groups, bias)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):  # type: ignore[override]
+        """Save ``x`` and ``weight`` only."""
+        x, weight, _, stride, padding, dilation, groups = inputs
         ctx.conf = (stride, padding, dilation, groups)
         ctx.save_for_backward(x, weight)
-        return correlate(x, weight, padding, stride, dilation, groups, bias)
 
     @staticmethod
     def backward(ctx, y_bar):  # type: ignore[override]
@@ -295,22 +320,35 @@ def conv2d(
 ) -> torch.Tensor:
     """Drop-in for ``torch.nn.functional.conv2d``, backed by a hand-written backward.
 
+    ``torch.func.grad``, ``vjp``, ``jacrev`` and ``vmap`` apply as to PyTorch's function;
+    forward-mode ``jvp`` and ``jacfwd`` are not implemented (PyTorch's ``NotImplementedError``).
+
     Args:
-        x: input ``(N, C_in, H, W)``, floating point.
+        x: input ``(N, C_in, H, W)``, floating point; ``N = 0`` (an empty batch) is allowed.
         weight: kernels ``(C_out, C_in/groups, kh, kw)``, same dtype as ``x``.
         bias: ``(C_out,)`` or ``None``.
         stride: ``s``, an int or ``(s_h, s_w)``, each >= 1.
-        padding: ``"same"`` (stride 1 only), ``"valid"``, an int or ``(p_h, p_w)``.
+        padding: ``"same"`` (stride 1 only), ``"valid"``, an int or ``(p_h, p_w)``, each >= 0.
         dilation: ``d``, an int or ``(d_h, d_w)``, each >= 1.
         groups: ``g``; both channel counts must be divisible by it (``g = C_in``: depthwise).
+
+        As in PyTorch, an int may be a Python or NumPy integer or a one-element integer tensor,
+        and a pair may be a list or tuple of one int (used for both axes) or two.
 
     Returns:
         ``y`` of shape ``(N, C_out, H_out, W_out)``.
 
     Raises:
-        TypeError: if a tensor is not floating point or an argument has the wrong type.
-        ValueError: on wrong shapes, channel counts not divisible by ``groups``, a channel
-            mismatch between ``x`` and ``weight``, or an input smaller than the kernel.
+        TypeError: if ``x``, ``weight`` or ``bias`` is not a floating-point tensor; if
+            ``stride``, ``padding`` or ``dilation`` is not an int or a list or tuple of one or
+            two ints, or ``groups`` not an int (floats and bools are refused: a size is a whole
+            number, never a flag).
+        ValueError: if ``x`` or ``weight`` is not 4-dimensional; if ``groups < 1`` or it does
+            not divide both channel counts, or ``weight.shape[1] × groups`` is not ``C_in``;
+            if ``bias`` is not ``(C_out,)``; if a stride or dilation is below 1 or a padding
+            below 0; if ``padding`` is a string other than ``"same"``/``"valid"``, or
+            ``"same"`` with a stride above 1 (the output could not keep the input's size); if
+            the padded input is smaller than the dilated kernel (no output position).
     """
     for name, tensor in (("x", x), ("weight", weight), ("bias", bias)):
         require_floating(name, tensor)
@@ -318,7 +356,8 @@ def conv2d(
         raise ValueError(f"x must have shape (N, C_in, H, W), got {tuple(x.shape)}")
     if weight.dim() != 4:
         raise ValueError(f"weight must have shape (C_out, C_in/groups, kh, kw), got {tuple(weight.shape)}")
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+    groups = as_int("groups", groups, "a positive int")
+    if groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
     c_in, c_out = x.shape[1], weight.shape[0]
     if c_in % groups or c_out % groups:

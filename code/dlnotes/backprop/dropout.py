@@ -27,19 +27,35 @@ def keep_scale(p: float) -> float:
 
 
 class DropoutFunction(torch.autograd.Function):
-    """``forward(x, p, generator)`` draws the keep-mask, saves it as bool, returns ``f``."""
+    """``forward(x, p, generator)`` draws the keep-mask and returns ``(f, 1 − b)``.
+
+    The mask (bool) is returned, not differentiable, so that ``setup_context`` can save it:
+    ``torch.func`` lets a Function save only its inputs and outputs. Under ``torch.func.vmap``
+    the rule is generated: the mask is drawn as ``vmap(..., randomness=...)`` says (one mask
+    for every example with ``"same"``, one each with ``"different"``; ``"error"``, the
+    default, refuses to draw), as for ``torch.nn.functional.dropout``.
+    """
+
+    generate_vmap_rule = True
 
     @staticmethod
-    def forward(ctx, x, p, generator):  # type: ignore[override]
-        """Draw the keep-mask ``1 − b`` (bool), save it, return ``x (1 − b)/(1 − p)``."""
+    def forward(x, p, generator):  # type: ignore[override]
+        """Draw the keep-mask ``1 − b`` (bool); return ``x (1 − b)/(1 − p)`` and the mask."""
         u = torch.rand(x.shape, generator=generator, device=x.device)  # float32 whatever x is
         keep = u >= p  # 1 − b: kept with probability 1 − p
-        ctx.scale = keep_scale(p)
-        ctx.save_for_backward(keep)
-        return x.mul(keep).mul_(ctx.scale)
+        return x.mul(keep).mul_(keep_scale(p)), keep
 
     @staticmethod
-    def backward(ctx, f_bar):  # type: ignore[override]
+    def setup_context(ctx, inputs, output):  # type: ignore[override]
+        """Save the mask (one byte per element) and the scale ``1/(1 − p)``."""
+        _, p, _ = inputs
+        _, keep = output
+        ctx.scale = keep_scale(p)
+        ctx.save_for_backward(keep)
+        ctx.mark_non_differentiable(keep)
+
+    @staticmethod
+    def backward(ctx, f_bar, _keep_bar):  # type: ignore[override]
         """``∂L/∂x = ∂L/∂f (1 − b)/(1 − p)`` with the saved mask."""
         (keep,) = ctx.saved_tensors
         return f_bar.mul(keep).mul_(ctx.scale), None, None
@@ -49,6 +65,9 @@ def dropout(
     x: torch.Tensor, p: float = 0.5, training: bool = True, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """Drop-in for ``torch.nn.functional.dropout`` (not in place), backed by a hand-written backward.
+
+    ``torch.func.grad``, ``vjp``, ``jacrev`` and ``vmap`` apply as to PyTorch's function;
+    forward-mode ``jvp`` and ``jacfwd`` are not implemented (PyTorch's ``NotImplementedError``).
 
     Args:
         x: input of any shape, floating point.
@@ -62,7 +81,10 @@ def dropout(
 
     Raises:
         TypeError: if ``x`` is not a floating-point tensor or ``p`` is not a number.
-        ValueError: if ``p`` is outside ``[0, 1]``.
+        ValueError: if ``p`` is outside ``[0, 1]`` (it is a probability).
+        RuntimeError: under ``torch.func.vmap`` without ``randomness="same"`` or
+            ``"different"`` (PyTorch's own error: vmap must be told whether the examples share
+            one mask), as for ``torch.nn.functional.dropout``.
     """
     require_floating("x", x)
     if isinstance(p, bool) or not isinstance(p, (int, float)):
@@ -71,4 +93,4 @@ def dropout(
         raise ValueError(f"p must be a drop probability in [0, 1], got {p}")
     if not training or p == 0:
         return x
-    return DropoutFunction.apply(x, float(p), generator)
+    return DropoutFunction.apply(x, float(p), generator)[0]

@@ -40,15 +40,35 @@ class _BatchNormForward:
 
 
 class BatchNorm1d(_BatchNormForward, nn.BatchNorm1d):
-    """``torch.nn.BatchNorm1d`` (input ``(N, C)`` or ``(N, C, L)``) with :func:`dlnotes.backprop.batchnorm.batch_norm`."""
+    """``torch.nn.BatchNorm1d`` (input ``(N, C)`` or ``(N, C, L)``) with :func:`dlnotes.backprop.batchnorm.batch_norm`.
+
+    ``momentum=None`` gives the cumulative moving average, as in PyTorch.
+
+    Raises:
+        ValueError: on input that is not 2- or 3-dimensional (PyTorch's own check), and
+            whatever :func:`dlnotes.backprop.batchnorm.batch_norm` refuses.
+    """
 
 
 class BatchNorm2d(_BatchNormForward, nn.BatchNorm2d):
-    """``torch.nn.BatchNorm2d`` (input ``(N, C, H, W)``) with :func:`dlnotes.backprop.batchnorm.batch_norm`."""
+    """``torch.nn.BatchNorm2d`` (input ``(N, C, H, W)``) with :func:`dlnotes.backprop.batchnorm.batch_norm`.
+
+    ``momentum=None`` gives the cumulative moving average, as in PyTorch.
+
+    Raises:
+        ValueError: on input that is not 4-dimensional (PyTorch's own check), and whatever
+            :func:`dlnotes.backprop.batchnorm.batch_norm` refuses.
+    """
 
 
 class Dropout(nn.Dropout):
-    """``torch.nn.Dropout`` with :func:`dlnotes.backprop.dropout.dropout`; ``inplace=True`` is refused (never in place)."""
+    """``torch.nn.Dropout`` with :func:`dlnotes.backprop.dropout.dropout`, never in place.
+
+    Raises:
+        ValueError: if ``inplace=True``: the hand-written Function returns a new tensor, and
+            silently ignoring the flag would break code that relies on the input changing.
+        TypeError, ValueError, RuntimeError: from :func:`dlnotes.backprop.dropout.dropout`.
+    """
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         if inplace:
@@ -60,7 +80,12 @@ class Dropout(nn.Dropout):
 
 
 class Conv2d(nn.Conv2d):
-    """``torch.nn.Conv2d`` (every ``padding_mode`` included) with :func:`dlnotes.backprop.conv.conv2d`."""
+    """``torch.nn.Conv2d`` (every ``padding_mode`` included) with :func:`dlnotes.backprop.conv.conv2d`.
+
+    Raises:
+        ValueError, TypeError: as ``torch.nn.Conv2d``'s constructor, and on input that
+            :func:`dlnotes.backprop.conv.conv2d` refuses.
+    """
 
     def _conv_forward(self, input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:  # noqa: A002
         if self.padding_mode != "zeros":

@@ -29,7 +29,6 @@ device: build big models on the meta device to count them without memory or time
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,23 +59,36 @@ def _check_convention(convention: str) -> str:
     return convention
 
 
-def _own_params(module: nn.Module, convention: str) -> int:
-    """Parameters that belong to ``module`` itself (not its children)."""
+def _own_tensors(module: nn.Module, convention: str) -> list[torch.Tensor]:
+    """The tensors that count under ``convention`` and belong to ``module`` itself (not its children)."""
     if convention in ("weights", "weights_and_biases"):
         if not isinstance(module, (nn.Conv2d, nn.Linear)):
-            return 0
-        total = module.weight.numel()
+            return []
+        tensors = [module.weight]
         if convention == "weights_and_biases" and module.bias is not None:
-            total += module.bias.numel()
-        return total
-    total = sum(p.numel() for p in module.parameters(recurse=False) if p.requires_grad)
+            tensors.append(module.bias)
+        return tensors
+    tensors = [p for p in module.parameters(recurse=False) if p.requires_grad]
     if convention == "state":
-        total += sum(b.numel() for b in module.buffers(recurse=False) if b.is_floating_point())
-    return total
+        tensors += [b for b in module.buffers(recurse=False) if b.is_floating_point()]
+    return tensors
+
+
+def _count_once(tensors: list[torch.Tensor], seen: set[int]) -> int:
+    """Elements of the ``tensors`` not in ``seen`` (by identity), which then joins ``seen``.
+
+    A weight shared by two layers (tied weights) is one tensor, so it counts once, as in
+    ``sum(p.numel() for p in model.parameters())``, which PyTorch deduplicates the same way.
+    """
+    fresh = [t for t in tensors if id(t) not in seen]
+    seen.update(id(t) for t in fresh)
+    return sum(t.numel() for t in fresh)
 
 
 def count_params(model: nn.Module, convention: str = "weights") -> int:
     """The number of parameters of ``model`` under ``convention`` (see the module docstring).
+
+    A tensor shared by several layers counts once.
 
     Raises:
         TypeError: ``model`` is not an ``nn.Module``.
@@ -85,7 +97,8 @@ def count_params(model: nn.Module, convention: str = "weights") -> int:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     _check_convention(convention)
-    return sum(_own_params(module, convention) for module in model.modules())
+    seen: set[int] = set()
+    return sum(_count_once(_own_tensors(module, convention), seen) for module in model.modules())
 
 
 def layer_kind(module: nn.Module) -> str:
@@ -138,6 +151,9 @@ def _input_shape(model: nn.Module, input_size: int | Sequence[int]) -> tuple[int
 def layer_table(model: nn.Module, input_size: int | Sequence[int], convention: str = "weights") -> list[LayerCount]:
     """One :class:`LayerCount` per leaf module, in the order the forward pass calls them.
 
+    A module called twice, or a weight shared by two modules, has its parameters counted on the
+    first row that uses them only, so the rows sum to :func:`count_params`.
+
     Args:
         model: any ``nn.Module`` taking one image batch ``[1, C, H, W]``.
         input_size: the side of a square image, ``(H, W)``, or ``(C, H, W)``; the channels default
@@ -155,12 +171,11 @@ def layer_table(model: nn.Module, input_size: int | Sequence[int], convention: s
     shape = _input_shape(model, input_size)
     leaves = [(name, m) for name, m in model.named_modules() if not list(m.children())]
     rows: list[LayerCount] = []
-    seen: collections.Counter[int] = collections.Counter()
+    seen: set[int] = set()  # tensors already counted: a layer called twice, or a shared weight, counts once
 
     def hook(name: str):
         def record(module: nn.Module, inputs: object, output: torch.Tensor) -> None:
-            seen[id(module)] += 1
-            params = _own_params(module, convention) if seen[id(module)] == 1 else 0
+            params = _count_once(_own_tensors(module, convention), seen)
             rows.append(LayerCount(name, layer_kind(module), tuple(output.shape[1:]), params, _mult_adds(module, output)))
 
         return record
