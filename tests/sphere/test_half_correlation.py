@@ -20,7 +20,7 @@ def test_s2_half_correlation_is_the_packed_theorem():
     n, l = torch.arange(b)[:, None], torch.arange(b)[None, :]
     psi_half = torch.where(n <= l, psi_hat[..., (l * l + l + n).clamp(max=b * b - 1)], 0)  # ψ̂_{l n} at [n, l]
     half = s2_half_correlation(f_hat, psi_half)
-    assert half.shape == (b, 2 * b - 1, 2, batch * f_out, b)
+    assert half.shape == (b, 2 * b - 1, b, 2, batch * f_out)
     expected = s2_spectral_correlation(f_hat, psi_hat).reshape(batch * f_out, -1)
     torch.testing.assert_close(half_to_packed(half), expected, rtol=0, atol=1e-12)
 
@@ -37,7 +37,7 @@ def test_so3_half_correlation_is_the_packed_theorem():
         sign = 1 - 2 * ((r[:, None] - r[None, :]) % 2)
         blocks.append((sign * block.flip(-2, -1) / (2 * l + 1))[..., l:, :].flatten(-2))
     half = so3_half_correlation(so3_rfft_half(f.flatten(0, 1), b), torch.cat(blocks, -1))
-    assert half.shape == (b, 2 * b - 1, 2, batch * f_out, b)
+    assert half.shape == (b, 2 * b - 1, b, 2, batch * f_out)
     expected = so3_spectral_correlation(so3_fft(f, b), psi_hat).reshape(batch * f_out, -1)
     torch.testing.assert_close(half_to_packed(half), expected, rtol=0, atol=1e-12)
 
@@ -47,6 +47,6 @@ def test_gradients():
     f_hat = torch.randn(1, 2, 9, dtype=torch.complex128, generator=g, requires_grad=True)
     psi = torch.randn(2, 1, 3, 3, dtype=torch.complex128, generator=g, requires_grad=True)
     assert torch.autograd.gradcheck(s2_half_correlation, (f_hat, psi), fast_mode=True)
-    f_half = torch.randn(2, 3, 2, 4, 2, dtype=F64, generator=g, requires_grad=True)
+    f_half = torch.randn(2, 3, 2, 2, 4, dtype=F64, generator=g, requires_grad=True)
     psi = torch.randn(2, 3, 1 + 6, dtype=torch.complex128, generator=g, requires_grad=True)
     assert torch.autograd.gradcheck(so3_half_correlation, (f_half, psi), fast_mode=True)

@@ -34,12 +34,12 @@ def test_half_spectrum_layout_and_packing():
     b = 3
     x = torch.randn(2, 8, 8, 8, dtype=torch.float64)
     half = so3_rfft_half(x, b)
-    assert half.shape == (b, 2 * b - 1, 2, 2, b)
+    assert half.shape == (b, 2 * b - 1, b, 2, 2)
     coeffs = so3_fft(x, b)
-    n, m, l = 1, -2, 2  # z[n, m + b - 1, c, p, l] = (Re, Im) f̂^l_mn of map p
+    n, m, l = 1, -2, 2  # z[n, m + b - 1, l, c, p] = (Re, Im) f̂^l_mn of map p
     offset = l * (4 * l * l - 1) // 3 + (l + m) * (2 * l + 1) + (l + n)
-    assert torch.equal(half[n, m + b - 1, :, 1, l], torch.view_as_real(coeffs[1, offset]))
-    assert half[2, b - 1, :, :, 1].abs().max() == 0  # l < n: outside the spectrum
+    torch.testing.assert_close(half[n, m + b - 1, l, :, 1], torch.view_as_real(coeffs[1, offset]), rtol=0, atol=1e-12)
+    assert half[2, b - 1, 1].abs().max() == 0  # l < n: outside the spectrum
     torch.testing.assert_close(half_to_packed(half), coeffs, rtol=0, atol=1e-12)
     torch.testing.assert_close(packed_to_half(coeffs), half, rtol=0, atol=1e-12)
 
@@ -57,7 +57,7 @@ def test_second_derivatives():
     # the backward pass of each transform is the other's forward code, so it is differentiable too
     x = torch.randn(2, 4, 4, 4, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradgradcheck(lambda t: so3_rfft_half(t, 2), (x,))
-    z = torch.randn(2, 3, 2, 2, 2, dtype=torch.float64, requires_grad=True)
+    z = torch.randn(2, 3, 2, 2, 2, dtype=torch.float64, requires_grad=True)  # b = 2, P = 2
     assert torch.autograd.gradgradcheck(lambda t: so3_irfft_half(t, 3), (z,))
 
 

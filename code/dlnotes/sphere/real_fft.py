@@ -9,9 +9,9 @@ and the orders n ≥ 0 determine the rest. This module computes exactly what
 normalisation: f(R) = Σ f̂ˡ_mn Dˡ_mn(R), f̂ˡ_mn = (2l+1) ∫ f conj(Dˡ_mn) dR, ∫1 dR = 1), on the
 *half spectrum*: for orders m = −(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
 
-    z[n, m + b − 1, c, p, l] = Re f̂ˡ_mn (c = 0) or Im f̂ˡ_mn (c = 1) of map p,
+    z[n, m + b − 1, l, c, p] = Re f̂ˡ_mn (c = 0) or Im f̂ˡ_mn (c = 1) of map p,
 
-``[b, 2b−1, 2, P, b]``, zero where l < max(|m|, n). The analysis (grid → half spectrum) is
+``[b, 2b−1, b, 2, P]``, zero where l < max(|m|, n). The analysis (grid → half spectrum) is
 
     X_j(m, n) = Σ_{k,i} f(β_j, α_k, γ_i) e^{i(mα_k + nγ_i)},    f̂ˡ_mn = (2l+1) Σ_j w_j dˡ_mn(β_j) X_j(m, n),
 
@@ -23,9 +23,9 @@ Each is three contractions, applied as matrix products with tables computed once
 (bandwidths, dtype, device): the sums over α and γ as real DFT matrices restricted to the 2b − 1
 and b orders that are kept (at the layers' sizes, 2B ≤ 60 samples an axis, these beat an FFT that
 computes every order and must then be sliced and transposed), and the sum over β as one batched
-product per order pair (m, n) over all degrees, with dˡ_mn = 0 below l = max(|m|, n). The layout
-puts the axes each product contracts next to each other, so the only reordering of a whole grid
-is one transpose between ``[P, β, α, γ]`` and ``[α, γ, P, β]``.
+product per order pair (m, n) over all degrees, with dˡ_mn = 0 below l = max(|m|, n). The order
+of the axes is chosen so that every product reads and writes its operands in place (as strided
+matrices): no grid-sized tensor is ever transposed or copied.
 
 The two maps are linear, and each one's adjoint is the other with its tables transposed
 (analysis: the quadrature weights w_j, the factor 2l+1 and the conjugate exponential; synthesis:
@@ -52,9 +52,8 @@ from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
 class _Operator:
     """One of the two linear maps on given bandwidths, as its three tables, and its adjoint.
 
-    ``wigner``: ``[NM, L, J]`` for a synthesis, ``[NM, J, L]`` for an analysis (batch (n, m));
-    ``gamma [2N, I]``: rows (n, c'); ``alpha [2, 2M, K]``: for c' = 0, 1, rows (m, c). The adjoint
-    has the other kind, the transposed Wigner table and the same DFT tables.
+    ``wigner [NM, L, J]`` (batch (n, m)); ``gamma [2N, I]``: rows (n, c'); ``alpha [2, 2M, K]``:
+    for c' = 0, 1, rows (m, c). The adjoint is the other kind with the same tables.
     """
 
     kind: str
@@ -67,7 +66,7 @@ class _Operator:
 def _pair(op: _Operator) -> _Operator:
     """``op`` with its adjoint attached (and the adjoint's adjoint being ``op``)."""
     kind = "analysis" if op.kind == "synthesis" else "synthesis"
-    op.adjoint = _Operator(kind, op.wigner.transpose(1, 2).contiguous(), op.gamma, op.alpha, op)
+    op.adjoint = _Operator(kind, op.wigner, op.gamma, op.alpha, op)
     return op
 
 
@@ -88,7 +87,7 @@ def _operators(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) ->
         d[: l + 1, b - 1 - l : b + l, l] = table[l][:, :, l:].permute(2, 1, 0)
     weights = so3_quadrature_weights(b_grid, f64)
     degree = 2 * torch.arange(b, dtype=f64) + 1
-    analysis_d = (d * degree[:, None] * weights).transpose(2, 3)  # (2l+1) w_j d^l_mn(β_j) at [n, m, j, l]
+    analysis_d = d * degree[:, None] * weights  # (2l+1) w_j d^l_mn(β_j)
 
     _, angle, _ = so3_grid(b_grid, f64)
     n = torch.arange(b, dtype=f64)[:, None]
@@ -104,17 +103,17 @@ def _operators(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) ->
 
     nm = b * (2 * b - 1)
     synthesis = _Operator("synthesis", cast(d.reshape(nm, b, 2 * b_grid)), cast(gamma * c_n), cast(alpha))
-    analysis = _Operator("analysis", cast(analysis_d.reshape(nm, 2 * b_grid, b)), cast(gamma), cast(alpha))
+    analysis = _Operator("analysis", cast(analysis_d.reshape(nm, b, 2 * b_grid)), cast(gamma), cast(alpha))
     return _pair(synthesis), _pair(analysis)
 
 
 def _synthesise(z: torch.Tensor, op: _Operator, constant: torch.Tensor | None) -> torch.Tensor:
-    """Half spectrum ``[N, M, 2, P, L]`` → grid ``[P, J, K, I]`` (β, α, γ); ``constant [P]`` is added to S(0, 0)."""
+    """Half spectrum ``[N, M, L, 2, P]`` → grid ``[P, J, K, I]`` (β, α, γ); ``constant [P]`` is added to S(0, 0)."""
     nm, l, j = op.wigner.shape
     n2, i = op.gamma.shape
     _, m2, k = op.alpha.shape
-    p = z.shape[3]
-    s = torch.bmm(z.reshape(nm, 2 * p, l), op.wigner).view(n2 // 2, m2, p * j)  # S_j(m, n): [n, (m, c), (p, j)]
+    p = z.shape[4]
+    s = torch.bmm(z.reshape(nm, l, 2 * p).transpose(1, 2), op.wigner).view(n2 // 2, m2, p * j)  # S_j(m, n): [n, (m, c), (p, j)]
     if constant is not None:
         s.view(n2 // 2, m2 // 2, 2, p, j)[0, (m2 // 2) // 2, 0] += constant[:, None]  # (n, m) = (0, 0), real part
     v = s.new_empty(n2, p * j, k)  # V(α_k, n): [(n, c'), (p, j), k]
@@ -124,8 +123,8 @@ def _synthesise(z: torch.Tensor, op: _Operator, constant: torch.Tensor | None) -
 
 
 def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
-    """Grid ``[P, J, K, I]`` → half spectrum ``[N, M, 2, P, L]``."""
-    nm, j, l = op.wigner.shape
+    """Grid ``[P, J, K, I]`` → half spectrum ``[N, M, L, 2, P]``."""
+    nm, l, j = op.wigner.shape
     n2, i = op.gamma.shape
     _, m2, k = op.alpha.shape
     p = x.shape[0]
@@ -134,7 +133,7 @@ def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
     for n in range(n2 // 2):
         torch.mm(op.alpha[0], v[2 * n].t(), out=s[n])
         s[n].addmm_(op.alpha[1], v[2 * n + 1].t())
-    return torch.bmm(s.view(nm, 2 * p, j), op.wigner).view(n2 // 2, m2 // 2, 2, p, l)
+    return torch.bmm(op.wigner, s.view(nm, 2 * p, j).transpose(1, 2)).view(n2 // 2, m2 // 2, l, 2, p)
 
 
 class _SoftTransform(torch.autograd.Function):
@@ -155,13 +154,13 @@ class _SoftTransform(torch.autograd.Function):
 
 
 def so3_rfft_half(x: torch.Tensor, b: int) -> torch.Tensor:
-    """Half spectrum ``[b, 2b−1, 2, P, b]`` (module docstring) of real maps ``x [P, 2B, 2B, 2B]``, b ≤ B."""
+    """Half spectrum ``[b, 2b−1, b, 2, P]`` (module docstring) of real maps ``x [P, 2B, 2B, 2B]``, b ≤ B."""
     op = _operators(x.shape[-1] // 2, b, x.dtype, x.device)[1]
     return _SoftTransform.apply(x, None, op)
 
 
 def so3_irfft_half(z: torch.Tensor, b_grid: int, constant: torch.Tensor | None = None) -> torch.Tensor:
-    """Real maps ``[P, 2B, 2B, 2B]`` on the grid of ``b_grid`` = B from a half spectrum ``[b, 2b−1, 2, P, b]``.
+    """Real maps ``[P, 2B, 2B, 2B]`` on the grid of ``b_grid`` = B from a half spectrum ``[b, 2b−1, b, 2, P]``.
 
     ``constant [P]``, if given, is added to every sample of map p (it is f̂⁰_00, as D⁰_00 = 1).
     """
@@ -204,24 +203,24 @@ def _mirror_sign(b: int, dtype: torch.dtype, device: torch.device) -> torch.Tens
 
 
 def half_to_packed(z: torch.Tensor) -> torch.Tensor:
-    """SO(3) coefficients ``[P, b(4b²−1)/3]`` (complex, SO(3) packing) from a half spectrum ``[b, 2b−1, 2, P, b]``.
+    """SO(3) coefficients ``[P, b(4b²−1)/3]`` (complex, SO(3) packing) from a half spectrum ``[b, 2b−1, b, 2, P]``.
 
     Entries with n < 0 are f̂ˡ_mn = (−1)^{m−n} conj(f̂ˡ_{−m,−n}).
     """
-    b, p = z.shape[0], z.shape[3]
+    b, p = z.shape[0], z.shape[4]
     source, mirrored, _ = _packing(b, z.device)
-    flat = torch.complex(z[:, :, 0], z[:, :, 1]).permute(2, 0, 1, 3).reshape(p, b * (2 * b - 1) * b)
+    flat = torch.complex(z[:, :, :, 0], z[:, :, :, 1]).permute(3, 0, 1, 2).reshape(p, b * (2 * b - 1) * b)
     direct = flat.index_select(-1, source)
     return torch.where(mirrored, direct.conj() * _mirror_sign(b, z.dtype, z.device), direct)
 
 
 def packed_to_half(coeffs: torch.Tensor) -> torch.Tensor:
-    """Half spectrum ``[b, 2b−1, 2, P, b]`` of SO(3) coefficients ``[P, b(4b²−1)/3]`` (orders n ≥ 0 only)."""
+    """Half spectrum ``[b, 2b−1, b, 2, P]`` of SO(3) coefficients ``[P, b(4b²−1)/3]`` (orders n ≥ 0 only)."""
     b = so3_bandwidth(coeffs.shape[-1])
     p = coeffs.shape[0]
     _, _, dense = _packing(b, coeffs.device)
     padded = torch.cat([torch.view_as_real(coeffs), coeffs.real.new_zeros(p, 1, 2)], 1)  # zero slot at the end
-    return padded.index_select(1, dense).view(p, b, 2 * b - 1, b, 2).permute(1, 2, 4, 0, 3).contiguous()
+    return padded.index_select(1, dense).view(p, b, 2 * b - 1, b, 2).permute(1, 2, 3, 4, 0).contiguous()
 
 
 def so3_rfft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
