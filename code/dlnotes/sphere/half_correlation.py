@@ -12,9 +12,9 @@ layout ``[b, 2b−1, b, 2, P]`` (n, m, l, real/imaginary, map) of :mod:`dlnotes.
 no packed coefficient set is ever formed. The SO(3) theorem still sums over every n of the input;
 the orders n < 0 come from the symmetry of a real signal, f̂ˡ_{p,n} = (−1)^{p−n} conj(f̂ˡ_{−p,−n}).
 
-The filters are given as the layers build them (:mod:`dlnotes.sphere.layers`): on S², ψ̂_{k,l,n}
-for n ≥ 0; on SO(3), ψ̃ˡ_{k,qn} / (2l+1) for q ≥ 0, which for a real filter Σ_i w_i δ_{Q_i} is
-Σ_i w_i Dˡ_qn(Q_i).
+Conventions (grid, Wigner matrices, packing): :mod:`dlnotes.sphere.conventions`. The filters are
+given as the layers build them (:mod:`dlnotes.sphere.layers`): on S², ψ̂_{k,l,n} for n ≥ 0; on
+SO(3), ψ̃ˡ_{k,qn} / (2l+1) for q ≥ 0, which for a real filter Σ_i w_i δ_{Q_i} is Σ_i w_i Dˡ_qn(Q_i).
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ A spherical CNN's feature maps are real, so their SO(3) coefficients are Hermiti
 
     f̂ˡ_{−m,−n} = (−1)^{m−n} conj(f̂ˡ_mn),
 
-and the orders n ≥ 0 determine the rest. This module computes exactly what
-:func:`~dlnotes.sphere.so3_fft.so3_fft` and ``so3_ifft(...).real`` compute (same grid, packing and
-normalisation: f(R) = Σ f̂ˡ_mn Dˡ_mn(R), f̂ˡ_mn = (2l+1) ∫ f conj(Dˡ_mn) dR, ∫1 dR = 1), on the
-*half spectrum*: for orders m = −(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
+and the orders n ≥ 0 determine the rest (conventions: :mod:`dlnotes.sphere.conventions`). This
+module computes exactly what :func:`~dlnotes.sphere.so3_fft.so3_fft` and ``so3_ifft(...).real``
+compute (same grid, packing and normalisation: f(R) = Σ f̂ˡ_mn Dˡ_mn(R),
+f̂ˡ_mn = (2l+1) ∫ f conj(Dˡ_mn) dR, ∫1 dR = 1), on the *half spectrum*: for orders m = −(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
 
     z[n, m + b − 1, l, c, p] = Re f̂ˡ_mn (c = 0) or Im f̂ˡ_mn (c = 1) of map p,
 
