@@ -184,7 +184,8 @@ def print_step_ratios(rows: list[StepRatios], sizes: tuple[int, int, int] = (30,
     )
     print(f"  {'threads':>7}  {'matmul (ms)':>11}  {'forward':<22}{'backward':<22}{'step (with Adam)'}")
     for r in rows:
-        print(f"  {r.threads:>7}  {1e3 * r.matmul_seconds:>11.1f}  {r.summary(r.forward):<22}{r.summary(r.backward):<22}{r.summary(r.step)}")
+        ratios = f"{r.summary(r.forward):<22}{r.summary(r.backward):<22}{r.summary(r.step)}"
+        print(f"  {r.threads:>7}  {1e3 * r.matmul_seconds:>11.1f}  {ratios}")
 
 
 def main(quick: bool) -> None:

@@ -92,8 +92,8 @@ def so3_half_correlation(f_half: torch.Tensor, psi: torch.Tensor) -> torch.Tenso
     for l, (f_l, psi_l) in enumerate(zip(f_half.unbind(2), psi_blocks)):
         direct = f_l[: l + 1, b - 1 - l : b + l]  # n = 0..l: [n, p, c, (B, k)]
         mirrored = direct[1:].flip(0, 1) * signs[l]  # n = −l..−1, from (−n, −p)
-        f_l = torch.cat([mirrored, direct]).view(2 * l + 1, 2 * l + 1, 2, batch, f_in).permute(3, 1, 4, 0, 2)
-        f_l = torch.view_as_complex(f_l.contiguous()).view(batch * (2 * l + 1), f_in * (2 * l + 1))
+        f_l = torch.cat([mirrored, direct]).view(2 * l + 1, 2 * l + 1, 2, batch, f_in).permute(2, 3, 1, 4, 0)
+        f_l = torch.complex(*f_l).reshape(batch * (2 * l + 1), f_in * (2 * l + 1))  # [(B, p), (k, n)]
         psi_l = psi_l.view(f_in, f_out, l + 1, 2 * l + 1).permute(0, 3, 1, 2)
         z_l = torch.view_as_real(f_l @ psi_l.reshape(f_in * (2 * l + 1), f_out * (l + 1)))
         z_l = z_l.view(batch, 2 * l + 1, f_out, l + 1, 2).permute(3, 1, 4, 0, 2)  # [q, p, c, B, o]

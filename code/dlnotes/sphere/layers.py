@@ -23,9 +23,9 @@ weights at the points of a kernel grid (:mod:`dlnotes.sphere.kernel_grids`),
 
 a matrix product of the weights with a table of spherical harmonics / Wigner-D functions at the
 grid points (the half of it the layer uses: :func:`s2_filter_dft_half`,
-:func:`so3_filter_dft_half`), computed once per (b_out, grid) in float64 and cached in memory (the factor 2l+1 and the
-measures follow the transforms: area measure on S², Haar measure with ∫1 = 1 on SO(3), point
-masses of unit mass in those measures). With point-mass filters the
+:func:`so3_filter_dft_half`), computed once per (b_out, grid) in float64 and cached in memory
+(the factor 2l+1 and the measures follow the transforms: area measure on S², Haar measure with
+∫1 = 1 on SO(3), point masses of unit mass in those measures). With point-mass filters the
 correlation has a direct reading, used by the tests:
 [ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i) (or f̃_k(R Q_i)), where f̃ is f band-limited to degrees
 l < b_out.
@@ -53,7 +53,7 @@ from torch import nn
 
 from dlnotes.sphere.half_correlation import s2_half_correlation, so3_half_correlation
 from dlnotes.sphere.real_fft import so3_irfft_half, so3_rfft_half
-from dlnotes.sphere.s2_fft import s2_fft
+from dlnotes.sphere.s2_fft import complex_dtype, s2_fft
 from dlnotes.sphere.wigner import so3_offset, spherical_harmonics, wigner_D_packed
 
 
@@ -83,6 +83,8 @@ def _check_grid(grid: Sequence[Sequence[float]], arity: int, what: str) -> tuple
 
 
 def _check_input(x: torch.Tensor, nfeature_in: int, b_in: int, spatial: int) -> None:
+    if not x.is_floating_point():
+        raise TypeError(f"x must be a real floating tensor (the layers correlate real signals), got {x.dtype}")
     expected = (nfeature_in,) + (2 * b_in,) * spatial
     if x.dim() != 2 + spatial or tuple(x.shape[1:]) != expected:
         raise ValueError(f"x must have shape [batch, {', '.join(map(str, expected))}], got {tuple(x.shape)}")
@@ -138,7 +140,8 @@ def so3_filter_dft_half(b: int, grid: tuple[tuple[float, float, float], ...]) ->
     of :func:`so3_filter_dft`, conjugated and divided by 2l+1.
     """
     dft = so3_filter_dft(b, grid)
-    return torch.cat([dft[:, so3_offset(l) + l * (2 * l + 1) : so3_offset(l + 1)].conj() / (2 * l + 1) for l in range(b)], 1)
+    rows = [dft[:, so3_offset(l) + l * (2 * l + 1) : so3_offset(l + 1)].conj() / (2 * l + 1) for l in range(b)]
+    return torch.cat(rows, 1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -177,9 +180,12 @@ class _LocalFilterCorrelation(nn.Module):
         psi = torch.complex(weights @ real, weights @ imag)
         return psi.unflatten(-1, (self.b_out, self.b_out)) if self.kind == "s2" else psi
 
-    def _bias_per_map(self, batch: int) -> torch.Tensor:
-        """The bias of each output map, ordered (batch, channel): ``[batch · F_out]``."""
-        return self.bias.view(1, self.nfeature_out).expand(batch, -1).reshape(-1)
+    def _operands(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``x``, the filter and the bias of each output map (``[B · F_out]``, ordered (batch, channel)),
+        in the dtype torch's type promotion gives ``x`` and the weights."""
+        dtype = torch.promote_types(x.dtype, self.kernel.dtype)
+        bias = self.bias.view(1, self.nfeature_out).expand(x.shape[0], -1).reshape(-1)
+        return x.to(dtype), self.filter_coefficients().to(complex_dtype(dtype)), bias.to(dtype)
 
     def extra_repr(self) -> str:
         return (
@@ -215,9 +221,10 @@ class S2Convolution(_LocalFilterCorrelation):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
         _check_input(x, self.nfeature_in, self.b_in, 2)
+        x, psi, bias = self._operands(x)
         x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
-        y_half = s2_half_correlation(x_hat, self.filter_coefficients())  # orders n ≥ 0 of ψ ⋆ x
-        y = so3_irfft_half(y_half, self.b_out, constant=self._bias_per_map(x.shape[0]))
+        y_half = s2_half_correlation(x_hat, psi)  # orders n ≥ 0 of ψ ⋆ x
+        y = so3_irfft_half(y_half, self.b_out, constant=bias)
         return y.view(x.shape[0], self.nfeature_out, *y.shape[1:])
 
 
@@ -248,8 +255,9 @@ class SO3Convolution(_LocalFilterCorrelation):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
         _check_input(x, self.nfeature_in, self.b_in, 3)
+        x, psi, bias = self._operands(x)
         maps = x.reshape(x.shape[0] * self.nfeature_in, *x.shape[2:])
         x_half = so3_rfft_half(maps, self.b_out)  # orders n ≥ 0 of x, degrees l < b_out
-        y_half = so3_half_correlation(x_half, self.filter_coefficients())
-        y = so3_irfft_half(y_half, self.b_out, constant=self._bias_per_map(x.shape[0]))
+        y_half = so3_half_correlation(x_half, psi)
+        y = so3_irfft_half(y_half, self.b_out, constant=bias)
         return y.view(x.shape[0], self.nfeature_out, *y.shape[1:])

@@ -7,7 +7,8 @@ A spherical CNN's feature maps are real, so their SO(3) coefficients are Hermiti
 and the orders n ≥ 0 determine the rest (conventions: :mod:`dlnotes.sphere.conventions`). This
 module computes exactly what :func:`~dlnotes.sphere.so3_fft.so3_fft` and ``so3_ifft(...).real``
 compute (same grid, packing and normalisation: f(R) = Σ f̂ˡ_mn Dˡ_mn(R),
-f̂ˡ_mn = (2l+1) ∫ f conj(Dˡ_mn) dR, ∫1 dR = 1), on the *half spectrum*: for orders m = −(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
+f̂ˡ_mn = (2l+1) ∫ f conj(Dˡ_mn) dR, ∫1 dR = 1), on the *half spectrum*: for orders
+m = −(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
 
     z[n, m + b − 1, l, c, p] = Re f̂ˡ_mn (c = 0) or Im f̂ˡ_mn (c = 1) of map p,
 
@@ -96,7 +97,8 @@ def _operators(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) ->
     m = torch.arange(-(b - 1), b, dtype=f64)[:, None]
     cos, sin = torch.cos(m * angle), torch.sin(m * angle)
     # (X_r, X_i) = (cos V_r - sin V_i, sin V_r + cos V_i): rows (m, c) of the c' = 0 and c' = 1 tables
-    alpha = torch.stack([torch.stack([cos, sin], 1), torch.stack([-sin, cos], 1)]).reshape(2, 2 * (2 * b - 1), 2 * b_grid)
+    alpha = torch.stack([torch.stack([cos, sin], 1), torch.stack([-sin, cos], 1)])
+    alpha = alpha.reshape(2, 2 * (2 * b - 1), 2 * b_grid)
 
     def cast(t: torch.Tensor) -> torch.Tensor:
         return t.to(dtype=dtype, device=device).contiguous()
@@ -113,7 +115,8 @@ def _synthesise(z: torch.Tensor, op: _Operator, constant: torch.Tensor | None) -
     n2, i = op.gamma.shape
     _, m2, k = op.alpha.shape
     p = z.shape[4]
-    s = torch.bmm(z.reshape(nm, l, 2 * p).transpose(1, 2), op.wigner).view(n2 // 2, m2, p * j)  # S_j(m, n): [n, (m, c), (p, j)]
+    s = torch.bmm(z.reshape(nm, l, 2 * p).transpose(1, 2), op.wigner)  # S_j(m, n): [(n, m), (c, p), j]
+    s = s.view(n2 // 2, m2, p * j)
     if constant is not None:
         s.view(n2 // 2, m2 // 2, 2, p, j)[0, (m2 // 2) // 2, 0] += constant[:, None]  # (n, m) = (0, 0), real part
     v = s.new_empty(n2, p * j, k)  # V(α_k, n): [(n, c'), (p, j), k]
