@@ -163,6 +163,22 @@ def test_bad_input():
         s2(torch.randn(1, 3, 8, 8))  # channels mismatch
     with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8, 8\]"):
         so3(torch.randn(1, 2, 8, 8))
+    with pytest.raises(TypeError, match="x must be a real floating tensor"):
+        so3(torch.randn(1, 2, 8, 8, 8, dtype=torch.complex64))
+
+
+def test_empty_batch_and_mixed_dtypes():
+    so3 = SO3Convolution(2, 3, 4, 2, so3_near_identity_grid())
+    x = torch.zeros(0, 2, 8, 8, 8, requires_grad=True)
+    y = so3(x)
+    assert y.shape == (0, 3, 4, 4, 4)
+    y.sum().backward()
+    assert x.grad.shape == x.shape and so3.kernel.grad.abs().sum() == 0
+    # as torch's type promotion: float32 weights and a float64 input give a float64 output
+    x64 = torch.randn(1, 2, 8, 8, 8, dtype=F64)
+    y64 = so3(x64)
+    assert y64.dtype == F64
+    torch.testing.assert_close(y64, so3.double()(x64), rtol=0, atol=1e-5)  # the float32 filter's rounding
 
 
 def test_sympy_initialisation_variance_and_relu_halving():

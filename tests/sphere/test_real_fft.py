@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
+from dlnotes.sphere.real_fft import half_to_packed, packed_to_half, so3_irfft, so3_irfft_half, so3_rfft, so3_rfft_half
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.wigner import so3_size
 
@@ -28,6 +28,42 @@ def test_round_trip_float32_and_gradients():
     assert torch.autograd.gradcheck(lambda t: torch.view_as_real(so3_rfft(t, 2)), (x64,))
     c = so3_fft(torch.randn(1, 4, 4, 4, dtype=torch.float64)).requires_grad_()
     assert torch.autograd.gradcheck(lambda t: so3_irfft(t), (c,))
+
+
+def test_half_spectrum_layout_and_packing():
+    b = 3
+    x = torch.randn(2, 8, 8, 8, dtype=torch.float64)
+    half = so3_rfft_half(x, b)
+    assert half.shape == (b, 2 * b - 1, b, 2, 2)
+    coeffs = so3_fft(x, b)
+    n, m, l = 1, -2, 2  # z[n, m + b - 1, l, c, p] = (Re, Im) f̂^l_mn of map p
+    offset = l * (4 * l * l - 1) // 3 + (l + m) * (2 * l + 1) + (l + n)
+    torch.testing.assert_close(half[n, m + b - 1, l, :, 1], torch.view_as_real(coeffs[1, offset]), rtol=0, atol=1e-12)
+    assert half[2, b - 1, 1].abs().max() == 0  # l < n: outside the spectrum
+    torch.testing.assert_close(half_to_packed(half), coeffs, rtol=0, atol=1e-12)
+    torch.testing.assert_close(packed_to_half(coeffs), half, rtol=0, atol=1e-12)
+
+
+def test_constant_is_the_degree_zero_coefficient():
+    z = so3_rfft_half(torch.randn(3, 6, 6, 6, dtype=torch.float64), 2)
+    constant = torch.randn(3, dtype=torch.float64)
+    shifted = so3_irfft_half(z, 4, constant)
+    torch.testing.assert_close(shifted, so3_irfft_half(z, 4) + constant[:, None, None, None], rtol=0, atol=1e-13)
+    z64, c64 = z.clone().requires_grad_(), constant.clone().requires_grad_()
+    assert torch.autograd.gradcheck(lambda z, c: so3_irfft_half(z, 3, c), (z64, c64), fast_mode=True)
+
+
+def test_second_derivatives():
+    # the backward pass of each transform is the other's forward code, so it is differentiable too
+    x = torch.randn(2, 4, 4, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda t: so3_rfft_half(t, 2), (x,))
+    z = torch.randn(2, 3, 2, 2, 2, dtype=torch.float64, requires_grad=True)  # b = 2, P = 2
+    assert torch.autograd.gradgradcheck(lambda t: so3_irfft_half(t, 3), (z,))
+
+
+def test_empty_batch():
+    assert so3_rfft(torch.zeros(0, 4, 4, 4), 2).shape == (0, so3_size(2))
+    assert so3_irfft(torch.zeros(0, 3, so3_size(3), dtype=torch.complex64)).shape == (0, 3, 6, 6, 6)
 
 
 def test_bad_input():

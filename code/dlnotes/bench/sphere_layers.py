@@ -1,6 +1,10 @@
 """Cost of the spherical CNN layers: ``python -m dlnotes.bench sphere --part layers [--quick]``.
 
-Three tables, medians of interleaved repeats (:mod:`dlnotes.bench`), one thread:
+First, at one and two threads, a training step of the MNIST model at the paper's sizes (batch 32,
+b = 30 → 10 → 6, 20 and 40 channels): its forward pass, backward pass and whole step with Adam,
+each as a ratio to one 1024 × 1024 float32 matrix product timed interleaved with it in the same
+run (:func:`step_ratios`). Then three tables, medians of interleaved repeats (:mod:`dlnotes.bench`),
+one thread:
 
 * forward and forward+backward time of :class:`~dlnotes.sphere.layers.S2Convolution` and
   :class:`~dlnotes.sphere.layers.SO3Convolution` at the MNIST model's sizes (batch 32, 1 → 20
@@ -14,6 +18,7 @@ Three tables, medians of interleaved repeats (:mod:`dlnotes.bench`), one thread:
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 
 import pandas as pd
@@ -103,10 +108,92 @@ def epoch_seconds(model: str, b: int, b1: int, b2: int, digits: int = 4000, batc
     return timing.median * math.ceil(digits / batch)
 
 
+@dataclass(frozen=True)
+class StepRatios:
+    """Per-round times of one training step's phases over the same round's matmul time."""
+
+    threads: int
+    matmul_seconds: float  # median time of the reference product
+    forward: tuple[float, ...]
+    backward: tuple[float, ...]
+    step: tuple[float, ...]
+
+    @staticmethod
+    def summary(ratios: tuple[float, ...]) -> str:
+        """``median [first quartile, third quartile]``."""
+        q1, median, q3 = statistics.quantiles(ratios, n=4, method="inclusive")
+        return f"{median:5.2f} [{q1:.2f}, {q3:.2f}]"
+
+
+def step_ratios(
+    thread_counts: tuple[int, ...] = (1, 2), sizes: tuple[int, int, int] = (30, 10, 6), batch: int = 32, repeats: int = 11
+) -> list[StepRatios]:
+    """Forward, backward and Adam step of the spherical MNIST model, each / a 1024² float32 matmul.
+
+    Per thread count, :func:`~dlnotes.bench.time_interleaved` times four callables in rotating
+    order, ``repeats`` rounds: the matmul, the forward pass (building the autograd graph, as in
+    training), forward + backward, and the whole step (forward, backward, ``Adam.step``). Round r
+    gives the ratios forward_r / matmul_r, (forward+backward_r − forward_r) / matmul_r for the
+    backward pass, and step_r / matmul_r, so each ratio compares times measured moments apart.
+    """
+    b, b1, b2 = sizes
+    rows = []
+    for count in thread_counts:
+        torch.manual_seed(0)
+        net = build_model("spherical", b, b1, b2)
+        optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+        x, labels = torch.rand(batch, 1, 2 * b, 2 * b), torch.randint(0, 10, (batch,))
+        left, right = torch.randn(1024, 1024), torch.randn(1024, 1024)
+
+        def loss() -> torch.Tensor:
+            return torch.nn.functional.cross_entropy(net(x), labels)
+
+        def forward_backward() -> None:
+            optimizer.zero_grad()
+            loss().backward()
+
+        def step() -> None:
+            forward_backward()
+            optimizer.step()
+
+        with threads(count):
+            t = time_interleaved(
+                {"matmul": lambda: left @ right, "forward": loss, "forward+backward": forward_backward, "step": step},
+                repeats=repeats,
+                warmup=2,
+            )
+        mm, fwd, fb, full = (t[k].seconds for k in ("matmul", "forward", "forward+backward", "step"))
+        rows.append(
+            StepRatios(
+                count,
+                t["matmul"].median,
+                tuple(f / r for f, r in zip(fwd, mm)),
+                tuple((g - f) / r for g, f, r in zip(fb, fwd, mm)),
+                tuple(s / r for s, r in zip(full, mm)),
+            )
+        )
+    return rows
+
+
+def print_step_ratios(rows: list[StepRatios], sizes: tuple[int, int, int] = (30, 10, 6), batch: int = 32) -> None:
+    """The table of :func:`step_ratios`."""
+    b, b1, b2 = sizes
+    print(
+        f"Spherical CNN training step (batch {batch}, b = {b} -> {b1} -> {b2}, 20 and 40 channels), "
+        f"time / one 1024x1024 float32 matmul timed interleaved in the same run (median [quartiles] over rounds):"
+    )
+    print(f"  {'threads':>7}  {'matmul (ms)':>11}  {'forward':<22}{'backward':<22}{'step (with Adam)'}")
+    for r in rows:
+        ratios = f"{r.summary(r.forward):<22}{r.summary(r.backward):<22}{r.summary(r.step)}"
+        print(f"  {r.threads:>7}  {1e3 * r.matmul_seconds:>11.1f}  {ratios}")
+
+
 def main(quick: bool) -> None:
-    """Print the three tables (``quick``: two sizes, fewer repeats)."""
+    """Print the step ratios and the three tables (``quick``: fewer sizes and repeats)."""
     sizes = QUICK_SIZES if quick else SIZES
     repeats = 3 if quick else 7
+    print_step_ratios(step_ratios(repeats=5 if quick else 11))
+    print()
     with threads(1), pd.option_context("display.float_format", "{:.1f}".format, "display.width", 120):
         print("Spherical CNN layers, batch 32, one thread (median ms):")
         print(layer_timings(sizes, repeats=repeats).to_string(index=False))

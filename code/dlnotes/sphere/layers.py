@@ -8,9 +8,12 @@ Both layers compute the paper's correlation (eq. 4 and eq. 5), summed over input
 through the Fourier theorems (paper eq. 7 and 8): the coefficients of ψ ⋆ f are, per degree l,
 products of the coefficients of f and ψ (:func:`~dlnotes.sphere.correlation.s2_spectral_correlation`,
 :func:`~dlnotes.sphere.correlation.so3_spectral_correlation`), and an inverse SO(3) FFT samples the
-result on the SOFT grid of bandwidth ``b_out``. Signals, filters and outputs are real, so the
-SO(3) transforms are the real-signal ones of :mod:`dlnotes.sphere.real_fft` (same values as
-``so3_fft`` / ``so3_ifft(...).real``, faster on a CPU: see :mod:`dlnotes.bench.sphere_layers`).
+result on the SOFT grid of bandwidth ``b_out``. Signals, filters and outputs are real, so their
+SO(3) coefficients are Hermitian-symmetric and the orders n ≥ 0 suffice: the layers compute only
+those (:mod:`dlnotes.sphere.half_correlation`) and use the real-signal transforms of
+:mod:`dlnotes.sphere.real_fft` on that half spectrum (same values as ``so3_fft`` /
+``so3_ifft(...).real``; timed by :mod:`dlnotes.bench.sphere_layers`). The bias is the
+coefficient f̂⁰_00 of each output map (D⁰_00 = 1), added before the inverse transform.
 
 **Filters** (paper §4.1) are *localised*: a filter is a sum of point masses with learnable
 weights at the points of a kernel grid (:mod:`dlnotes.sphere.kernel_grids`),
@@ -19,9 +22,10 @@ weights at the points of a kernel grid (:mod:`dlnotes.sphere.kernel_grids`),
     ψ̂ˡ_m = Σ_i w_i conj(Yˡ_m(x_i))   on S²,     ψ̂ˡ_mn = (2l+1) Σ_i w_i conj(Dˡ_mn(Q_i))   on SO(3),
 
 a matrix product of the weights with a table of spherical harmonics / Wigner-D functions at the
-grid points, computed once per (b_out, grid) in float64 and cached in memory (the factor 2l+1 and the
-measures follow the transforms: area measure on S², Haar measure with ∫1 = 1 on SO(3), point
-masses of unit mass in those measures). With point-mass filters the
+grid points (the half of it the layer uses: :func:`s2_filter_dft_half`,
+:func:`so3_filter_dft_half`), computed once per (b_out, grid) in float64 and cached in memory
+(the factor 2l+1 and the measures follow the transforms: area measure on S², Haar measure with
+∫1 = 1 on SO(3), point masses of unit mass in those measures). With point-mass filters the
 correlation has a direct reading, used by the tests:
 [ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i) (or f̃_k(R Q_i)), where f̃ is f band-limited to degrees
 l < b_out.
@@ -47,10 +51,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlnotes.sphere.correlation import s2_spectral_correlation, so3_spectral_correlation
-from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
-from dlnotes.sphere.s2_fft import s2_fft
-from dlnotes.sphere.wigner import spherical_harmonics, wigner_D_packed
+from dlnotes.sphere.half_correlation import s2_half_correlation, so3_half_correlation
+from dlnotes.sphere.real_fft import so3_irfft_half, so3_rfft_half
+from dlnotes.sphere.s2_fft import complex_dtype, s2_fft
+from dlnotes.sphere.wigner import so3_offset, spherical_harmonics, wigner_D_packed
 
 
 def _check_bandwidths(b_in: int, b_out: int) -> None:
@@ -79,6 +83,8 @@ def _check_grid(grid: Sequence[Sequence[float]], arity: int, what: str) -> tuple
 
 
 def _check_input(x: torch.Tensor, nfeature_in: int, b_in: int, spatial: int) -> None:
+    if not x.is_floating_point():
+        raise TypeError(f"x must be a real floating tensor (the layers correlate real signals), got {x.dtype}")
     expected = (nfeature_in,) + (2 * b_in,) * spatial
     if x.dim() != 2 + spatial or tuple(x.shape[1:]) != expected:
         raise ValueError(f"x must have shape [batch, {', '.join(map(str, expected))}], got {tuple(x.shape)}")
@@ -110,10 +116,38 @@ def so3_filter_dft(b: int, grid: tuple[tuple[float, float, float], ...]) -> torc
     return wigner_D_packed(b, alpha, beta, gamma).conj() * dimension
 
 
+@functools.lru_cache(maxsize=32)
+def s2_filter_dft_half(b: int, grid: tuple[tuple[float, float], ...]) -> torch.Tensor:
+    """The columns of :func:`s2_filter_dft` with m ≥ 0, as the layer uses them: ``[N, b·b]`` complex128.
+
+    Entry (i, n·b + l) is conj(Yˡ_n(β_i, α_i)) for 0 ≤ n ≤ l, zero for n > l: the layout
+    ``[n, l]`` of the filter in :func:`~dlnotes.sphere.half_correlation.s2_half_correlation`.
+    """
+    n = torch.arange(b)[:, None]
+    l = torch.arange(b)[None, :]
+    dft = torch.cat([s2_filter_dft(b, grid), torch.zeros(len(grid), 1, dtype=torch.complex128)], 1)
+    return dft[:, torch.where(n <= l, l * l + l + n, b * b).flatten()]
+
+
+@functools.lru_cache(maxsize=32)
+def so3_filter_dft_half(b: int, grid: tuple[tuple[float, float, float], ...]) -> torch.Tensor:
+    """``[N, Σ_l (l+1)(2l+1)]`` complex128: per degree l, Dˡ_qn(Q_i) for q = 0..l, n = −l..l.
+
+    A real filter ψ = Σ_i w_i δ_{Q_i} has ψ̂ˡ_mn = (2l+1) Σ_i w_i conj(Dˡ_mn(Q_i)), so
+    ψ̃ˡ_qn / (2l+1) = (−1)^(q−n) ψ̂ˡ_{−q,−n} / (2l+1) = Σ_i w_i Dˡ_qn(Q_i) (as
+    Dˡ_{−q,−n} = (−1)^(q−n) conj(Dˡ_qn)): the filter of
+    :func:`~dlnotes.sphere.half_correlation.so3_half_correlation`, the rows q ≥ 0 of each block
+    of :func:`so3_filter_dft`, conjugated and divided by 2l+1.
+    """
+    dft = so3_filter_dft(b, grid)
+    rows = [dft[:, so3_offset(l) + l * (2 * l + 1) : so3_offset(l + 1)].conj() / (2 * l + 1) for l in range(b)]
+    return torch.cat(rows, 1)
+
+
 @functools.lru_cache(maxsize=64)
 def _dft_parts(kind: str, b: int, grid: tuple, dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """Real and imaginary parts of the filter DFT matrix in ``dtype`` on ``device`` (cached)."""
-    dft = (s2_filter_dft if kind == "s2" else so3_filter_dft)(b, grid)
+    """Real and imaginary parts of the layer's filter DFT matrix in ``dtype`` on ``device`` (cached)."""
+    dft = (s2_filter_dft_half if kind == "s2" else so3_filter_dft_half)(b, grid)
     return dft.real.to(dtype=dtype, device=device), dft.imag.to(dtype=dtype, device=device)
 
 
@@ -133,14 +167,25 @@ class _LocalFilterCorrelation(nn.Module):
         self.scaling = 1.0 / math.sqrt(nfeature_in * len(grid))
 
     def filter_coefficients(self) -> torch.Tensor:
-        """ψ̂ = scaling · Σ_i w_i conj(basis(x_i)): ``[F_in, F_out, coefficients]`` complex.
+        """scaling · Σ_i w_i (DFT row of x_i): the half of the filter's spectrum the layer uses, complex.
 
-        The DFT matrix is built in float64 once per (b_out, grid) and cached per dtype and device,
-        so a layer moved to float64 keeps full precision.
+        S²: ψ̂_{k,o}(l, n) for n ≥ 0, ``[F_in, F_out, b_out, b_out]`` at ``[k, o, n, l]``
+        (:func:`s2_filter_dft_half`); SO(3): ψ̃ˡ_{k,o,qn} / (2l+1) for q ≥ 0, ``[F_in, F_out,
+        Σ_l (l+1)(2l+1)]`` (:func:`so3_filter_dft_half`). The DFT matrix is built in float64 once
+        per (b_out, grid) and cached per dtype and device, so a layer moved to float64 keeps full
+        precision.
         """
         weights = self.kernel * self.scaling
         real, imag = _dft_parts(self.kind, self.b_out, self.grid, weights.dtype, weights.device)
-        return torch.complex(weights @ real, weights @ imag)
+        psi = torch.complex(weights @ real, weights @ imag)
+        return psi.unflatten(-1, (self.b_out, self.b_out)) if self.kind == "s2" else psi
+
+    def _operands(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``x``, the filter and the bias of each output map (``[B · F_out]``, ordered (batch, channel)),
+        in the dtype torch's type promotion gives ``x`` and the weights."""
+        dtype = torch.promote_types(x.dtype, self.kernel.dtype)
+        bias = self.bias.view(1, self.nfeature_out).expand(x.shape[0], -1).reshape(-1)
+        return x.to(dtype), self.filter_coefficients().to(complex_dtype(dtype)), bias.to(dtype)
 
     def extra_repr(self) -> str:
         return (
@@ -176,9 +221,11 @@ class S2Convolution(_LocalFilterCorrelation):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
         _check_input(x, self.nfeature_in, self.b_in, 2)
+        x, psi, bias = self._operands(x)
         x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
-        y_hat = s2_spectral_correlation(x_hat, self.filter_coefficients())  # [B, F_out, b_out(4b_out²-1)/3]
-        return so3_irfft(y_hat) + self.bias
+        y_half = s2_half_correlation(x_hat, psi)  # orders n ≥ 0 of ψ ⋆ x
+        y = so3_irfft_half(y_half, self.b_out, constant=bias)
+        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:])
 
 
 class SO3Convolution(_LocalFilterCorrelation):
@@ -208,6 +255,9 @@ class SO3Convolution(_LocalFilterCorrelation):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
         _check_input(x, self.nfeature_in, self.b_in, 3)
-        x_hat = so3_rfft(x, b_out=self.b_out)  # [B, F_in, b_out(4b_out²-1)/3]
-        y_hat = so3_spectral_correlation(x_hat, self.filter_coefficients())
-        return so3_irfft(y_hat) + self.bias
+        x, psi, bias = self._operands(x)
+        maps = x.reshape(x.shape[0] * self.nfeature_in, *x.shape[2:])
+        x_half = so3_rfft_half(maps, self.b_out)  # orders n ≥ 0 of x, degrees l < b_out
+        y_half = so3_half_correlation(x_half, psi)
+        y = so3_irfft_half(y_half, self.b_out, constant=bias)
+        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:])
