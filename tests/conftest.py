@@ -15,7 +15,7 @@ def _seeded() -> None:
     torch.manual_seed(0)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tolerance():
     """``tolerance(dtype)``: the agreement a test may demand at that dtype (see :data:`TOLERANCES`)."""
     return TOLERANCES.__getitem__

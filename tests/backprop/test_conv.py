@@ -20,7 +20,6 @@ from dlnotes.backprop.conv import (
 )
 from dlnotes.backprop.saved import saved_bytes
 
-TOL = {torch.float64: 1e-10, torch.float32: 1e-5}
 
 
 def assert_rel(actual, expected, tol):
@@ -51,14 +50,14 @@ def configs(draw):
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @settings(max_examples=60, deadline=None)
 @given(cfg=configs(), dtype=st.sampled_from([torch.float32, torch.float64]), seed=st.integers(0, 2**16))
-def test_matches_torch(cfg, dtype, seed):
+def test_matches_torch(cfg, dtype, seed, tolerance):
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(cfg["n"], cfg["c_in"], *cfg["size"], generator=g, dtype=dtype).requires_grad_()
     w = torch.randn(cfg["c_out"], cfg["c_in"] // cfg["groups"], *cfg["kernel"], generator=g, dtype=dtype).requires_grad_()
     b = torch.randn(cfg["c_out"], generator=g, dtype=dtype).requires_grad_() if cfg["bias"] else None
     args = (cfg["stride"], cfg["padding"], cfg["dilation"], cfg["groups"])
     y, y_ref = conv2d(x, w, b, *args), F.conv2d(x, w, b, *args)
-    tol = TOL[dtype]
+    tol = tolerance(dtype)
     assert_rel(y, y_ref, tol)
     y_bar = torch.randn(y_ref.shape, generator=g, dtype=dtype)
     inputs = [t for t in (x, w, b) if t is not None]
