@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from dlnotes.sphere.experiments.mnist import mnist_experiment
-from dlnotes.sphere.experiments.mnist.checkpoints import load_checkpoint, run_name
+from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1, load_checkpoint, run_name, shipped_runs
 from dlnotes.sphere.experiments.mnist.evaluation import evaluate_runs, table1
 
 TINY = {"b": 10, "b1": 3, "b2": 2, "seeds": (0,), "n_train": 24, "n_test": 10, "batch_size": 8, "schedule": "cosine", "command": "test"}
@@ -67,3 +67,22 @@ def test_torchrun_with_two_processes_takes_the_steps_of_one(tmp_path):
     one, _ = load_checkpoint("spherical", "NR", 0, tmp_path / "one")
     for name, value in one.state_dict().items():
         assert torch.allclose(two.state_dict()[name], value, atol=1e-5, rtol=0), name
+
+
+def test_the_shipped_runs_cover_both_models_and_both_training_sets():
+    runs = shipped_runs()
+    for model in ("planar", "spherical"):
+        for train_on in ("NR", "R"):
+            assert [run for run in runs if run[:2] == (model, train_on)], (model, train_on)
+    for path in TABLE1.iterdir():
+        assert path.stat().st_size < 1_000_000, path
+
+
+def test_a_shipped_checkpoint_reproduces_its_recorded_accuracy_exactly(tmp_path):
+    # evaluate one spherical run (the slow model) through the same function the page uses
+    folder = tmp_path / "one"
+    folder.mkdir()
+    for suffix in (".pt", ".json"):
+        (folder / f"spherical-R-seed0{suffix}").write_bytes((TABLE1 / f"spherical-R-seed0{suffix}").read_bytes())
+    runs = evaluate_runs(folder)
+    assert runs.loc[0, "test R"] == runs.loc[0, "recorded R"] and runs.loc[0, "test NR"] == runs.loc[0, "recorded NR"]
