@@ -1,17 +1,18 @@
-# Two commands on a fresh machine (Python 3.11+ and make):
+# Commands on a fresh machine (Python 3.11+ and make):
 #   make book   install everything pinned into .venv, then build the HTML book (strict)
 #   make test   install everything pinned into .venv, then run the tests
+#   make lab    install everything pinned into .venv, then open the chapters in JupyterLab
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book test site-check bench lock clean
+.PHONY: book test lab site-check bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[book,test]"
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[book,test,lab]"
 	touch $(STAMP)
 
 book: $(STAMP)
@@ -19,6 +20,12 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# JupyterLab on the chapters. .jupyter/labconfig makes a double-clicked .md chapter open as a
+# notebook (jupytext), and jupyterlab-myst renders its MyST markdown.
+lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" chapters/intro.md
 
 # Open the built pages in headless Chromium: math typeset, no error output (needs `make book` first).
 site-check: $(STAMP)
