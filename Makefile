@@ -27,9 +27,10 @@ lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" chapters/intro.md
 
-# Open the built pages in headless Chromium: math typeset, no error output (needs `make book` first).
+# The built site in headless Chromium (needs `make book` first): math typeset, no error output,
+# nothing clipped at desktop and phone width, figures legible, every .ipynb download plain Jupyter.
 site-check: $(STAMP)
-	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/test_site.py
+	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/book/test_site.py tests/book/test_layout.py tests/book/test_downloads.py
 
 # `make bench TOPIC=backprop` (or mobilenet, sphere)
 bench: $(STAMP)
