@@ -10,7 +10,9 @@ page, after MathJax has typeset it:
   than the column;
 * the page itself does not scroll sideways;
 * at desktop width, every figure is shown at a scale at which the smallest text that
-  :func:`dlnotes.figures.style` allows is at least 9 pt.
+  :func:`dlnotes.figures.style` allows is at least 9 pt;
+
+and the search page's snippets show math as text, not TeX source.
 
 Skipped, with the reason, when the book has not been built or Chromium is missing;
 ``DLNOTES_REQUIRE_SITE=1`` (``make site-check``) turns those skips into failures.
@@ -20,6 +22,7 @@ Skipped, with the reason, when the book has not been built or Chromium is missin
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -117,7 +120,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"]
+        )
         yield chromium
         chromium.close()
 
@@ -165,3 +170,22 @@ def illegible(figure: dict) -> str | None:
 def test_nothing_is_clipped(browser, page_path: Path, viewport: str):
     problems = problems_on(browser, page_path, viewport)
     assert not problems, f"{page_path.relative_to(SITE)} at {viewport} width:\n" + "\n".join(problems)
+
+
+RAW_TEX = re.compile(r"\\[()\[\]]|\\[A-Za-z]{2,}|\$")
+
+
+@pytest.mark.parametrize("query", ["variance", "gradient"])
+def test_search_snippets_show_no_raw_tex(browser, query: str):
+    """The search page's snippets (text of the pages around the hit) read as text, not TeX."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    try:
+        page.goto(f"{(SITE / 'search.html').as_uri()}?q={query}")
+        page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length > 0", timeout=60_000)
+        page.wait_for_timeout(1000)  # the remaining snippets arrive page by page
+        snippets = page.eval_on_selector_all("#search-results li p.context", "els => els.map(e => e.textContent)")
+    finally:
+        context.close()
+    raw = [snippet for snippet in snippets if RAW_TEX.search(snippet)]
+    assert snippets and not raw, f"search snippets with raw TeX: {raw}"
