@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 
 HIDDEN_SOURCE_TAGS = {"remove-input", "hide-input", "remove-cell", "hide-cell"}
 HIDDEN_OUTPUT_TAGS = {"remove-output", "hide-output", "remove-cell", "hide-cell"}
-REFERENCES_HEADING = re.compile(r"^#{1,6}\s+References\s*$", re.M)
+HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+REFERENCES_HEADING = re.compile(r"^#{1,6}\s+(?:[\d.]+\s+)?References\s*$", re.M)
 PY_ROLES = {"func", "class", "mod", "data", "meth", "attr", "obj", "exc"}
 
 
@@ -149,11 +150,12 @@ class BuildResolver:
         """The entries cited on the page, formatted as on the bibliography page."""
         domain = self.env.get_domain("cite")
         formatted = {citation.key: citation.formatted_entry for citation in domain.citations}
-        lines = ["## References", ""]
-        for key in sorted(self.cited, key=lambda k: _sort_key(domain.bibdata.data.entries.get(k))):
-            if key in formatted:
-                lines.append(f"- {formatted[key].text.render_as('markdown')}")
-        return "\n".join(lines)
+        entries = [
+            f"- {formatted[key].text.render_as('markdown')}"
+            for key in sorted(self.cited, key=lambda k: _sort_key(domain.bibdata.data.entries.get(k)))
+            if key in formatted
+        ]
+        return "\n".join(["## References", "", *entries]) if entries else ""
 
     def warn(self, message: str) -> None:
         logger.warning(f"{message} (in the .ipynb of {self.pagename})", location=self.pagename, type="notebook_downloads")
@@ -197,13 +199,47 @@ def executed_notebook(app: Sphinx, pagename: str) -> nbformat.NotebookNode | Non
     return notebook
 
 
-def jupyter_ready(executed: nbformat.NotebookNode, app: Sphinx, pagename: str) -> nbformat.NotebookNode:
-    """The executed notebook with plain-Markdown cells and its plumbing collapsed."""
+def section_numbers(app: Sphinx, pagename: str, doctree: nodes.document | None) -> dict[str, str]:
+    """The website's section numbers ("2.1") by the section's title, reduced to letters and digits."""
+    numbers = app.env.toc_secnumbers.get(pagename, {})
+    found = {}
+    for depth, section in enumerate(doctree.findall(nodes.section) if doctree is not None else []):
+        anchors = [""] if depth == 0 else [f"#{anchor}" for anchor in section["ids"]]
+        number = next((numbers[a] for a in anchors if a in numbers), None)
+        if number and isinstance(section[0], nodes.title):
+            found[_title_key(section[0].astext())] = ".".join(map(str, number))
+    return found
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[\W_]+", "", title).lower()
+
+
+def _number_headings(markdown: str, numbers: dict[str, str]) -> str:
+    """Markdown headings (outside code blocks) prefixed with their number on the website."""
+    lines, fence = markdown.split("\n"), None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = None if fence and stripped.startswith(fence) else fence or stripped[:3]
+        elif fence is None and (heading := HEADING.match(line)):
+            text = heading.group("text")
+            key = _title_key(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text))
+            if key in numbers:
+                lines[index] = f"{heading.group('marks')} {numbers[key]}. {text}"
+    return "\n".join(lines)
+
+
+def jupyter_ready(
+    executed: nbformat.NotebookNode, app: Sphinx, pagename: str, doctree: nodes.document | None = None
+) -> nbformat.NotebookNode:
+    """The executed notebook with plain-Markdown cells, numbered headings, its plumbing collapsed."""
     notebook = copy.deepcopy(executed)
+    numbers = section_numbers(app, pagename, doctree)
     resolver = BuildResolver(app, pagename, read_glue_cache(app.env.mystnb_config.output_folder, pagename))
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = convert(cell.source, resolver)
+            cell.source = _number_headings(convert(cell.source, resolver), numbers)
         elif cell.cell_type == "code":
             tags = set(cell.metadata.get("tags", []))
             hidden = {"source_hidden": bool(tags & HIDDEN_SOURCE_TAGS), "outputs_hidden": bool(tags & HIDDEN_OUTPUT_TAGS)}
@@ -217,8 +253,8 @@ def jupyter_ready(executed: nbformat.NotebookNode, app: Sphinx, pagename: str) -
         "running the notebook needs the book's Python package `dlnotes`."
     )
     notebook.cells.insert(0, nbformat.v4.new_markdown_cell(preface))
-    if resolver.cited:
-        _add_references(notebook, resolver.references())
+    if references := resolver.references():
+        _add_references(notebook, references)
     for key in ("jupytext", "source_map", "mystnb"):
         notebook.metadata.pop(key, None)
     for index, cell in enumerate(notebook.cells):
@@ -236,13 +272,13 @@ def _add_references(notebook: nbformat.NotebookNode, references: str) -> None:
         notebook.cells.append(nbformat.v4.new_markdown_cell(references))
 
 
-def _offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+def _offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
     if "kernelspec" not in app.env.metadata.get(pagename, {}):
         return
     executed = executed_notebook(app, pagename)
     if executed is None:
         return
-    notebook = jupyter_ready(executed, app, pagename)
+    notebook = jupyter_ready(executed, app, pagename, doctree)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)

@@ -32,10 +32,11 @@ ADMONITIONS = {
     "note": "Note", "tip": "Tip", "hint": "Hint", "important": "Important", "warning": "Warning",
     "caution": "Caution", "attention": "Attention", "danger": "Danger", "error": "Error", "seealso": "See also",
 }
-XREF_ROLES = {"doc", "ref", "numref", "eq", "any", "term", "download"} | {
+XREF_ROLES = {"doc", "ref", "numref", "eq", "term"} | {
     f"{prefix}{kind}" for prefix in ("", "py:") for kind in ("func", "class", "mod", "data", "meth", "attr", "obj", "exc")
 }
 CITE_ROLES = {"cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "cite:ct", "cite:cp", "cite:author", "cite:year"}
+LITERAL_ROLES = {"kbd", "samp", "file", "command", "program", "guilabel", "menuselection", "code"}
 GLUE_ROLES = {"glue", "glue:", "glue:any", "glue:text", "glue:md"}
 
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
@@ -306,8 +307,10 @@ def _role(role: str, content: str, resolver: Resolver) -> str:
         return f"${content}$"
     if role in ("sub", "sup"):
         return f"<{role}>{content}</{role}>"
-    if role in ("abbr", "kbd", "samp", "file", "command", "program", "dfn", "guilabel", "menuselection"):
-        return _EXPLICIT.sub(r"\g<text>", content) if role == "abbr" else f"`{content}`" if role != "dfn" else content
+    if role in ("abbr", "dfn"):  # {abbr}`LR (learning rate)` shows "LR"
+        return content.split(" (", 1)[0]
+    if role in LITERAL_ROLES:
+        return f"`{content}`"
     if role in XREF_ROLES:
         explicit = _EXPLICIT.match(content)
         if explicit and role not in ("eq",):

@@ -131,3 +131,9 @@ def test_unknown_syntax_is_reported_not_shipped(resolver):
 )
 def test_leftovers_finds_myst_outside_code(markdown, found):
     assert leftovers(markdown) == found
+
+
+def test_small_roles(resolver):
+    cell = "{math}`x^2`, H{sub}`2`O, {abbr}`LR (learning rate)`, {kbd}`Ctrl`"
+    assert convert(cell, resolver) == "$x^2$, H<sub>2</sub>O, LR, `Ctrl`"
+    assert not resolver.warnings
