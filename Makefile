@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # JupyterLab on the chapters. .jupyter/labconfig makes a double-clicked .md chapter open as a
-# notebook (jupytext), and jupyterlab-myst renders its MyST markdown.
+# notebook (jupytext).
 lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" chapters/intro.md
