@@ -1,17 +1,18 @@
-# Two commands on a fresh machine (Python 3.11+ and make):
+# Commands on a fresh machine (Python 3.11+ and make):
 #   make book   install everything pinned into .venv, then build the HTML book (strict)
 #   make test   install everything pinned into .venv, then run the tests
+#   make lab    install everything pinned into .venv, then open the chapters in JupyterLab
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book test site-check bench lock clean
+.PHONY: book test lab site-check bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[book,test]"
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[book,test,lab]"
 	touch $(STAMP)
 
 book: $(STAMP)
@@ -20,9 +21,16 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# Open the built pages in headless Chromium: math typeset, no error output (needs `make book` first).
+# JupyterLab on the chapters. .jupyter/labconfig makes a double-clicked .md chapter open as a
+# notebook (jupytext).
+lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" chapters/intro.md
+
+# The built site in headless Chromium (needs `make book` first): math typeset, no error output,
+# nothing clipped at desktop and phone width, figures legible, every .ipynb download plain Jupyter.
 site-check: $(STAMP)
-	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/test_site.py
+	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/book/test_site.py tests/book/test_layout.py tests/book/test_downloads.py
 
 # `make bench TOPIC=backprop` (or mobilenet, sphere)
 bench: $(STAMP)

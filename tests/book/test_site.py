@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-SITE = Path(__file__).resolve().parents[2] / "_build" / "html"
+SITE = Path(os.environ.get("DLNOTES_SITE", Path(__file__).resolve().parents[2] / "_build" / "html"))
 REQUIRED = bool(os.environ.get("DLNOTES_REQUIRE_SITE"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [

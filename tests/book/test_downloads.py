@@ -1,0 +1,70 @@
+"""The built site's downloadable notebooks read well in stock Jupyter.
+
+For every page that offers an ``.ipynb`` (``_build/html/_sources/**/*.ipynb``): the notebook is
+valid nbformat, no MyST role, directive or target is left in a markdown cell, it carries its
+outputs, and every relative link in its markdown leads to a page of the site. Skipped, with the
+reason, when the book has not been built (``DLNOTES_REQUIRE_SITE=1`` turns that into a failure).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from notebook_markdown import leftovers
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("DLNOTES_SITE", ROOT / "_build" / "html"))
+REQUIRED = bool(os.environ.get("DLNOTES_REQUIRE_SITE"))
+NOTEBOOKS = sorted((SITE / "_sources").rglob("*.ipynb")) if SITE.is_dir() else []
+LINK = re.compile(r"\]\((?P<target>[^()\s]+)\)")
+
+
+def _require_site() -> None:
+    if not (SITE / "index.html").is_file():
+        reason = f"the book is not built ({SITE} is missing): run `make book` first"
+        pytest.fail(reason) if REQUIRED else pytest.skip(reason)
+
+
+def test_every_notebook_page_offers_a_download():
+    _require_site()
+    chapters = [p for p in (ROOT / "chapters").rglob("*.md") if "kernelspec:" in p.read_text()[:600]]
+    offered = {p.relative_to(SITE / "_sources").with_suffix("") for p in NOTEBOOKS}
+    built = [c for c in chapters if (SITE / c.relative_to(ROOT).with_suffix(".html")).is_file()]
+    assert built, "no chapter pages were built"
+    missing = [str(c.relative_to(ROOT)) for c in built if c.relative_to(ROOT).with_suffix("") not in offered]
+    assert not missing, f"no .ipynb download for {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(SITE / "_sources")))
+def test_downloaded_notebook_is_plain_jupyter(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    problems = {
+        index: found
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "markdown" and (found := leftovers(cell.source))
+    }
+    assert not problems, f"MyST left in markdown cells of {path.name}: {problems}"
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert not code or any(cell.outputs for cell in code), f"{path.name} has no outputs"
+    assert "jupytext" not in notebook.metadata
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(SITE / "_sources")))
+def test_links_in_downloaded_notebook_lead_to_site_pages(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    broken = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for target in LINK.findall(cell.source):
+            if "://" in target or target.startswith(("#", "mailto:")):
+                continue
+            page = (path.parent / target.partition("#")[0]).resolve()
+            if not page.is_file():
+                broken.append(target)
+    assert not broken, f"links in {path.name} lead nowhere: {broken}"
