@@ -30,10 +30,15 @@ from decimal import Decimal
 import numpy as np
 
 REPRODUCED = "reproduced"
+"""The sign and, where the paper gives one, the size agree."""
 SAME_DIRECTION = "same direction, different size"
+"""The sign agrees, the size does not."""
 CONTRADICTED = "contradicted"
+"""Our effect has the opposite sign (or, for a claim of no effect, is clearly not none)."""
 NOT_RESOLVED = "not resolved"
+"""Our effect is within its uncertainty of none (or of the tolerance, for a claim of no effect)."""
 VERDICTS = (REPRODUCED, SAME_DIRECTION, CONTRADICTED, NOT_RESOLVED)
+"""The four verdicts :func:`verdict` returns."""
 
 
 def _finite(name: str, value: float) -> float:

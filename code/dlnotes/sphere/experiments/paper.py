@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Table 1 conditions: trained on X / tested on Y, R = rotated, NR = not rotated.
 TABLE_1_CONDITIONS = ("NR/NR", "R/R", "NR/R")
+"""The columns of Table 1, "trained on X / tested on Y" with R for rotated and NR for not rotated."""
 
 TABLE_1 = {
     "planar": {"NR/NR": 0.98, "R/R": 0.23, "NR/R": 0.11},
@@ -23,9 +23,10 @@ TABLE_1_PARAMETERS = {"planar": 68_000, "spherical": 58_000}
 """Parameter counts of the two Table 1 models, "≈ 68K" and "≈ 58K" in the text of §5.2."""
 
 TABLE_1_BANDWIDTHS = (30, 10, 6)
-"""Bandwidths of the Table 1 spherical CNN: input, after the S² layer, after the SO(3) layer."""
+"""The bandwidths of the spherical CNN of Table 1, at the input, after the S² layer and after the SO(3) layer."""
 
 TABLE_2_METRICS = ("P@N", "R@N", "F1@N", "mAP", "NDCG")
+"""The five retrieval scores of Table 2, in the order of its columns."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ TABLE_2_RANKS = {"P@N": 3, "R@N": 2, "F1@N": 3, "mAP": 2, "NDCG": 2}
 """The rank printed beside each of the spherical CNN's ("Ours") scores in Table 2."""
 
 TABLE_2_MODEL = {"bandwidths": (128, 32, 22, 7), "features": (50, 70, 350), "parameters": 1_400_000}
-"""The SHREC17 network of §5.3: bandwidth of the input and after each of the three layers,
-features of the S² and the two SO(3) layers, "≈ 1.4M parameters"."""
+"""The SHREC17 network of §5.3, with the bandwidth of the input and after each of its three
+layers, the features of the S² and the two SO(3) layers, and its "≈ 1.4M parameters"."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ TABLE_3 = (
     RegressionRow("MLP / sorted CM", "Montavon et al. (2012)", 16.06),
     RegressionRow("Ours", "Cohen et al. (2018)", 8.47),
 )
-"""Table 3 (left), QM7 atomization-energy regression (§5.4): RMSE on the test set. The paper
-prints no unit. CM = Coulomb matrix."""
+"""The left half of Table 3, the test RMSE of QM7 atomization-energy regression (§5.4). The paper
+prints no unit. CM stands for Coulomb matrix."""
 
 TABLE_3_ARCHITECTURE = (
     ("Input", None, 5),
@@ -83,21 +84,24 @@ TABLE_3_ARCHITECTURE = (
     ("ResBlock", 4, 80),
     ("ResBlock", 2, 160),
 )
-"""Table 3 (right), the QM7 spherical CNN as (layer, bandwidth, features); a DeepSet (MLPs φ:
-160/150 and ψ: 100/50, input/hidden) follows. "About 1.4M parameters"."""
+"""The right half of Table 3, the QM7 spherical CNN as (layer, bandwidth, features), followed by a
+DeepSet whose MLPs φ and ψ have 160/150 and 100/50 inputs/hidden units; "about 1.4M parameters"."""
 
 QM7_ATOM_COUNT_MLP_RMSE = 19
-"""§5.4: "a simple MLP only on the 5 frequencies of atom types in a molecule already gives a RMSE
-of ∼ 19"; the spherical CNN is trained on the residual of that MLP."""
+"""The RMSE of an MLP on the counts of each atom type alone, "∼ 19" in §5.4; the spherical CNN
+is trained on the residual of that MLP."""
 
 FIGURE_3 = (
-    "Δ of stacks of SO(3) correlation layers (n = 500 random rotations and inputs, K = 10 channels) "
-    "grows with the resolution and the number of layers but stays manageable; with a ReLU after each "
-    "correlation it is higher but stays flat."
+    "although the approximation error ∆ grows with the resolution and the number of layers, it stays "
+    "manageable for the range of resolutions of interest",
+    "the error is higher but stays flat",
 )
-"""Figure 3 (§5.1), in the paper's words: the figure's values are a plot, not quoted."""
+"""The paper's words on Figure 3 (§5.1), first for linear stacks of SO(3) correlation layers, then
+with a ReLU after each correlation (n = 500 random rotations and inputs, K = 10 channels). The
+figure's values are a plot and are not quoted."""
 
 NAIVE_SO3_CORRELATION = "O(n^6)"
-"""§1: "SO(3) is a three-dimensional manifold, so a naive implementation of SO(3) correlation is
-O(n⁶)". The paper states no exponent for the FFT route: §4 says only that the generalized FFT
-makes it efficient, as the FFT (O(n log n)) beats the naive O(n²) planar correlation."""
+"""The cost of naive SO(3) correlation in §1, "SO(3) is a three-dimensional manifold, so a naive
+implementation of SO(3) correlation is O(n⁶)". The paper states no exponent for the FFT route; §4
+says only that the generalized FFT makes it efficient, as the FFT (O(n log n)) beats the naive
+O(n²) planar correlation."""
