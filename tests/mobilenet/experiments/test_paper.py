@@ -24,3 +24,30 @@ def test_every_row_has_a_name_and_positive_numbers():
         for row in table:
             assert row.model
             assert all(v is None or v > 0 for v in (row.accuracy, row.mult_adds, row.params))
+
+
+def test_names_carry_the_multipliers_they_are_quoted_with():
+    for row, alpha in zip(paper.TABLE_6, paper.TABLE_6_ALPHAS, strict=True):
+        assert float(row.model.split()[0]) == alpha and row.model.endswith("-224")
+    for row, side in zip(paper.TABLE_7, paper.TABLE_7_RESOLUTIONS, strict=True):
+        assert row.model == f"1.0 MobileNet-{side}"
+
+
+def test_table_3_rows_are_cumulative_savings():
+    mult_adds = [row.mult_adds for row in paper.TABLE_3]
+    assert mult_adds == sorted(mult_adds, reverse=True)
+    assert paper.TABLE_3[2].params == paper.TABLE_3[3].params  # ρ does not change the weights
+
+
+def test_application_tables_are_complete():
+    for scales in paper.TABLE_11.values():
+        assert len(scales) == 3 and all(0 <= s <= 100 for s in scales)
+    assert all(len(row) == 4 and 0 < row[1] <= 100 for row in paper.TABLE_12 + paper.TABLE_14)
+    frameworks = {}
+    for framework, model, mean_ap, mult_adds, params in paper.TABLE_13:
+        frameworks.setdefault(framework, []).append(model)
+        assert 0 < mean_ap <= 100 and mult_adds > 0 and params > 0
+    assert all(len(models) == 3 and models[-1] == "MobileNet" for models in frameworks.values())
+    # Stanford Dogs re-uses the ImageNet body: same Mult-Adds as Table 6 at the same α and size.
+    assert paper.TABLE_10[1].mult_adds == paper.TABLE_6[0].mult_adds
+    assert paper.TABLE_10[2].mult_adds == paper.TABLE_6[1].mult_adds

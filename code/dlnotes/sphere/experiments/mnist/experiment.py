@@ -17,18 +17,16 @@ import torch
 
 from dlnotes.data import MNIST_COUNT, MNIST_TEST_SIZE, Dataset, Split, mnist_5k
 from dlnotes.mnist_idx import mnist_idx, mnist_idx_sizes
+from dlnotes.sphere.experiments import paper
 from dlnotes.sphere.experiments.mnist.checkpoints import model_from_record, predict_labels, run_name, save_weights
 from dlnotes.sphere.experiments.mnist.models import MODELS, build_model, parameter_count
 from dlnotes.sphere.experiments.mnist.projection import spherical_mnist
 from dlnotes.sphere.experiments.mnist.records import RunRecord, read_record, this_machine, write_record
 from dlnotes.train import SCHEDULES, EpochStats, History, fit
 
-#: Test accuracy by model and (train, test) condition in Table 1 of the paper.
-PAPER_ACCURACY = {
-    "planar": {"NR/NR": 0.98, "R/R": 0.23, "NR/R": 0.11},
-    "spherical": {"NR/NR": 0.96, "R/R": 0.95, "NR/R": 0.94},
-}
-CONDITIONS = ("NR/NR", "R/R", "NR/R")
+#: Test accuracy by model and (train, test) condition in Table 1 of the paper (quoted in :mod:`dlnotes.sphere.experiments.paper`).
+PAPER_ACCURACY = paper.TABLE_1
+CONDITIONS = paper.TABLE_1_CONDITIONS
 
 
 @dataclass(frozen=True)

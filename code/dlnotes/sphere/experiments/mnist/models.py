@@ -12,6 +12,7 @@ import math
 import torch
 from torch import nn
 
+from dlnotes.sphere.experiments import paper
 from dlnotes.sphere.integrate import so3_integrate
 from dlnotes.sphere.kernel_grids import s2_near_identity_grid, so3_near_identity_grid
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
@@ -90,8 +91,8 @@ def parameter_count(model: nn.Module) -> int:
 
 #: The two models, in the order of the paper's table.
 MODELS = ("planar", "spherical")
-#: Parameter counts the paper quotes for the two models.
-PAPER_PARAMETERS = {"planar": 68_000, "spherical": 58_000}
+#: Parameter counts the paper quotes for the two models (in :mod:`dlnotes.sphere.experiments.paper`).
+PAPER_PARAMETERS = paper.TABLE_1_PARAMETERS
 
 
 def build_model(name: str, b: int, b1: int, b2: int, input_scale: float = 255.0) -> nn.Module:
