@@ -8,3 +8,79 @@ def test_source_is_the_real_source():
     code = show.source(quiet)
     assert code.data.startswith("def quiet() -> bool:")
     assert "DLNOTES_QUIET" in code.data
+
+
+import pandas as pd
+import pytest
+
+
+def _html(styler) -> str:
+    return styler.to_html()
+
+
+def test_table_hides_the_default_index_and_keeps_a_meaningful_one():
+    frame = pd.DataFrame({"model": ["a", "b"], "ms": [1.5, 12.25]})
+    assert ">0</th>" not in _html(show.table(frame)) and 'class="dataframe"' in _html(show.table(frame))
+    named = _html(show.table(frame.set_index("model")))
+    assert ">a</td>" in named and ">model</th>" in named and ">0</th>" not in named  # a column now
+    assert ">a</th>" in _html(show.table(frame.set_index("model").rename_axis(None)))
+    assert ">0</th>" in _html(show.table(frame, index=True))
+
+
+def test_table_formats_numbers_per_column():
+    frame = pd.DataFrame({"n": [1024000, 3], "x": [0.5, 2.125], "y": [1.0, float("nan")], "s": ["<p>", "q"]})
+    html = _html(show.table(frame, {"s": "[{}]"}))
+    assert "1,024,000" in html and ">3<" in html  # integers: thousands separators
+    assert "0.500" in html and "2.125" in html  # floats: the decimals the column needs
+    assert ">1<" in html and "–" in html  # no decimals needed; a missing value
+    assert "[&lt;p&gt;]" in html and "[q]" in html  # a given format wins; text is escaped
+
+
+def test_table_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="frame must be a pandas DataFrame"):
+        show.table([[1, 2]])
+    with pytest.raises(ValueError, match="formats names columns"):
+        show.table(pd.DataFrame({"a": [1]}), {"b": "{}"})
+
+
+import ast
+import importlib
+import inspect
+import pkgutil
+
+import dlnotes
+
+MODULES = sorted(m.name for m in pkgutil.walk_packages(dlnotes.__path__, "dlnotes.") if not m.name.endswith("__main__"))
+
+
+def _program(code: str) -> str:
+    """The program of ``code``, with docstrings compared up to their whitespace."""
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = " ".join(node.value.split())
+    return ast.dump(tree)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_wrapped_listings_are_the_same_program_and_only_code_stays_wide(name):
+    code = inspect.getsource(importlib.import_module(name))
+    wrapped = show.wrap_text_lines(code, 79)
+    assert _program(wrapped) == _program(code)
+    docstrings = show._docstring_lines(wrapped)
+    for number, line in enumerate(wrapped.splitlines(), 1):
+        if len(line) > 79 and (number in docstrings or line.lstrip().startswith("#")):
+            assert " " not in line.strip()[:79].rstrip(), f"line {number} could have been wrapped: {line!r}"
+
+
+def test_source_wraps_text_not_code():
+    def example(values):
+        """A docstring line that is much longer than the width allows, so that it has to wrap somewhere."""
+        # a comment that is also far too long for the width that this test asks for, so it wraps
+        return [value * 2 for value in values if value is not None and value > 0]  # trailing words here
+    text = show.source(example, width=60).data
+    assert max(len(line) for line in text.splitlines() if "return" not in line) <= 60
+    assert "    return [value * 2 for value in values if value is not None and value > 0]" in text
+    assert text.index("# trailing words here") < text.index("return")
+    with pytest.raises(ValueError, match="width must be an integer"):
+        show.source(example, width=10)

@@ -1,17 +1,156 @@
-"""Small helpers for the chapters: show the code that runs, never a retyped copy of it."""
+"""Small helpers for the chapters: show the code that runs, never a retyped copy of it, and show
+tables alike on every page."""
 
 from __future__ import annotations
 
+import ast
 import inspect
+import io
+import math
+import re
 import textwrap
+import tokenize
+from collections.abc import Mapping
 
+import pandas as pd
 from IPython.display import Code
+from pandas.io.formats.style import Styler
 
 
-def source(obj: object) -> Code:
+#: Width, in characters, to which ``source`` wraps docstrings and comments: what a code box of the
+#: book shows at desktop width without scrolling sideways.
+LISTING_WIDTH = 79
+
+
+def source(obj: object, width: int = LISTING_WIDTH) -> Code:
     """The source of a function, class or module from ``dlnotes``, highlighted for a notebook.
 
     A chapter calls ``source(dlnotes.backprop.batchnorm.BatchNormFunction.backward)`` so that
-    what the reader sees is exactly what runs.
+    what the reader sees is exactly what runs. Docstring and comment lines longer than ``width``
+    are wrapped (a trailing comment of a long code line moves above it); code is left as it is.
     """
-    return Code(textwrap.dedent(inspect.getsource(obj)), language="python")
+    if not isinstance(width, int) or isinstance(width, bool) or width < 40:
+        raise ValueError(f"width must be an integer of at least 40 characters, got {width!r}")
+    return Code(wrap_text_lines(textwrap.dedent(inspect.getsource(obj)), width), language="python")
+
+
+def wrap_text_lines(code: str, width: int = LISTING_WIDTH) -> str:
+    """``code`` with its over-long docstring and comment lines wrapped at ``width``.
+
+    Only text is rewrapped, never code: a docstring line is split at a space and what overflows
+    runs on into the next line of the same paragraph (or onto a new line with the same
+    indentation, two more after a bullet); a comment line continues as a comment; a code line's
+    trailing comment moves, wrapped, to the lines above it. The result parses to the same program
+    with the same docstrings, up to their whitespace.
+    """
+    lines = code.splitlines()
+    docstring_lines = _docstring_lines(code)
+    comments = {}  # line number -> column of a trailing comment
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT and lines[token.start[0] - 1][: token.start[1]].strip():
+            comments[token.start[0]] = token.start[1]
+    out: list[str] = []
+    carry = ""  # text that overflowed the previous line and runs on into this one
+    for number, line in enumerate(lines, 1):
+        in_docstring = number in docstring_lines
+        marker = "# " if not in_docstring and line.lstrip().startswith("#") else ""
+        if carry:
+            indent = line[: len(line) - len(line.lstrip())]
+            line = f"{indent}{marker}{carry} {line.lstrip()[len(marker) :]}"
+            carry = ""
+        if len(line) <= width or not (in_docstring or marker or number in comments):
+            out.append(line)
+        elif number in comments:
+            code_part, comment = line[: comments[number]].rstrip(), line[comments[number] :]
+            indent = code_part[: len(code_part) - len(code_part.lstrip())]
+            out += _wrap(indent + comment, width, "# ") + [code_part]
+        else:
+            first, *rest = _wrap(line, width, marker)
+            out.append(first)
+            if rest and _continues(line, lines[number] if number < len(lines) else "", marker, number + 1 in docstring_lines):
+                carry = " ".join(part.strip()[len(marker) :] for part in rest)
+            else:
+                out += rest
+    return "\n".join(out) + ("\n" if code.endswith("\n") else "")
+
+
+def _continues(line: str, following: str, marker: str, following_in_docstring: bool) -> bool:
+    """Whether ``following`` continues the paragraph of text that ``line`` belongs to."""
+    indent = len(line) - len(line.lstrip())
+    text = following.lstrip()
+    if len(following) - len(text) != indent:
+        return False
+    if marker:  # a comment runs on into a comment line below it
+        return text.startswith("#") and len(text) > 2
+    # a bullet, a numbered item, a section header ("Returns:"), an argument ("x: ..."), a directive
+    starts_block = re.match(r"^([*-] |\d+\. |\w[\w ]*:$|\*{0,2}\w+( \([^)]*\))?: |\.\. |>>>|\"\"\"|''')", text)
+    return following_in_docstring and bool(text) and not starts_block
+
+
+def _docstring_lines(code: str) -> set[int]:
+    """Line numbers (1-based) that lie inside the docstrings of ``code``."""
+    inside = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                inside |= set(range(first.lineno, first.end_lineno + 1))
+    return inside
+
+
+def _wrap(line: str, width: int, marker: str) -> list[str]:
+    """One long line of text as several, each starting with the line's indentation and marker."""
+    indent = line[: len(line) - len(line.lstrip())]
+    text = line.lstrip()[len(marker) :] if marker else line.lstrip()
+    bullet = re.match(r"^([*-] |\d+\. )", text)
+    hanging = " " * len(bullet.group(1)) if bullet else ""
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent + marker,
+        subsequent_indent=indent + marker + hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [line]
+
+
+def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, index: bool | None = None) -> Styler:
+    """A data frame as the book shows its tables.
+
+    The table gets the theme's table style (outer border, heading rule, striped rows), padded
+    cells, and numbers formatted per column: the formats given (``{"ms": "{:.1f}"}``), else
+    integers with thousands separators and floats with as many decimals as their values need
+    (at most 6), ``–`` for a missing value. The row index is shown when it means something:
+    by default only when it is not pandas' ``0, 1, 2, …``; a named single index is shown as the
+    first column, its name in the header row.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if index is None:
+        index = not isinstance(frame.index, pd.RangeIndex)
+    if index and frame.index.nlevels == 1 and frame.index.name is not None:
+        frame, index = frame.reset_index(), False  # a named index reads as the first column
+    formats = dict(formats or {})
+    unknown = set(formats) - set(frame.columns)
+    if unknown:
+        raise ValueError(f"formats names columns the frame does not have: {sorted(map(str, unknown))}")
+    for column in frame.columns:
+        values = frame[column]
+        if column in formats:
+            continue
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_integer_dtype(values):
+            formats[column] = "{:,}"
+        elif pd.api.types.is_float_dtype(values):
+            formats[column] = f"{{:,.{_decimals(values)}f}}"
+    styler = frame.style.format(formats, na_rep="–", escape="html")
+    styler = styler.set_table_attributes('class="dataframe"')
+    styler = styler.set_table_styles([{"selector": "th, td", "props": "padding: 0.2em 0.8em;"}])
+    return styler if index else styler.hide(axis="index")
+
+
+def _decimals(values: pd.Series) -> int:
+    """The fewest decimals, at most 6, that show every finite value of a float column exactly."""
+    needed = [len(f"{v:.6f}".rstrip("0").split(".")[1]) for v in values if isinstance(v, float) and math.isfinite(v)]
+    return max(needed, default=0)

@@ -12,7 +12,8 @@ hooks (:func:`dlnotes.backprop.saved.saved_bytes`). Implementations:
   bookkeeping); the backward-only ratio subtracts the (shared, native) forward's time;
 * Dropout: ``ours``.
 
-The full run uses the shapes of issue 3; ``--quick`` uses smaller ones (what the chapter runs).
+The full run uses :data:`BN_SHAPES`, :data:`CONV_CASES` and :data:`DROPOUT_NUMEL`; ``--quick`` uses
+smaller ones, the ``QUICK_*`` shapes (what the chapter runs).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ hyper-parameters for every model, chosen before the comparisons were run) and re
 
 Each (configuration, seed) pair is trained once per process and cached in memory, so the
 experiments share their runs (α = 1 at 28 pixels is the baseline of all four).
-:data:`QUICK` is what the book runs (within its time budget on 2 cores); :data:`FULL` is for
-readers with time.
+:data:`QUICK` is what the book runs (minutes on 2 cores); :data:`FULL` is for readers with
+time.
 """
 
 from __future__ import annotations
