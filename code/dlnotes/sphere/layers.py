@@ -33,6 +33,16 @@ second moment of the input (minus what the band limit removes) is carried to the
 the weights of unit scale suits Adam, whose steps are of unit scale in each weight; the scale
 lives outside the parameter, as in ``s2cnn``.
 
+**s2cnn's scaling** differs by a constant per layer: for the same ``kernel`` values, s2cnn's
+S² layer outputs ours times ``2 b_in / b_out`` (its scale is ``2b_out / √(N F_in b_out⁴/b_in²)``)
+and its SO(3) layer ours times ``(b_in / b_out)^{3/2}`` (its scale is
+``1/√(N F_in b_out³/b_in³)``); :func:`~dlnotes.sphere.s2cnn_weights.load_s2cnn_state_dict`
+loads s2cnn weights as the same function (derivation in :mod:`dlnotes.sphere.s2cnn_weights`).
+
+**Input dtypes** as torch's layers: ``x`` must have the layer's dtype (a float32 layer rejects
+float64 and complex input with a ``TypeError``); a float16/bfloat16 layer computes in float32
+and returns its own dtype. An empty batch gives an empty output.
+
 Names, signatures and tensor layouts follow ``s2cnn`` (``s2cnn/soft/s2_conv.py``,
 ``s2cnn/soft/so3_conv.py``): S² signals ``[B, F, 2b, 2b]`` ordered (β, α), SO(3) signals
 ``[B, F, 2b, 2b, 2b]`` ordered (β, α, γ) on the SOFT grid, rotations R = R_z(α) R_y(β) R_z(γ).
@@ -49,7 +59,7 @@ from torch import nn
 
 from dlnotes.sphere.correlation import s2_spectral_correlation, so3_spectral_correlation
 from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
-from dlnotes.sphere.s2_fft import s2_fft
+from dlnotes.sphere.s2_fft import at_least_single, s2_fft
 from dlnotes.sphere.wigner import spherical_harmonics, wigner_D_packed
 
 
@@ -78,7 +88,14 @@ def _check_grid(grid: Sequence[Sequence[float]], arity: int, what: str) -> tuple
     return points
 
 
-def _check_input(x: torch.Tensor, nfeature_in: int, b_in: int, spatial: int) -> None:
+def _check_input(x: object, nfeature_in: int, b_in: int, spatial: int, dtype: torch.dtype) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    if x.dtype != dtype:
+        raise TypeError(
+            f"x must have the layer's dtype {dtype}, got {x.dtype} (as torch's layers, which reject mixed and "
+            "complex input; convert x or the layer with .to())"
+        )
     expected = (nfeature_in,) + (2 * b_in,) * spatial
     if x.dim() != 2 + spatial or tuple(x.shape[1:]) != expected:
         raise ValueError(f"x must have shape [batch, {', '.join(map(str, expected))}], got {tuple(x.shape)}")
@@ -136,9 +153,9 @@ class _LocalFilterCorrelation(nn.Module):
         """ψ̂ = scaling · Σ_i w_i conj(basis(x_i)): ``[F_in, F_out, coefficients]`` complex.
 
         The DFT matrix is built in float64 once per (b_out, grid) and cached per dtype and device,
-        so a layer moved to float64 keeps full precision.
+        so a layer moved to float64 keeps full precision; a float16/bfloat16 kernel is used in float32.
         """
-        weights = self.kernel * self.scaling
+        weights = at_least_single(self.kernel) * self.scaling
         real, imag = _dft_parts(self.kind, self.b_out, self.grid, weights.dtype, weights.device)
         return torch.complex(weights @ real, weights @ imag)
 
@@ -163,6 +180,10 @@ class S2Convolution(_LocalFilterCorrelation):
         grid: the filter's support, a sequence of (β, α) points, e.g.
             :func:`~dlnotes.sphere.kernel_grids.s2_near_identity_grid`.
 
+    The filter is ``kernel / √(F_in N)`` at the N grid points; s2cnn's is ``2 b_in / b_out`` times
+    larger for the same kernel (load its weights with
+    :func:`~dlnotes.sphere.s2cnn_weights.load_s2cnn_state_dict`).
+
     Raises:
         ValueError: bad channel counts or bandwidths, an empty grid or points that are not (β, α).
     """
@@ -174,11 +195,16 @@ class S2Convolution(_LocalFilterCorrelation):
         super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, points)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
-        _check_input(x, self.nfeature_in, self.b_in, 2)
+        """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+        Raises:
+            TypeError: ``x`` is not a tensor of the layer's dtype (complex input included).
+            ValueError: ``x`` does not have the shape ``[B, F_in, 2b_in, 2b_in]``.
+        """
+        _check_input(x, self.nfeature_in, self.b_in, 2, self.kernel.dtype)
         x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
         y_hat = s2_spectral_correlation(x_hat, self.filter_coefficients())  # [B, F_out, b_out(4b_out²-1)/3]
-        return so3_irfft(y_hat) + self.bias
+        return (so3_irfft(y_hat) + self.bias).to(x.dtype)
 
 
 class SO3Convolution(_LocalFilterCorrelation):
@@ -195,6 +221,10 @@ class SO3Convolution(_LocalFilterCorrelation):
         grid: the filter's support, a sequence of (β, α, γ) rotations, e.g.
             :func:`~dlnotes.sphere.kernel_grids.so3_near_identity_grid`.
 
+    The filter is ``kernel / √(F_in N)`` at the N grid points; s2cnn's is ``(b_in / b_out)^{3/2}``
+    times larger for the same kernel (load its weights with
+    :func:`~dlnotes.sphere.s2cnn_weights.load_s2cnn_state_dict`).
+
     Raises:
         ValueError: bad channel counts or bandwidths, an empty grid or points that are not (β, α, γ).
     """
@@ -206,8 +236,13 @@ class SO3Convolution(_LocalFilterCorrelation):
         super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, points)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
-        _check_input(x, self.nfeature_in, self.b_in, 3)
+        """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+        Raises:
+            TypeError: ``x`` is not a tensor of the layer's dtype (complex input included).
+            ValueError: ``x`` does not have the shape ``[B, F_in, 2b_in, 2b_in, 2b_in]``.
+        """
+        _check_input(x, self.nfeature_in, self.b_in, 3, self.kernel.dtype)
         x_hat = so3_rfft(x, b_out=self.b_out)  # [B, F_in, b_out(4b_out²-1)/3]
         y_hat = so3_spectral_correlation(x_hat, self.filter_coefficients())
-        return so3_irfft(y_hat) + self.bias
+        return (so3_irfft(y_hat) + self.bias).to(x.dtype)
