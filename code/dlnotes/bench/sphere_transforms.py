@@ -8,8 +8,7 @@ function returning numbers that the chapter plots:
 * :func:`s2_fft_vs_healpy`: ``s2_fft`` of 16 real fields against healpy's ``map2alm`` (``iter=0``)
   of the same band-limited functions on HEALPix maps with ``lmax = b - 1 ≤ 2 nside``;
 * :func:`s2_fft_memory`: time and memory (peak and retained resident set) of ``s2_fft`` and
-  ``s2_ifft`` on one float64 map, tables built in the call, each bandwidth in a fresh process
-  (goals: peak ≤ 3 GiB at b = 512, ≤ 300 MB kept after the call at b = 256);
+  ``s2_ifft`` on one float64 map, tables built in the call, each bandwidth in a fresh process;
 * :func:`so3_fft_scaling`: ``so3_fft`` time over bandwidths and the fitted log–log slope (O(b⁴));
 * :func:`correlation_scaling`: SO(3) correlation by the FFT route against the naive quadrature
   (O(b⁶) evaluations of a cheap filter), both slopes.

@@ -21,10 +21,10 @@ order m. Both directions are exact on band-limited signals (the quadrature is ex
   sums read backwards;
 * degrees l ≥ m only, in blocks of consecutive orders.
 
-That is about ``b · b_out²/2`` numbers (0.6 GB in float64 at b = 512, against 17 GB for the full
-``[2b-1, 2b, b]`` tables), one table for both directions (the quadrature weight multiplies the
-signal, not the table), written in place one degree at a time by the recursion of
-:func:`~dlnotes.sphere.wigner.legendre_steps`. Tables are kept in the memory-budgeted
+That is about ``b · b_out²/2`` numbers (0.6 GB in float64 at b = 512, where one full
+``[2b-1, 2b, b]`` table takes 4.3 GB), one table for both directions (the quadrature weight
+multiplies the signal, not the table), written in place one degree at a time by the three-term
+recursion in l of the n = 0 column (:mod:`dlnotes.sphere.wigner`). Tables are kept in the memory-budgeted
 :mod:`~dlnotes.sphere.table_cache`; one larger than the budget is built block by block during
 each call and dropped. Before allocating, each call estimates the memory it needs and raises a
 ``MemoryError`` stating it if the machine has less available.
@@ -43,7 +43,7 @@ import torch
 
 from dlnotes.sphere.grid import check_bandwidth, s2_grid, s2_quadrature_weights
 from dlnotes.sphere.table_cache import TABLES
-from dlnotes.sphere.wigner import _s2_indices, legendre_steps
+from dlnotes.sphere.wigner import _legendre_steps, _s2_indices
 
 _SINGLE = {torch.float16: torch.float32, torch.bfloat16: torch.float32, torch.complex32: torch.complex64}
 
@@ -196,7 +196,7 @@ def _block_table(b_grid: int, b: int, start: int, stop: int) -> torch.Tensor:
     beta = s2_grid(b_grid, torch.float64)[0][:b_grid]
     count, degrees = stop - start, b - start
     table = torch.zeros(count, degrees, b_grid, dtype=torch.float64)
-    for l, column in legendre_steps(b, beta, start, stop):  # column [b_grid, count]
+    for l, column in _legendre_steps(b, beta, start, stop):  # column [b_grid, count]
         reached = min(l - start + 1, count)  # orders m <= l
         # entries [i, l - start - i, :] for i < reached: offset (l - start) b_grid, step (degrees - 1) b_grid
         diagonal = table.as_strided((reached, b_grid), ((degrees - 1) * b_grid, 1), (l - start) * b_grid)

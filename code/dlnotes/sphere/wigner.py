@@ -228,7 +228,7 @@ def _so3_indices(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tens
     return torch.cat(ls).to(device), torch.cat(ms).to(device), torch.cat(ns).to(device)
 
 
-def legendre_steps(b: int, beta: torch.Tensor, m_start: int = 0, m_stop: int | None = None) -> Iterator[tuple[int, torch.Tensor]]:
+def _legendre_steps(b: int, beta: torch.Tensor, m_start: int = 0, m_stop: int | None = None) -> Iterator[tuple[int, torch.Tensor]]:
     """Yield ``(l, d^l_{m,0}(β))`` for ``l = m_start .. b-1``, each float64 ``[..., m_stop - m_start]``.
 
     Entry ``[..., i]`` is order ``m = m_start + i`` (``0 <= m_start <= m < m_stop <= b``), zero where
@@ -259,12 +259,12 @@ def legendre_steps(b: int, beta: torch.Tensor, m_start: int = 0, m_stop: int | N
 def _legendre_columns(b: int, beta: torch.Tensor) -> torch.Tensor:
     """``d^l_{m,0}(β)`` for ``l < b``, ``|m| < b``: float64 ``[..., b, 2b-1]`` at ``[l, m+b-1]``, zero where ``l < |m|``.
 
-    Filled in place, one degree at a time, from :func:`legendre_steps` (orders m >= 0) and
+    Filled in place, one degree at a time, from :func:`_legendre_steps` (orders m >= 0) and
     ``d^l_{-m,0} = (-1)^m d^l_{m0}``.
     """
     out = torch.zeros(*beta.shape, b, 2 * b - 1, dtype=torch.float64, device=beta.device)
     sign = 1.0 - 2.0 * (torch.arange(1, b, dtype=torch.float64, device=beta.device) % 2)
-    for l, column in legendre_steps(b, beta):
+    for l, column in _legendre_steps(b, beta):
         out[..., l, b - 1 :] = column
         out[..., l, : b - 1] = (column[..., 1:] * sign).flip(-1)
     return out
