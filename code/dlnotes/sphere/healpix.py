@@ -28,6 +28,10 @@ def check_nside(nside: object) -> int:
 
     healpy's C++ code aborts the whole process for ``nside = 0`` and silently accepts negative
     values, so it is checked here first.
+
+    Raises:
+        TypeError: ``nside`` is not an int.
+        ValueError: ``nside`` is not a power of 2 in 1 .. 2**29.
     """
     if isinstance(nside, bool) or not isinstance(nside, (int, np.integer)):
         raise TypeError(f"nside must be an int, got {type(nside).__name__}")

@@ -117,8 +117,8 @@ def at_least_single(x: torch.Tensor) -> torch.Tensor:
 def empty_result(x: torch.Tensor, shape: tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:
     """The result of a transform of zero signals: a tensor of ``shape`` (no element) in ``dtype``.
 
-    Kept on ``x``'s autograd graph, so a backward pass gives empty gradients as torch's layers do
-    (torch's FFTs themselves fail on zero-size inputs).
+    Kept on ``x``'s autograd graph, so a backward pass reaches ``x`` and what it depends on with
+    zero gradients, as through torch's layers (torch's FFTs themselves fail on zero-size inputs).
     """
     anchor = x.sum()
     if anchor.is_complex() and not dtype.is_complex:
@@ -142,6 +142,7 @@ def _available_bytes(device: torch.device) -> int | None:
     return None
 
 
+#: Bytes below which :func:`check_memory` does not ask the system (256 MiB).
 CHECKED_ABOVE = 256 * 2**20
 
 
@@ -150,6 +151,9 @@ def check_memory(needed: int, what: str, device: torch.device) -> None:
 
     Calls needing less than :data:`CHECKED_ABOVE` bytes are not checked (asking the system
     costs more than a small transform).
+
+    Raises:
+        MemoryError: ``needed`` is above :data:`CHECKED_ABOVE` and above what ``device`` has available.
     """
     if needed < CHECKED_ABOVE:
         return
