@@ -28,11 +28,20 @@ def test_small_runs():
     assert not math.isnan(naive.slope)
 
 
+def test_memory_probe_runs_in_a_fresh_process():
+    (m,) = bt.s2_fft_memory((4,))
+    assert m.b == 4 and m.fft_seconds > 0 and m.ifft_seconds > 0
+    assert m.peak_mib >= m.fft_peak_mib >= m.baseline_mib > 0
+    assert m.round_trip_error < 1e-13
+
+
 def test_main_quick_prints_all_tables(capsys, monkeypatch):
     monkeypatch.setattr(bt, "wigner_table_costs", lambda *a, **k: [bt.TableCost(4, 0.1, 1.0)])
     monkeypatch.setattr(bt, "s2_fft_vs_healpy", lambda *a, **k: [bt.S2Timing(8, 1e-3, 2e-3, 3e-3)])
+    monkeypatch.setattr(bt, "s2_fft_memory", lambda *a, **k: [bt.S2Memory(512, 4.0, 0.5, 280.0, 1900.0, 1950.0, 600.0, 610.0, 1e-13)])
     monkeypatch.setattr(bt, "so3_fft_scaling", lambda *a, **k: bt.Scaling((2, 4), (1e-3, 1.6e-2)))
     monkeypatch.setattr(bt, "correlation_scaling", lambda *a, **k: (bt.Scaling((2, 4), (1.0, 2.0)), bt.Scaling((2, 4), (0.5, 32.0)), 1e-15))
     bt.main(quick=True)
     out = capsys.readouterr().out
     assert "Wigner-d table" in out and "healpy" in out and "fitted slope: 4.00" in out and "FFT faster from b = 4" in out
+    assert " 512       280    4.00    1900     600" in out

@@ -41,6 +41,50 @@ def test_cmb_spectrum_and_sky():
     assert s2_ifft(sky).imag.abs().max().item() < 1e-9 * s2_ifft(sky).real.abs().max().item()
 
 
+def test_nside_zero_no_longer_aborts_the_process():
+    """healpy itself aborts Python (C++ PlanckError, SIGABRT) on nside = 0; we raise before calling it."""
+    import subprocess
+    import sys
+
+    crash = subprocess.run(
+        [sys.executable, "-c", "import healpy, numpy; healpy.alm2map(numpy.ones(1, complex), 0, lmax=0)"],
+        capture_output=True,
+    )
+    assert crash.returncode < 0  # killed by a signal
+    with pytest.raises(ValueError, match="nside must be a positive power of 2"):
+        to_healpix_map(real_coefficients(3), 0)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: to_healpix_map(real_coefficients(3), -4), ValueError, r"nside must be a positive power of 2 .* got -4"),
+        (lambda: to_healpix_map(real_coefficients(3), 6), ValueError, r"nside must be a positive power of 2 .* got 6"),
+        (lambda: to_healpix_map(real_coefficients(3), 2**30), ValueError, "nside must be a positive power of 2"),
+        (lambda: to_healpix_map(real_coefficients(3), 4.0), TypeError, "nside must be an int, got float"),
+        (lambda: s2_to_healpix(torch.zeros(6, 6), 0), ValueError, "nside must be a positive power of 2"),
+        (lambda: cmb_like_sky(0), ValueError, "b must be a bandwidth >= 1, got 0"),
+        (lambda: cmb_like_sky(2.0), TypeError, "b must be an int"),
+        (lambda: cmb_like_sky(10**6), ValueError, r"b must be at most \d+ \(healpy's shipped spectrum"),
+        (lambda: cmb_like_sky(4, seed=-1), ValueError, r"seed must lie in 0 \.\. 2\*\*32 - 1"),
+        (lambda: cmb_like_sky(4, seed=0.5), TypeError, "seed must be an int"),
+        (lambda: from_healpy_alm(np.zeros(0, dtype=complex), -1), ValueError, "lmax must be a degree >= 0, got -1"),
+        (lambda: from_healpy_alm(np.zeros(1, dtype=complex), 0.0), TypeError, "lmax must be an int"),
+        (lambda: cmb_spectrum(-2), ValueError, "lmax must be a degree >= 0"),
+    ],
+)
+def test_bad_arguments_named(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_power_of_two_nside_and_numpy_integers_accepted():
+    c = real_coefficients(3)
+    assert to_healpix_map(c, np.int64(2)).shape == (hp.nside2npix(2),)
+    assert to_healpix_map(c, 1).shape == (12,)
+    assert from_healpy_alm(np.ones(1, dtype=complex), 0).shape == (1,)
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="alm must have 10 entries"):
         from_healpy_alm(np.zeros(7, dtype=complex), 3)

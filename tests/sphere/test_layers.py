@@ -163,22 +163,17 @@ def test_bad_input():
         s2(torch.randn(1, 3, 8, 8))  # channels mismatch
     with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8, 8\]"):
         so3(torch.randn(1, 2, 8, 8))
-    with pytest.raises(TypeError, match="x must be a real floating tensor"):
+    with pytest.raises(TypeError, match="x must have the layer's dtype"):
         so3(torch.randn(1, 2, 8, 8, 8, dtype=torch.complex64))
 
 
-def test_empty_batch_and_mixed_dtypes():
+def test_empty_batch():
     so3 = SO3Convolution(2, 3, 4, 2, so3_near_identity_grid())
     x = torch.zeros(0, 2, 8, 8, 8, requires_grad=True)
     y = so3(x)
     assert y.shape == (0, 3, 4, 4, 4)
     y.sum().backward()
     assert x.grad.shape == x.shape and so3.kernel.grad.abs().sum() == 0
-    # as torch's type promotion: float32 weights and a float64 input give a float64 output
-    x64 = torch.randn(1, 2, 8, 8, 8, dtype=F64)
-    y64 = so3(x64)
-    assert y64.dtype == F64
-    torch.testing.assert_close(y64, so3.double()(x64), rtol=0, atol=1e-5)  # the float32 filter's rounding
 
 
 def test_sympy_initialisation_variance_and_relu_halving():
@@ -191,3 +186,59 @@ def test_sympy_initialisation_variance_and_relu_halving():
     t = sp.symbols("t", real=True)
     normal = sp.exp(-(t**2) / 2) / sp.sqrt(2 * sp.pi)
     assert sp.integrate(t**2 * normal, (t, 0, sp.oo)) / sp.integrate(t**2 * normal, (t, -sp.oo, sp.oo)) == sp.Rational(1, 2)
+
+
+def small_layers(dtype: torch.dtype = torch.float32) -> tuple[S2Convolution, SO3Convolution]:
+    s2 = S2Convolution(2, 3, 4, 3, s2_near_identity_grid(n_alpha=3, n_beta=2)).to(dtype)
+    so3 = SO3Convolution(3, 2, 3, 2, so3_near_identity_grid(n_alpha=3, n_beta=1, n_gamma=2)).to(dtype)
+    return s2, so3
+
+
+@pytest.mark.parametrize("dtype", [torch.complex64, torch.float64])
+def test_other_input_dtypes_rejected_like_torch(dtype):
+    """torch's float32 layers raise on complex or float64 input ("Input type ... should be the same"); so do ours."""
+    with pytest.raises(RuntimeError, match="should be the same"):
+        torch.nn.Conv2d(2, 3, 3)(torch.zeros(1, 2, 8, 8, dtype=dtype))
+    s2, so3 = small_layers()
+    with pytest.raises(TypeError, match=f"x must have the layer's dtype torch.float32, got {dtype}"):
+        s2(torch.zeros(1, 2, 8, 8, dtype=dtype))
+    with pytest.raises(TypeError, match=f"x must have the layer's dtype torch.float32, got {dtype}"):
+        so3(torch.zeros(1, 3, 6, 6, 6, dtype=dtype))
+    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+        s2([[0.0]])
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_layers_compute_in_float32_and_return_their_dtype(dtype):
+    """torch's convolutions in float16/bfloat16 return that dtype; ours compute in float32 and round."""
+    conv = torch.nn.Conv2d(2, 3, 3).to(dtype)
+    assert conv(torch.randn(1, 2, 8, 8).to(dtype)).dtype == dtype
+    s2, so3 = small_layers(dtype)
+    x = random_s2(4, 2, 2).to(dtype)
+    y = s2(x)
+    z = so3(torch.relu(y))
+    assert y.dtype == z.dtype == dtype and y.shape == (2, 3, 6, 6, 6) and z.shape == (2, 2, 4, 4, 4)
+    s2_float, so3_float = small_layers()
+    s2_float.load_state_dict(s2.state_dict())  # the same (rounded) weights, upcast
+    so3_float.load_state_dict(so3.state_dict())
+    with torch.no_grad():
+        assert torch.equal(y, s2_float(x.float()).to(dtype))
+        assert torch.equal(z, so3_float(torch.relu(y).float()).to(dtype))
+    z.float().sum().backward()
+    assert s2.kernel.grad.dtype == dtype and s2.kernel.grad.abs().sum() > 0
+
+
+def test_empty_batch_like_torch():
+    """An empty batch: an empty output, and zero gradients for the weights (torch's Conv2d does the same)."""
+    conv = torch.nn.Conv2d(2, 3, 3)
+    conv(torch.zeros(0, 2, 8, 8)).sum().backward()
+    assert torch.equal(conv.weight.grad, torch.zeros_like(conv.weight))
+    s2, so3 = small_layers()
+    x = torch.zeros(0, 2, 8, 8, requires_grad=True)
+    y = s2(x)
+    z = so3(y)
+    assert y.shape == (0, 3, 6, 6, 6) and z.shape == (0, 2, 4, 4, 4)
+    z.sum().backward()
+    for p in (s2.kernel, s2.bias, so3.kernel, so3.bias):
+        assert torch.equal(p.grad, torch.zeros_like(p))
+    assert x.grad.shape == x.shape

@@ -75,3 +75,19 @@ def test_bad_input():
         so3_irfft(torch.zeros(so3_size(2)))
     with pytest.raises(ValueError, match="b_out must be >="):
         so3_irfft(torch.zeros(so3_size(3), dtype=torch.complex64), 2)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_is_computed_in_float32(dtype):
+    x = torch.randn(2, 6, 6, 6).to(dtype)
+    out = so3_rfft(x)
+    assert out.dtype == torch.complex64 and torch.equal(out, so3_rfft(x.float()))
+
+
+def test_empty_batch_gives_an_empty_result():
+    assert so3_rfft(torch.zeros(0, 3, 6, 6, 6), b_out=2).shape == (0, 3, so3_size(2))
+    coeffs = torch.zeros(2, 0, so3_size(3), dtype=torch.complex64, requires_grad=True)
+    out = so3_irfft(coeffs, b_out=4)
+    assert out.shape == (2, 0, 8, 8, 8) and out.dtype == torch.float32
+    out.sum().backward()
+    assert coeffs.grad.shape == coeffs.shape

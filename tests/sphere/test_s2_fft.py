@@ -1,4 +1,6 @@
-"""dlnotes.sphere.s2_fft: exact round trips, Parseval, agreement with healpy, bad input."""
+"""dlnotes.sphere.s2_fft: exact round trips, Parseval, agreement with healpy, memory, edge cases, bad input."""
+
+import importlib
 
 import healpy as hp
 import numpy as np
@@ -7,10 +9,13 @@ import torch
 from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights
 from dlnotes.sphere.healpix import from_healpy_alm
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
+from dlnotes.sphere.table_cache import TABLES, clear_table_cache, table_cache_info
 from dlnotes.sphere.testing import random_s2_coefficients
 from dlnotes.sphere.wigner import spherical_harmonics
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+s2_fft_module = importlib.import_module("dlnotes.sphere.s2_fft")  # the package exports the function under the same name
 
 
 def random_coefficients(b: int, *batch: int, seed: int = 0, real: bool = False) -> torch.Tensor:
@@ -98,3 +103,68 @@ def test_bad_input():
         s2_ifft(torch.zeros(9, dtype=torch.complex64), b_out=2)
     with pytest.raises(TypeError, match="b_out must be an int"):
         s2_ifft(torch.zeros(9, dtype=torch.complex64), b_out=2.5)
+
+
+def test_tables_use_the_symmetries():
+    """One table for both directions, orders m >= 0, northern rows, degrees l >= m: about b³/2 numbers."""
+    b = 64
+    clear_table_cache()
+    c = s2_fft(s2_ifft(random_coefficients(b, 2)).real)
+    s2_ifft(c)
+    info = table_cache_info()
+    full = 2 * (2 * b - 1) * (2 * b) * b * 8  # the analysis and synthesis tables [2b-1, 2b, b] in float64
+    assert info.nbytes < 1.15 * b * b * (b + 1) / 2 * 8 + 2**20 < full / 7
+
+
+def test_streamed_tables_give_the_same_result(monkeypatch):
+    """A table larger than the budget is built block by block during the call and not kept."""
+    b = 40
+    x = s2_ifft(random_coefficients(b, 3, seed=7)).real
+    z = s2_ifft(random_coefficients(b, 2, seed=8))
+    cached = s2_fft(x), s2_fft(z), s2_ifft(s2_fft(x)), s2_fft(x, b_out=17), s2_ifft(random_coefficients(17, seed=2), b_out=b)
+    clear_table_cache()
+    monkeypatch.setattr(TABLES, "budget", 0)
+    streamed = s2_fft(x), s2_fft(z), s2_ifft(s2_fft(x)), s2_fft(x, b_out=17), s2_ifft(random_coefficients(17, seed=2), b_out=b)
+    assert table_cache_info().entries == 0
+    for a, b_ in zip(cached, streamed):
+        assert torch.equal(a, b_)
+
+
+def test_size_check_fails_fast_stating_the_memory_needed(monkeypatch):
+    huge = torch.zeros(()).expand(2**16, 2**16)  # b = 32768 without allocating the map
+    with pytest.raises(MemoryError, match=r"s2_fft of 1 signal\(s\) at b = 32768, b_out = 32768 in torch.float32 needs about [0-9.]+ GiB"):
+        s2_fft(huge)
+    with pytest.raises(MemoryError, match=r"s2_ifft of 1 signal\(s\) at b = 4, b_out = 32768 .* needs about"):
+        s2_ifft(torch.zeros(16, dtype=torch.complex64), b_out=2**15)
+    monkeypatch.setattr(s2_fft_module, "CHECKED_ABOVE", 0)
+    monkeypatch.setattr(s2_fft_module, "_available_bytes", lambda device: 2**10)
+    with pytest.raises(MemoryError, match=r"s2_fft of 3 signal\(s\) at b = 8, b_out = 8 in torch.float64 needs about 0\.00 GiB of memory, more than the 0\.00 GiB available"):
+        s2_fft(torch.zeros(3, 16, 16, dtype=torch.float64))
+
+
+def test_empty_batch_like_torch():
+    """torch's FFTs fail on an empty batch inside MKL; its layers return an empty result and empty gradients."""
+    x = torch.zeros(0, 2, 8, 8, requires_grad=True)
+    out = s2_fft(x, b_out=3)
+    assert out.shape == (0, 2, 9) and out.dtype == torch.complex64
+    out.abs().sum().backward()
+    conv_input = torch.zeros(0, 2, 8, 8, requires_grad=True)
+    torch.nn.functional.conv2d(conv_input, torch.ones(1, 2, 3, 3)).sum().backward()
+    assert x.grad.shape == conv_input.grad.shape == x.shape
+    assert s2_fft(torch.zeros(0, 8, 8, dtype=torch.complex128)).shape == (0, 16)
+    back = s2_ifft(torch.zeros(4, 0, 9, dtype=torch.complex128), b_out=5)
+    assert back.shape == (4, 0, 10, 10) and back.dtype == torch.complex128
+
+
+@pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental")
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_is_computed_in_float32(dtype):
+    """torch's CPU FFTs reject float16/bfloat16; the transforms compute in float32 and return complex64."""
+    with pytest.raises(RuntimeError, match="Unsupported dtype"):
+        torch.fft.rfft(torch.zeros(8, dtype=dtype))
+    x = s2_ifft(random_coefficients(6, 2, real=True)).real.to(dtype)
+    out = s2_fft(x)
+    assert out.dtype == torch.complex64 and torch.equal(out, s2_fft(x.float()))
+    c = random_coefficients(4).real.to(dtype)
+    assert torch.equal(s2_ifft(c), s2_ifft(c.float()))
+    assert torch.equal(s2_fft(x.float().to(torch.complex32)), s2_fft(x.float().to(torch.complex32).to(torch.complex64)))

@@ -81,3 +81,26 @@ def test_bad_input():
         so3_ifft(torch.zeros(11, dtype=torch.complex64))
     with pytest.raises(ValueError, match="b_out must be >= the coefficients' bandwidth"):
         so3_ifft(torch.zeros(so3_size(3), dtype=torch.complex64), b_out=2)
+
+
+def test_empty_batch_gives_an_empty_result():
+    """torch's FFTs fail on an empty batch inside MKL; its layers return empty results, and so do the transforms."""
+    with pytest.raises(RuntimeError, match="MKL FFT error"):
+        torch.fft.fft2(torch.zeros(0, 8, 8, dtype=torch.complex64))
+    x = torch.zeros(0, 2, 8, 8, 8, requires_grad=True)
+    out = so3_fft(x, b_out=2)
+    assert out.shape == (0, 2, so3_size(2)) and out.dtype == torch.complex64
+    out.abs().sum().backward()
+    assert x.grad.shape == x.shape
+    back = so3_ifft(torch.zeros(0, so3_size(3), dtype=torch.complex128), b_out=4)
+    assert back.shape == (0, 8, 8, 8) and back.dtype == torch.complex128
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_is_computed_in_float32(dtype):
+    """As s2_fft: torch's CPU FFTs reject half precision; the transform computes in float32, returns complex64."""
+    x = so3_ifft(random_coefficients(3, 2)).real.to(dtype)
+    out = so3_fft(x)
+    assert out.dtype == torch.complex64 and torch.equal(out, so3_fft(x.float()))
+    c = random_coefficients(2).real.to(dtype)
+    assert torch.equal(so3_ifft(c), so3_ifft(c.float()))

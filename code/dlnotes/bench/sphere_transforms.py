@@ -1,12 +1,14 @@
 """Cost of the transforms: ``python -m dlnotes.bench sphere --part transforms [--quick]``.
 
-One thread, medians of interleaved repeats (``dlnotes.bench``). Four measurements, each a
+One thread, medians of interleaved repeats (``dlnotes.bench``). Five measurements, each a
 function returning numbers that the chapter plots:
 
 * :func:`wigner_table_costs`: time and size of the SO(3) FFT's Wigner-d table (float32), built
   once per bandwidth;
 * :func:`s2_fft_vs_healpy`: ``s2_fft`` of 16 real fields against healpy's ``map2alm`` (``iter=0``)
   of the same band-limited functions on HEALPix maps with ``lmax = b - 1 ≤ 2 nside``;
+* :func:`s2_fft_memory`: time and memory (peak and retained resident set) of ``s2_fft`` and
+  ``s2_ifft`` on one float64 map, tables built in the call, each bandwidth in a fresh process;
 * :func:`so3_fft_scaling`: ``so3_fft`` time over bandwidths and the fitted log–log slope (O(b⁴));
 * :func:`correlation_scaling`: SO(3) correlation by the FFT route against the naive quadrature
   (O(b⁶) evaluations of a cheap filter), both slopes.
@@ -14,8 +16,13 @@ function returning numbers that the chapter plots:
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import healpy as hp
 import numpy as np
@@ -28,7 +35,7 @@ from dlnotes.sphere.correlation import (
     so3_correlation,
 )
 from dlnotes.sphere.healpix import to_healpy_alm
-from dlnotes.sphere.s2_fft import s2_fft
+from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.testing import random_s2
 from dlnotes.sphere.wigner import so3_size, so3_wigner_table
@@ -101,6 +108,68 @@ def s2_fft_vs_healpy(bandwidths: tuple[int, ...] = (32, 64, 128), fields: int = 
             repeats=repeats,
         )
         out.append(S2Timing(b, timings["float32"].median, timings["float64"].median, timings["healpy"].median))
+    return out
+
+
+@dataclass(frozen=True)
+class S2Memory:
+    """``s2_fft`` then ``s2_ifft`` of one random float64 map at bandwidth ``b``, in a fresh process.
+
+    Seconds of each call (the first builds the tables), the process's resident set (MiB) before
+    the calls (interpreter, torch, the map), its peak during each call, what it keeps after
+    ``s2_fft`` and after both (minus the baseline), and the round trip's largest error relative
+    to the largest coefficient (``s2_fft`` of the synthesised map against the coefficients).
+    """
+
+    b: int
+    fft_seconds: float
+    ifft_seconds: float
+    baseline_mib: float
+    fft_peak_mib: float
+    peak_mib: float
+    kept_after_fft_mib: float
+    kept_mib: float
+    round_trip_error: float
+
+
+def _resident_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # kilobytes on Linux
+
+
+def _memory_probe(b: int) -> None:
+    """Run in a fresh process by :func:`s2_fft_memory`: print its measurements as JSON."""
+    torch.set_num_threads(1)
+    x = torch.randn(2 * b, 2 * b, dtype=torch.float64, generator=torch.Generator().manual_seed(b))
+    baseline = _resident_mib()
+    start = time.perf_counter()
+    coeffs = s2_fft(x)
+    fft_seconds = time.perf_counter() - start
+    fft_peak, kept_after_fft = _peak_mib(), _resident_mib() - baseline
+    start = time.perf_counter()
+    y = s2_ifft(coeffs).real
+    ifft_seconds = time.perf_counter() - start
+    peak, kept = _peak_mib(), _resident_mib() - baseline
+    error = ((s2_fft(y) - coeffs).abs().max() / coeffs.abs().max()).item()  # s2_fft projects: exact on y
+    fields = (b, fft_seconds, ifft_seconds, baseline, fft_peak, peak, kept_after_fft, kept, error)
+    print(json.dumps(dict(zip(S2Memory.__dataclass_fields__, fields))))
+
+
+def s2_fft_memory(bandwidths: tuple[int, ...] = (128, 256, 512)) -> list[S2Memory]:
+    """:class:`S2Memory` per bandwidth, each measured in its own Python process (Linux: ``/proc`` and ``getrusage``)."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    out = []
+    for b in bandwidths:
+        code = f"from {__name__} import _memory_probe; _memory_probe({int(b)})"
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        out.append(S2Memory(**json.loads(result.stdout.strip().splitlines()[-1])))
     return out
 
 
@@ -184,6 +253,16 @@ def main(quick: bool = False) -> None:
             print(
                 f"{v.b:>4} {v.b - 1:>5} {1e3 * v.ours_float32:>8.2f} {1e3 * v.ours_float64:>8.2f} "
                 f"{1e3 * v.healpy:>10.2f} {v.healpy / v.ours_float32:>6.2f} {v.healpy / v.ours_float64:>6.2f}"
+            )
+
+        print("\ns2_fft then s2_ifft of one float64 map, tables built in the call, a fresh process per b (MiB: resident set)")
+        print(
+            f"{'b':>4} {'base MiB':>9} {'fft s':>7} {'peak':>7} {'kept':>7} {'ifft s':>7} {'peak':>7} {'kept':>7} {'round trip':>11}"
+        )
+        for m in s2_fft_memory((64, 128) if quick else (128, 256, 512)):
+            print(
+                f"{m.b:>4} {m.baseline_mib:>9.0f} {m.fft_seconds:>7.2f} {m.fft_peak_mib:>7.0f} {m.kept_after_fft_mib:>7.0f} "
+                f"{m.ifft_seconds:>7.2f} {m.peak_mib:>7.0f} {m.kept_mib:>7.0f} {m.round_trip_error:>11.1e}"
             )
 
         scaling = so3_fft_scaling((8, 16, 32) if quick else (8, 16, 32, 64), repeats=3 if quick else 5)

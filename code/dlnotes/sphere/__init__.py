@@ -66,16 +66,23 @@ from dlnotes.sphere.kernel_grids import (
 )
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
+from dlnotes.sphere.s2cnn_weights import load_s2cnn_state_dict, s2cnn_kernel_factor
+from dlnotes.sphere.table_cache import clear_table_cache, set_table_cache_budget, table_cache_info
 
 __all__ += [
     "S2Convolution",
     "SO3Convolution",
+    "clear_table_cache",
+    "load_s2cnn_state_dict",
     "random_rotations",
     "s2_equatorial_grid",
     "s2_near_identity_grid",
+    "s2cnn_kernel_factor",
+    "set_table_cache_budget",
     "so3_equatorial_grid",
     "so3_integrate",
     "so3_irfft",
     "so3_near_identity_grid",
     "so3_rfft",
+    "table_cache_info",
 ]

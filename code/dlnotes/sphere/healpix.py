@@ -9,6 +9,7 @@ passes ``use_pixel_weights=False``.
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
@@ -16,7 +17,35 @@ import healpy as hp
 import numpy as np
 import torch
 
+from dlnotes.sphere.grid import check_bandwidth
 from dlnotes.sphere.s2_fft import check_coefficients, s2_bandwidth, s2_fft
+
+MAX_NSIDE = 2**29  # healpy's largest
+
+
+def check_nside(nside: object) -> int:
+    """Return ``nside`` if it is a HEALPix resolution, a power of 2 in 1 .. 2**29, else raise.
+
+    healpy's C++ code aborts the whole process for ``nside = 0`` and silently accepts negative
+    values, so it is checked here first.
+
+    Raises:
+        TypeError: ``nside`` is not an int.
+        ValueError: ``nside`` is not a power of 2 in 1 .. 2**29.
+    """
+    if isinstance(nside, bool) or not isinstance(nside, (int, np.integer)):
+        raise TypeError(f"nside must be an int, got {type(nside).__name__}")
+    if not 1 <= nside <= MAX_NSIDE or nside & (nside - 1):
+        raise ValueError(f"nside must be a positive power of 2 (1, 2, 4, ..., 2**29), as HEALPix requires; got {nside}")
+    return int(nside)
+
+
+def _check_lmax(lmax: object) -> int:
+    if isinstance(lmax, bool) or not isinstance(lmax, (int, np.integer)):
+        raise TypeError(f"lmax must be an int, got {type(lmax).__name__}")
+    if lmax < 0:
+        raise ValueError(f"lmax must be a degree >= 0, got {lmax}")
+    return int(lmax)
 
 
 def _healpy_order(lmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -26,7 +55,12 @@ def _healpy_order(lmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def to_healpy_alm(coeffs: torch.Tensor) -> np.ndarray:
-    """Our ``[..., b²]`` coefficients of a real signal as healpy ``alm`` (``lmax = b-1``), complex128."""
+    """Our ``[..., b²]`` coefficients of a real signal as healpy ``alm`` (``lmax = b-1``), complex128.
+
+    Raises:
+        TypeError: ``coeffs`` is not a floating or complex tensor.
+        ValueError: its last axis is not ``b²`` long.
+    """
     coeffs = check_coefficients(coeffs, "coeffs")
     b = s2_bandwidth(coeffs.shape[-1])
     _, _, ours = _healpy_order(b - 1)
@@ -34,7 +68,14 @@ def to_healpy_alm(coeffs: torch.Tensor) -> np.ndarray:
 
 
 def from_healpy_alm(alm: np.ndarray, lmax: int) -> torch.Tensor:
-    """healpy ``alm`` (real map, ``lmax``, ``mmax = lmax``) as our ``[..., (lmax+1)²]``, complex128."""
+    """healpy ``alm`` (real map, ``lmax``, ``mmax = lmax``) as our ``[..., (lmax+1)²]``, complex128.
+
+    Raises:
+        TypeError: ``lmax`` is not an int.
+        ValueError: ``lmax`` is negative, or ``alm``'s last axis does not have healpy's
+            ``(lmax+1)(lmax+2)/2`` entries.
+    """
+    lmax = _check_lmax(lmax)
     alm = np.asarray(alm)
     size = hp.Alm.getsize(lmax)
     if alm.shape[-1] != size:
@@ -52,7 +93,12 @@ def to_healpix_map(coeffs: torch.Tensor, nside: int) -> np.ndarray:
 
     healpy's synthesis is exact at the pixel centres, so this is the same function as
     ``s2_ifft(coeffs).real`` on the SOFT grid, only sampled elsewhere (for ``mollview``/``orthview``).
+
+    Raises:
+        TypeError: ``nside`` is not an int, or ``coeffs`` not a floating or complex tensor.
+        ValueError: ``nside`` is not a power of 2 in 1 .. 2**29, or ``coeffs`` is not one ``[b²]`` vector.
     """
+    nside = check_nside(nside)
     alm = to_healpy_alm(coeffs)
     if alm.ndim != 1:
         raise ValueError(f"coeffs must be a single [b²] vector, got shape {tuple(coeffs.shape)}")
@@ -61,8 +107,19 @@ def to_healpix_map(coeffs: torch.Tensor, nside: int) -> np.ndarray:
 
 
 def s2_to_healpix(x: torch.Tensor, nside: int) -> np.ndarray:
-    """A real band-limited signal ``[2b, 2b]`` on the SOFT grid as a HEALPix map of ``nside``."""
-    return to_healpix_map(s2_fft(x), nside)
+    """A real band-limited signal ``[2b, 2b]`` on the SOFT grid as a HEALPix map of ``nside``.
+
+    Raises:
+        TypeError: ``nside`` is not an int, or ``x`` not a floating tensor.
+        ValueError: ``nside`` is not a power of 2 in 1 .. 2**29, or ``x`` is not one ``[2b, 2b]`` map.
+    """
+    return to_healpix_map(s2_fft(x), check_nside(nside))
+
+
+@functools.cache
+def _shipped_spectrum() -> np.ndarray:
+    """healpy's ``data/totcls.dat``: rows (l, D_l, ...) from l = 0."""
+    return np.loadtxt(Path(hp.__file__).parent / "data" / "totcls.dat")
 
 
 def cmb_spectrum(lmax: int) -> np.ndarray:
@@ -70,8 +127,13 @@ def cmb_spectrum(lmax: int) -> np.ndarray:
 
     Read from healpy's ``data/totcls.dat`` (a ΛCDM model; its second column is
     ``D_l = l(l+1) C_l / (2π)``); ``C_0 = C_1 = 0``.
+
+    Raises:
+        TypeError: ``lmax`` is not an int.
+        ValueError: ``lmax`` is negative or beyond the shipped table.
     """
-    table = np.loadtxt(Path(hp.__file__).parent / "data" / "totcls.dat")
+    lmax = _check_lmax(lmax)
+    table = _shipped_spectrum()
     if lmax >= table.shape[0]:
         raise ValueError(f"lmax must be < {table.shape[0]} for healpy's shipped spectrum, got {lmax}")
     ell = table[: lmax + 1, 0]
@@ -83,7 +145,18 @@ def cmb_like_sky(b: int, seed: int = 0) -> torch.Tensor:
     """Coefficients ``[b²]`` (complex128) of a random real sky with healpy's CMB spectrum, l < b.
 
     Drawn by ``healpy.synalm`` (a Gaussian random field: ``E|a_lm|² = C_l``), seeded via NumPy.
+
+    Raises:
+        TypeError: ``b`` or ``seed`` is not an int.
+        ValueError: ``b`` is below 1 or beyond the shipped spectrum, or ``seed`` outside 0 .. 2**32 - 1.
     """
+    b = check_bandwidth(b)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must lie in 0 .. 2**32 - 1 (NumPy's seeds), got {seed}")
+    if b > _shipped_spectrum().shape[0]:
+        raise ValueError(f"b must be at most {_shipped_spectrum().shape[0]} (healpy's shipped spectrum ends there), got {b}")
     np.random.seed(seed)
     alm = hp.synalm(cmb_spectrum(b - 1), lmax=b - 1, new=True)
     return from_healpy_alm(alm, b - 1)

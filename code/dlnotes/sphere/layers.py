@@ -82,9 +82,14 @@ def _check_grid(grid: Sequence[Sequence[float]], arity: int, what: str) -> tuple
     return points
 
 
-def _check_input(x: torch.Tensor, nfeature_in: int, b_in: int, spatial: int) -> None:
-    if not x.is_floating_point():
-        raise TypeError(f"x must be a real floating tensor (the layers correlate real signals), got {x.dtype}")
+def _check_input(x: object, nfeature_in: int, b_in: int, spatial: int, dtype: torch.dtype) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    if x.dtype != dtype:
+        raise TypeError(
+            f"x must have the layer's dtype {dtype}, got {x.dtype} (as torch's layers, which reject mixed and "
+            "complex input; convert x or the layer with .to())"
+        )
     expected = (nfeature_in,) + (2 * b_in,) * spatial
     if x.dim() != 2 + spatial or tuple(x.shape[1:]) != expected:
         raise ValueError(f"x must have shape [batch, {', '.join(map(str, expected))}], got {tuple(x.shape)}")
@@ -175,15 +180,16 @@ class _LocalFilterCorrelation(nn.Module):
         per (b_out, grid) and cached per dtype and device, so a layer moved to float64 keeps full
         precision.
         """
-        weights = self.kernel * self.scaling
+        kernel = self.kernel.float() if self.kernel.dtype in (torch.float16, torch.bfloat16) else self.kernel
+        weights = kernel * self.scaling  # a float16/bfloat16 kernel is used in float32
         real, imag = _dft_parts(self.kind, self.b_out, self.grid, weights.dtype, weights.device)
         psi = torch.complex(weights @ real, weights @ imag)
         return psi.unflatten(-1, (self.b_out, self.b_out)) if self.kind == "s2" else psi
 
     def _operands(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``x``, the filter and the bias of each output map (``[B · F_out]``, ordered (batch, channel)),
-        in the dtype torch's type promotion gives ``x`` and the weights."""
-        dtype = torch.promote_types(x.dtype, self.kernel.dtype)
+        in the layer's dtype; float16 and bfloat16 layers compute in float32 (the caller rounds back)."""
+        dtype = torch.float32 if self.kernel.dtype in (torch.float16, torch.bfloat16) else self.kernel.dtype
         bias = self.bias.view(1, self.nfeature_out).expand(x.shape[0], -1).reshape(-1)
         return x.to(dtype), self.filter_coefficients().to(complex_dtype(dtype)), bias.to(dtype)
 
@@ -220,12 +226,12 @@ class S2Convolution(_LocalFilterCorrelation):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
-        _check_input(x, self.nfeature_in, self.b_in, 2)
+        _check_input(x, self.nfeature_in, self.b_in, 2, self.kernel.dtype)
         x, psi, bias = self._operands(x)
         x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
         y_half = s2_half_correlation(x_hat, psi)  # orders n ≥ 0 of ψ ⋆ x
         y = so3_irfft_half(y_half, self.b_out, constant=bias)
-        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:])
+        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:]).to(self.kernel.dtype)
 
 
 class SO3Convolution(_LocalFilterCorrelation):
@@ -254,10 +260,10 @@ class SO3Convolution(_LocalFilterCorrelation):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
-        _check_input(x, self.nfeature_in, self.b_in, 3)
+        _check_input(x, self.nfeature_in, self.b_in, 3, self.kernel.dtype)
         x, psi, bias = self._operands(x)
         maps = x.reshape(x.shape[0] * self.nfeature_in, *x.shape[2:])
         x_half = so3_rfft_half(maps, self.b_out)  # orders n ≥ 0 of x, degrees l < b_out
         y_half = so3_half_correlation(x_half, psi)
         y = so3_irfft_half(y_half, self.b_out, constant=bias)
-        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:])
+        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:]).to(self.kernel.dtype)

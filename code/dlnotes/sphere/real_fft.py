@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import torch
 
 from dlnotes.sphere.grid import check_bandwidth, so3_grid, so3_quadrature_weights
-from dlnotes.sphere.s2_fft import check_signal
+from dlnotes.sphere.s2_fft import at_least_single, check_signal, complex_dtype, empty_result
 from dlnotes.sphere.so3_fft import so3_bandwidth
 from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
 
@@ -234,7 +234,8 @@ def so3_rfft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
         b_out: keep degrees l < b_out (``b_out <= b``, default b).
 
     Returns:
-        complex ``[..., b_out(4b_out²−1)/3]`` in the SO(3) packing.
+        complex ``[..., b_out(4b_out²−1)/3]`` in the SO(3) packing; complex64 unless ``x`` is
+        float64 (float16 and bfloat16 are computed in float32); an empty batch gives an empty result.
 
     Raises:
         TypeError: ``x`` is complex or not floating point.
@@ -246,6 +247,9 @@ def so3_rfft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     b = b_grid if b_out is None else check_bandwidth(b_out, "b_out")
     if b > b_grid:
         raise ValueError(f"b_out must be <= the signal's bandwidth b = {b_grid}, got {b}")
+    x = at_least_single(x)
+    if x.numel() == 0:
+        return empty_result(x, (*x.shape[:-3], so3_size(b)), complex_dtype(x.dtype))
     batch = x.shape[:-3]
     maps = x.reshape(math.prod(batch), 2 * b_grid, 2 * b_grid, 2 * b_grid)
     return half_to_packed(so3_rfft_half(maps, b)).reshape(*batch, so3_size(b))
@@ -262,7 +266,8 @@ def so3_irfft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
         b_out: grid bandwidth of the output, ``b_out >= b`` (default b).
 
     Returns:
-        real ``[..., 2b_out, 2b_out, 2b_out]`` ordered (β, α, γ).
+        real ``[..., 2b_out, 2b_out, 2b_out]`` ordered (β, α, γ); float64 for complex128
+        coefficients, float32 otherwise; an empty batch gives an empty result.
 
     Raises:
         TypeError: ``coeffs`` is not complex.
@@ -274,6 +279,9 @@ def so3_irfft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     b_grid = b if b_out is None else check_bandwidth(b_out, "b_out")
     if b_grid < b:
         raise ValueError(f"b_out must be >= the coefficients' bandwidth b = {b}, got {b_grid}")
+    coeffs = at_least_single(coeffs)
+    if coeffs.numel() == 0:
+        return empty_result(coeffs, (*coeffs.shape[:-1], 2 * b_grid, 2 * b_grid, 2 * b_grid), coeffs.real.dtype)
     batch = coeffs.shape[:-1]
     half = packed_to_half(coeffs.reshape(math.prod(batch), coeffs.shape[-1]))
     side = 2 * b_grid

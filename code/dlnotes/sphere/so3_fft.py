@@ -17,7 +17,16 @@ from __future__ import annotations
 import torch
 
 from dlnotes.sphere.grid import check_bandwidth, so3_quadrature_weights
-from dlnotes.sphere.s2_fft import centre_orders, check_coefficients, check_signal, real_dtype, uncentre_orders
+from dlnotes.sphere.s2_fft import (
+    at_least_single,
+    centre_orders,
+    check_coefficients,
+    check_signal,
+    complex_dtype,
+    empty_result,
+    real_dtype,
+    uncentre_orders,
+)
 from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
 
 
@@ -54,12 +63,22 @@ def so3_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
 
     Returns:
         complex ``[..., b_out(4b_out²-1)/3]``: ``f̂^l_mn = (2l+1) ∫ f conj(D^l_mn) dR`` in the SO(3)
-        packing (normalised Haar measure).
+        packing (normalised Haar measure). complex128 for float64 or complex128 input, complex64
+        otherwise (float16 and bfloat16 are computed in float32, as in
+        :func:`~dlnotes.sphere.s2_fft.s2_fft`); an empty batch gives an empty result.
+
+    Raises:
+        TypeError: ``x`` is not a tensor, or not of a floating or complex dtype; ``b_out`` not an int.
+        ValueError: the last three axes are not equal and even (``2b``), or ``b_out`` is below 1
+            or above ``b``.
     """
     b = check_signal(x, "x", 3)
     b_out = b if b_out is None else check_bandwidth(b_out, "b_out")
     if b_out > b:
         raise ValueError(f"b_out must be <= the signal's bandwidth b = {b}, got {b_out}")
+    x = at_least_single(x)
+    if x.numel() == 0:
+        return empty_result(x, (*x.shape[:-3], so3_size(b_out)), complex_dtype(x.dtype))
     rdtype = real_dtype(x.dtype)
     table = so3_wigner_table(b, rdtype, x.device)
     weights = so3_quadrature_weights(b, rdtype, x.device)
@@ -81,12 +100,20 @@ def so3_ifft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
 
     Returns:
         complex ``[..., 2b_out, 2b_out, 2b_out]`` ordered (β, α, γ); take ``.real`` for a real function.
+        complex128 for float64 or complex128 input, complex64 otherwise; an empty batch gives an
+        empty result.
+
+    Raises:
+        TypeError: ``coeffs`` is not a tensor, or not of a floating or complex dtype; ``b_out`` not an int.
+        ValueError: ``coeffs`` is a scalar or its last axis is not ``b(4b²-1)/3`` long, or ``b_out < b``.
     """
     coeffs = check_coefficients(coeffs, "coeffs")
     b = so3_bandwidth(coeffs.shape[-1])
     b_out = b if b_out is None else check_bandwidth(b_out, "b_out")
     if b_out < b:
         raise ValueError(f"b_out must be >= the coefficients' bandwidth b = {b}, got {b_out}")
+    if coeffs.numel() == 0:
+        return empty_result(coeffs, (*coeffs.shape[:-1], 2 * b_out, 2 * b_out, 2 * b_out), coeffs.dtype)
     table = so3_wigner_table(b_out, real_dtype(coeffs.dtype), coeffs.device)
     batch = coeffs.shape[:-1]
     real = torch.view_as_real(coeffs)  # [..., P, 2]

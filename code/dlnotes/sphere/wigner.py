@@ -228,43 +228,43 @@ def _so3_indices(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tens
     return torch.cat(ls).to(device), torch.cat(ms).to(device), torch.cat(ns).to(device)
 
 
-def _legendre_columns(b: int, beta: torch.Tensor) -> torch.Tensor:
-    """``d^l_{m,0}(β)`` for ``l < b``, ``|m| < b``: float64 ``[..., b, 2b-1]`` at ``[l, m+b-1]``.
+def _legendre_steps(b: int, beta: torch.Tensor, m_start: int = 0, m_stop: int | None = None) -> Iterator[tuple[int, torch.Tensor]]:
+    """Yield ``(l, d^l_{m,0}(β))`` for ``l = m_start .. b-1``, each float64 ``[..., m_stop - m_start]``.
 
-    The n = 0 column of the recursion: ``d^{l+1}_{m0} = ((2l+1) cos β d^l_{m0} - sqrt(l² - m²)
-    d^{l-1}_{m0}) / sqrt((l+1)² - m²)``, seeded by ``d^m_{±m,0}``; zero where ``l < |m|``.
+    Entry ``[..., i]`` is order ``m = m_start + i`` (``0 <= m_start <= m < m_stop <= b``), zero where
+    ``l < m``; orders below ``m_start`` are not computed. The n = 0 column of the recursion,
+
+        d^l_{m0} = ((2l-1) cos β d^{l-1}_{m0} - sqrt((l-1)² - m²) d^{l-2}_{m0}) / sqrt(l² - m²),
+
+    seeded by ``d^m_{m0}(β) = sqrt((2m)!) / (2^m m!) (-sin β)^m``. Only two degrees are held at a
+    time, so callers write each one where it belongs (tables are built in place). Negative orders
+    follow from ``d^l_{-m,0} = (-1)^m d^l_{m0}``, the southern hemisphere from
+    ``d^l_{m0}(π - β) = (-1)^(l+m) d^l_{m0}(β)``.
     """
-    shape = (*beta.shape, b, 2 * b - 1)
-    out = torch.zeros(shape, dtype=torch.float64, device=beta.device)
+    m_stop = b if m_stop is None else m_stop
+    m = torch.arange(m_start, m_stop, dtype=torch.float64, device=beta.device)
     cos_beta = torch.cos(beta)[..., None]
-    m = torch.arange(-(b - 1), b, dtype=torch.float64, device=beta.device)
-    abs_m = m.abs()
-    # seeds d^{|m|}_{m,0}: d^l_{l,0} = sqrt((2l)!)/l! (-sin(β/2)cos(β/2))^l, d^l_{-l,0} = (-1)^l d^l_{l,0}
-    log_c = 0.5 * torch.lgamma(2 * abs_m + 1) - torch.lgamma(abs_m + 1) - abs_m * math.log(2.0)
-    seed = torch.exp(log_c) * torch.sin(beta)[..., None] ** abs_m
-    seed = seed * torch.where(m > 0, (-1.0) ** abs_m, torch.ones_like(m))
-    rows = []
-    prev = torch.zeros_like(seed)
-    cur = torch.zeros_like(seed)
-    for l in range(b):
-        started = abs_m <= l
-        fresh = abs_m == l
+    log_c = 0.5 * torch.lgamma(2 * m + 1) - torch.lgamma(m + 1) - m * math.log(2.0)
+    seed = torch.exp(log_c) * torch.sin(beta)[..., None] ** m * (1.0 - 2.0 * (m % 2))
+    previous = torch.zeros_like(seed)
+    current = torch.zeros_like(seed)
+    for l in range(m_start, b):
         denom = torch.sqrt(torch.clamp(l**2 - m**2, min=1.0))
-        step = ((2 * l - 1) * cos_beta * cur - torch.sqrt(torch.clamp((l - 1) ** 2 - m**2, min=0.0)) * prev) / denom
-        new = torch.where(fresh, seed, torch.where(started, step, torch.zeros_like(seed)))
-        prev, cur = cur, new
-        rows.append(new)
-    out = torch.stack(rows, dim=-2)
-    return out
+        back = torch.sqrt(torch.clamp((l - 1) ** 2 - m**2, min=0.0))
+        step = ((2 * l - 1) * cos_beta * current - back * previous) / denom
+        previous, current = current, torch.where(m == l, seed, torch.where(m < l, step, 0.0))
+        yield l, current
 
 
-def s2_legendre_table(b_grid: int, b: int) -> torch.Tensor:
-    """``sqrt((2l+1)/(4π)) d^l_{m,0}(β_j)`` on the S² grid of bandwidth ``b_grid``, for ``l < b``.
+def _legendre_columns(b: int, beta: torch.Tensor) -> torch.Tensor:
+    """``d^l_{m,0}(β)`` for ``l < b``, ``|m| < b``: float64 ``[..., b, 2b-1]`` at ``[l, m+b-1]``, zero where ``l < |m|``.
 
-    float64 ``[2b-1, 2b_grid, b]`` indexed ``[m + b - 1, j, l]`` (zero where ``l < |m|``), the
-    layout the S² FFT contracts with (one matrix per order m).
+    Filled in place, one degree at a time, from :func:`_legendre_steps` (orders m >= 0) and
+    ``d^l_{-m,0} = (-1)^m d^l_{m0}``.
     """
-    beta, _ = s2_grid(b_grid, torch.float64)
-    columns = _legendre_columns(b, beta)  # [2b_grid, b, 2b-1]
-    norm = torch.sqrt((2 * torch.arange(b, dtype=torch.float64) + 1) / (4 * math.pi))
-    return (columns * norm[:, None]).permute(2, 0, 1).contiguous()
+    out = torch.zeros(*beta.shape, b, 2 * b - 1, dtype=torch.float64, device=beta.device)
+    sign = 1.0 - 2.0 * (torch.arange(1, b, dtype=torch.float64, device=beta.device) % 2)
+    for l, column in _legendre_steps(b, beta):
+        out[..., l, b - 1 :] = column
+        out[..., l, : b - 1] = (column[..., 1:] * sign).flip(-1)
+    return out
