@@ -31,8 +31,9 @@ NOTEBOOK_VIEWER = "Jupytext Notebook"
 
 
 def test_make_lab_opens_jupyterlab_with_the_repository_config():
-    dry_run = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    command = dry_run.strip().splitlines()
+    # --no-print-directory: under a parent make (CI runs `make test`) make would add "Entering/Leaving directory" lines
+    dry_run = subprocess.run(["make", "-n", "--no-print-directory", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    command = [line for line in dry_run.strip().splitlines() if not line.startswith("make")]
     launch = " ".join(line.rstrip("\\").strip() for line in command[-2:])
     assert f"JUPYTER_CONFIG_PATH=\"{ROOT}/.jupyter" in launch
     assert "bin/jupyter lab" in launch and "chapters/intro.md" in launch
