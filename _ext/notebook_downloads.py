@@ -58,6 +58,9 @@ class BuildResolver:
 
     # -- values -------------------------------------------------------------------------
     def glue(self, key: str, spec: str, markdown: bool) -> str:
+        if "::" in key:  # glued on another page: the notebook points there instead of copying the value
+            document = key.split("::")[0].removesuffix(".md")
+            return f"(see the page {document})"
         if key not in self.glue_data:
             self.warn(f"no glued value {key!r}")
             return key

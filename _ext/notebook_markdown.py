@@ -299,7 +299,9 @@ def _convert_inline(text: str, resolver: Resolver) -> str:
 
 def _role(role: str, content: str, resolver: Resolver) -> str:
     if role in GLUE_ROLES:
-        key, _, spec = content.partition(":")
+        document, separator, rest = content.rpartition("::")  # a value glued on another page: "page.md::key:spec"
+        key, _, spec = rest.partition(":")
+        key = f"{document}::{key}" if separator else key
         return resolver.glue(key, spec, markdown=role in ("glue:md", "glue", "glue:", "glue:any"))
     if role in CITE_ROLES:
         return resolver.cite("cite:p" if role == "cite" else role, [key.strip() for key in content.split(",")])

@@ -331,9 +331,8 @@ def conv2d(
         padding: ``"same"`` (stride 1 only), ``"valid"``, an int or ``(p_h, p_w)``, each >= 0.
         dilation: ``d``, an int or ``(d_h, d_w)``, each >= 1.
         groups: ``g``; both channel counts must be divisible by it (``g = C_in``: depthwise).
-
-        As in PyTorch, an int may be a Python or NumPy integer or a one-element integer tensor,
-        and a pair may be a list or tuple of one int (used for both axes) or two.
+            As in PyTorch, an int may be a Python or NumPy integer or a one-element integer
+            tensor, and a pair may be a list or tuple of one int (used for both axes) or two.
 
     Returns:
         ``y`` of shape ``(N, C_out, H_out, W_out)``.
