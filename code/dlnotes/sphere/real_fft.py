@@ -12,7 +12,7 @@ m = −(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
 
     z[n, m + b − 1, l, c, p] = Re f̂ˡ_mn (c = 0) or Im f̂ˡ_mn (c = 1) of map p,
 
-``[b, 2b−1, b, 2, P]``, zero where l < max(|m|, n). The analysis (grid → half spectrum) is
+``[b, 2b−1, b, 2, P]``, zero where l < max(abs(m), n). The analysis (grid → half spectrum) is
 
     X_j(m, n) = Σ_{k,i} f(β_j, α_k, γ_i) e^{i(mα_k + nγ_i)},    f̂ˡ_mn = (2l+1) Σ_j w_j dˡ_mn(β_j) X_j(m, n),
 
@@ -24,7 +24,7 @@ Each is three contractions, applied as matrix products with tables computed once
 (bandwidths, dtype, device): the sums over α and γ as real DFT matrices restricted to the 2b − 1
 and b orders that are kept (at the layers' sizes, 2B ≤ 60 samples an axis, these beat an FFT that
 computes every order and must then be sliced and transposed), and the sum over β as one batched
-product per order pair (m, n) over all degrees, with dˡ_mn = 0 below l = max(|m|, n). The order
+product per order pair (m, n) over all degrees, with dˡ_mn = 0 below l = max(abs(m), n). The order
 of the axes is chosen so that every product reads and writes its operands in place (as strided
 matrices): no grid-sized tensor is ever transposed or copied.
 
