@@ -247,7 +247,10 @@ def test_tables_are_shown_with_the_book_style(path):
     assert not bare, f"code cells at lines {bare} display a pandas frame as it is (index column and all): wrap it in table(...)"
 
 
-FRAME_MAKERS = {"DataFrame", "Series", "set_index", "pivot", "pivot_table", "reset_index", "as_frame", "round", "T"}
+FRAME_MAKERS = {
+    "DataFrame", "Series", "from_dict", "set_index", "rename_axis", "rename", "pivot", "pivot_table", "reset_index",
+    "sort_values", "assign", "drop", "head", "round", "as_frame", "T",
+}
 
 
 def _shows_a_bare_frame(source: str) -> bool:
