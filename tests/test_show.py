@@ -1,5 +1,15 @@
 """dlnotes.show: the chapters display the code that runs."""
 
+import ast
+import importlib
+import inspect
+import pkgutil
+import re
+
+import pandas as pd
+import pytest
+
+import dlnotes
 from dlnotes import show
 from dlnotes.train import quiet
 
@@ -8,10 +18,6 @@ def test_source_is_the_real_source():
     code = show.source(quiet)
     assert code.data.startswith("def quiet() -> bool:")
     assert "DLNOTES_QUIET" in code.data
-
-
-import pandas as pd
-import pytest
 
 
 def _html(styler) -> str:
@@ -41,14 +47,6 @@ def test_table_rejects_bad_arguments():
         show.table([[1, 2]])
     with pytest.raises(ValueError, match="formats names columns"):
         show.table(pd.DataFrame({"a": [1]}), {"b": "{}"})
-
-
-import ast
-import importlib
-import inspect
-import pkgutil
-
-import dlnotes
 
 MODULES = sorted(m.name for m in pkgutil.walk_packages(dlnotes.__path__, "dlnotes.") if not m.name.endswith("__main__"))
 
@@ -84,3 +82,11 @@ def test_source_wraps_text_not_code():
     assert text.index("# trailing words here") < text.index("return")
     with pytest.raises(ValueError, match="width must be an integer"):
         show.source(example, width=10)
+
+
+def test_table_keeps_short_cells_on_one_line():
+    frame = pd.DataFrame({"shape": ["(16, 64, 32, 32)", "a sentence long enough to be allowed to wrap in its cell"]})
+    styler = show.table(frame)
+    html = styler.to_html()
+    assert re.search(r"_row0_col0 \{\s*white-space: nowrap;", html)
+    assert not re.search(r"_row1_col0 \{\s*white-space: nowrap;", html)

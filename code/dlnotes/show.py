@@ -118,9 +118,9 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, inde
     """A data frame as the book shows its tables.
 
     The table gets the theme's table style (outer border, heading rule, striped rows), padded
-    cells, and numbers formatted per column: the formats given (``{"ms": "{:.1f}"}``), else
-    integers with thousands separators and floats with as many decimals as their values need
-    (at most 6), ``–`` for a missing value. The row index is shown when it means something:
+    cells (short ones kept on one line, :data:`SHORT_CELL`), and numbers formatted per column:
+    the formats given (``{"ms": "{:.1f}"}``), else integers with thousands separators and floats
+    with as many decimals as their values need (at most 6), ``–`` for a missing value. The row index is shown when it means something:
     by default only when it is not pandas' ``0, 1, 2, …``; a named single index is shown as the
     first column, its name in the header row.
     """
@@ -147,7 +147,17 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, inde
     styler = frame.style.format(formats, na_rep="–", escape="html")
     styler = styler.set_table_attributes('class="dataframe"')
     styler = styler.set_table_styles([{"selector": "th, td", "props": "padding: 0.2em 0.8em;"}])
+    styler = styler.map(_keep_short_on_one_line).map_index(_keep_short_on_one_line, axis="index")
     return styler if index else styler.hide(axis="index")
+
+
+#: Cells up to this many characters never wrap ("(16, 64, 32, 32)", "0.75 MobileNet-224");
+#: longer text may, so that a table of sentences still fits the column.
+SHORT_CELL = 24
+
+
+def _keep_short_on_one_line(value: object) -> str:
+    return "white-space: nowrap;" if len(str(value)) <= SHORT_CELL else ""
 
 
 def _decimals(values: pd.Series) -> int:
