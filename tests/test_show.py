@@ -90,3 +90,22 @@ def test_table_keeps_short_cells_on_one_line():
     html = styler.to_html()
     assert re.search(r"_row0_col0 \{\s*white-space: nowrap;", html)
     assert not re.search(r"_row1_col0 \{\s*white-space: nowrap;", html)
+
+
+def test_source_of_chosen_members_of_a_class():
+    from dlnotes.backprop.batchnorm import BatchNormFunction
+
+    text = show.source(BatchNormFunction, members=["backward", "forward"]).data
+    assert text.startswith("class BatchNormFunction") and '"""Training-mode BatchNorm' in text
+    assert text.index("def forward") < text.index("def backward")  # the class's order
+    assert "def setup_context" not in text and "not shown here: setup_context, vmap" in text
+    ast.parse(text)
+    with pytest.raises(ValueError, match="members must name methods of BatchNormFunction"):
+        show.source(BatchNormFunction, members=["nope"])
+    with pytest.raises(TypeError, match="members can only be chosen from a class"):
+        show.source(quiet, members=["x"])
+
+
+def test_pragma_comments_stay_on_their_line():
+    code = "def f(self, a_long_argument_name, another_one):  # type: ignore[override]\n    return 1\n"
+    assert show.wrap_text_lines(code, 60) == code

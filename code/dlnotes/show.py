@@ -10,7 +10,7 @@ import math
 import re
 import textwrap
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from IPython.display import Code
@@ -20,18 +20,49 @@ from pandas.io.formats.style import Styler
 #: Width, in characters, to which ``source`` wraps docstrings and comments: what a code box of the
 #: book shows at desktop width without scrolling sideways.
 LISTING_WIDTH = 79
+#: Comments that direct a tool (``# type: ignore``, ``# noqa``, ...): they stay on their line.
+PRAGMA = re.compile(r"#\s*(type:|noqa|pragma|fmt:|pylint:)")
 
 
-def source(obj: object, width: int = LISTING_WIDTH) -> Code:
+def source(obj: object, width: int = LISTING_WIDTH, *, members: Sequence[str] | None = None) -> Code:
     """The source of a function, class or module from ``dlnotes``, highlighted for a notebook.
 
     A chapter calls ``source(dlnotes.backprop.batchnorm.BatchNormFunction.backward)`` so that
     what the reader sees is exactly what runs. Docstring and comment lines longer than ``width``
     are wrapped (a trailing comment of a long code line moves above it); code is left as it is.
+    For a class, ``members`` shows its header and docstring and only the methods named, in the
+    class's order, and says which were left out.
     """
     if not isinstance(width, int) or isinstance(width, bool) or width < 40:
         raise ValueError(f"width must be an integer of at least 40 characters, got {width!r}")
-    return Code(wrap_text_lines(textwrap.dedent(inspect.getsource(obj)), width), language="python")
+    code = textwrap.dedent(inspect.getsource(obj))
+    if members is not None:
+        if not inspect.isclass(obj):
+            raise TypeError(f"members can only be chosen from a class, got {type(obj).__name__}")
+        code = _class_with(code, list(members))
+    return Code(wrap_text_lines(code, width), language="python")
+
+
+def _class_with(code: str, members: list[str]) -> str:
+    """The source of a class reduced to its header, docstring and the methods ``members``."""
+    lines = code.splitlines()
+    cls = ast.parse(code).body[0]
+    methods = {n.name: n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    unknown = [name for name in members if name not in methods]
+    if unknown or not members:
+        raise ValueError(f"members must name methods of {cls.name} ({', '.join(methods)}), got {members!r}")
+    first = cls.body[0]
+    has_docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+    kept = lines[: first.end_lineno if has_docstring else first.lineno - 1]
+    indent = " " * cls.body[0].col_offset
+    for name, node in methods.items():
+        if name in members:
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            kept += [""] + lines[start - 1 : node.end_lineno]
+    left_out = [name for name in methods if name not in members]
+    if left_out:
+        kept += ["", f"{indent}# not shown here: {', '.join(left_out)} (see the API reference)"]
+    return "\n".join(kept) + "\n"
 
 
 def wrap_text_lines(code: str, width: int = LISTING_WIDTH) -> str:
@@ -60,6 +91,8 @@ def wrap_text_lines(code: str, width: int = LISTING_WIDTH) -> str:
             carry = ""
         if len(line) <= width or not (in_docstring or marker or number in comments):
             out.append(line)
+        elif number in comments and PRAGMA.match(line[comments[number] :]):
+            out.append(line)  # a directive for a tool belongs to its line
         elif number in comments:
             code_part, comment = line[: comments[number]].rstrip(), line[comments[number] :]
             indent = code_part[: len(code_part) - len(code_part.lstrip())]
