@@ -37,6 +37,16 @@ second moment of the input (minus what the band limit removes) is carried to the
 the weights of unit scale suits Adam, whose steps are of unit scale in each weight; the scale
 lives outside the parameter, as in ``s2cnn``.
 
+**s2cnn's scaling** differs by a constant per layer: for the same ``kernel`` values, s2cnn's
+S² layer outputs ours times ``2 b_in / b_out`` (its weights are ``2b_out · kernel / √(N F_in
+b_out⁴/b_in²)``) and its SO(3) layer ours times ``(b_in / b_out)^{3/2}`` (``kernel / √(N F_in
+b_out³/b_in³)``); :func:`~dlnotes.sphere.s2cnn_weights.load_s2cnn_state_dict` loads s2cnn weights
+as the same function (derivation in :mod:`dlnotes.sphere.s2cnn_weights`).
+
+**Input dtypes** as torch's layers: ``x`` must have the layer's dtype (a float32 layer rejects
+float64 and complex input with a ``TypeError``); a float16/bfloat16 layer computes in float32
+and returns its own dtype. An empty batch gives an empty output.
+
 Names, signatures and tensor layouts follow ``s2cnn`` (``s2cnn/soft/s2_conv.py``,
 ``s2cnn/soft/so3_conv.py``): S² signals ``[B, F, 2b, 2b]`` ordered (β, α), SO(3) signals
 ``[B, F, 2b, 2b, 2b]`` ordered (β, α, γ) on the SOFT grid, rotations R = R_z(α) R_y(β) R_z(γ).
@@ -214,6 +224,10 @@ class S2Convolution(_LocalFilterCorrelation):
         grid: the filter's support, a sequence of (β, α) points, e.g.
             :func:`~dlnotes.sphere.kernel_grids.s2_near_identity_grid`.
 
+    The filter is ``kernel / √(F_in N)`` at the N grid points; s2cnn's is ``2 b_in / b_out`` times
+    larger for the same kernel (load its weights with
+    :func:`~dlnotes.sphere.s2cnn_weights.load_s2cnn_state_dict`).
+
     Raises:
         ValueError: bad channel counts or bandwidths, an empty grid or points that are not (β, α).
     """
@@ -225,7 +239,12 @@ class S2Convolution(_LocalFilterCorrelation):
         super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, points)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
+        """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+        Raises:
+            TypeError: ``x`` is not a tensor of the layer's dtype (complex input included).
+            ValueError: ``x`` does not have the shape ``[B, F_in, 2b_in, 2b_in]``.
+        """
         _check_input(x, self.nfeature_in, self.b_in, 2, self.kernel.dtype)
         x, psi, bias = self._operands(x)
         x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
@@ -248,6 +267,10 @@ class SO3Convolution(_LocalFilterCorrelation):
         grid: the filter's support, a sequence of (β, α, γ) rotations, e.g.
             :func:`~dlnotes.sphere.kernel_grids.so3_near_identity_grid`.
 
+    The filter is ``kernel / √(F_in N)`` at the N grid points; s2cnn's is ``(b_in / b_out)^{3/2}``
+    times larger for the same kernel (load its weights with
+    :func:`~dlnotes.sphere.s2cnn_weights.load_s2cnn_state_dict`).
+
     Raises:
         ValueError: bad channel counts or bandwidths, an empty grid or points that are not (β, α, γ).
     """
@@ -259,7 +282,12 @@ class SO3Convolution(_LocalFilterCorrelation):
         super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, points)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``."""
+        """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+        Raises:
+            TypeError: ``x`` is not a tensor of the layer's dtype (complex input included).
+            ValueError: ``x`` does not have the shape ``[B, F_in, 2b_in, 2b_in, 2b_in]``.
+        """
         _check_input(x, self.nfeature_in, self.b_in, 3, self.kernel.dtype)
         x, psi, bias = self._operands(x)
         maps = x.reshape(x.shape[0] * self.nfeature_in, *x.shape[2:])
