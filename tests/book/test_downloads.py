@@ -21,6 +21,7 @@ SITE = Path(os.environ.get("DLNOTES_SITE", ROOT / "_build" / "html"))
 REQUIRED = bool(os.environ.get("DLNOTES_REQUIRE_SITE"))
 NOTEBOOKS = sorted((SITE / "_sources").rglob("*.ipynb")) if SITE.is_dir() else []
 LINK = re.compile(r"\]\((?P<target>[^()\s]+)\)")
+MATH_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|```.*?```|`[^`\n]+`", re.S)
 
 
 def _require_site() -> None:
@@ -61,7 +62,7 @@ def test_links_in_downloaded_notebook_lead_to_site_pages(path: Path):
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
-        for target in LINK.findall(cell.source):
+        for target in LINK.findall(MATH_OR_CODE.sub("", cell.source)):
             if "://" in target or target.startswith(("#", "mailto:")):
                 continue
             page = (path.parent / target.partition("#")[0]).resolve()

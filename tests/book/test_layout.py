@@ -44,7 +44,7 @@ CSS_PX_PER_PT = 96 / 72
 # Runs in the page; returns one line per problem.
 CHECK = """
 () => {
-  const problems = [];
+  const problems = [], overflowing = [];
   const article = document.querySelector('article') || document.body;
   const describe = (el) => {
     const label = el.id ? '#' + el.id : (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
@@ -78,8 +78,12 @@ CHECK = """
     }
     if (caught) continue;
     const right = el.getBoundingClientRect().left + el.scrollWidth;
-    if (clips(el)) problems.push(`clipped: ${describe(el)} is ${el.scrollWidth}px wide inside a ${el.clientWidth}px box that hides the rest`);
-    else if (right > column.right + 1) problems.push(`spills out of the column: ${describe(el)} is ${el.scrollWidth}px wide inside a ${el.clientWidth}px box, ${Math.round(right - column.right)}px past the column`);
+    if (clips(el)) overflowing.push([el, `clipped: ${describe(el)} is ${el.scrollWidth}px wide inside a ${el.clientWidth}px box that hides the rest`]);
+    else if (right > column.right + 1) overflowing.push([el, `spills out of the column: ${describe(el)} is ${el.scrollWidth}px wide inside a ${el.clientWidth}px box, ${Math.round(right - column.right)}px past the column`]);
+  }
+  // Name the innermost culprits, not every box around them.
+  for (const [el, problem] of overflowing) {
+    if (!overflowing.some(([other]) => other !== el && el.contains(other))) problems.push(problem);
   }
   for (const number of article.querySelectorAll('div.math span.eqno')) {
     const math = number.parentElement.querySelector('mjx-container');
