@@ -180,7 +180,7 @@ def _packing(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, 
     Returns ``source [so3_size(b)]``: for each packed (l, m, n), the half-spectrum position of
     (n, m, l) if n ≥ 0, else of (−n, −m, l); ``mirrored [so3_size(b)]``: n < 0; and ``dense [b (2b−1) b]``:
     for each half-spectrum position, the packed position of (l, m, n), or ``so3_size(b)`` (a zero
-    slot) where l < max(|m|, n).
+    slot) where l < max(abs(m), n).
     """
     source = torch.empty(so3_size(b), dtype=torch.long)
     mirrored = torch.empty(so3_size(b), dtype=torch.bool)
