@@ -29,7 +29,7 @@ from dlnotes.sphere.s2_fft import s2_bandwidth
 
 @functools.lru_cache(maxsize=16)
 def _s2_reflection(b: int, dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """For (m, l) on ``[2b−1, b]``: the packed S² position of (l, −m) (``b²``, a zero slot, if l < |m|), and (−1)^m."""
+    """For (m, l) on ``[2b−1, b]``: the packed S² position of (l, −m) (``b²``, a zero slot, if l < abs(m)), and (−1)^m."""
     m = torch.arange(-(b - 1), b)[:, None]
     l = torch.arange(b)[None, :]
     position = torch.where(l >= m.abs(), l * l + l - m, b * b)

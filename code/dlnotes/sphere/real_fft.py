@@ -22,11 +22,13 @@ and the synthesis (half spectrum → grid), with c_0 = 1 and c_n = 2 for n > 0,
 
 Each is three contractions, applied as matrix products with tables computed once per
 (bandwidths, dtype, device): the sums over α and γ as real DFT matrices restricted to the 2b − 1
-and b orders that are kept (at the layers' sizes, 2B ≤ 60 samples an axis, these beat an FFT that
-computes every order and must then be sliced and transposed), and the sum over β as one batched
-product per order pair (m, n) over all degrees, with dˡ_mn = 0 below l = max(abs(m), n). The order
-of the axes is chosen so that every product reads and writes its operands in place (as strided
-matrices): no grid-sized tensor is ever transposed or copied.
+and b orders that are kept, and the sum over β as one batched product per order pair (m, n) over
+all degrees, with dˡ_mn = 0 below l = max(abs(m), n). At the layers' sizes (2B ≤ 60 samples an
+axis) a DFT matrix costs O(B) operations a sample where an FFT costs O(log B), but it computes
+only the orders kept and runs as a few large matrix products, and the order of the axes is
+chosen so that every product reads and writes its operands in place (as strided matrices): no
+grid-sized tensor is transposed, sliced or copied. ``python -m dlnotes.bench sphere --part
+layers`` times the layers.
 
 The two maps are linear, and each one's adjoint is the other with its tables transposed
 (analysis: the quadrature weights w_j, the factor 2l+1 and the conjugate exponential; synthesis:
@@ -178,7 +180,7 @@ def _packing(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, 
     Returns ``source [so3_size(b)]``: for each packed (l, m, n), the half-spectrum position of
     (n, m, l) if n ≥ 0, else of (−n, −m, l); ``mirrored [so3_size(b)]``: n < 0; and ``dense [b (2b−1) b]``:
     for each half-spectrum position, the packed position of (l, m, n), or ``so3_size(b)`` (a zero
-    slot) where l < max(|m|, n).
+    slot) where l < max(abs(m), n).
     """
     source = torch.empty(so3_size(b), dtype=torch.long)
     mirrored = torch.empty(so3_size(b), dtype=torch.bool)
