@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book test lab site-check layout-check bench lock clean
+.PHONY: book test lab site-check bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +30,7 @@ lab: $(STAMP)
 # The built site in headless Chromium (needs `make book` first): math typeset, no error output,
 # nothing clipped at desktop and phone width, figures legible, every .ipynb download plain Jupyter.
 site-check: $(STAMP)
-	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/book/test_site.py
-
-# Not yet part of CI: nothing clipped at 1280 and 390 px, and Jupyter-ready .ipynb downloads.
-# They still fail on the API pages, some Part III pages and the summary pages' downloads.
-layout-check: $(STAMP)
-	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/book/test_layout.py tests/book/test_downloads.py
+	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/book/test_site.py tests/book/test_layout.py tests/book/test_downloads.py
 
 # `make bench TOPIC=backprop` (or mobilenet, sphere)
 bench: $(STAMP)

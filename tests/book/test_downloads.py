@@ -2,8 +2,9 @@
 
 For every page that offers an ``.ipynb`` (``_build/html/_sources/**/*.ipynb``): the notebook is
 valid nbformat, no MyST role, directive or target is left in a markdown cell, it carries its
-outputs, and every relative link in its markdown leads to a page of the site. Skipped, with the
-reason, when the book has not been built (``DLNOTES_REQUIRE_SITE=1`` turns that into a failure).
+outputs (unless every code cell is one the page hides with its output, e.g. only glue), and every
+relative link in its markdown leads to a page of the site. Skipped, with the reason, when the book
+has not been built (``DLNOTES_REQUIRE_SITE=1`` turns that into a failure).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ SITE = Path(os.environ.get("DLNOTES_SITE", ROOT / "_build" / "html"))
 REQUIRED = bool(os.environ.get("DLNOTES_REQUIRE_SITE"))
 NOTEBOOKS = sorted((SITE / "_sources").rglob("*.ipynb")) if SITE.is_dir() else []
 LINK = re.compile(r"\]\((?P<target>[^()\s]+)\)")
+HIDDEN_OUTPUT = {"remove-cell", "remove-output"}
 MATH_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|```.*?```|`[^`\n]+`", re.S)
 
 
@@ -50,8 +52,8 @@ def test_downloaded_notebook_is_plain_jupyter(path: Path):
         if cell.cell_type == "markdown" and (found := leftovers(cell.source))
     }
     assert not problems, f"MyST left in markdown cells of {path.name}: {problems}"
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert not code or any(cell.outputs for cell in code), f"{path.name} has no outputs"
+    shown = [cell for cell in notebook.cells if cell.cell_type == "code" and not HIDDEN_OUTPUT & set(cell.metadata.get("tags", []))]
+    assert not shown or any(cell.outputs for cell in shown), f"{path.name} has no outputs"
     assert "jupytext" not in notebook.metadata
 
 

@@ -15,7 +15,7 @@ page, after MathJax has typeset it:
 and the search page's snippets show math as text, not TeX source.
 
 Skipped, with the reason, when the book has not been built or Chromium is missing;
-``DLNOTES_REQUIRE_SITE=1`` (``make layout-check``) turns those skips into failures.
+``DLNOTES_REQUIRE_SITE=1`` (``make site-check``) turns those skips into failures.
 ``DLNOTES_SCREENSHOTS=<folder>`` saves a full-page screenshot of every page at both widths.
 """
 

@@ -347,3 +347,24 @@ def test_the_bare_frame_check():
     assert _shows_a_bare_frame("rows = []\npd.DataFrame(rows).set_index('model')")
     assert _shows_a_bare_frame("as_frame(rows)") and _shows_a_bare_frame("frame.T")
     assert not _shows_a_bare_frame("table(pd.DataFrame(rows))") and not _shows_a_bare_frame("frame = pd.DataFrame(rows)")
+
+
+LABEL_LINK = re.compile(r"\]\((?P<target>[\w-]+)\)")
+
+
+def label_links(text: str) -> list[str]:
+    """Markdown links whose target is a bare label, ``[text](some-label)``: Sphinx resolves them,
+    but in the downloaded notebook they lead nowhere; ``{ref}`text <some-label>``` works in both."""
+    return [m.group("target") for m in LABEL_LINK.finditer(re.sub(r"\$[^$]*\$", "", text))]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=_id)
+def test_labels_are_linked_with_ref(path):
+    hits = [f"line {n}: [...]({target})" for n, line in parse(path).prose for target in label_links(line)]
+    assert not hits, "link labels with {ref}`text <label>`, which the .ipynb download resolves too:\n" + "\n".join(hits)
+
+
+def test_the_label_link_check():
+    assert label_links("the [table at the end](mn-summary-verdicts) says") == ["mn-summary-verdicts"]
+    assert not label_links("[a page](speed.md), [a site](https://x.org/a), [a file](../a/b.ipynb)")
+    assert not label_links(r"math is not a link: $[\psi \star f](R)$")
