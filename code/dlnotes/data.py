@@ -91,6 +91,9 @@ def stratified_split(labels: np.ndarray, test_size: int, seed: int) -> tuple[np.
 
     Uses scikit-learn's ``train_test_split(stratify=labels)`` with ``random_state=seed``, so the
     split is the same on every machine.
+
+    Raises:
+        ValueError: ``test_size`` leaves no example in one of the two parts.
     """
     from sklearn.model_selection import train_test_split
 

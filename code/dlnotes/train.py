@@ -113,6 +113,9 @@ def learning_rate(schedule: str, lr: float, step: int, total_steps: int) -> floa
     (Loshchilov & Hutter, 2017, SGDR without restarts): lr at the start, lr/2 halfway, close to
     0 at the end, so the last steps settle into a minimum instead of rattling around it with
     the minibatch noise of a constant step.
+
+    Raises:
+        ValueError: an unknown ``schedule`` (one of :data:`SCHEDULES`).
     """
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
