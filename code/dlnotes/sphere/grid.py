@@ -18,14 +18,7 @@ import math
 
 import torch
 
-
-def check_bandwidth(b: object, name: str = "b") -> int:
-    """Return ``b`` if it is a positive ``int``, else raise a clear ``TypeError``/``ValueError``."""
-    if isinstance(b, bool) or not isinstance(b, int):
-        raise TypeError(f"{name} must be an int bandwidth, got {type(b).__name__}")
-    if b < 1:
-        raise ValueError(f"{name} must be a bandwidth >= 1, got {b}")
-    return b
+from dlnotes.sphere._checks import check_bandwidth
 
 
 def _resolve(dtype: torch.dtype | None) -> torch.dtype:

@@ -17,8 +17,8 @@ import healpy as hp
 import numpy as np
 import torch
 
-from dlnotes.sphere.grid import check_bandwidth
-from dlnotes.sphere.s2_fft import check_coefficients, s2_bandwidth, s2_fft
+from dlnotes.sphere._checks import check_bandwidth, check_coefficients, s2_bandwidth
+from dlnotes.sphere.s2_fft import s2_fft
 
 MAX_NSIDE = 2**29  # healpy's largest
 
@@ -61,7 +61,7 @@ def to_healpy_alm(coeffs: torch.Tensor) -> np.ndarray:
         TypeError: ``coeffs`` is not a floating or complex tensor.
         ValueError: its last axis is not ``b²`` long.
     """
-    coeffs = check_coefficients(coeffs, "coeffs")
+    check_coefficients(coeffs, "coeffs")
     b = s2_bandwidth(coeffs.shape[-1])
     _, _, ours = _healpy_order(b - 1)
     return coeffs.detach().cpu().to(torch.complex128).numpy()[..., ours]
