@@ -2,9 +2,10 @@
 
 The correlation of Cohen et al. (2018, eqs. 4 and 5), summed over input channels k:
 
-    [ψ ⋆ f](R) = Σ_k ∫_{S²} ψ_k(R⁻¹x) f_k(x) dx        (S² × S² → SO(3), area measure, ∫1 = 4π),
-    [ψ ⋆ f](R) = Σ_k ∫_{SO(3)} ψ_k(R⁻¹Q) f_k(Q) dQ     (SO(3) × SO(3) → SO(3), normalised Haar, ∫1 = 1).
+    [ψ ⋆ f](R) = Σ_k ∫_{S²} ψ_k(R⁻¹x) f_k(x) dx        (S² × S² → SO(3)),
+    [ψ ⋆ f](R) = Σ_k ∫_{SO(3)} ψ_k(R⁻¹Q) f_k(Q) dQ     (SO(3) × SO(3) → SO(3)),
 
+with the measures, grids and packings of :mod:`dlnotes.sphere.conventions`.
 Expanding ψ(R⁻¹·) with the rotation rules of :mod:`dlnotes.sphere.rotation` and integrating
 term by term with the orthogonality of ``Y_l^m`` and ``D^l_mn`` gives the correlation theorems
 in the conventions of :mod:`dlnotes.sphere.s2_fft` / :mod:`dlnotes.sphere.so3_fft`:

@@ -1,7 +1,7 @@
 """A bridge to healpy: coefficient orderings, HEALPix maps of band-limited signals, a CMB-like spectrum.
 
-Our S² coefficients (packing ``l*l + l + m``, all ``|m| ≤ l``) and healpy's ``alm`` describe the
-same orthonormal Condon–Shortley expansion with θ = β, φ = α; healpy stores only ``m ≥ 0`` (maps
+Our S² coefficients (all ``|m| ≤ l``, packed as in :mod:`dlnotes.sphere.conventions`) and healpy's
+``alm`` describe the same orthonormal Condon–Shortley expansion with θ = β, φ = α; healpy stores only ``m ≥ 0`` (maps
 are real) in its own order ``m(2 lmax + 1 - m)/2 + l`` (``healpy.Alm.getidx``), and the rest
 follows from ``a_{l,-m} = (-1)^m conj(a_lm)``. Nothing here downloads anything: every healpy call
 passes ``use_pixel_weights=False``.

@@ -1,5 +1,7 @@
 """SymPy proofs of the identities the transforms rely on (the chapters show them, the tests assert them).
 
+Conventions (Euler angles, small-d, harmonics): :mod:`dlnotes.sphere.conventions`.
+
 Each function checks a family of identities exactly and returns an :class:`IdentityCheck`: how
 many identities were checked and which ones failed (a residual that does not vanish). Trigonometric
 residuals are decided by rewriting every sine and cosine as exponentials and expanding: a

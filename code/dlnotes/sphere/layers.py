@@ -24,8 +24,8 @@ weights at the points of a kernel grid (:mod:`dlnotes.sphere.kernel_grids`),
 a matrix product of the weights with a table of spherical harmonics / Wigner-D functions at the
 grid points (the half of it the layer uses: :func:`s2_filter_dft_half`,
 :func:`so3_filter_dft_half`), computed once per (b_out, grid) in float64 and cached in memory
-(the factor 2l+1 and the measures follow the transforms: area measure on S², Haar measure with
-∫1 = 1 on SO(3), point masses of unit mass in those measures). With point-mass filters the
+(the factor 2l+1 and the measures follow the transforms and :mod:`dlnotes.sphere.conventions`;
+point masses have unit mass in those measures). With point-mass filters the
 correlation has a direct reading, used by the tests:
 [ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i) (or f̃_k(R Q_i)), where f̃ is f band-limited to degrees
 l < b_out.
@@ -48,8 +48,8 @@ float64 and complex input with a ``TypeError``); a float16/bfloat16 layer comput
 and returns its own dtype. An empty batch gives an empty output.
 
 Names, signatures and tensor layouts follow ``s2cnn`` (``s2cnn/soft/s2_conv.py``,
-``s2cnn/soft/so3_conv.py``): S² signals ``[B, F, 2b, 2b]`` ordered (β, α), SO(3) signals
-``[B, F, 2b, 2b, 2b]`` ordered (β, α, γ) on the SOFT grid, rotations R = R_z(α) R_y(β) R_z(γ).
+``s2cnn/soft/so3_conv.py``): S² signals ``[B, F, 2b, 2b]``, SO(3) signals ``[B, F, 2b, 2b, 2b]``,
+on the grids and with the rotations of :mod:`dlnotes.sphere.conventions`.
 """
 
 from __future__ import annotations

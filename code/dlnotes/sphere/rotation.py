@@ -1,9 +1,9 @@
 """Rotations: ZYZ Euler angles ↔ matrices, and exact rotation of band-limited signals.
 
-Conventions: R = R_z(α) R_y(β) R_z(γ) (ZYZ, the SOFT grid's), rotations act actively on signals,
-``(L_R f)(x) = f(R⁻¹x)`` on S² and ``(L_R f)(Q) = f(R⁻¹Q)`` on SO(3). With the Fourier
-conventions of :mod:`dlnotes.sphere.s2_fft` and :mod:`dlnotes.sphere.so3_fft` rotation is a
-matrix product per degree l (the point of Wigner matrices):
+Conventions (ZYZ Euler angles, rotations acting actively on signals):
+:mod:`dlnotes.sphere.conventions`. With the Fourier expansions of :mod:`dlnotes.sphere.s2_fft` and
+:mod:`dlnotes.sphere.so3_fft` rotation is a matrix product per degree l (the point of Wigner
+matrices):
 
     (L_R f)^_l = D^l(R) f̂_l                 on S²   (vector of the 2l+1 orders m),
     (L_R f)^l  = conj(D^l(R)) f̂^l           on SO(3) (block of the (2l+1)² orders m, n),

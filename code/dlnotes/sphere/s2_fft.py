@@ -1,12 +1,11 @@
 """The S² Fourier transform on the SOFT grid: FFT over α, then a Legendre contraction over β.
 
-Conventions: grid and weights of :mod:`dlnotes.sphere.grid`, orthonormal Condon–Shortley
-harmonics ``Y_l^m(β, α) = sqrt((2l+1)/(4π)) d^l_{m,0}(β) e^{imα}`` and the packing ``l*l + l + m``
-of :mod:`dlnotes.sphere.wigner`. For a signal of bandwidth ``b``,
+Conventions (grid, harmonics, packing, area measure): :mod:`dlnotes.sphere.conventions`; the
+weights of :mod:`dlnotes.sphere.grid`. For a signal of bandwidth ``b``,
 
     f(β, α) = Σ_{l<b} Σ_{m=-l..l} f̂_lm Y_l^m(β, α),      f̂_lm = ∫_{S²} f(x) conj(Y_l^m(x)) dx,
 
-so the coefficients equal healpy's ``a_lm`` for the same function (θ = β, φ = α). The forward
+so the coefficients equal healpy's ``a_lm`` for the same function. The forward
 transform is the paper's §4.1 algorithm (Driscoll and Healy 1994): ``X_j(m) = Σ_k f(β_j, α_k)
 e^{-imα_k}`` by an FFT, then ``f̂_lm = Σ_j w_j N_l d^l_{m0}(β_j) X_j(m)``, one matrix product per
 order m. Both directions are exact on band-limited signals (the quadrature is exact).

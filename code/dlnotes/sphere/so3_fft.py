@@ -1,8 +1,7 @@
 """The SO(3) Fourier transform on the SOFT grid: 2-D FFT over (α, γ), Wigner-d contraction over β.
 
-Conventions: grid and weights of :mod:`dlnotes.sphere.grid` (normalised Haar measure, ∫1 = 1),
-``D^l_mn(α, β, γ) = e^{-imα} d^l_mn(β) e^{-inγ}`` and the packing
-``l(4l²-1)/3 + (l+m)(2l+1) + (l+n)`` of :mod:`dlnotes.sphere.wigner`. For a signal of bandwidth b,
+Conventions (grid, ``D^l_mn``, packing, normalised Haar measure): :mod:`dlnotes.sphere.conventions`;
+the weights of :mod:`dlnotes.sphere.grid`. For a signal of bandwidth b,
 
     f(R) = Σ_{l<b} Σ_{m,n} f̂^l_mn D^l_mn(R),      f̂^l_mn = (2l+1) ∫_{SO(3)} f(R) conj(D^l_mn(R)) dR,
 

@@ -1,16 +1,8 @@
 """Wigner matrices: small-d by a stable three-term recursion, D, spherical harmonics, packed tables.
 
-Conventions (used throughout ``dlnotes.sphere``):
-
-* ZYZ Euler angles, R = R_z(α) R_y(β) R_z(γ), rotations active: (L_R f)(x) = f(R⁻¹x).
-* ``D^l_mn(α, β, γ) = exp(-imα) d^l_mn(β) exp(-inγ)`` with the standard small-d
-  (``d^1_{1,0}(β) = -sin β / √2``; SymPy's ``wigner_d_small`` read with ascending index). A
-  matrix for degree ``l`` has shape ``[..., 2l+1, 2l+1]`` and entry ``[l+m, l+n]`` is ``(m, n)``.
-* Spherical harmonics are orthonormal with the Condon–Shortley phase,
-  ``Y_l^m(β, α) = sqrt((2l+1)/(4π)) d^l_{m,0}(β) exp(imα)``, which equals healpy's for θ = β, φ = α.
-* Packing, coefficient axis last: on S² entry ``l*l + l + m`` is (l, m), ``b²`` entries; on
-  SO(3) entry ``l(4l²-1)/3 + (l+m)(2l+1) + (l+n)`` is (l, m, n), ``b(4b²-1)/3`` entries, i.e. the
-  row-major flattened blocks ``D^0, D^1, ..., D^{b-1}`` one after the other.
+Conventions (Euler angles, ``D^l_mn`` and its small-d, ``Y_l^m``, the packings):
+:mod:`dlnotes.sphere.conventions`. A matrix for degree ``l`` has shape ``[..., 2l+1, 2l+1]`` and
+entry ``[l+m, l+n]`` is ``(m, n)``.
 
 The recursion in l (Kostelec and Rockmore 2008, eq. 2.8, from Edmonds' formulas) is
 
