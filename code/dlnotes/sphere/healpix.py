@@ -141,6 +141,25 @@ def cmb_spectrum(lmax: int) -> np.ndarray:
     return np.where(ell > 1, 2 * np.pi * d_ell / np.maximum(ell * (ell + 1), 1), 0.0)
 
 
+def angular_power(coeffs: torch.Tensor) -> np.ndarray:
+    """The angular power spectrum of one signal, ``C_l = Σ_m |f̂_lm|² / (2l+1)`` for l < b, float64 ``[b]``.
+
+    For a real signal this is healpy's ``alm2cl`` of the same coefficients.
+
+    Args:
+        coeffs: ``[b²]`` S² coefficients (:func:`~dlnotes.sphere.s2_fft.s2_fft`).
+
+    Raises:
+        TypeError: ``coeffs`` is not a floating or complex tensor.
+        ValueError: ``coeffs`` is not one vector of ``b²`` entries.
+    """
+    check_coefficients(coeffs, "coeffs")
+    if coeffs.dim() != 1:
+        raise ValueError(f"coeffs must be one [b²] vector, got shape {tuple(coeffs.shape)}")
+    b = s2_bandwidth(coeffs.shape[-1])
+    return np.array([(coeffs[l * l : (l + 1) ** 2].abs() ** 2).mean().item() for l in range(b)])
+
+
 def cmb_like_sky(b: int, seed: int = 0) -> torch.Tensor:
     """Coefficients ``[b²]`` (complex128) of a random real sky with healpy's CMB spectrum, l < b.
 
