@@ -166,10 +166,17 @@ def _dft_parts(kind: str, b: int, grid: tuple, dtype: torch.dtype, device: torch
     return dft.real.to(dtype=dtype, device=device), dft.imag.to(dtype=dtype, device=device)
 
 
-class _LocalFilterCorrelation(nn.Module):
-    """Shared machinery: unit-scale weights on a kernel grid, their DFT, bias."""
+# The points of a kernel grid, per kind of layer: angles per point, and their names.
+_POINTS = {"s2": (2, "(beta, alpha)"), "so3": (3, "(beta, alpha, gamma)")}
 
-    def __init__(self, kind: str, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: tuple) -> None:
+
+class _LocalFilterCorrelation(nn.Module):
+    """Shared machinery: the arguments checked, unit-scale weights on a kernel grid, their DFT, bias."""
+
+    def __init__(self, kind: str, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
+        _check_features(nfeature_in, nfeature_out)
+        _check_bandwidths(b_in, b_out)
+        grid = _check_grid(grid, *_POINTS[kind])
         super().__init__()
         self.kind = kind
         self.nfeature_in = nfeature_in
@@ -233,10 +240,7 @@ class S2Convolution(_LocalFilterCorrelation):
     """
 
     def __init__(self, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
-        _check_features(nfeature_in, nfeature_out)
-        _check_bandwidths(b_in, b_out)
-        points = _check_grid(grid, 2, "(beta, alpha)")
-        super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, points)
+        super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, grid)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
@@ -276,10 +280,7 @@ class SO3Convolution(_LocalFilterCorrelation):
     """
 
     def __init__(self, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
-        _check_features(nfeature_in, nfeature_out)
-        _check_bandwidths(b_in, b_out)
-        points = _check_grid(grid, 3, "(beta, alpha, gamma)")
-        super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, points)
+        super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, grid)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
