@@ -9,17 +9,14 @@ has not been built (``DLNOTES_REQUIRE_SITE=1`` turns that into a failure).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from built_site import ROOT, SITE, not_built, skip_or_fail
 from notebook_markdown import leftovers
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("DLNOTES_SITE", ROOT / "_build" / "html"))
-REQUIRED = bool(os.environ.get("DLNOTES_REQUIRE_SITE"))
 NOTEBOOKS = sorted((SITE / "_sources").rglob("*.ipynb")) if SITE.is_dir() else []
 LINK = re.compile(r"\]\((?P<target>[^()\s]+)\)")
 HIDDEN_OUTPUT = {"remove-cell", "remove-output"}
@@ -27,9 +24,7 @@ MATH_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|```.*?```|`[^`\n]+`", re.S)
 
 
 def _require_site() -> None:
-    if not (SITE / "index.html").is_file():
-        reason = f"the book is not built ({SITE} is missing): run `make book` first"
-        pytest.fail(reason) if REQUIRED else pytest.skip(reason)
+    skip_or_fail(not_built())
 
 
 def test_every_notebook_page_offers_a_download():

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from built_site import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -119,9 +119,6 @@ def test_a_chapter_opens_as_a_notebook(lab_server):
     assert model["type"] == "notebook"
     assert any(cell["cell_type"] == "code" for cell in cells) and any(cell["cell_type"] == "markdown" for cell in cells)
     assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"
-
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)")

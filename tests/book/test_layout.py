@@ -23,20 +23,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import urllib.parse
 from pathlib import Path
 
 import pytest
+from built_site import CHROMIUM, SITE, chapter_pages, skip_or_fail, unavailable
 from PIL import Image
 
 from dlnotes.figures import SMALLEST_FONT_PT
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("DLNOTES_SITE", ROOT / "_build" / "html"))
-REQUIRED = bool(os.environ.get("DLNOTES_REQUIRE_SITE"))
 SCREENSHOTS = os.environ.get("DLNOTES_SCREENSHOTS")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LEGIBLE_PT = 9.0
 CSS_PX_PER_PT = 96 / 72
@@ -104,23 +100,9 @@ CHECK = """
 """
 
 
-def _unavailable() -> str | None:
-    if not (SITE / "index.html").is_file():
-        return f"the book is not built ({SITE} is missing): run `make book` first"
-    if CHROMIUM is None:
-        return "Chromium is not installed (Debian package `chromium`)"
-    return None
-
-
-def _pages() -> list[Path]:
-    return sorted(SITE.glob("chapters/**/*.html")) if SITE.is_dir() else []
-
-
 @pytest.fixture(scope="module")
 def browser():
-    reason = _unavailable()
-    if reason:
-        pytest.fail(reason) if REQUIRED else pytest.skip(reason)
+    skip_or_fail(unavailable())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -170,7 +152,7 @@ def illegible(figure: dict) -> str | None:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-@pytest.mark.parametrize("page_path", _pages(), ids=lambda p: str(p.relative_to(SITE)))
+@pytest.mark.parametrize("page_path", chapter_pages(), ids=lambda p: str(p.relative_to(SITE)))
 def test_nothing_is_clipped(browser, page_path: Path, viewport: str):
     problems = problems_on(browser, page_path, viewport)
     assert not problems, f"{page_path.relative_to(SITE)} at {viewport} width:\n" + "\n".join(problems)

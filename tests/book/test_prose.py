@@ -16,7 +16,9 @@ The pages are written for students. These static checks read the MyST sources in
   "(1)";
 * a page that mentions the original notes without linking, at its first mention, to the intro's
   section that introduces them (label ``original-notes``), or that names them another way;
-* a table styled by hand (``DataFrame.style``) instead of with ``dlnotes.show.table``.
+* a table styled by hand (``DataFrame.style``) instead of with ``dlnotes.show.table``;
+* a page that opens with code: a page opens with an overview paragraph, then a short import cell
+  (at most ``OPENING_IMPORT_LINES`` lines of imports); the rest is imported where first used.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ NOTES_LABEL = "original-notes"
 NOTES_LINK = re.compile(r"\{ref\}`[^`<]*<" + NOTES_LABEL + r">`|\{ref\}`" + NOTES_LABEL + "`")
 OTHER_NAMES_FOR_THE_NOTES = re.compile(r"notes (this book|these pages|we) (grows?|starts?|began) from", re.IGNORECASE)
 HIDDEN = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+OPENING_IMPORT_LINES = 8  # imports in a page's first visible code cell, at most
 NOT_PROSE_FENCES = re.compile(r"^\{(code-cell|math|literalinclude|eval-rst|code-block|code)\}|^[\w+-]*$")
 
 
@@ -316,6 +319,37 @@ def test_the_original_notes_are_linked_where_first_mentioned(path):
 
 
 # The checks above must catch what they are meant to catch.
+
+
+def _import_lines(source: str) -> int:
+    """Lines taken by the top-level import statements of a code cell."""
+    return sum(n.end_lineno - n.lineno + 1 for n in ast.parse(source).body if isinstance(n, (ast.Import, ast.ImportFrom)))
+
+
+def _overview_before(page: Page, line: int) -> bool:
+    """Whether some prose other than headings comes before ``line``."""
+    return any(n < line and text.strip() and not text.lstrip().startswith("#") for n, text in page.prose)
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if parse(p).cells], ids=_id)
+def test_a_page_opens_with_an_overview_then_a_short_import_cell(path):
+    page = parse(path)
+    visible = [c for c in page.cells if not c.tags & {"remove-cell", "remove-input"}]
+    if not visible:
+        return
+    first = visible[0]
+    assert _overview_before(page, first.line), f"line {first.line}: a code cell before the page's overview paragraph"
+    lines = _import_lines(first.source)
+    assert lines <= OPENING_IMPORT_LINES, (
+        f"line {first.line}: the first code cell imports {lines} lines; keep what it and the next cell use, "
+        "import the rest where it is first used"
+    )
+
+
+def test_the_opening_checks():
+    assert _import_lines("import math\n\nfrom x import (\n    a,\n    b,\n)\ny = 1") == 5
+    page = Page(Path("p.md"), [(1, "# Title"), (3, "An overview."), (9, "More.")], [])
+    assert _overview_before(page, 5) and not _overview_before(page, 3)
 
 
 def test_the_checks_catch_builder_words_and_allow_ml_targets():

@@ -11,18 +11,14 @@ which turns those skips into failures.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+from built_site import CHROMIUM, SITE, chapter_pages, skip_or_fail, unavailable
 
-SITE = Path(os.environ.get("DLNOTES_SITE", Path(__file__).resolve().parents[2] / "_build" / "html"))
-REQUIRED = bool(os.environ.get("DLNOTES_REQUIRE_SITE"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -36,18 +32,6 @@ FLAGS = [
     "--virtual-time-budget=20000",
 ]
 ERROR_MARKERS = ("output traceback", "output error", "output stderr", "Traceback (most recent call last)")
-
-
-def _unavailable() -> str | None:
-    if not (SITE / "index.html").is_file():
-        return f"the book is not built ({SITE} is missing): run `make book` first"
-    if CHROMIUM is None:
-        return "Chromium is not installed (Debian package `chromium`)"
-    return None
-
-
-def _pages() -> list[Path]:
-    return sorted(SITE.glob("chapters/**/*.html")) if SITE.is_dir() else []
 
 
 def render(page: Path) -> str:
@@ -69,19 +53,13 @@ def _visible_text(dom: str) -> str:
 
 
 def test_site_is_available():
-    reason = _unavailable()
-    if reason:
-        if REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    assert _pages(), "no chapter pages were built"
+    skip_or_fail(unavailable())
+    assert chapter_pages(), "no chapter pages were built"
 
 
-@pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(SITE)))
+@pytest.mark.parametrize("page", chapter_pages(), ids=lambda p: str(p.relative_to(SITE)))
 def test_page_renders_math_and_no_errors(page: Path):
-    reason = _unavailable()
-    if reason:
-        pytest.fail(reason) if REQUIRED else pytest.skip(reason)
+    skip_or_fail(unavailable())
     static_html = page.read_text()
     assert "cdn.jsdelivr.net" not in static_html and "mathjax@3" not in static_html
     for marker in ERROR_MARKERS:

@@ -11,7 +11,7 @@ from dlnotes.sphere.correlation import (
     so3_correlation,
     so3_spectral_correlation,
 )
-from dlnotes.sphere.rotation import s2_rotate, so3_rotate
+from dlnotes.sphere.rotation import s2_rotate, so3_grid_rotations, so3_rotate
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.wigner import so3_size
@@ -49,14 +49,12 @@ def test_so3_correlation_equals_naive(real):
 
 def test_naive_with_a_function_filter():
     """ψ(G) = G_00² + G_12 is a polynomial of degree 2 in the matrix entries: band-limited (l ≤ 2)."""
-    from dlnotes.sphere.correlation import _rotation_grid
-
     def psi(g):
         return (g[..., 0, 0] ** 2 + g[..., 1, 2])[..., None, None]
 
     b = 3
     f = so3_signal(b, 1, seed=5)
-    samples = psi(_rotation_grid(b)).reshape(2 * b, 2 * b, 2 * b, 1, 1).permute(3, 4, 0, 1, 2)
+    samples = psi(so3_grid_rotations(b)).reshape(2 * b, 2 * b, 2 * b, 1, 1).permute(3, 4, 0, 1, 2)
     assert (so3_correlation(f, samples) - naive_so3_correlation(f, psi)).abs().max().item() < 1e-12
 
 

@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 import torch
 
-from dlnotes.sphere.healpix import cmb_like_sky, cmb_spectrum, from_healpy_alm, s2_to_healpix, to_healpy_alm, to_healpix_map
+from dlnotes.sphere.healpix import (
+    angular_power,
+    cmb_like_sky,
+    cmb_spectrum,
+    from_healpy_alm,
+    s2_to_healpix,
+    to_healpix_map,
+    to_healpy_alm,
+)
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.wigner import spherical_harmonics
 
@@ -39,6 +47,15 @@ def test_cmb_spectrum_and_sky():
     assert sky.shape == (256,)
     assert torch.equal(sky, cmb_like_sky(16, seed=0))
     assert s2_ifft(sky).imag.abs().max().item() < 1e-9 * s2_ifft(sky).real.abs().max().item()
+
+
+def test_angular_power_is_healpys_alm2cl():
+    c = real_coefficients(9)
+    power = angular_power(c)
+    assert power.shape == (9,)
+    np.testing.assert_allclose(power, hp.alm2cl(to_healpy_alm(c)), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"coeffs must be one \[b²\] vector, got shape \(2, 81\)"):
+        angular_power(torch.stack([c, c]))
 
 
 def test_nside_zero_no_longer_aborts_the_process():

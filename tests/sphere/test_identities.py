@@ -32,6 +32,14 @@ def test_spherical_harmonics_are_sympys():
     assert identities.check_spherical_harmonics(3).ok
 
 
+def test_axis_rotations():
+    t = identities.beta
+    for r in (identities.rz(t), identities.ry(t)):
+        assert sp.simplify(r * r.T - sp.eye(3)) == sp.zeros(3, 3) and sp.simplify(r.det()) == 1
+    assert identities.rz(t) * sp.Matrix([1, 0, 0]) == sp.Matrix([sp.cos(t), sp.sin(t), 0])
+    assert identities.ry(t) * sp.Matrix([0, 0, 1]) == sp.Matrix([sp.sin(t), 0, sp.cos(t)])
+
+
 def test_euler_angle_formulas():
     assert identities.check_euler_angle_formulas().ok
 

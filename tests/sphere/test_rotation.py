@@ -8,7 +8,7 @@ import torch
 
 from dlnotes.sphere.grid import s2_grid, so3_grid
 from dlnotes.sphere.healpix import from_healpy_alm, to_healpy_alm
-from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler, s2_rotate, so3_rotate
+from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler, s2_rotate, so3_grid_rotations, so3_rotate
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_ifft
 from dlnotes.sphere.wigner import so3_size, spherical_harmonics, wigner_D_packed
@@ -25,6 +25,15 @@ def test_euler_round_trip_including_poles():
     r = euler_to_matrix(a, b, c)
     assert (euler_to_matrix(*matrix_to_euler(r)) - r).abs().max().item() < 1e-14
     assert (r @ r.transpose(-1, -2) - torch.eye(3, dtype=torch.float64)).abs().max().item() < 1e-14
+
+
+def test_grid_rotations_follow_the_signal_order():
+    b = 2
+    beta, alpha, gamma = so3_grid(b, torch.float64)
+    rotations = so3_grid_rotations(b).reshape(2 * b, 2 * b, 2 * b, 3, 3)  # (β, α, γ)
+    assert torch.equal(rotations[1, 2, 3], euler_to_matrix(alpha[2], beta[1], gamma[3]))
+    with pytest.raises(ValueError, match="b must be a bandwidth >= 1, got 0"):
+        so3_grid_rotations(0)
 
 
 def test_s2_rotate_equals_the_geometric_definition():

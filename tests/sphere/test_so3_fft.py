@@ -3,7 +3,7 @@
 import pytest
 import torch
 from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
-from dlnotes.sphere.so3_fft import so3_bandwidth, so3_fft, so3_ifft
+from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.testing import random_so3_coefficients
 from dlnotes.sphere.wigner import so3_offset, so3_size, wigner_D_packed
 from hypothesis import given, settings
@@ -55,10 +55,6 @@ def test_float32():
     out = so3_fft(x.float())
     assert out.dtype == torch.complex64
     assert (out.to(torch.complex128) - so3_fft(x)).abs().max().item() < 1e-4
-
-
-def test_bandwidth_from_size():
-    assert [so3_bandwidth(so3_size(b)) for b in range(1, 40)] == list(range(1, 40))
 
 
 def test_gradient():

@@ -29,12 +29,9 @@ import numpy as np
 import torch
 
 from dlnotes.bench import threads, time_interleaved
-from dlnotes.sphere.correlation import (
-    _rotation_grid,
-    naive_so3_correlation,
-    so3_correlation,
-)
+from dlnotes.sphere.correlation import naive_so3_correlation, so3_correlation
 from dlnotes.sphere.healpix import to_healpy_alm
+from dlnotes.sphere.rotation import so3_grid_rotations
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.testing import random_s2
@@ -213,7 +210,7 @@ def correlation_scaling(bandwidths: tuple[int, ...] = (2, 4, 6, 8, 10, 12), repe
     for b in bandwidths:
         g = torch.Generator().manual_seed(b)
         f = so3_ifft(torch.view_as_complex(torch.randn(1, so3_size(b), 2, generator=g, dtype=torch.float64))).real
-        psi = polynomial_filter(_rotation_grid(b)).reshape(2 * b, 2 * b, 2 * b, 1, 1).permute(3, 4, 0, 1, 2)
+        psi = polynomial_filter(so3_grid_rotations(b)).reshape(2 * b, 2 * b, 2 * b, 1, 1).permute(3, 4, 0, 1, 2)
         results: dict[str, torch.Tensor] = {}
 
         def fast_call(f: torch.Tensor = f, psi: torch.Tensor = psi, results: dict = results) -> None:

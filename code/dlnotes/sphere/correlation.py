@@ -2,9 +2,10 @@
 
 The correlation of Cohen et al. (2018, eqs. 4 and 5), summed over input channels k:
 
-    [ψ ⋆ f](R) = Σ_k ∫_{S²} ψ_k(R⁻¹x) f_k(x) dx        (S² × S² → SO(3), area measure, ∫1 = 4π),
-    [ψ ⋆ f](R) = Σ_k ∫_{SO(3)} ψ_k(R⁻¹Q) f_k(Q) dQ     (SO(3) × SO(3) → SO(3), normalised Haar, ∫1 = 1).
+    [ψ ⋆ f](R) = Σ_k ∫_{S²} ψ_k(R⁻¹x) f_k(x) dx        (S² × S² → SO(3)),
+    [ψ ⋆ f](R) = Σ_k ∫_{SO(3)} ψ_k(R⁻¹Q) f_k(Q) dQ     (SO(3) × SO(3) → SO(3)),
 
+with the measures, grids and packings of :mod:`dlnotes.sphere.conventions`.
 Expanding ψ(R⁻¹·) with the rotation rules of :mod:`dlnotes.sphere.rotation` and integrating
 term by term with the orthogonality of ``Y_l^m`` and ``D^l_mn`` gives the correlation theorems
 in the conventions of :mod:`dlnotes.sphere.s2_fft` / :mod:`dlnotes.sphere.so3_fft`:
@@ -25,11 +26,13 @@ from collections.abc import Callable
 
 import torch
 
-from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights, so3_grid, so3_quadrature_weights
-from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler
-from dlnotes.sphere.s2_fft import check_signal, real_dtype, s2_bandwidth, s2_fft
-from dlnotes.sphere.so3_fft import so3_bandwidth, so3_fft, so3_ifft
-from dlnotes.sphere.wigner import _so3_indices, so3_offset, spherical_harmonics, wigner_D_packed
+from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights, so3_quadrature_weights
+from dlnotes.sphere.rotation import matrix_to_euler, so3_grid_rotations
+from dlnotes.sphere._checks import check_signal, s2_bandwidth, so3_bandwidth
+from dlnotes.sphere._indices import so3_indices
+from dlnotes.sphere.s2_fft import real_dtype, s2_fft
+from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
+from dlnotes.sphere.wigner import so3_offset, spherical_harmonics, wigner_D_packed
 
 PsiFunction = Callable[[torch.Tensor], torch.Tensor]
 
@@ -37,7 +40,7 @@ PsiFunction = Callable[[torch.Tensor], torch.Tensor]
 @functools.lru_cache(maxsize=16)
 def _s2_correlation_indices(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """For each packed SO(3) entry (l, m, n): S² positions of (l, -m) and (l, n), and ``(-1)^m``."""
-    l, m, n = _so3_indices(b, device)
+    l, m, n = so3_indices(b, device)
     sign = 1.0 - 2.0 * (m % 2)
     return l * l + l - m, l * l + l + n, sign
 
@@ -45,7 +48,7 @@ def _s2_correlation_indices(b: int, device: torch.device) -> tuple[torch.Tensor,
 @functools.lru_cache(maxsize=16)
 def _so3_reversal(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
     """For each packed SO(3) entry (l, m, n): the position of (l, -m, -n), and ``(-1)^(m-n)``."""
-    l, m, n = _so3_indices(b, device)
+    l, m, n = so3_indices(b, device)
     offset = l * (4 * l * l - 1) // 3
     return offset + (l - m) * (2 * l + 1) + (l - n), 1.0 - 2.0 * ((m - n) % 2)
 
@@ -154,12 +157,6 @@ def so3_correlation(f: torch.Tensor, psi: torch.Tensor) -> torch.Tensor:
     return out if f.is_complex() or psi.is_complex() else out.real
 
 
-def _rotation_grid(b: int) -> torch.Tensor:
-    """Rotation matrices of the SOFT grid, float64 ``[8b³, 3, 3]`` in (β, α, γ) order."""
-    beta, alpha, gamma = so3_grid(b, torch.float64)
-    return euler_to_matrix(alpha[None, :, None], beta[:, None, None], gamma[None, None, :]).reshape(-1, 3, 3)
-
-
 def _band_limited_s2(psi: torch.Tensor) -> PsiFunction:
     """``ψ(x)`` for unit vectors ``x [..., 3]`` from samples, by the spherical-harmonic series."""
     b = psi.shape[-1] // 2
@@ -188,7 +185,7 @@ def _band_limited_so3(psi: torch.Tensor) -> PsiFunction:
 
 def _naive(f_weighted: torch.Tensor, points: torch.Tensor, psi: PsiFunction, b: int, chunk: int) -> torch.Tensor:
     """``h[..., o, r] = Σ_{p,k} f_weighted[..., k, p] ψ(R_r⁻¹ p)[k, o]`` over the SO(3) grid R_r."""
-    rotations = _rotation_grid(b).to(points.device)
+    rotations = so3_grid_rotations(b).to(points.device)
     outs = []
     for start in range(0, rotations.shape[0], chunk):
         r_inv = rotations[start : start + chunk].transpose(-1, -2)
@@ -246,4 +243,4 @@ def naive_so3_correlation(f: torch.Tensor, psi: torch.Tensor | PsiFunction, chun
     function = _band_limited_so3(psi) if isinstance(psi, torch.Tensor) else psi
     weights = so3_quadrature_weights(b, torch.float64)[:, None, None].expand(-1, 2 * b, 2 * b).reshape(-1)
     f64 = f.to(torch.complex128 if f.is_complex() else torch.float64).flatten(-3) * weights
-    return _naive(f64, _rotation_grid(b).to(f.device), function, b, chunk)
+    return _naive(f64, so3_grid_rotations(b).to(f.device), function, b, chunk)

@@ -1,15 +1,9 @@
 """The SOFT grids on S² and SO(3) and their exact quadrature weights.
 
-Conventions (Kostelec and Rockmore's SOFT grid, the one s2cnn uses): for a bandwidth ``b``
-(degrees ``l = 0 .. b-1``),
-
-    β_j = π(2j + 1) / (4b),    α_k = γ_k = 2πk / (2b),    j, k = 0 .. 2b-1.
-
-An S² signal of bandwidth ``b`` has shape ``[..., 2b, 2b]`` ordered (β, α); an SO(3) signal has
-shape ``[..., 2b, 2b, 2b]`` ordered (β, α, γ). β is the polar angle (colatitude, healpy's θ) and α
-the azimuth (healpy's φ). The weights below integrate exactly every band-limited function of
-bandwidth ``2b`` sampled on the grid (Driscoll and Healy 1994, Theorem 3; Kostelec and
-Rockmore 2008, eq. 2.13).
+The grids, the order of a sampled signal's axes and the measures are those of
+:mod:`dlnotes.sphere.conventions`; this module computes them. The weights below integrate exactly
+every band-limited function of bandwidth ``2b`` sampled on the grid (Driscoll and Healy 1994,
+Theorem 3; Kostelec and Rockmore 2008, eq. 2.13).
 """
 
 from __future__ import annotations
@@ -18,14 +12,7 @@ import math
 
 import torch
 
-
-def check_bandwidth(b: object, name: str = "b") -> int:
-    """Return ``b`` if it is a positive ``int``, else raise a clear ``TypeError``/``ValueError``."""
-    if isinstance(b, bool) or not isinstance(b, int):
-        raise TypeError(f"{name} must be an int bandwidth, got {type(b).__name__}")
-    if b < 1:
-        raise ValueError(f"{name} must be a bandwidth >= 1, got {b}")
-    return b
+from dlnotes.sphere._checks import check_bandwidth
 
 
 def _resolve(dtype: torch.dtype | None) -> torch.dtype:
@@ -56,7 +43,7 @@ def so3_grid(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The SOFT grid on SO(3) at bandwidth ``b``: ``(beta [2b], alpha [2b], gamma [2b])``.
 
-    Euler angles in the ZYZ convention, R = R_z(α) R_y(β) R_z(γ); ``gamma`` equals ``alpha``. A
+    Euler angles as in :mod:`dlnotes.sphere.conventions`; ``gamma`` equals ``alpha``. A
     signal sampled on it has shape ``[..., 2b, 2b, 2b]`` with
     ``x[..., j, k, i] = f(R(alpha[k], beta[j], gamma[i]))``.
     """

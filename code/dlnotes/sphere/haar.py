@@ -1,6 +1,6 @@
 """Haar-random rotations: uniformly distributed elements of SO(3), reproducible one by one.
 
-The normalised Haar measure in ZYZ Euler angles (R = R_z(α) R_y(β) R_z(γ)) is
+The normalised Haar measure in the Euler angles of :mod:`dlnotes.sphere.conventions` is
 dR = sin β dα dβ dγ / 8π², so a uniform rotation has α, γ ~ U(0, 2π) and cos β ~ U(−1, 1),
 independently. Rotation i of a stream is drawn from its own generator, seeded by
 (seed, stream, i): it does not depend on how many rotations are drawn, or in which order.

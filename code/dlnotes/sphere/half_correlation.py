@@ -24,7 +24,7 @@ import functools
 import torch
 import torch.nn.functional as F
 
-from dlnotes.sphere.s2_fft import s2_bandwidth
+from dlnotes.sphere._checks import s2_bandwidth
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,7 +1,7 @@
 """A bridge to healpy: coefficient orderings, HEALPix maps of band-limited signals, a CMB-like spectrum.
 
-Our S² coefficients (packing ``l*l + l + m``, all ``|m| ≤ l``) and healpy's ``alm`` describe the
-same orthonormal Condon–Shortley expansion with θ = β, φ = α; healpy stores only ``m ≥ 0`` (maps
+Our S² coefficients (all ``|m| ≤ l``, packed as in :mod:`dlnotes.sphere.conventions`) and healpy's
+``alm`` describe the same orthonormal Condon–Shortley expansion with θ = β, φ = α; healpy stores only ``m ≥ 0`` (maps
 are real) in its own order ``m(2 lmax + 1 - m)/2 + l`` (``healpy.Alm.getidx``), and the rest
 follows from ``a_{l,-m} = (-1)^m conj(a_lm)``. Nothing here downloads anything: every healpy call
 passes ``use_pixel_weights=False``.
@@ -17,8 +17,8 @@ import healpy as hp
 import numpy as np
 import torch
 
-from dlnotes.sphere.grid import check_bandwidth
-from dlnotes.sphere.s2_fft import check_coefficients, s2_bandwidth, s2_fft
+from dlnotes.sphere._checks import check_bandwidth, check_coefficients, s2_bandwidth
+from dlnotes.sphere.s2_fft import s2_fft
 
 MAX_NSIDE = 2**29  # healpy's largest
 
@@ -61,7 +61,7 @@ def to_healpy_alm(coeffs: torch.Tensor) -> np.ndarray:
         TypeError: ``coeffs`` is not a floating or complex tensor.
         ValueError: its last axis is not ``b²`` long.
     """
-    coeffs = check_coefficients(coeffs, "coeffs")
+    check_coefficients(coeffs, "coeffs")
     b = s2_bandwidth(coeffs.shape[-1])
     _, _, ours = _healpy_order(b - 1)
     return coeffs.detach().cpu().to(torch.complex128).numpy()[..., ours]
@@ -139,6 +139,25 @@ def cmb_spectrum(lmax: int) -> np.ndarray:
     ell = table[: lmax + 1, 0]
     d_ell = table[: lmax + 1, 1]
     return np.where(ell > 1, 2 * np.pi * d_ell / np.maximum(ell * (ell + 1), 1), 0.0)
+
+
+def angular_power(coeffs: torch.Tensor) -> np.ndarray:
+    """The angular power spectrum of one signal, ``C_l = Σ_m |f̂_lm|² / (2l+1)`` for l < b, float64 ``[b]``.
+
+    For a real signal this is healpy's ``alm2cl`` of the same coefficients.
+
+    Args:
+        coeffs: ``[b²]`` S² coefficients (:func:`~dlnotes.sphere.s2_fft.s2_fft`).
+
+    Raises:
+        TypeError: ``coeffs`` is not a floating or complex tensor.
+        ValueError: ``coeffs`` is not one vector of ``b²`` entries.
+    """
+    check_coefficients(coeffs, "coeffs")
+    if coeffs.dim() != 1:
+        raise ValueError(f"coeffs must be one [b²] vector, got shape {tuple(coeffs.shape)}")
+    b = s2_bandwidth(coeffs.shape[-1])
+    return np.array([(coeffs[l * l : (l + 1) ** 2].abs() ** 2).mean().item() for l in range(b)])
 
 
 def cmb_like_sky(b: int, seed: int = 0) -> torch.Tensor:

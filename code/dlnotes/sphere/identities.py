@@ -1,5 +1,7 @@
 """SymPy proofs of the identities the transforms rely on (the chapters show them, the tests assert them).
 
+Conventions (Euler angles, small-d, harmonics): :mod:`dlnotes.sphere.conventions`.
+
 Each function checks a family of identities exactly and returns an :class:`IdentityCheck`: how
 many identities were checked and which ones failed (a residual that does not vanish). Trigonometric
 residuals are decided by rewriting every sine and cosine as exponentials and expanding: a
@@ -103,14 +105,19 @@ def check_spherical_harmonics(lmax: int = 3) -> IdentityCheck:
     return result
 
 
+def rz(t):  # t: a SymPy expression; -> sympy.Matrix
+    """The rotation by ``t`` about the z axis, ``R_z(t)``, as a SymPy matrix."""
+    return sp.Matrix([[sp.cos(t), -sp.sin(t), 0], [sp.sin(t), sp.cos(t), 0], [0, 0, 1]])
+
+
+def ry(t):  # t: a SymPy expression; -> sympy.Matrix
+    """The rotation by ``t`` about the y axis, ``R_y(t)``, as a SymPy matrix."""
+    return sp.Matrix([[sp.cos(t), 0, sp.sin(t)], [0, 1, 0], [-sp.sin(t), 0, sp.cos(t)]])
+
+
 def euler_matrix():  # -> sympy.Matrix
     """``R_z(α) R_y(β) R_z(γ)`` as a SymPy matrix."""
-
-    def rz(t):
-        return sp.Matrix([[sp.cos(t), -sp.sin(t), 0], [sp.sin(t), sp.cos(t), 0], [0, 0, 1]])
-
-    ry = sp.Matrix([[sp.cos(beta), 0, sp.sin(beta)], [0, 1, 0], [-sp.sin(beta), 0, sp.cos(beta)]])
-    return rz(alpha) * ry * rz(gamma)
+    return rz(alpha) * ry(beta) * rz(gamma)
 
 
 def check_euler_angle_formulas() -> IdentityCheck:

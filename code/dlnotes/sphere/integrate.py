@@ -2,7 +2,7 @@
 
 ``so3_integrate(x)`` returns ∫_{SO(3)} x(R) dR for every leading index, with the Haar measure
 normalised to total mass 1 (dR = sin β dα dβ dγ / 8π²), i.e. the mean of x over all rotations.
-On the SOFT grid of bandwidth b (β_j = π(2j+1)/(4b), α_k = γ_k = 2πk/(2b)) the integral is the
+On the SOFT grid of bandwidth b (:mod:`dlnotes.sphere.conventions`) the integral is the
 quadrature
 
     ∫ x dR = Σ_{j,k,k'} w_j x(β_j, α_k, γ_k'),

@@ -7,8 +7,8 @@ These four functions build the point sets with the names, signatures, defaults a
 the reference implementation ``s2cnn`` (``s2cnn/s2_grid.py``, ``s2cnn/so3_grid.py``), so a
 model written for ``s2cnn`` builds the same filters here.
 
-Conventions: a point on S² is ``(beta, alpha)`` (colatitude β ∈ [0, π], longitude α), a point of
-SO(3) is ``(beta, alpha, gamma)``, the ZYZ Euler angles of R = R_z(α) R_y(β) R_z(γ). Points are
+A point on S² is ``(beta, alpha)`` (colatitude β ∈ [0, π], longitude α), a point of SO(3) is
+``(beta, alpha, gamma)``, Euler angles as in :mod:`dlnotes.sphere.conventions`. Points are
 returned as a tuple of tuples of Python floats (hashable, so layers can cache their DFT matrix
 per grid), ordered with β slowest, then α, then γ (``numpy.meshgrid(..., indexing="ij")``).
 """

@@ -24,8 +24,8 @@ weights at the points of a kernel grid (:mod:`dlnotes.sphere.kernel_grids`),
 a matrix product of the weights with a table of spherical harmonics / Wigner-D functions at the
 grid points (the half of it the layer uses: :func:`s2_filter_dft_half`,
 :func:`so3_filter_dft_half`), computed once per (b_out, grid) in float64 and cached in memory
-(the factor 2l+1 and the measures follow the transforms: area measure on S², Haar measure with
-∫1 = 1 on SO(3), point masses of unit mass in those measures). With point-mass filters the
+(the factor 2l+1 and the measures follow the transforms and :mod:`dlnotes.sphere.conventions`;
+point masses have unit mass in those measures). With point-mass filters the
 correlation has a direct reading, used by the tests:
 [ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i) (or f̃_k(R Q_i)), where f̃ is f band-limited to degrees
 l < b_out.
@@ -48,8 +48,8 @@ float64 and complex input with a ``TypeError``); a float16/bfloat16 layer comput
 and returns its own dtype. An empty batch gives an empty output.
 
 Names, signatures and tensor layouts follow ``s2cnn`` (``s2cnn/soft/s2_conv.py``,
-``s2cnn/soft/so3_conv.py``): S² signals ``[B, F, 2b, 2b]`` ordered (β, α), SO(3) signals
-``[B, F, 2b, 2b, 2b]`` ordered (β, α, γ) on the SOFT grid, rotations R = R_z(α) R_y(β) R_z(γ).
+``s2cnn/soft/so3_conv.py``): S² signals ``[B, F, 2b, 2b]``, SO(3) signals ``[B, F, 2b, 2b, 2b]``,
+on the grids and with the rotations of :mod:`dlnotes.sphere.conventions`.
 """
 
 from __future__ import annotations
@@ -166,10 +166,17 @@ def _dft_parts(kind: str, b: int, grid: tuple, dtype: torch.dtype, device: torch
     return dft.real.to(dtype=dtype, device=device), dft.imag.to(dtype=dtype, device=device)
 
 
-class _LocalFilterCorrelation(nn.Module):
-    """Shared machinery: unit-scale weights on a kernel grid, their DFT, bias."""
+# The points of a kernel grid, per kind of layer: angles per point, and their names.
+_POINTS = {"s2": (2, "(beta, alpha)"), "so3": (3, "(beta, alpha, gamma)")}
 
-    def __init__(self, kind: str, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: tuple) -> None:
+
+class _LocalFilterCorrelation(nn.Module):
+    """Shared machinery: the arguments checked, unit-scale weights on a kernel grid, their DFT, bias."""
+
+    def __init__(self, kind: str, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
+        _check_features(nfeature_in, nfeature_out)
+        _check_bandwidths(b_in, b_out)
+        grid = _check_grid(grid, *_POINTS[kind])
         super().__init__()
         self.kind = kind
         self.nfeature_in = nfeature_in
@@ -233,10 +240,7 @@ class S2Convolution(_LocalFilterCorrelation):
     """
 
     def __init__(self, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
-        _check_features(nfeature_in, nfeature_out)
-        _check_bandwidths(b_in, b_out)
-        points = _check_grid(grid, 2, "(beta, alpha)")
-        super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, points)
+        super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, grid)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
@@ -276,10 +280,7 @@ class SO3Convolution(_LocalFilterCorrelation):
     """
 
     def __init__(self, nfeature_in: int, nfeature_out: int, b_in: int, b_out: int, grid: Sequence[Sequence[float]]) -> None:
-        _check_features(nfeature_in, nfeature_out)
-        _check_bandwidths(b_in, b_out)
-        points = _check_grid(grid, 3, "(beta, alpha, gamma)")
-        super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, points)
+        super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, grid)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.

@@ -45,9 +45,9 @@ from dataclasses import dataclass, field
 
 import torch
 
-from dlnotes.sphere.grid import check_bandwidth, so3_grid, so3_quadrature_weights
-from dlnotes.sphere.s2_fft import at_least_single, check_signal, complex_dtype, empty_result
-from dlnotes.sphere.so3_fft import so3_bandwidth
+from dlnotes.sphere._checks import analysis_bandwidth, check_signal, so3_bandwidth, synthesis_bandwidth
+from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
+from dlnotes.sphere.s2_fft import at_least_single, complex_dtype, empty_result
 from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
 
 
@@ -246,9 +246,7 @@ def so3_rfft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     b_grid = check_signal(x, "x", 3)
     if x.is_complex():
         raise TypeError("x must be real; use so3_fft for complex signals")
-    b = b_grid if b_out is None else check_bandwidth(b_out, "b_out")
-    if b > b_grid:
-        raise ValueError(f"b_out must be <= the signal's bandwidth b = {b_grid}, got {b}")
+    b = analysis_bandwidth(b_out, b_grid)
     x = at_least_single(x)
     if x.numel() == 0:
         return empty_result(x, (*x.shape[:-3], so3_size(b)), complex_dtype(x.dtype))
@@ -278,9 +276,7 @@ def so3_irfft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     if not isinstance(coeffs, torch.Tensor) or not coeffs.is_complex():
         raise TypeError("coeffs must be a complex torch.Tensor of SO(3) coefficients")
     b = so3_bandwidth(coeffs.shape[-1])
-    b_grid = b if b_out is None else check_bandwidth(b_out, "b_out")
-    if b_grid < b:
-        raise ValueError(f"b_out must be >= the coefficients' bandwidth b = {b}, got {b_grid}")
+    b_grid = synthesis_bandwidth(b_out, b)
     coeffs = at_least_single(coeffs)
     if coeffs.numel() == 0:
         return empty_result(coeffs, (*coeffs.shape[:-1], 2 * b_grid, 2 * b_grid, 2 * b_grid), coeffs.real.dtype)

@@ -1,9 +1,9 @@
 """Rotations: ZYZ Euler angles ↔ matrices, and exact rotation of band-limited signals.
 
-Conventions: R = R_z(α) R_y(β) R_z(γ) (ZYZ, the SOFT grid's), rotations act actively on signals,
-``(L_R f)(x) = f(R⁻¹x)`` on S² and ``(L_R f)(Q) = f(R⁻¹Q)`` on SO(3). With the Fourier
-conventions of :mod:`dlnotes.sphere.s2_fft` and :mod:`dlnotes.sphere.so3_fft` rotation is a
-matrix product per degree l (the point of Wigner matrices):
+Conventions (ZYZ Euler angles, rotations acting actively on signals):
+:mod:`dlnotes.sphere.conventions`. With the Fourier expansions of :mod:`dlnotes.sphere.s2_fft` and
+:mod:`dlnotes.sphere.so3_fft` rotation is a matrix product per degree l (the point of Wigner
+matrices):
 
     (L_R f)^_l = D^l(R) f̂_l                 on S²   (vector of the 2l+1 orders m),
     (L_R f)^l  = conj(D^l(R)) f̂^l           on SO(3) (block of the (2l+1)² orders m, n),
@@ -17,14 +17,16 @@ import math
 
 import torch
 
-from dlnotes.sphere.s2_fft import check_signal, complex_dtype, s2_fft, s2_ifft
+from dlnotes.sphere._checks import as_float64, check_signal
+from dlnotes.sphere.grid import so3_grid
+from dlnotes.sphere.s2_fft import complex_dtype, s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
-from dlnotes.sphere.wigner import _as_float64, so3_offset, wigner_d_iter
+from dlnotes.sphere.wigner import so3_offset, wigner_d_iter
 
 
 def euler_to_matrix(alpha: torch.Tensor | float, beta: torch.Tensor | float, gamma: torch.Tensor | float) -> torch.Tensor:
     """The rotation matrix ``R_z(α) R_y(β) R_z(γ)``, ``[..., 3, 3]`` (angles broadcast), float64."""
-    a, b, g = torch.broadcast_tensors(_as_float64(alpha, "alpha"), _as_float64(beta, "beta"), _as_float64(gamma, "gamma"))
+    a, b, g = torch.broadcast_tensors(as_float64(alpha, "alpha"), as_float64(beta, "beta"), as_float64(gamma, "gamma"))
 
     def rz(t: torch.Tensor) -> torch.Tensor:
         c, s, o, z = torch.cos(t), torch.sin(t), torch.ones_like(t), torch.zeros_like(t)
@@ -60,9 +62,23 @@ def matrix_to_euler(rotation: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor,
     return alpha, beta, gamma
 
 
+def so3_grid_rotations(b: int) -> torch.Tensor:
+    """Rotation matrices of the SOFT grid on SO(3), float64 ``[8b³, 3, 3]`` in (β, α, γ) order.
+
+    Entry ``(j·2b + k)·2b + i`` is ``R(alpha[k], beta[j], gamma[i])`` of :func:`~dlnotes.sphere.grid.so3_grid`,
+    the order of a flattened SO(3) signal.
+
+    Raises:
+        TypeError: ``b`` is not an int.
+        ValueError: ``b`` is below 1.
+    """
+    beta, alpha, gamma = so3_grid(b, torch.float64)
+    return euler_to_matrix(alpha[None, :, None], beta[:, None, None], gamma[None, None, :]).reshape(-1, 3, 3)
+
+
 def _rotation_blocks(b: int, alpha: object, beta: object, gamma: object, dtype: torch.dtype, device: torch.device):
     """Yield ``D^l(α, β, γ)`` for ``l < b``, complex ``[..., 2l+1, 2l+1]`` in ``dtype``."""
-    a, be, g = torch.broadcast_tensors(_as_float64(alpha, "alpha"), _as_float64(beta, "beta"), _as_float64(gamma, "gamma"))
+    a, be, g = torch.broadcast_tensors(as_float64(alpha, "alpha"), as_float64(beta, "beta"), as_float64(gamma, "gamma"))
     a, be, g = a.to(device), be.to(device), g.to(device)
     for l, d in enumerate(wigner_d_iter(b - 1, be)):
         m = torch.arange(-l, l + 1, dtype=torch.float64, device=device)

@@ -1,12 +1,11 @@
 """The S² Fourier transform on the SOFT grid: FFT over α, then a Legendre contraction over β.
 
-Conventions: grid and weights of :mod:`dlnotes.sphere.grid`, orthonormal Condon–Shortley
-harmonics ``Y_l^m(β, α) = sqrt((2l+1)/(4π)) d^l_{m,0}(β) e^{imα}`` and the packing ``l*l + l + m``
-of :mod:`dlnotes.sphere.wigner`. For a signal of bandwidth ``b``,
+Conventions (grid, harmonics, packing, area measure): :mod:`dlnotes.sphere.conventions`; the
+weights of :mod:`dlnotes.sphere.grid`. For a signal of bandwidth ``b``,
 
     f(β, α) = Σ_{l<b} Σ_{m=-l..l} f̂_lm Y_l^m(β, α),      f̂_lm = ∫_{S²} f(x) conj(Y_l^m(x)) dx,
 
-so the coefficients equal healpy's ``a_lm`` for the same function (θ = β, φ = α). The forward
+so the coefficients equal healpy's ``a_lm`` for the same function. The forward
 transform is the paper's §4.1 algorithm (Driscoll and Healy 1994): ``X_j(m) = Σ_k f(β_j, α_k)
 e^{-imα_k}`` by an FFT, then ``f̂_lm = Σ_j w_j N_l d^l_{m0}(β_j) X_j(m)``, one matrix product per
 order m. Both directions are exact on band-limited signals (the quadrature is exact).
@@ -41,9 +40,11 @@ from collections.abc import Callable, Hashable, Iterable
 
 import torch
 
-from dlnotes.sphere.grid import check_bandwidth, s2_grid, s2_quadrature_weights
+from dlnotes.sphere._checks import analysis_bandwidth, check_coefficients, check_signal, s2_bandwidth, synthesis_bandwidth
+from dlnotes.sphere._indices import s2_indices
+from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights
 from dlnotes.sphere.table_cache import TABLES
-from dlnotes.sphere.wigner import _legendre_steps, _s2_indices
+from dlnotes.sphere.wigner import legendre_steps
 
 _SINGLE = {torch.float16: torch.float32, torch.bfloat16: torch.float32, torch.complex32: torch.complex64}
 
@@ -58,55 +59,6 @@ def complex_dtype(dtype: torch.dtype) -> torch.dtype:
 def real_dtype(dtype: torch.dtype) -> torch.dtype:
     """float64 for float64/complex128 inputs, float32 otherwise."""
     return torch.float64 if dtype in (torch.float64, torch.complex128) else torch.float32
-
-
-def check_signal(x: object, name: str, ndim: int) -> int:
-    """Check ``x`` is a float/complex tensor whose last ``ndim`` axes are all ``2b``; return ``b``."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if not (x.is_floating_point() or x.is_complex()):
-        raise TypeError(f"{name} must have a floating or complex dtype, got {x.dtype}")
-    grid = "2b, " * (ndim - 1) + "2b"
-    if x.dim() < ndim:
-        raise ValueError(f"{name} must have shape [..., {grid}], got {tuple(x.shape)}")
-    sizes = x.shape[-ndim:]
-    if len(set(sizes)) != 1 or sizes[0] % 2 or sizes[0] == 0:
-        raise ValueError(f"{name} must have shape [..., {grid}] with equal even sizes, got {tuple(x.shape)}")
-    return sizes[0] // 2
-
-
-def check_coefficients(c: object, name: str) -> torch.Tensor:
-    """Check ``c`` is a float/complex tensor with at least one axis; return it as complex."""
-    if not isinstance(c, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(c).__name__}")
-    if not (c.is_floating_point() or c.is_complex()):
-        raise TypeError(f"{name} must have a floating or complex dtype, got {c.dtype}")
-    if c.dim() < 1:
-        raise ValueError(f"{name} must have a coefficient axis last, got a scalar")
-    return c.to(complex_dtype(c.dtype))
-
-
-def s2_bandwidth(n: int) -> int:
-    """The bandwidth ``b`` with ``b² = n`` coefficients, or a ``ValueError``."""
-    b = math.isqrt(n)
-    if b < 1 or b * b != n:
-        raise ValueError(f"coeffs must have b² entries on the last axis for some b >= 1, got {n}")
-    return b
-
-
-def centre_orders(x: torch.Tensor, b: int, dim: int) -> torch.Tensor:
-    """Orders ``-(b-1) .. b-1`` of an FFT axis (FFT layout: m ≥ 0 first, m < 0 at the end), in order."""
-    size = x.shape[dim]
-    return torch.cat([x.narrow(dim, size - (b - 1), b - 1), x.narrow(dim, 0, b)], dim)
-
-
-def uncentre_orders(x: torch.Tensor, size: int, dim: int) -> torch.Tensor:
-    """Inverse of :func:`centre_orders`: orders ``-(b-1) .. b-1`` placed on an FFT axis of ``size``, zeros elsewhere."""
-    b = (x.shape[dim] + 1) // 2
-    shape = list(x.shape)
-    shape[dim] = size - (2 * b - 1)
-    gap = x.new_zeros(shape)
-    return torch.cat([x.narrow(dim, b - 1, b), gap, x.narrow(dim, 0, b - 1)], dim)
 
 
 def at_least_single(x: torch.Tensor) -> torch.Tensor:
@@ -165,10 +117,6 @@ def check_memory(needed: int, what: str, device: torch.device) -> None:
         )
 
 
-def _resolve_b_out(b_out: object, default: int) -> int:
-    return default if b_out is None else check_bandwidth(b_out, "b_out")
-
-
 def _order_blocks(b: int) -> tuple[tuple[int, int], ...]:
     """Orders ``0 .. b-1`` as at most 16 blocks ``[start, stop)`` of at least 32 consecutive orders."""
     count = min(16, -(-b // 32))
@@ -200,7 +148,7 @@ def _block_table(b_grid: int, b: int, start: int, stop: int) -> torch.Tensor:
     beta = s2_grid(b_grid, torch.float64)[0][:b_grid]
     count, degrees = stop - start, b - start
     table = torch.zeros(count, degrees, b_grid, dtype=torch.float64)
-    for l, column in _legendre_steps(b, beta, start, stop):  # column [b_grid, count]
+    for l, column in legendre_steps(b, beta, start, stop):  # column [b_grid, count]
         reached = min(l - start + 1, count)  # orders m <= l
         # entries [i, l - start - i, :] for i < reached: offset (l - start) b_grid, step (degrees - 1) b_grid
         diagonal = table.as_strided((reached, b_grid), ((degrees - 1) * b_grid, 1), (l - start) * b_grid)
@@ -289,7 +237,7 @@ def _analysis_gather(b: int, real_input: bool, dtype: torch.dtype, device: torch
 
     def build() -> tuple[torch.Tensor, torch.Tensor]:
         position, length = _product_positions(b)
-        l, m = _s2_indices(b, torch.device("cpu"))
+        l, m = s2_indices(b, torch.device("cpu"))
         if real_input:
             real = position[l, m.abs()]
             flip = torch.where(m < 0, 1.0 - 2.0 * (m % 2), 1.0)
@@ -361,9 +309,7 @@ def s2_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
         MemoryError: the transform needs more memory than is available (the message says how much).
     """
     b = check_signal(x, "x", 2)
-    b_out = _resolve_b_out(b_out, b)
-    if b_out > b:
-        raise ValueError(f"b_out must be <= the signal's bandwidth b = {b}, got {b_out}")
+    b_out = analysis_bandwidth(b_out, b)
     x = at_least_single(x)
     batch = x.shape[:-2]
     if x.numel() == 0:
@@ -407,11 +353,10 @@ def s2_ifft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
         ValueError: ``coeffs`` is a scalar or its last axis is not ``b²`` long, or ``b_out < b``.
         MemoryError: the transform needs more memory than is available (the message says how much).
     """
-    coeffs = check_coefficients(coeffs, "coeffs")
+    check_coefficients(coeffs, "coeffs")
+    coeffs = coeffs.to(complex_dtype(coeffs.dtype))
     b = s2_bandwidth(coeffs.shape[-1])
-    b_out = _resolve_b_out(b_out, b)
-    if b_out < b:
-        raise ValueError(f"b_out must be >= the coefficients' bandwidth b = {b}, got {b_out}")
+    b_out = synthesis_bandwidth(b_out, b)
     batch = coeffs.shape[:-1]
     if coeffs.numel() == 0:
         return empty_result(coeffs, (*batch, 2 * b_out, 2 * b_out), coeffs.dtype)

@@ -9,7 +9,7 @@ layers' docstrings, :mod:`dlnotes.sphere.layers`)
 with f̃ the input band-limited to l < b_out. Only the constant c differs. Ours is
 ``1/√(F_in N)``. Reading s2cnn's forward passes (``s2cnn/soft/s2_conv.py``, ``so3_conv.py`` and
 the transforms they call, with lie_learn's Wigner matrices ``conj(Dˡ_mn)`` in our convention
-and its SO(3) quadrature weights, which are ours):
+(:mod:`dlnotes.sphere.conventions`) and its SO(3) quadrature weights, which are ours):
 
 * **S²** (``S2Convolution``): the kernel is multiplied by ``scaling = 1/√(N F_in b_out⁴/b_in²)``;
   its S² FFT weighs the grid with ``w_j · 2b_in`` (the sphere's area normalised to 1, ours

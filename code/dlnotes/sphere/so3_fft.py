@@ -1,8 +1,7 @@
 """The SO(3) Fourier transform on the SOFT grid: 2-D FFT over (α, γ), Wigner-d contraction over β.
 
-Conventions: grid and weights of :mod:`dlnotes.sphere.grid` (normalised Haar measure, ∫1 = 1),
-``D^l_mn(α, β, γ) = e^{-imα} d^l_mn(β) e^{-inγ}`` and the packing
-``l(4l²-1)/3 + (l+m)(2l+1) + (l+n)`` of :mod:`dlnotes.sphere.wigner`. For a signal of bandwidth b,
+Conventions (grid, ``D^l_mn``, packing, normalised Haar measure): :mod:`dlnotes.sphere.conventions`;
+the weights of :mod:`dlnotes.sphere.grid`. For a signal of bandwidth b,
 
     f(R) = Σ_{l<b} Σ_{m,n} f̂^l_mn D^l_mn(R),      f̂^l_mn = (2l+1) ∫_{SO(3)} f(R) conj(D^l_mn(R)) dR,
 
@@ -16,27 +15,11 @@ from __future__ import annotations
 
 import torch
 
-from dlnotes.sphere.grid import check_bandwidth, so3_quadrature_weights
-from dlnotes.sphere.s2_fft import (
-    at_least_single,
-    centre_orders,
-    check_coefficients,
-    check_signal,
-    complex_dtype,
-    empty_result,
-    real_dtype,
-    uncentre_orders,
-)
+from dlnotes.sphere._checks import analysis_bandwidth, check_coefficients, check_signal, so3_bandwidth, synthesis_bandwidth
+from dlnotes.sphere._indices import centre_orders, uncentre_orders
+from dlnotes.sphere.grid import so3_quadrature_weights
+from dlnotes.sphere.s2_fft import at_least_single, complex_dtype, empty_result, real_dtype
 from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
-
-
-def so3_bandwidth(n: int) -> int:
-    """The bandwidth ``b`` with ``b(4b²-1)/3 = n`` coefficients, or a ``ValueError``."""
-    b = max(1, round((3 * n / 4) ** (1 / 3)))
-    for candidate in (b - 1, b, b + 1):
-        if candidate >= 1 and so3_size(candidate) == n:
-            return candidate
-    raise ValueError(f"coeffs must have b(4b²-1)/3 entries on the last axis for some b >= 1, got {n}")
 
 
 def _analysis_spectrum(x: torch.Tensor, b: int, b_out: int) -> torch.Tensor:
@@ -73,9 +56,7 @@ def so3_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
             or above ``b``.
     """
     b = check_signal(x, "x", 3)
-    b_out = b if b_out is None else check_bandwidth(b_out, "b_out")
-    if b_out > b:
-        raise ValueError(f"b_out must be <= the signal's bandwidth b = {b}, got {b_out}")
+    b_out = analysis_bandwidth(b_out, b)
     x = at_least_single(x)
     if x.numel() == 0:
         return empty_result(x, (*x.shape[:-3], so3_size(b_out)), complex_dtype(x.dtype))
@@ -107,11 +88,10 @@ def so3_ifft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
         TypeError: ``coeffs`` is not a tensor, or not of a floating or complex dtype; ``b_out`` not an int.
         ValueError: ``coeffs`` is a scalar or its last axis is not ``b(4b²-1)/3`` long, or ``b_out < b``.
     """
-    coeffs = check_coefficients(coeffs, "coeffs")
+    check_coefficients(coeffs, "coeffs")
+    coeffs = coeffs.to(complex_dtype(coeffs.dtype))
     b = so3_bandwidth(coeffs.shape[-1])
-    b_out = b if b_out is None else check_bandwidth(b_out, "b_out")
-    if b_out < b:
-        raise ValueError(f"b_out must be >= the coefficients' bandwidth b = {b}, got {b_out}")
+    b_out = synthesis_bandwidth(b_out, b)
     if coeffs.numel() == 0:
         return empty_result(coeffs, (*coeffs.shape[:-1], 2 * b_out, 2 * b_out, 2 * b_out), coeffs.dtype)
     table = so3_wigner_table(b_out, real_dtype(coeffs.dtype), coeffs.device)

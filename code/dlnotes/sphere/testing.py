@@ -1,7 +1,7 @@
 """Random band-limited signals on S² and SO(3), for tests, checks and the chapters' experiments.
 
 A signal of bandwidth b is a finite sum of harmonics of degree l < b (conventions:
-:mod:`dlnotes.sphere`). Drawing its coefficients i.i.d. standard complex normal and synthesising
+:mod:`dlnotes.sphere.conventions`). Drawing its coefficients i.i.d. standard complex normal and synthesising
 gives a complex band-limited signal; its real part is band-limited too, because conjugation maps
 the degree-l harmonics to themselves (conj Yₗᵐ = (−1)ᵐ Yₗ⁻ᵐ, conj Dˡ_mn = (−1)^{m−n} Dˡ_{−m,−n}).
 """

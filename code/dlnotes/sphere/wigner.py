@@ -1,16 +1,8 @@
 """Wigner matrices: small-d by a stable three-term recursion, D, spherical harmonics, packed tables.
 
-Conventions (used throughout ``dlnotes.sphere``):
-
-* ZYZ Euler angles, R = R_z(α) R_y(β) R_z(γ), rotations active: (L_R f)(x) = f(R⁻¹x).
-* ``D^l_mn(α, β, γ) = exp(-imα) d^l_mn(β) exp(-inγ)`` with the standard small-d
-  (``d^1_{1,0}(β) = -sin β / √2``; SymPy's ``wigner_d_small`` read with ascending index). A
-  matrix for degree ``l`` has shape ``[..., 2l+1, 2l+1]`` and entry ``[l+m, l+n]`` is ``(m, n)``.
-* Spherical harmonics are orthonormal with the Condon–Shortley phase,
-  ``Y_l^m(β, α) = sqrt((2l+1)/(4π)) d^l_{m,0}(β) exp(imα)``, which equals healpy's for θ = β, φ = α.
-* Packing, coefficient axis last: on S² entry ``l*l + l + m`` is (l, m), ``b²`` entries; on
-  SO(3) entry ``l(4l²-1)/3 + (l+m)(2l+1) + (l+n)`` is (l, m, n), ``b(4b²-1)/3`` entries, i.e. the
-  row-major flattened blocks ``D^0, D^1, ..., D^{b-1}`` one after the other.
+Conventions (Euler angles, ``D^l_mn`` and its small-d, ``Y_l^m``, the packings):
+:mod:`dlnotes.sphere.conventions`. A matrix for degree ``l`` has shape ``[..., 2l+1, 2l+1]`` and
+entry ``[l+m, l+n]`` is ``(m, n)``.
 
 The recursion in l (Kostelec and Rockmore 2008, eq. 2.8, from Edmonds' formulas) is
 
@@ -30,7 +22,9 @@ from collections.abc import Iterator
 
 import torch
 
-from dlnotes.sphere.grid import check_bandwidth, s2_grid
+from dlnotes.sphere._checks import as_float64, check_bandwidth
+from dlnotes.sphere._indices import s2_indices, so3_indices
+from dlnotes.sphere.grid import s2_grid
 
 
 def s2_size(b: int) -> int:
@@ -46,16 +40,6 @@ def so3_size(b: int) -> int:
 def so3_offset(l: int) -> int:
     """Index of the first coefficient of degree ``l`` in the SO(3) packing, ``l(4l²-1)/3``."""
     return l * (4 * l * l - 1) // 3
-
-
-def _as_float64(x: object, name: str) -> torch.Tensor:
-    if isinstance(x, torch.Tensor):
-        if x.is_complex() or not (x.is_floating_point()):
-            raise TypeError(f"{name} must be a real floating tensor or a float, got dtype {x.dtype}")
-        return x.to(torch.float64)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return torch.tensor(float(x), dtype=torch.float64)
-    raise TypeError(f"{name} must be a real floating tensor or a float, got {type(x).__name__}")
 
 
 def _border_seeds(l: int, half_cos: torch.Tensor, half_sin: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -150,7 +134,7 @@ def wigner_d(l: int, beta: torch.Tensor | float) -> torch.Tensor:
     """
     l = _check_degree(l)
     dtype = _output_dtype(beta)
-    return wigner_d_all(l, _as_float64(beta, "beta"))[l].to(dtype)
+    return wigner_d_all(l, as_float64(beta, "beta"))[l].to(dtype)
 
 
 def wigner_D(l: int, alpha: torch.Tensor | float, beta: torch.Tensor | float, gamma: torch.Tensor | float) -> torch.Tensor:
@@ -162,7 +146,7 @@ def wigner_D(l: int, alpha: torch.Tensor | float, beta: torch.Tensor | float, ga
     l = _check_degree(l)
     dtype = _output_dtype(alpha, beta, gamma)
     a, b_, g = torch.broadcast_tensors(
-        _as_float64(alpha, "alpha"), _as_float64(beta, "beta"), _as_float64(gamma, "gamma")
+        as_float64(alpha, "alpha"), as_float64(beta, "beta"), as_float64(gamma, "gamma")
     )
     d = wigner_d_all(l, b_)[l]
     m = torch.arange(-l, l + 1, dtype=torch.float64, device=d.device)
@@ -180,9 +164,9 @@ def spherical_harmonics(b: int, beta: torch.Tensor | float, alpha: torch.Tensor 
     """
     b = check_bandwidth(b)
     dtype = _output_dtype(alpha, beta)
-    a, be = torch.broadcast_tensors(_as_float64(alpha, "alpha"), _as_float64(beta, "beta"))
+    a, be = torch.broadcast_tensors(as_float64(alpha, "alpha"), as_float64(beta, "beta"))
     columns = _legendre_columns(b, be)  # [..., b, 2b-1]: (l, m + b - 1)
-    l_idx, m_idx = _s2_indices(b, be.device)
+    l_idx, m_idx = s2_indices(b, be.device)
     norm = torch.sqrt((2 * l_idx.to(torch.float64) + 1) / (4 * math.pi))
     d = columns[..., l_idx, m_idx + b - 1]
     out = norm * d * torch.exp(1j * m_idx.to(torch.float64) * a[..., None])
@@ -199,36 +183,16 @@ def wigner_D_packed(
     b = check_bandwidth(b)
     dtype = _output_dtype(alpha, beta, gamma)
     a, be, g = torch.broadcast_tensors(
-        _as_float64(alpha, "alpha"), _as_float64(beta, "beta"), _as_float64(gamma, "gamma")
+        as_float64(alpha, "alpha"), as_float64(beta, "beta"), as_float64(gamma, "gamma")
     )
     d = torch.cat([block.flatten(-2) for block in wigner_d_all(b - 1, be)], dim=-1)
-    _, m_idx, n_idx = _so3_indices(b, be.device)
+    _, m_idx, n_idx = so3_indices(b, be.device)
     phase = -(m_idx.to(torch.float64) * a[..., None] + n_idx.to(torch.float64) * g[..., None])
     out = d * torch.exp(1j * phase)
     return out.to(torch.complex128 if dtype == torch.float64 else torch.complex64)
 
 
-@functools.lru_cache(maxsize=16)
-def _s2_indices(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(l, m)`` of each packed S² entry, two int64 tensors ``[b²]``."""
-    l = torch.cat([torch.full((2 * k + 1,), k) for k in range(b)])
-    m = torch.cat([torch.arange(-k, k + 1) for k in range(b)])
-    return l.to(device), m.to(device)
-
-
-@functools.lru_cache(maxsize=16)
-def _so3_indices(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """``(l, m, n)`` of each packed SO(3) entry, three int64 tensors ``[b(4b²-1)/3]``."""
-    ls, ms, ns = [], [], []
-    for k in range(b):
-        r = torch.arange(-k, k + 1)
-        ls.append(torch.full(((2 * k + 1) ** 2,), k))
-        ms.append(r.repeat_interleave(2 * k + 1))
-        ns.append(r.repeat(2 * k + 1))
-    return torch.cat(ls).to(device), torch.cat(ms).to(device), torch.cat(ns).to(device)
-
-
-def _legendre_steps(b: int, beta: torch.Tensor, m_start: int = 0, m_stop: int | None = None) -> Iterator[tuple[int, torch.Tensor]]:
+def legendre_steps(b: int, beta: torch.Tensor, m_start: int = 0, m_stop: int | None = None) -> Iterator[tuple[int, torch.Tensor]]:
     """Yield ``(l, d^l_{m,0}(β))`` for ``l = m_start .. b-1``, each float64 ``[..., m_stop - m_start]``.
 
     Entry ``[..., i]`` is order ``m = m_start + i`` (``0 <= m_start <= m < m_stop <= b``), zero where
@@ -259,12 +223,12 @@ def _legendre_steps(b: int, beta: torch.Tensor, m_start: int = 0, m_stop: int | 
 def _legendre_columns(b: int, beta: torch.Tensor) -> torch.Tensor:
     """``d^l_{m,0}(β)`` for ``l < b``, ``|m| < b``: float64 ``[..., b, 2b-1]`` at ``[l, m+b-1]``, zero where ``l < |m|``.
 
-    Filled in place, one degree at a time, from :func:`_legendre_steps` (orders m >= 0) and
+    Filled in place, one degree at a time, from :func:`legendre_steps` (orders m >= 0) and
     ``d^l_{-m,0} = (-1)^m d^l_{m0}``.
     """
     out = torch.zeros(*beta.shape, b, 2 * b - 1, dtype=torch.float64, device=beta.device)
     sign = 1.0 - 2.0 * (torch.arange(1, b, dtype=torch.float64, device=beta.device) % 2)
-    for l, column in _legendre_steps(b, beta):
+    for l, column in legendre_steps(b, beta):
         out[..., l, b - 1 :] = column
         out[..., l, : b - 1] = (column[..., 1:] * sign).flip(-1)
     return out

@@ -17,8 +17,9 @@ import pandas as pd
 import torch
 
 from dlnotes.data import Dataset, Split, mnist_5k
+from dlnotes.sphere._checks import check_signal
 from dlnotes.sphere.experiments.mnist import PlanarCNN, balanced_subset, project
-from dlnotes.sphere.s2_fft import check_signal, s2_fft, s2_ifft
+from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.train import fit
 
 

@@ -10,10 +10,10 @@ the projected digit a continuous function f on the whole sphere. Image columns r
 rows downwards along −x₂, so the digit reads upright when the sphere is seen from above the
 north pole.
 
-**Rotation.** A rotation R acts actively, (L_R f)(x) = f(R⁻¹x). We apply it *exactly* to the
-continuous projected digit by evaluating f at R⁻¹x for every point x of the SOFT grid
-(β_j = π(2j+1)/(4b), α_k = 2πk/(2b)), so no resampling of an already sampled signal is involved.
-R = R_z(α) R_y(β) R_z(γ) (ZYZ), drawn uniformly from SO(3) (Haar measure): α, γ ~ U(0, 2π),
+**Rotation.** A rotation R acts actively (:mod:`dlnotes.sphere.conventions`), f ↦ f(R⁻¹·). We
+apply it *exactly* to the continuous projected digit by evaluating f at R⁻¹x for every point x
+of the SOFT grid, so no resampling of an already sampled signal is involved. R is drawn
+uniformly from SO(3) (Haar measure): α, γ ~ U(0, 2π),
 cos β ~ U(−1, 1), one independent rotation per digit, seeded per digit (see
 :func:`~dlnotes.sphere.haar.random_rotations`).
 """
