@@ -54,9 +54,9 @@ def band_limit_ceiling(
     """Test accuracy of the planar CNN trained and tested on upright digits keeping only degrees l < L.
 
     The digits of ``mnist_5k`` (``n_train`` / ``n_test`` of them,
-    :func:`~dlnotes.sphere.experiments.mnist.balanced_subset`) are projected at bandwidth ``b`` without
+    :func:`~dlnotes.sphere.experiments.mnist.experiment.balanced_subset`) are projected at bandwidth ``b`` without
     rotation, band-limited to each L in ``degrees`` (:func:`band_limit`), and a fresh
-    :class:`~dlnotes.sphere.experiments.mnist.PlanarCNN` (seeded) is trained on each with
+    :class:`~dlnotes.sphere.experiments.mnist.models.PlanarCNN` (seeded) is trained on each with
     :func:`dlnotes.train.fit` (Adam, ``lr``, ``batch_size``, ``schedule``).
 
     Returns:

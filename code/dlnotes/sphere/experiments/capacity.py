@@ -4,7 +4,7 @@ When a model's test accuracy stays low, two causes look alike: too little data (
 its training digits but does not generalise) and too little fitting (the model cannot even learn
 the digits it is trained on). The probe tells them apart by making the data problem vanish:
 train on a very small set, ``n_train`` rotated digits (the "R" condition of
-:func:`~dlnotes.sphere.experiments.mnist.spherical_mnist`), for many epochs, and measure the accuracy *on
+:func:`~dlnotes.sphere.experiments.mnist.projection.spherical_mnist`), for many epochs, and measure the accuracy *on
 those same digits* after training. A model with enough capacity and a working optimiser drives it
 to 1; a model that stays far below 1 on a few hundred digits is limited by what it can represent
 or by how its training moves, not by the size of the data set.
@@ -43,8 +43,8 @@ def memorisation_probe(
     """Train each model on ``n_train`` rotated digits for ``epochs`` epochs; accuracy on them and on test digits.
 
     The digits are a balanced subset of ``mnist_5k`` projected at bandwidth ``b`` and rotated
-    with ``seed`` (:func:`~dlnotes.sphere.experiments.mnist.spherical_mnist`); each model
-    (:func:`~dlnotes.sphere.experiments.mnist.build_model` with ``b, b1, b2``) is initialised under
+    with ``seed`` (:func:`~dlnotes.sphere.experiments.mnist.projection.spherical_mnist`); each model
+    (:func:`~dlnotes.sphere.experiments.mnist.models.build_model` with ``b, b1, b2``) is initialised under
     ``torch.manual_seed(seed)`` and trained with :func:`dlnotes.train.fit` (Adam, ``lr``,
     ``batch_size``, ``schedule``).
 

@@ -6,7 +6,7 @@
     python -m dlnotes.sphere.experiments equivariance --bandwidths 4 8 16 32 --depth 5 --rotations 500
     torchrun --nproc-per-node 2 -m dlnotes.sphere.experiments mnist ... --save DIR
 
-``mnist`` runs :func:`dlnotes.sphere.experiments.mnist.mnist_experiment` (Table 1 of Cohen et al., 2018) and
+``mnist`` runs :func:`dlnotes.sphere.experiments.mnist.experiment.mnist_experiment` (Table 1 of Cohen et al., 2018) and
 prints the NR/NR, R/R, NR/R table beside the paper's, the parameter counts and the seconds per
 epoch. The first line is the paper's recipe (Adam at a constant 5·10⁻³); the second, a larger
 rate annealed to zero over twice the epochs, is the recipe of the chapter's best recorded runs.

@@ -1,10 +1,13 @@
 """Spherical MNIST (Cohen et al., 2018, §5.2, Table 1), one job a module.
 
-* ``projection`` — digits lifted onto the sphere, rotated or not (:func:`spherical_mnist`);
-* ``models`` — the planar and the spherical CNN of the paper's Table 1;
-* ``experiment`` — train on NR and on R, test on NR and R (:func:`mnist_experiment`);
-* ``diagnostics`` — why the recipe matters (invariant features at initialisation);
-* ``records`` — recorded paper-scale runs read back as data.
+* :mod:`~.projection` — digits lifted onto the sphere, rotated or not
+  (:func:`~.projection.spherical_mnist`);
+* :mod:`~.models` — the planar and the spherical CNN of the paper's Table 1;
+* :mod:`~.experiment` — train on NR and on R, test on NR and R (:func:`~.experiment.mnist_experiment`);
+* :mod:`~.diagnostics` — why the recipe matters (invariant features at initialisation);
+* :mod:`~.records` — recorded paper-scale runs read back as data;
+* :mod:`~.checkpoints` — the shipped trained weights, loaded and evaluated;
+* :mod:`~.evaluation` — the chapter's Table 1 from those weights (``mnist-eval``).
 """
 
 from dlnotes.sphere.experiments.mnist.diagnostics import (

@@ -15,7 +15,7 @@ from dlnotes.sphere.experiments.mnist.projection import project
 
 @dataclass(frozen=True)
 class FeatureDiagnosis:
-    """How much the invariant features of an untrained :class:`SphericalCNN` tell the digits apart.
+    """How much the invariant features of an untrained :class:`~dlnotes.sphere.experiments.mnist.models.SphericalCNN` tell the digits apart.
 
     Attributes:
         first_component_share: fraction of the across-digit variance of the ``f2`` invariant
@@ -37,7 +37,7 @@ def diagnose_invariant_features(
 ) -> FeatureDiagnosis:
     """Why end-to-end training of the spherical CNN is slow: its invariant features move together.
 
-    Builds :class:`SphericalCNN` ``(b, b1, b2)`` under ``torch.manual_seed(seed)``, computes the
+    Builds :class:`~dlnotes.sphere.experiments.mnist.models.SphericalCNN` ``(b, b1, b2)`` under ``torch.manual_seed(seed)``, computes the
     ``so3_integrate`` features of ``n_train`` / ``n_test`` upright digits (balanced subsets of
     ``mnist_5k``), and measures their principal spread and what a linear classifier can read
     from them when fitted to convergence (scikit-learn's ``LogisticRegression``).

@@ -188,7 +188,7 @@ def mnist_experiment(
 
     Every setting is checked first (:meth:`MnistSettings.check`), before any data is loaded or
     any model built. Then, for each seed: the digits are projected at bandwidth ``b`` and rotated
-    with that seed (:func:`spherical_mnist`); each model is initialised under
+    with that seed (:func:`~dlnotes.sphere.experiments.mnist.projection.spherical_mnist`); each model is initialised under
     ``torch.manual_seed(seed)`` and trained with :func:`dlnotes.train.fit` (Adam, ``lr``,
     ``batch_size``, ``epochs``) on the NR and on the R training digits, recording its test
     accuracy after each epoch on the test set of its own condition; the final model is evaluated
@@ -205,7 +205,7 @@ def mnist_experiment(
             holds only the conditions these give).
         on_epoch: called as ``on_epoch(model, train_on, seed, stats)`` after every epoch of every
             run (progress of long runs).
-        input_scale: the spherical model's :class:`SphericalCNN` ``input_scale`` (255: the
+        input_scale: the spherical model's :class:`~dlnotes.sphere.experiments.mnist.models.SphericalCNN` ``input_scale`` (255: the
             pixel scale of the authors' code; the planar model reads the [0, 1] signals).
         schedule: :func:`dlnotes.train.fit`'s learning-rate schedule (the paper: constant).
         save: a folder that receives, per run, a checkpoint after every epoch (``<name>.ckpt``,
