@@ -34,7 +34,7 @@ from dlnotes.bench import Timing, threads, time_interleaved
 
 #: BatchNorm input shapes of the full run, (N, C, H, W) or (N, C).
 BN_SHAPES = ((32, 64, 32, 32), (128, 256, 14, 14), (1024, 512))
-#: Conv2d cases of the full run: (N, C_in, C_out, H = W, stride), 3 × 3 kernels, padding 1.
+#: Conv2d cases of the full run as (N, C_in, C_out, H = W, stride), 3 × 3 kernels, padding 1.
 CONV_CASES = ((32, 64, 64, 32, 1), (8, 128, 256, 28, 2))
 #: Elements of the full run's Dropout input.
 DROPOUT_NUMEL = 16 * 2**20

@@ -81,7 +81,8 @@ def probabilities_under_rotations(model: nn.Module, image: torch.Tensor, b: int,
 
     ``image`` is one ``[1, H, W]`` digit; row 0 is the upright digit, rows 1… the digit under
     Haar-random rotations (:func:`~dlnotes.sphere.haar.random_rotations`, stream ``"figure"``
-    of ``seed``), each applied exactly to the projected digit (:func:`project`) at bandwidth ``b``.
+    of ``seed``), each applied exactly to the projected digit
+    (:func:`~dlnotes.sphere.experiments.mnist.projection.project`) at bandwidth ``b``.
     """
     if image.dim() != 3 or image.shape[0] != 1:
         raise ValueError(f"image must be one digit [1, H, W], got shape {tuple(image.shape)}")
