@@ -7,7 +7,8 @@
 * :mod:`~.diagnostics` — why the recipe matters (invariant features at initialisation);
 * :mod:`~.records` — recorded paper-scale runs read back as data;
 * :mod:`~.checkpoints` — the shipped trained weights, loaded and evaluated;
-* :mod:`~.evaluation` — the chapter's Table 1 from those weights (``mnist-eval``).
+* :mod:`~.evaluation` — the chapter's Table 1 from those weights (``mnist-eval``);
+* :mod:`~.claims` — the table's three claims, each with its interval and verdict.
 """
 
 from dlnotes.sphere.experiments.mnist.diagnostics import (

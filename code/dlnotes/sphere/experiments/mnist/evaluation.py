@@ -25,9 +25,9 @@ from dlnotes.sphere.haar import random_rotations
 
 
 def evaluate_runs(folder: str | Path = TABLE1, data: str | Path | None = None, device: torch.device | str = "cpu") -> pd.DataFrame:
-    """One row per checkpoint in ``folder``: ``model``, ``train_on``, ``seed``, the accuracy on the
-    upright (``test NR``) and rotated (``test R``) test digits, and the accuracies its record holds
-    (``recorded NR``, ``recorded R``).
+    """One row per checkpoint in ``folder``: ``model``, ``train_on``, ``seed``, the number of test
+    digits (``n test``), the accuracy on the upright (``test NR``) and rotated (``test R``) test
+    digits, and the accuracies its record holds (``recorded NR``, ``recorded R``).
 
     The test digits are those the run was tested on: the first ``n_test`` (balanced) of the split,
     projected at the run's bandwidth and rotated with the run's seed. ``data``: the MNIST IDX
@@ -45,7 +45,7 @@ def evaluate_runs(folder: str | Path = TABLE1, data: str | Path | None = None, d
             projected[key] = {"NR": nr, "R": r}
         measured = accuracies(model.to(device), projected[key], device)
         rows.append(
-            {"model": model_name, "train_on": train_on, "seed": seed}
+            {"model": model_name, "train_on": train_on, "seed": seed, "n test": n_test}
             | {f"test {k}": v for k, v in measured.items()}
             | {f"recorded {k}": record.accuracy.get(k, np.nan) for k in ("NR", "R")}
         )
