@@ -43,3 +43,13 @@ def test_bad_input():
         iv.mean_interval([1.0, float("nan")])
     with pytest.raises(ValueError, match="df must be an int >= 1"):
         iv.t_quantile(0)
+
+
+def test_describe_chooses_its_words_from_the_interval():
+    better = iv.mean_interval([1.0, 1.2, 0.9, 1.1, 1.0])
+    worse = better.scaled(-1)
+    unsure = iv.mean_interval([-1.0, 1.2, -0.9, 0.5, 0.1])
+    assert iv.describe(better, "A wins", "B wins").endswith(": A wins")
+    assert iv.describe(worse, "A wins", "B wins").endswith(": B wins")
+    text = iv.describe(unsure, "A wins", "B wins")
+    assert "includes zero" in text and "wins" not in text and "5 seeds" in text

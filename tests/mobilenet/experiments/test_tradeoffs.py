@@ -107,3 +107,23 @@ def test_experiments_read_any_source():
     assert ex.separable_vs_full(source).a.config == ex.Config("separable")
     assert [s.config.side for s in ex.resolution_sweep(source)] == list(ex.SIDES)
     assert len(seen) == 2 + len(ex.SIDES)
+
+
+def test_claims_from_a_source_and_their_verdicts():
+    from dlnotes import verdicts
+
+    def source(config):  # full and shallow 2 points better, accuracy rising 10 points per decade
+        base = 0.6 + 0.1 * np.log10(config.mult_adds / ex.Config().mult_adds)
+        bonus = 0.02 if config.variant in ("full", "shallow") else 0.0
+        return _summary(config, [base + bonus + noise for noise in (0.0, 0.004, -0.003, 0.002, -0.001)])
+
+    claims = ex.claims(source)
+    assert claims["sf"].paper == pytest.approx(-1.1) and claims["ns"].paper == pytest.approx(3.1)
+    ratio = ex.Config("full").mult_adds / ex.Config().mult_adds
+    assert claims["sf"].ours.mean == pytest.approx(-(2.0 + 10 * np.log10(ratio)))
+    assert claims["ns"].verdict == verdicts.CONTRADICTED  # shallow better here, against the paper
+    assert claims["alpha"].ours.mean == pytest.approx(10.0) and claims["rho"].ours.mean == pytest.approx(10.0)
+    assert claims["alpha"].verdict in (verdicts.REPRODUCED, verdicts.SAME_DIRECTION)
+    assert ex.paper_slope(ex.paper.TABLE_6).slope > 0
+    row = ex.table_row(source(ex.Config()), ex.paper.TABLE_4[1])
+    assert row["paper: ImageNet %"] == 70.6 and row["test accuracy %"].startswith("60.")

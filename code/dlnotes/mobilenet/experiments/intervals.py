@@ -78,3 +78,15 @@ def interval_verdict(interval: Interval, paper: float, tolerance: float = 0.0) -
     *reproduced* if ``paper`` lies within ``tolerance`` of it, *same direction, different size*
     otherwise."""
     return verdicts.verdict(interval.mean, paper=paper, stderr=interval.half_width / 2, tolerance=tolerance)
+
+
+def describe(interval: Interval, positive: str, negative: str, unit: str = "points") -> str:
+    """A sentence on an effect that says only what its interval supports.
+
+    ``positive`` / ``negative`` say what a resolved effect above / below zero means (e.g. "the
+    separable network is better"); an interval that includes zero says that the seeds do not tell.
+    """
+    span = f"{interval.mean:+.1f} {unit} (95 % interval {interval.low:+.1f} to {interval.high:+.1f} over {interval.n} seeds)"
+    if not interval.excludes(0.0):
+        return f"{span}; the interval includes zero, so {interval.n} seeds do not tell which way the effect goes"
+    return f"{span}: {positive if interval.mean > 0 else negative}"

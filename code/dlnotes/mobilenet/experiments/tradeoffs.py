@@ -36,7 +36,9 @@ from dlnotes.bench import threads as use_threads
 from dlnotes.data import mnist_5k
 from dlnotes.mobilenet.counting import count_mult_adds, count_params
 from dlnotes.mobilenet.experiments.cluttered import TASKS, task_split
-from dlnotes.mobilenet.experiments.intervals import Interval, mean_interval
+from dlnotes import verdicts
+from dlnotes.mobilenet.experiments import paper
+from dlnotes.mobilenet.experiments.intervals import Interval, interval_verdict, mean_interval
 from dlnotes.mobilenet.model import VARIANTS, MobileNetDigits
 from dlnotes.train import SCHEDULES, EpochStats, History, fit
 
@@ -369,6 +371,66 @@ def slope_interval(sweep: Sequence[Summary]) -> Interval:
     accuracies = np.stack([s.accuracies for s in sweep])  # [configs, seeds]
     slopes = np.polyfit(x, accuracies, 1)[0]
     return mean_interval(slopes)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One of the paper's claims: its value of the effect, ours with its 95 % interval over the
+    seeds, and the tolerance within which the two count as the same size."""
+
+    name: str
+    unit: str
+    paper: float
+    ours: Interval
+    tolerance: float
+
+    @property
+    def verdict(self) -> str:
+        """:func:`~dlnotes.mobilenet.experiments.intervals.interval_verdict` of ``ours`` on ``paper``."""
+        return interval_verdict(self.ours, self.paper, self.tolerance)
+
+
+def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
+    """The paper's accuracy (%) against log₁₀ of its Mult-Adds, fitted over ``rows``."""
+    return verdicts.line_fit(np.log10([r.mult_adds for r in rows]), [r.accuracy for r in rows])
+
+
+def claims(source: Source) -> dict[str, Claim]:
+    """The four accuracy claims of Section 4, ours measured from ``source`` (differences in points,
+    slopes in points per decade of Mult-Adds), keyed ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``.
+
+    Differences count as the same size within the rounding of the two printed accuracies; slopes
+    within twice the standard error of the paper's own fit (four points each).
+    """
+    sep, full = paper.TABLE_4[1], paper.TABLE_4[0]
+    narrow, shallow = paper.TABLE_5
+    rounding = verdicts.rounding_tolerance
+    alpha, rho = paper_slope(paper.TABLE_6), paper_slope(paper.TABLE_7)
+    return {
+        "sf": Claim("separable minus full convolutions (Table 4)", "points", round(sep.accuracy - full.accuracy, 1),
+                    separable_vs_full(source).interval.scaled(100), rounding(sep.accuracy) + rounding(full.accuracy)),
+        "ns": Claim("narrow minus shallow at equal Mult-Adds (Table 5)", "points", round(narrow.accuracy - shallow.accuracy, 1),
+                    narrow_vs_shallow(source).interval.scaled(100), rounding(narrow.accuracy) + rounding(shallow.accuracy)),
+        "alpha": Claim("accuracy per decade of Mult-Adds along α (Table 6)", "points per decade", alpha.slope,
+                       slope_interval(width_sweep(source)).scaled(100), 2 * alpha.slope_stderr),
+        "rho": Claim("accuracy per decade of Mult-Adds along ρ (Table 7)", "points per decade", rho.slope,
+                     slope_interval(resolution_sweep(source)).scaled(100), 2 * rho.slope_stderr),
+    }
+
+
+def table_row(summary: Summary, quoted: paper.Row | None = None) -> dict[str, object]:
+    """One line of a results table: our configuration (accuracy as mean ± standard deviation over
+    the seeds, in %), and the paper's printed row beside it."""
+    out: dict[str, object] = {
+        "model": summary.config.label,
+        "Mult-Adds (k)": round(summary.mult_adds / 1e3, 1),
+        "params (k)": round(summary.params / 1e3, 1),
+        "test accuracy %": f"{100 * summary.mean:.1f} ± {100 * summary.std:.1f}",
+    }
+    if quoted is not None:
+        out |= {"paper: model": quoted.model, "paper: M Mult-Adds": quoted.mult_adds,
+                "paper: M params": quoted.params, "paper: ImageNet %": quoted.accuracy}
+    return out
 
 
 def _line(summary: Summary) -> str:
