@@ -1,20 +1,24 @@
-"""The paper's trade-offs trained on real digits: ``python -m dlnotes.mobilenet.experiments [--full]``.
+"""The paper's trade-offs trained on digits: configurations, training, paired comparisons, claims.
 
 Every experiment trains :class:`~dlnotes.mobilenet.model.MobileNetDigits` on the 4,000 / 1,000
-``mnist_5k`` split with :func:`dlnotes.train.fit` (Adam, constant learning rate, the same
-hyper-parameters for every model, chosen before the comparisons were run) and returns numbers:
+``mnist_5k`` split — upright, or warped and cluttered
+(:mod:`~dlnotes.mobilenet.experiments.cluttered`) — with :func:`dlnotes.train.fit` (Adam, the same
+hyper-parameters for every model, chosen before the comparisons were run), and returns numbers:
 
 * :func:`separable_vs_full` — Table 4's analogue;
 * :func:`narrow_vs_shallow` — Table 5's: the full-depth network thinned by the width multiplier α
   whose Mult-Adds are closest to those of the shallow network at α = 1;
 * :func:`width_sweep` and :func:`resolution_sweep` — Tables 6 and 7, ρ set by resizing the 28×28
   digits to 24, 20 and 16 pixels (ρ = 6/7, 5/7, 4/7, the paper's 192/224, 160/224, 128/224);
-* :func:`log_linear_fit` — accuracy against log₁₀ Mult-Adds (the paper's Figure 4 claim).
+* :func:`slope_interval` and :func:`log_linear_fit` — accuracy against log₁₀ Mult-Adds (the
+  paper's Figure 4 claim);
+* :func:`claims` — the four claims with our 95 % intervals over seeds and a verdict on each.
 
-Each (configuration, seed) pair is trained once per process and cached in memory, so the
-experiments share their runs (α = 1 at 28 pixels is the baseline of all four).
-:data:`QUICK` is what the book runs (minutes on 2 cores); :data:`FULL` is for readers with
-time.
+Each takes a *source* of results: :class:`Settings`, to train now (each (configuration, seed) once
+per process, cached, so the experiments share their runs), or the recorded runs
+(:func:`dlnotes.mobilenet.experiments.runs.recorded`), which the chapter reads. :data:`RECORDED`
+are the settings of those records; ``python -m dlnotes.mobilenet.experiments [--full]`` trains
+the quick (:data:`QUICK`) or longer (:data:`FULL`) upright runs now and prints their tables.
 """
 
 from __future__ import annotations
