@@ -78,3 +78,24 @@ def test_records_of_other_settings_are_not_mixed(tmp_path):
     with pytest.raises(FileNotFoundError, match="no folder"):
         runs.read_records(tmp_path / "missing")
 
+
+def test_shipped_records_cover_every_configuration_with_the_recorded_settings():
+    source = runs.recorded()
+    assert source.settings == runs.settings_dict(ex.RECORDED)
+    assert len(source.seeds) >= 2
+    assert {r.config for r in source.records} == set(ex.claim_configs())
+    for record in source.records:
+        assert record.mult_adds == record.config.mult_adds and len(record.epochs) == ex.RECORDED.epochs
+        assert json.loads(record.to_json())["command"].startswith("python -m dlnotes.mobilenet.experiments tradeoffs")
+
+
+def test_shipped_records_install_with_the_package():
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["dlnotes.mobilenet.experiments"]
+    package = root / "code" / "dlnotes" / "mobilenet" / "experiments"
+    shipped = [p.relative_to(package).as_posix() for p in runs.RECORDS.iterdir()]
+    assert "records/tradeoffs/README.md" in shipped and all(any(fnmatch(name, g) for g in globs) for name in shipped)
