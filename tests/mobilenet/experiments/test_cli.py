@@ -75,3 +75,9 @@ def test_save_must_be_given_and_be_a_folder_of_matching_records(tmp_path, no_dat
     with pytest.raises(SystemExit):
         main(["tradeoffs", "--save", str(tmp_path / "old"), "--resume"])
     assert "made with settings" in capsys.readouterr().err
+
+
+def test_without_a_command_the_quick_experiments_keep_their_options(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0 and "--full" in capsys.readouterr().out
