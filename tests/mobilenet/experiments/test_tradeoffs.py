@@ -1,4 +1,4 @@
-"""dlnotes.mobilenet.experiments.tradeoffs: configurations, the ρ transform, the fit, and one tiny training run."""
+"""dlnotes.mobilenet.experiments.tradeoffs: configurations, the ρ transform, the fits, paired intervals, and one tiny training run."""
 
 import numpy as np
 import pytest
@@ -52,7 +52,78 @@ def test_bad_input():
         ex.Settings(epochs=0)
     with pytest.raises(ValueError, match="seeds"):
         ex.Settings(seeds=())
+    with pytest.raises(ValueError, match="seeds must be distinct"):
+        ex.Settings(seeds=(1, 1))
+    with pytest.raises(ValueError, match="lr must be a positive finite"):
+        ex.Settings(lr=float("inf"))
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        ex.Settings(schedule="step")
+    with pytest.raises(ValueError, match="task must be one of"):
+        ex.Settings(task="imagenet")
     with pytest.raises(ValueError, match="same length"):
         ex.log_linear_fit([1, 2], [0.1, 0.2])
     with pytest.raises(ValueError, match="> 0"):
         ex.log_linear_fit([0, 1, 2], [0.1, 0.2, 0.3])
+
+
+def _summary(config, accuracies, mult_adds=None):
+    runs = tuple(ex.Run(config, seed, acc, (acc,), 1.0) for seed, acc in enumerate(accuracies))
+    return ex.Summary(config, runs, mult_adds or config.mult_adds, config.params)
+
+
+def test_pair_interval_is_paired_over_seeds():
+    a = _summary(ex.Config("separable"), [0.80, 0.70, 0.90])
+    b = _summary(ex.Config("full"), [0.81, 0.71, 0.91])
+    interval = ex.Pair(a, b).interval
+    assert interval.mean == pytest.approx(-0.01) and interval.stderr == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="same seeds"):
+        ex.Pair(a, _summary(ex.Config("full"), [0.8, 0.7]))
+
+
+def test_slope_interval_recovers_per_seed_slopes():
+    sweep = [_summary(ex.Config("separable", a), [0.5 + 0.1 * k + s for s in (0.0, 0.01, -0.01)], mult_adds=10**k)
+             for k, a in zip((5, 6, 7), (0.25, 0.5, 1.0))]
+    interval = ex.slope_interval(sweep)
+    assert interval.mean == pytest.approx(0.1) and interval.n == 3
+    with pytest.raises(ValueError, match="at least 2"):
+        ex.slope_interval(sweep[:1])
+
+
+def test_claim_configs_cover_every_experiment():
+    configs = ex.claim_configs()
+    assert len(configs) == len(set(configs)) == 10
+    assert ex.Config("full") in configs and ex.Config("shallow") in configs
+    assert {ex.Config("separable", a) for a in ex.ALPHAS} <= set(configs)
+    assert {ex.Config("separable", 1.0, side) for side in ex.SIDES} <= set(configs)
+
+
+def test_experiments_read_any_source():
+    seen = []
+
+    def source(config):
+        seen.append(config)
+        return _summary(config, [0.5, 0.6])
+
+    assert ex.separable_vs_full(source).a.config == ex.Config("separable")
+    assert [s.config.side for s in ex.resolution_sweep(source)] == list(ex.SIDES)
+    assert len(seen) == 2 + len(ex.SIDES)
+
+
+def test_claims_from_a_source_and_their_verdicts():
+    from dlnotes import verdicts
+
+    def source(config):  # full and shallow 2 points better, accuracy rising 10 points per decade
+        base = 0.6 + 0.1 * np.log10(config.mult_adds / ex.Config().mult_adds)
+        bonus = 0.02 if config.variant in ("full", "shallow") else 0.0
+        return _summary(config, [base + bonus + noise for noise in (0.0, 0.004, -0.003, 0.002, -0.001)])
+
+    claims = ex.claims(source)
+    assert claims["sf"].paper == pytest.approx(-1.1) and claims["ns"].paper == pytest.approx(3.1)
+    ratio = ex.Config("full").mult_adds / ex.Config().mult_adds
+    assert claims["sf"].ours.mean == pytest.approx(-(2.0 + 10 * np.log10(ratio)))
+    assert claims["ns"].verdict == verdicts.CONTRADICTED  # shallow better here, against the paper
+    assert claims["alpha"].ours.mean == pytest.approx(10.0) and claims["rho"].ours.mean == pytest.approx(10.0)
+    assert claims["alpha"].verdict in (verdicts.REPRODUCED, verdicts.SAME_DIRECTION)
+    assert ex.paper_slope(ex.paper.TABLE_6).slope > 0
+    row = ex.table_row(source(ex.Config()), ex.paper.TABLE_4[1])
+    assert row["paper: ImageNet %"] == 70.6 and row["test accuracy %"].startswith("60.")

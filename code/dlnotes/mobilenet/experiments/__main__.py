@@ -1,5 +1,5 @@
-"""``python -m dlnotes.mobilenet.experiments``: see :mod:`dlnotes.mobilenet.experiments.tradeoffs`."""
+"""``python -m dlnotes.mobilenet.experiments``: see :mod:`dlnotes.mobilenet.experiments.cli`."""
 
-from dlnotes.mobilenet.experiments.tradeoffs import main
+from dlnotes.mobilenet.experiments.cli import main
 
 main()

@@ -1,20 +1,24 @@
-"""The paper's trade-offs trained on real digits: ``python -m dlnotes.mobilenet.experiments [--full]``.
+"""The paper's trade-offs trained on digits: configurations, training, paired comparisons, claims.
 
 Every experiment trains :class:`~dlnotes.mobilenet.model.MobileNetDigits` on the 4,000 / 1,000
-``mnist_5k`` split with :func:`dlnotes.train.fit` (Adam, constant learning rate, the same
-hyper-parameters for every model, chosen before the comparisons were run) and returns numbers:
+``mnist_5k`` split — upright, or warped and cluttered
+(:mod:`~dlnotes.mobilenet.experiments.cluttered`) — with :func:`dlnotes.train.fit` (Adam, the same
+hyper-parameters for every model, chosen before the comparisons were run), and returns numbers:
 
 * :func:`separable_vs_full` — Table 4's analogue;
 * :func:`narrow_vs_shallow` — Table 5's: the full-depth network thinned by the width multiplier α
   whose Mult-Adds are closest to those of the shallow network at α = 1;
 * :func:`width_sweep` and :func:`resolution_sweep` — Tables 6 and 7, ρ set by resizing the 28×28
   digits to 24, 20 and 16 pixels (ρ = 6/7, 5/7, 4/7, the paper's 192/224, 160/224, 128/224);
-* :func:`log_linear_fit` — accuracy against log₁₀ Mult-Adds (the paper's Figure 4 claim).
+* :func:`slope_interval` and :func:`log_linear_fit` — accuracy against log₁₀ Mult-Adds (the
+  paper's Figure 4 claim);
+* :func:`claims` — the four claims with our 95 % intervals over seeds and a verdict on each.
 
-Each (configuration, seed) pair is trained once per process and cached in memory, so the
-experiments share their runs (α = 1 at 28 pixels is the baseline of all four).
-:data:`QUICK` is what the book runs (minutes on 2 cores); :data:`FULL` is for readers with
-time.
+Each takes a *source* of results: :class:`Settings`, to train now (each (configuration, seed) once
+per process, cached, so the experiments share their runs), or the recorded runs
+(:func:`dlnotes.mobilenet.experiments.runs.recorded`), which the chapter reads. :data:`RECORDED`
+are the settings of those records; ``python -m dlnotes.mobilenet.experiments [--full]`` trains
+the quick (:data:`QUICK`) or longer (:data:`FULL`) upright runs now and prints their tables.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import functools
 import math
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +39,12 @@ from torch.nn import functional as F
 from dlnotes.bench import threads as use_threads
 from dlnotes.data import mnist_5k
 from dlnotes.mobilenet.counting import count_mult_adds, count_params
+from dlnotes.mobilenet.experiments.cluttered import TASKS, task_split
+from dlnotes import verdicts
+from dlnotes.mobilenet.experiments import paper
+from dlnotes.mobilenet.experiments.intervals import Interval, interval_verdict, mean_interval
 from dlnotes.mobilenet.model import VARIANTS, MobileNetDigits
-from dlnotes.train import fit
+from dlnotes.train import SCHEDULES, EpochStats, History, fit
 
 SIDE = 28
 """The side of the digits in pixels (ρ = 1)."""
@@ -43,26 +52,56 @@ SIDE = 28
 
 @dataclass(frozen=True)
 class Settings:
-    """Training settings shared by every model of one experiment."""
+    """Training settings shared by every model of one experiment.
+
+    ``task`` is ``"mnist"`` (the upright digits) or ``"cluttered"``
+    (:func:`~dlnotes.mobilenet.experiments.cluttered.cluttered_mnist`); ``schedule`` is one of
+    :data:`dlnotes.train.SCHEDULES`.
+    """
 
     epochs: int = 3
     lr: float = 1e-2
     batch_size: int = 64
     seeds: tuple[int, ...] = (0, 1, 2)
     threads: int = 1
+    schedule: str = "constant"
+    task: str = "mnist"
 
     def __post_init__(self) -> None:
-        if self.epochs < 1 or self.batch_size < 1 or self.threads < 1 or not self.lr > 0:
-            raise ValueError(f"epochs, batch_size and threads must be >= 1 and lr > 0, got {self}")
+        for name in ("epochs", "batch_size", "threads"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"lr must be a positive finite number, got {self.lr!r}")
         if len(self.seeds) < 1:
             raise ValueError("seeds must name at least one seed")
+        if any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in self.seeds):
+            raise ValueError(f"seeds must be ints >= 0, got {self.seeds}")
+        if len(set(self.seeds)) != len(self.seeds):
+            raise ValueError(f"seeds must be distinct, got {self.seeds}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
 
 
 QUICK = Settings()
-"""What the book runs (3 epochs, 3 seeds, one thread)."""
+"""Short runs on upright digits (3 epochs, 3 seeds, one thread, constant rate)."""
 
 FULL = Settings(epochs=10, seeds=(0, 1, 2, 3, 4))
-"""The settings of ``--full`` (10 epochs, 5 seeds, one thread)."""
+"""The settings of ``--full`` (10 epochs, 5 seeds, one thread, upright digits)."""
+
+RECORDED = Settings(epochs=8, seeds=(0, 1, 2, 3, 4), schedule="cosine", task="cluttered")
+"""The recorded runs the chapter reads back (``records/tradeoffs/``), fixed before they ran.
+
+Task: cluttered digits, because upright ones leave no room below 100 % for the paper's
+differences (see :mod:`~dlnotes.mobilenet.experiments.cluttered`). Recipe: Adam at the book's
+rate of 10⁻² annealed to zero by a cosine (so each network ends settled in a minimum instead of
+rattling with the minibatch noise of a constant step, and short runs are less far from
+convergence); 8 epochs and 5 seeds, the most that all ten configurations of
+:func:`claim_configs` fit into about an hour of one CPU thread; batch 64 as elsewhere.
+"""
 
 
 @dataclass(frozen=True)
@@ -129,22 +168,38 @@ class Run:
     seconds: float
 
 
-@functools.lru_cache(maxsize=None)
-def train(config: Config, seed: int, epochs: int, lr: float, batch_size: int, threads: int = 1) -> Run:
-    """Train ``config`` once with ``seed`` (model initialisation and batch order) and cache it.
+def fit_run(
+    config: Config,
+    seed: int,
+    settings: Settings,
+    on_epoch: Callable[[EpochStats], None] | None = None,
+    checkpoint: str | Path | None = None,
+) -> tuple[Run, History, MobileNetDigits]:
+    """Train ``config`` once with ``seed`` (model initialisation and batch order) under ``settings``.
 
-    Runs on ``threads`` CPU threads (one by default: these small networks gain little from a
-    second thread, and a fixed count keeps the runs repeatable).
+    Runs on ``settings.threads`` CPU threads (these small networks gain little from a second
+    thread, and a fixed count keeps the runs repeatable). ``checkpoint``: see :func:`dlnotes.train.fit`.
+    Returns the run, its per-epoch history and the trained model.
     """
-    split = mnist_5k()
+    split = task_split(settings.task)
     transform = Resize(config.side) if config.side != SIDE else None
-    with use_threads(threads):
+    with use_threads(settings.threads):
         torch.manual_seed(seed)
         model = config.build()
         start = time.perf_counter()
-        history = fit(model, split.train, split.test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, transform=transform)
+        history = fit(
+            model, split.train, split.test, epochs=settings.epochs, lr=settings.lr, batch_size=settings.batch_size,
+            seed=seed, transform=transform, schedule=settings.schedule, on_epoch=on_epoch, checkpoint=checkpoint,
+        )
     curve = tuple(history.column("test_accuracy"))
-    return Run(config, seed, curve[-1], curve, time.perf_counter() - start)
+    return Run(config, seed, curve[-1], curve, time.perf_counter() - start), history, model
+
+
+@functools.lru_cache(maxsize=None)
+def train(config: Config, seed: int, epochs: int, lr: float, batch_size: int, threads: int = 1) -> Run:
+    """Train ``config`` on upright digits with a constant rate (:func:`fit_run`), cached per process."""
+    settings = Settings(epochs=epochs, lr=lr, batch_size=batch_size, seeds=(seed,), threads=threads)
+    return fit_run(config, seed, settings)[0]
 
 
 @dataclass(frozen=True)
@@ -177,10 +232,25 @@ class Summary:
         return statistics.fmean(run.seconds for run in self.runs)
 
 
+@functools.lru_cache(maxsize=None)
+def _cached_run(config: Config, seed: int, settings: Settings) -> Run:
+    return fit_run(config, seed, settings)[0]
+
+
 def summarize(config: Config, settings: Settings = QUICK) -> Summary:
-    """Train ``config`` with every seed of ``settings`` (cached) and collect the results."""
-    runs = tuple(train(config, seed, settings.epochs, settings.lr, settings.batch_size, settings.threads) for seed in settings.seeds)
+    """Train ``config`` with every seed of ``settings`` (cached per process) and collect the results."""
+    runs = tuple(_cached_run(config, seed, settings) for seed in settings.seeds)
     return Summary(config, runs, config.mult_adds, config.params)
+
+
+Source = Settings | Callable[[Config], Summary]
+"""Where the experiments get their results: :class:`Settings` to train now (:func:`summarize`),
+or a function from a configuration to its :class:`Summary`, such as
+:func:`dlnotes.mobilenet.experiments.runs.recorded` (the recorded runs)."""
+
+
+def _summary(source: Source, config: Config) -> Summary:
+    return summarize(config, source) if isinstance(source, Settings) else source(config)
 
 
 @dataclass(frozen=True)
@@ -189,6 +259,10 @@ class Pair:
 
     a: Summary
     b: Summary
+
+    def __post_init__(self) -> None:
+        if [r.seed for r in self.a.runs] != [r.seed for r in self.b.runs]:
+            raise ValueError(f"a pair needs the same seeds on both sides, got {[r.seed for r in self.a.runs]} and {[r.seed for r in self.b.runs]}")
 
     @property
     def differences(self) -> np.ndarray:
@@ -205,10 +279,15 @@ class Pair:
         """Sample standard deviation of the paired differences."""
         return float(self.differences.std(ddof=1)) if len(self.differences) > 1 else 0.0
 
+    @property
+    def interval(self) -> Interval:
+        """The 95 % t interval of the mean paired difference (see :func:`mean_interval`)."""
+        return mean_interval(self.differences)
 
-def separable_vs_full(settings: Settings = QUICK) -> Pair:
+
+def separable_vs_full(source: Source = QUICK) -> Pair:
     """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions (α = 1, 28 pixels)."""
-    return Pair(summarize(Config("separable"), settings), summarize(Config("full"), settings))
+    return Pair(_summary(source, Config("separable")), _summary(source, Config("full")))
 
 
 def matched_width(target_mult_adds: int, candidates: Sequence[float] = tuple(k / 32 for k in range(8, 33))) -> float:
@@ -217,22 +296,37 @@ def matched_width(target_mult_adds: int, candidates: Sequence[float] = tuple(k /
     return min(candidates, key=lambda a: abs(Config("separable", a).mult_adds - target_mult_adds))
 
 
-def narrow_vs_shallow(settings: Settings = QUICK) -> Pair:
+def narrow_vs_shallow(source: Source = QUICK) -> Pair:
     """Table 5's analogue: ``a`` = full depth thinned to the shallow network's Mult-Adds,
     ``b`` = shallow (the five repeated blocks removed) at α = 1."""
     shallow = Config("shallow")
     narrow = Config("separable", matched_width(shallow.mult_adds))
-    return Pair(summarize(narrow, settings), summarize(shallow, settings))
+    return Pair(_summary(source, narrow), _summary(source, shallow))
 
 
-def width_sweep(settings: Settings = QUICK, alphas: Sequence[float] = (1.0, 0.75, 0.5, 0.25)) -> list[Summary]:
+ALPHAS = (1.0, 0.75, 0.5, 0.25)
+"""Table 6's width multipliers."""
+SIDES = (28, 24, 20, 16)
+"""Table 7's resolutions, in pixels out of 28 (the paper's 224, 192, 160 and 128 out of 224)."""
+
+
+def width_sweep(source: Source = QUICK, alphas: Sequence[float] = ALPHAS) -> list[Summary]:
     """Table 6's analogue: the separable network at each α (28 pixels)."""
-    return [summarize(Config("separable", a), settings) for a in alphas]
+    return [_summary(source, Config("separable", a)) for a in alphas]
 
 
-def resolution_sweep(settings: Settings = QUICK, sides: Sequence[int] = (28, 24, 20, 16)) -> list[Summary]:
+def resolution_sweep(source: Source = QUICK, sides: Sequence[int] = SIDES) -> list[Summary]:
     """Table 7's analogue: the separable network (α = 1) on digits resized to each side."""
-    return [summarize(Config("separable", 1.0, side), settings) for side in sides]
+    return [_summary(source, Config("separable", 1.0, side)) for side in sides]
+
+
+@functools.lru_cache(maxsize=1)
+def claim_configs() -> tuple[Config, ...]:
+    """Every configuration the four experiments train (ten: α = 1 at 28 pixels is shared)."""
+    shallow = Config("shallow")
+    configs = [Config("separable"), Config("full"), shallow, Config("separable", matched_width(shallow.mult_adds))]
+    configs += [Config("separable", a) for a in ALPHAS] + [Config("separable", 1.0, side) for side in SIDES]
+    return tuple(dict.fromkeys(configs))
 
 
 @dataclass(frozen=True)
@@ -261,6 +355,86 @@ def log_linear_fit(mult_adds: Sequence[float], accuracies: Sequence[float]) -> L
     total = ((y - y.mean()) ** 2).sum()
     r_squared = 1.0 - (residual**2).sum() / total if total > 0 else math.nan
     return LogLinearFit(float(slope), float(intercept), float(r_squared))
+
+
+def slope_interval(sweep: Sequence[Summary]) -> Interval:
+    """The slope of accuracy against log₁₀ Mult-Adds along one knob, fitted per seed, and the
+    95 % t interval of its mean over the seeds (accuracy as a fraction per decade).
+
+    Raises:
+        ValueError: fewer than 2 configurations, Mult-Adds all equal, or different seeds.
+    """
+    if len(sweep) < 2:
+        raise ValueError(f"sweep must hold at least 2 configurations, got {len(sweep)}")
+    seeds = [r.seed for r in sweep[0].runs]
+    if any([r.seed for r in s.runs] != seeds for s in sweep):
+        raise ValueError("every configuration of sweep must have the same seeds")
+    x = np.log10([s.mult_adds for s in sweep])
+    if np.ptp(x) == 0:
+        raise ValueError("the Mult-Adds of sweep must not be all equal")
+    accuracies = np.stack([s.accuracies for s in sweep])  # [configs, seeds]
+    slopes = np.polyfit(x, accuracies, 1)[0]
+    return mean_interval(slopes)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One of the paper's claims: its value of the effect, ours with its 95 % interval over the
+    seeds, and the tolerance within which the two count as the same size."""
+
+    name: str
+    unit: str
+    paper: float
+    ours: Interval
+    tolerance: float
+
+    @property
+    def verdict(self) -> str:
+        """:func:`~dlnotes.mobilenet.experiments.intervals.interval_verdict` of ``ours`` on ``paper``."""
+        return interval_verdict(self.ours, self.paper, self.tolerance)
+
+
+def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
+    """The paper's accuracy (%) against log₁₀ of its Mult-Adds, fitted over ``rows``."""
+    return verdicts.line_fit(np.log10([r.mult_adds for r in rows]), [r.accuracy for r in rows])
+
+
+def claims(source: Source) -> dict[str, Claim]:
+    """The four accuracy claims of Section 4, ours measured from ``source`` (differences in points,
+    slopes in points per decade of Mult-Adds), keyed ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``.
+
+    Differences count as the same size within the rounding of the two printed accuracies; slopes
+    within twice the standard error of the paper's own fit (four points each).
+    """
+    sep, full = paper.TABLE_4[1], paper.TABLE_4[0]
+    narrow, shallow = paper.TABLE_5
+    rounding = verdicts.rounding_tolerance
+    alpha, rho = paper_slope(paper.TABLE_6), paper_slope(paper.TABLE_7)
+    return {
+        "sf": Claim("separable minus full convolutions (Table 4)", "points", round(sep.accuracy - full.accuracy, 1),
+                    separable_vs_full(source).interval.scaled(100), rounding(sep.accuracy) + rounding(full.accuracy)),
+        "ns": Claim("narrow minus shallow at equal Mult-Adds (Table 5)", "points", round(narrow.accuracy - shallow.accuracy, 1),
+                    narrow_vs_shallow(source).interval.scaled(100), rounding(narrow.accuracy) + rounding(shallow.accuracy)),
+        "alpha": Claim("accuracy per decade of Mult-Adds along α (Table 6)", "points per decade", alpha.slope,
+                       slope_interval(width_sweep(source)).scaled(100), 2 * alpha.slope_stderr),
+        "rho": Claim("accuracy per decade of Mult-Adds along ρ (Table 7)", "points per decade", rho.slope,
+                     slope_interval(resolution_sweep(source)).scaled(100), 2 * rho.slope_stderr),
+    }
+
+
+def table_row(summary: Summary, quoted: paper.Row | None = None) -> dict[str, object]:
+    """One line of a results table: our configuration (accuracy as mean ± standard deviation over
+    the seeds, in %), and the paper's printed row beside it."""
+    out: dict[str, object] = {
+        "model": summary.config.label,
+        "Mult-Adds (k)": round(summary.mult_adds / 1e3, 1),
+        "params (k)": round(summary.params / 1e3, 1),
+        "test accuracy %": f"{100 * summary.mean:.1f} ± {100 * summary.std:.1f}",
+    }
+    if quoted is not None:
+        out |= {"paper: model": quoted.model, "paper: M Mult-Adds": quoted.mult_adds,
+                "paper: M params": quoted.params, "paper: ImageNet %": quoted.accuracy}
+    return out
 
 
 def _line(summary: Summary) -> str:

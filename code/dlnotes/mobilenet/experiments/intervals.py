@@ -1,0 +1,92 @@
+"""Intervals for paired effects over seeds, and the verdict they give on a paper's claim.
+
+Every configuration is trained with the same seeds (same initialisation stream, same batch
+order), so an effect ``a − b`` is measured once per seed, and those ``n`` differences are what
+varies. :func:`mean_interval` gives Student's t interval of their mean,
+``d̄ ± t_{n−1} · s / √n`` with ``t_{n−1}`` the 97.5 % quantile (a 95 % interval; with five seeds
+t₄ = 2.78, so the interval is wider than ``± 2`` standard errors). :func:`interval_verdict` hands
+it to :func:`dlnotes.verdicts.verdict` with the interval's half-width as the ``2 · stderr`` that
+rule uses: *not resolved* exactly when the interval includes zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dlnotes import verdicts
+
+T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+         2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086)
+"""97.5 % quantiles of Student's t with 1, 2, ..., 20 degrees of freedom (three decimals)."""
+
+
+def t_quantile(df: int) -> float:
+    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom (the normal's 1.96 above 20,
+    where the table's last entry, 2.086, is within 7 % of it: a slightly narrow interval)."""
+    if isinstance(df, bool) or not isinstance(df, int) or df < 1:
+        raise ValueError(f"df must be an int >= 1, got {df!r}")
+    return T_975[df - 1] if df <= len(T_975) else 1.96
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean over ``n`` seeds, its standard error and its 95 % t interval ``[low, high]``."""
+
+    mean: float
+    stderr: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def half_width(self) -> float:
+        """``high − mean``."""
+        return self.high - self.mean
+
+    def excludes(self, value: float = 0.0) -> bool:
+        """Whether ``value`` lies outside ``[low, high]``."""
+        return not self.low <= value <= self.high
+
+    def scaled(self, factor: float) -> Interval:
+        """The same interval in other units (e.g. ``factor=100`` for points from fractions)."""
+        return Interval(self.mean * factor, self.stderr * abs(factor), *sorted((self.low * factor, self.high * factor)), self.n)
+
+
+def mean_interval(values: Sequence[float]) -> Interval:
+    """Student's t interval (95 %) of the mean of ``values`` (e.g. paired differences over seeds).
+
+    Raises:
+        ValueError: fewer than 2 values, or a value that is not finite.
+    """
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 1 or len(x) < 2:
+        raise ValueError(f"values must be a sequence of at least 2 numbers (one per seed), got shape {x.shape}")
+    if not np.isfinite(x).all():
+        raise ValueError("values must be finite")
+    mean, stderr = float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
+    half = t_quantile(len(x) - 1) * stderr
+    return Interval(mean, stderr, mean - half, mean + half, len(x))
+
+
+def interval_verdict(interval: Interval, paper: float, tolerance: float = 0.0) -> str:
+    """The verdict of :func:`dlnotes.verdicts.verdict` on the paper's ``paper`` with our
+    ``interval``: *not resolved* if it includes zero, *contradicted* if it lies on the other side,
+    *reproduced* if ``paper`` lies within ``tolerance`` of it, *same direction, different size*
+    otherwise."""
+    return verdicts.verdict(interval.mean, paper=paper, stderr=interval.half_width / 2, tolerance=tolerance)
+
+
+def describe(interval: Interval, positive: str, negative: str, unit: str = "points") -> str:
+    """A sentence on an effect that says only what its interval supports.
+
+    ``positive`` / ``negative`` say what a resolved effect above / below zero means (e.g. "the
+    separable network is better"); an interval that includes zero says that the seeds do not tell.
+    """
+    span = f"{interval.mean:+.1f} {unit} (95 % interval {interval.low:+.1f} to {interval.high:+.1f} over {interval.n} seeds)"
+    if not interval.excludes(0.0):
+        return f"{span}; the interval includes zero, so {interval.n} seeds do not tell which way the effect goes"
+    return f"{span}: {positive if interval.mean > 0 else negative}"

@@ -1,0 +1,70 @@
+"""dlnotes.mobilenet.experiments.cluttered: the warped, cluttered digits are seeded, in range and harder."""
+
+import pytest
+import torch
+from dlnotes.data import Dataset
+from dlnotes.mobilenet.experiments import cluttered as cl
+
+
+def _tiny(n=6):
+    images = torch.zeros(n, 1, 28, 28)
+    images[:, :, 10:18, 12:16] = 1.0  # a bar in the middle of each canvas
+    return Dataset(images, torch.arange(n) % 10)
+
+
+def test_distort_is_seeded_keeps_labels_and_range():
+    data = _tiny()
+    a, b, c = cl.distort(data, 0), cl.distort(data, 0), cl.distort(data, 1)
+    assert torch.equal(a.images, b.images) and not torch.equal(a.images, c.images)
+    assert torch.equal(a.labels, data.labels) and a.images.shape == data.images.shape
+    assert a.images.min() >= 0 and a.images.max() <= 1
+    assert not torch.equal(a.images, data.images)
+
+
+def test_warp_with_the_identity_range_is_the_identity(monkeypatch):
+    monkeypatch.setattr(cl, "ROTATION_DEGREES", 0.0)
+    monkeypatch.setattr(cl, "SHEAR", 0.0)
+    monkeypatch.setattr(cl, "SCALE", (1.0, 1.0))
+    monkeypatch.setattr(cl, "SHIFT_PIXELS", 0.0)
+    images = torch.rand(3, 1, 28, 28)
+    assert torch.allclose(cl.warp(images, torch.Generator().manual_seed(0)), images, atol=1e-5)
+
+
+def test_warp_shifts_by_whole_pixels(monkeypatch):
+    monkeypatch.setattr(cl, "ROTATION_DEGREES", 0.0)
+    monkeypatch.setattr(cl, "SHEAR", 0.0)
+    monkeypatch.setattr(cl, "SCALE", (1.0, 1.0))
+    monkeypatch.setattr(cl, "SHIFT_PIXELS", 0.0)
+    images = torch.zeros(1, 1, 28, 28)
+    images[0, 0, 5, 7] = 1.0
+    out = cl.warp(images, torch.Generator().manual_seed(0))
+    assert out[0, 0, 5, 7] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_clutter_only_adds_pieces_of_other_digits():
+    images = torch.zeros(5, 1, 28, 28)
+    sources = torch.stack([torch.full((1, 28, 28), (i + 1) / 10) for i in range(5)])
+    out = cl.clutter(images, sources, torch.Generator().manual_seed(0))
+    for i in range(5):
+        values = {round(v, 4) for v in out[i].unique().tolist()} - {0.0}
+        assert values and round((i + 1) / 10, 4) not in values  # never a piece of itself
+        assert (out[i] > 0).sum() <= cl.PIECES * cl.PIECE_SIDE**2
+
+
+def test_cluttered_mnist_is_the_split_distorted_and_fresh():
+    split = cl.cluttered_mnist()
+    assert split.train.images.shape == (4000, 1, 28, 28) and split.test.images.shape == (1000, 1, 28, 28)
+    split.train.images.zero_()
+    assert cl.cluttered_mnist().train.images.abs().sum() > 0  # the cache is not touched
+
+
+def test_task_split_and_bad_input():
+    assert cl.task_split("mnist").train.images.shape == (4000, 1, 28, 28)
+    with pytest.raises(ValueError, match="task must be one of"):
+        cl.task_split("imagenet")
+    with pytest.raises(ValueError, match="seed must be an int >= 0"):
+        cl.cluttered_mnist(-1)
+    with pytest.raises(ValueError, match="seed must be an int >= 0"):
+        cl.distort(_tiny(), 1.5)
+    with pytest.raises(ValueError, match="at least 2 digits"):
+        cl.distort(_tiny(1), 0)
