@@ -32,9 +32,9 @@ from torch.nn import functional as F
 from dlnotes.data import Dataset, Split, mnist_5k
 
 ROTATION_DEGREES = 40.0
-"""Largest rotation |φ| in degrees."""
+"""Largest rotation angle φ, in degrees, either way."""
 SHEAR = 0.3
-"""Largest shear |k|."""
+"""Largest shear k, either way."""
 SCALE = (0.75, 1.1)
 """Range of the scale s."""
 SHIFT_PIXELS = 3.0
@@ -114,7 +114,7 @@ def cluttered_mnist(seed: int = 0) -> Split:
 
 
 TASKS = ("mnist", "cluttered")
-"""The tasks the trade-offs can be trained on: upright digits, or :func:`cluttered_mnist`."""
+"""The tasks the trade-offs can be trained on, upright digits or :func:`cluttered_mnist`."""
 
 
 def task_split(task: str) -> Split:

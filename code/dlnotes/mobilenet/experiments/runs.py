@@ -2,8 +2,8 @@
 
 Training every configuration of :func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs`
 long enough, over enough seeds, takes about an hour, far longer than a book build; so
-``python -m dlnotes.mobilenet.experiments tradeoffs --save DIR ...`` (:mod:`.cli`) records the
-outcome, it is committed in :data:`RECORDS` (with a README giving the command, machine and date)
+``python -m dlnotes.mobilenet.experiments tradeoffs --save DIR ...``
+(:mod:`dlnotes.mobilenet.experiments.cli`) records the outcome, it is committed in :data:`RECORDS` (with a README giving the command, machine and date)
 and read back when the book is built. A record ``<run_name>.json``::
 
     {"format": 1, "command": "python -m dlnotes.mobilenet.experiments tradeoffs ...",

@@ -244,8 +244,8 @@ def summarize(config: Config, settings: Settings = QUICK) -> Summary:
 
 
 Source = Settings | Callable[[Config], Summary]
-"""Where the experiments get their results: :class:`Settings` to train now (:func:`summarize`),
-or a function from a configuration to its :class:`Summary`, such as
+"""Where the experiments get their results, either :class:`Settings` to train now
+(:func:`summarize`), or a function from a configuration to its :class:`Summary`, such as
 :func:`dlnotes.mobilenet.experiments.runs.recorded` (the recorded runs)."""
 
 
@@ -281,7 +281,7 @@ class Pair:
 
     @property
     def interval(self) -> Interval:
-        """The 95 % t interval of the mean paired difference (see :func:`mean_interval`)."""
+        """The 95 % t interval of the mean paired difference (see :func:`~dlnotes.mobilenet.experiments.intervals.mean_interval`)."""
         return mean_interval(self.differences)
 
 
@@ -445,6 +445,8 @@ def _line(summary: Summary) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """``python -m dlnotes.mobilenet.experiments [--full]``: train the book's (or the fuller)
+    settings now and print every experiment's table."""
     parser = argparse.ArgumentParser(prog="python -m dlnotes.mobilenet.experiments", description=__doc__.split("\n")[0])
     parser.add_argument("--full", action="store_true", help=f"{FULL.epochs} epochs and {len(FULL.seeds)} seeds (default: the book's {QUICK.epochs} and {len(QUICK.seeds)})")
     args = parser.parse_args(argv)
