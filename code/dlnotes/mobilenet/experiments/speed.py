@@ -1,6 +1,6 @@
 """Timing depthwise separable and full convolutions on a CPU, layer by layer and whole networks.
 
-Everything is measured with :func:`dlnotes.bench.time_interleaved` (warm-up rounds first, then the
+Everything is measured with :func:`dlnotes.bench.timing.measure` (warm-up rounds first, then the
 candidates interleaved, medians), float32, with a given thread count and memory layout:
 
 * ``"nchw"`` — PyTorch's default contiguous layout;
