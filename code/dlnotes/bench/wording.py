@@ -1,0 +1,164 @@
+"""Sentences about timings that say only what the measurements support.
+
+A timing comparison is a :class:`~dlnotes.bench.interval.RatioEstimate`: the candidate's median
+time over the reference's, with a 95 % bootstrap interval. The words follow the interval:
+
+* the whole interval above 1 — the candidate was **slower**; below 1 — **faster**;
+* 1 inside the interval — the two were **indistinguishable on this machine**;
+* the machine was **busy** (a :class:`~dlnotes.bench.load.Load` says so) — no conclusion at all:
+  the sentence says the machine was busy and how we know.
+
+A factor is always at least 1 — "20× slower", never "0.05× as fast" — and is printed as
+:func:`factor` does, with its interval ("2.3× (95 % interval 2.1–2.6×)").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dlnotes.bench.interval import RatioEstimate
+from dlnotes.bench.load import Load
+
+FASTER, SLOWER, INDISTINGUISHABLE, BUSY = "faster", "slower", "indistinguishable", "busy"
+
+
+def factor(x: float) -> str:
+    """A factor for prose: ``0.91`` (two significant digits below 1), ``1.04`` (two decimals below
+    2, so that a small difference does not print as "1.0"), ``2.3`` (one decimal below 10), ``20``."""
+    if not x > 0:
+        raise ValueError(f"a factor must be > 0, got {x}")
+    if x >= 10:
+        return f"{x:,.0f}"
+    if x >= 2:
+        return f"{x:.1f}"
+    return f"{x:.2f}" if x >= 1 else f"{x:.2g}"
+
+
+def span(low: float, high: float, unit: str = "×") -> str:
+    """An interval for prose, ``2.1–2.6×``."""
+    return f"{factor(low)}–{factor(high)}{unit}"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What an estimate supports: a direction, and the factor and interval in that direction."""
+
+    direction: str
+    factor: str
+    interval: str
+
+    @property
+    def conclusive(self) -> bool:
+        """Whether the words draw a conclusion (faster or slower)."""
+        return self.direction in (FASTER, SLOWER)
+
+
+def word(estimate: RatioEstimate, load: Load | None = None) -> Wording:
+    """The direction the estimate supports, with the factor (≥ 1) and interval in that direction.
+
+    ``faster`` and ``slower`` are said of the candidate (the numerator of the ratio). For
+    ``indistinguishable`` the interval is the candidate's time over the reference's; for
+    ``busy`` both strings are empty.
+    """
+    if load is not None and load.busy:
+        return Wording(BUSY, "", "")
+    if estimate.low > 1:
+        return Wording(SLOWER, f"{factor(estimate.ratio)}×", span(estimate.low, estimate.high))
+    if estimate.high < 1:
+        inverse = estimate.inverse()
+        return Wording(FASTER, f"{factor(inverse.ratio)}×", span(inverse.low, inverse.high))
+    return Wording(INDISTINGUISHABLE, f"{factor(estimate.ratio)}×", span(estimate.low, estimate.high))
+
+
+def busy_clause(load: Load) -> str:
+    """Why we say the machine was busy: the calibration kernel's spread and CPU share."""
+    return (
+        f"a fixed calibration kernel timed before, between and after the measurements varied by "
+        f"a factor of {load.spread:.1f} and got {100 * load.cpu_share:.0f} % of a core"
+    )
+
+
+def busy_sentence(load: Load) -> str:
+    """The sentence for a busy machine: say so, say how we know, draw no conclusion."""
+    return (
+        f"The machine was busy while these timings were taken ({busy_clause(load)}), so they show "
+        "the other work on the machine as much as the code: no conclusion is drawn from them here."
+    )
+
+
+def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Load | None = None) -> str:
+    """One sentence comparing ``candidate`` with ``reference`` (``estimate``: candidate time over
+    reference time), e.g. "Conv MobileNet was slower than MobileNet: it took 3.1× as long (95 %
+    interval 2.9–3.3×)." Names are used as given (capitalise the first yourself if needed)."""
+    w = word(estimate, load)
+    if w.direction == BUSY:
+        assert load is not None
+        return (
+            f"Whether {candidate} is faster or slower than {reference} cannot be told from this "
+            f"run: the machine was busy ({busy_clause(load)})."
+        )
+    if w.direction == SLOWER:
+        return f"{_cap(candidate)} was slower than {reference}: it took {w.factor} as long (95 % interval {w.interval})."
+    if w.direction == FASTER:
+        return f"{_cap(candidate)} was faster than {reference}: {reference} took {w.factor} as long (95 % interval {w.interval})."
+    return (
+        f"{_cap(candidate)} and {reference} were indistinguishable on this machine: {candidate} took "
+        f"{w.interval} {_possessive(reference)} time (95 % interval), which includes 1."
+    )
+
+
+def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load | None = None) -> str:
+    """A measured speed-up (``estimate``: slow side's time over fast side's) against the speed-up a
+    count of operations predicts, ``theory``; e.g. "The measured speed-up was 3.1× (95 % interval
+    2.9–3.3×), 33–39 % of the Mult-Add ratio of 8.56×." ``what`` names the theory."""
+    if not theory > 0:
+        raise ValueError(f"theory must be > 0, got {theory}")
+    if load is not None and load.busy:
+        return f"The measured speed-up cannot be set against {what} of {factor(theory)}× from this run: the machine was busy ({busy_clause(load)})."
+    share = estimate.scaled(theory)
+    head = f"The measured speed-up was {factor(estimate.ratio)}× (95 % interval {span(estimate.low, estimate.high)})"
+    if not share.excludes(1.0):
+        return f"{head}, consistent with {what} of {factor(theory)}×."
+    percent = f"{100 * share.low:.0f}–{100 * share.high:.0f} %"
+    if share.high < 1:
+        return f"{head}, {percent} of {what} of {factor(theory)}×."
+    return f"{head}, more than {what} of {factor(theory)}× ({percent} of it)."
+
+
+def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | None = None) -> str:
+    """How the measurement made while the page was built relates to the recorded one."""
+    if live_load is not None and live_load.busy:
+        return "The machine that built this page was busy, so only the recorded run supports a conclusion."
+    a, b = word(live), word(recorded)
+    if not (a.conclusive and b.conclusive):
+        return ("At least one of the two runs cannot tell the direction, so they cannot contradict each other; "
+                "the recorded run is the one taken on an idle machine.")
+    if a.direction != b.direction:
+        return ("The two runs disagree on the direction; the recorded run was taken on an idle machine, "
+                "the other while this page was built, on a machine we do not control.")
+    overlap = live.low <= recorded.high and recorded.low <= live.high
+    return ("The two runs agree: same direction, overlapping intervals." if overlap else
+            "The two runs agree on the direction but not on the size (their intervals do not overlap): "
+            "the size depends on the machine and its load.")
+
+
+def tally(estimates: Sequence[RatioEstimate], load: Load | None = None) -> str:
+    """How a set of comparisons came out: "faster in 2 of 4 settings, slower in 1, indistinguishable
+    in 1" (faster and slower said of the candidates); for a busy machine, that no conclusion is drawn."""
+    if not estimates:
+        raise ValueError("estimates must not be empty")
+    if load is not None and load.busy:
+        return f"no conclusion: the machine was busy ({busy_clause(load)})"
+    counts = [(d, sum(word(e).direction == d for e in estimates)) for d in (FASTER, SLOWER, INDISTINGUISHABLE)]
+    parts = [f"{d} in {k}" for d, k in counts if k]
+    n = len(estimates)
+    parts[0] += f" of {n} setting{'s' if n > 1 else ''}"
+    return ", ".join(parts)
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
