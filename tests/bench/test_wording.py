@@ -56,6 +56,10 @@ def test_against_theory():
     assert "consistent with" in wording.against_theory(RatioEstimate(8.0, 6.0, 10.0, 9), 8.56, "the Mult-Add ratio")
     assert "more than" in wording.against_theory(RatioEstimate(12.0, 11.0, 13.0, 9), 8.56, "the Mult-Add ratio")
     assert "busy" in wording.against_theory(RatioEstimate(3.1, 2.9, 3.3, 9), 8.56, "the Mult-Add ratio", BUSY)
+    slowdown = wording.against_theory(RatioEstimate(0.67, 0.6, 0.72, 9), 8.56, "the Mult-Add ratio", QUIET)
+    assert slowdown.startswith("There was no speed-up at all: the side with fewer operations took 1.49× as long")
+    assert "cannot be told apart from none" in wording.against_theory(RatioEstimate(1.1, 0.9, 1.3, 9), 8.56, "the Mult-Add ratio")
+    assert "too few" in wording.against_theory(RatioEstimate(3.0, 3.0, 3.0, 1), 8.56, "the Mult-Add ratio")
     with pytest.raises(ValueError, match="theory"):
         wording.against_theory(RatioEstimate(3.1, 2.9, 3.3, 9), 0, "x")
 
@@ -67,6 +71,11 @@ def test_contradictory_runs():
     assert "not on the size" in wording.agreement(slower, RatioEstimate(3.0, 2.8, 3.2, 9))
     assert "cannot tell" in wording.agreement(RatioEstimate(1.0, 0.8, 1.2, 9), slower)
     assert "only the recorded run" in wording.agreement(faster, slower, BUSY)
+
+
+def test_one_or_two_rounds_support_nothing():
+    s = wording.comparison(RatioEstimate(3.0, 3.0, 3.0, 1), "ours", "native")
+    assert s == "Whether ours is faster or slower than native cannot be told from 1 round(s)."
 
 
 def test_tally_of_mixed_settings():
@@ -83,3 +92,13 @@ def test_no_factor_below_one_is_ever_said_as_fast_or_long(ratio):
     for low, high in ((ratio * 0.9, ratio * 1.1), (ratio * 0.5, ratio * 2)):
         s = wording.comparison(RatioEstimate(ratio, low, high, 9), "a", "b", QUIET)
         assert not AS_FAST.search(s), s
+
+
+def test_load_sentences_and_cells():
+    assert wording.load_sentence(QUIET).startswith("The machine looked quiet")
+    assert "no conclusion is drawn" in wording.load_sentence(BUSY)
+    assert wording.cell(RatioEstimate(0.05, 0.045, 0.055, 7)) == "faster, 20× (18–22×)"
+    assert wording.cell(RatioEstimate(3.1, 2.94, 3.3, 7)) == "slower, 3.1× (2.9–3.3×)"
+    assert wording.cell(RatioEstimate(1.0, 0.91, 1.2, 7)) == "indistinguishable (0.91–1.20×)"
+    assert wording.cell(RatioEstimate(3.1, 2.9, 3.3, 7), BUSY) == "busy: no conclusion"
+    assert wording.cell(RatioEstimate(3.1, 3.1, 3.1, 2)) == "too few rounds"

@@ -55,6 +55,13 @@ class TimingRecord:
         """Whether the calibration kernel saw other work during the recorded run."""
         return bool(self.load["busy"])
 
+    @property
+    def label(self) -> str:
+        """How the page names this run: "recorded on an idle machine, <date>", or, if the
+        calibration kernel saw other work, "recorded on a machine that was not idle, <date>"."""
+        idle = "a machine that was not idle" if self.busy else "an idle machine"
+        return f"recorded on {idle}, {self.date}"
+
     def estimate(self, key: str) -> RatioEstimate:
         """One estimate by name (a clear error for a name the record does not hold)."""
         if key not in self.estimates:

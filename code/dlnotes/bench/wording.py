@@ -5,6 +5,8 @@ time over the reference's, with a 95 % bootstrap interval. The words follow the 
 
 * the whole interval above 1 — the candidate was **slower**; below 1 — **faster**;
 * 1 inside the interval — the two were **indistinguishable on this machine**;
+* fewer than :data:`MIN_ROUNDS` rounds — **too few rounds** to tell (a bootstrap over one or two
+  rounds has no width to speak of);
 * the machine was **busy** (a :class:`~dlnotes.bench.load.Load` says so) — no conclusion at all:
   the sentence says the machine was busy and how we know.
 
@@ -20,7 +22,9 @@ from dataclasses import dataclass
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load
 
-FASTER, SLOWER, INDISTINGUISHABLE, BUSY = "faster", "slower", "indistinguishable", "busy"
+FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW = "faster", "slower", "indistinguishable", "busy", "too few rounds"
+MIN_ROUNDS = 3
+"""Fewer interleaved rounds than this support no conclusion."""
 
 
 def factor(x: float) -> str:
@@ -59,10 +63,12 @@ def word(estimate: RatioEstimate, load: Load | None = None) -> Wording:
 
     ``faster`` and ``slower`` are said of the candidate (the numerator of the ratio). For
     ``indistinguishable`` the interval is the candidate's time over the reference's; for
-    ``busy`` both strings are empty.
+    ``busy`` and ``too few rounds`` both strings are empty.
     """
     if load is not None and load.busy:
         return Wording(BUSY, "", "")
+    if estimate.rounds < MIN_ROUNDS:
+        return Wording(TOO_FEW, "", "")
     if estimate.low > 1:
         return Wording(SLOWER, f"{factor(estimate.ratio)}×", span(estimate.low, estimate.high))
     if estimate.high < 1:
@@ -87,6 +93,30 @@ def busy_sentence(load: Load) -> str:
     )
 
 
+def load_sentence(load: Load) -> str:
+    """What the calibration kernel says about the machine: quiet, or busy (then no conclusion)."""
+    if load.busy:
+        return busy_sentence(load)
+    return (
+        f"The machine looked quiet while these timings were taken: a fixed calibration kernel timed "
+        f"before, between and after the measurements varied by a factor of {load.spread:.2f} at most "
+        f"and got {100 * load.cpu_share:.0f} % of a core."
+    )
+
+
+def cell(estimate: RatioEstimate, load: Load | None = None) -> str:
+    """A table cell for a comparison: "slower, 3.1× (2.9–3.3×)", "faster, 20× (18–22×)",
+    "indistinguishable (0.91–1.2×)", "busy: no conclusion" or "too few rounds"."""
+    w = word(estimate, load)
+    if w.direction == BUSY:
+        return "busy: no conclusion"
+    if w.direction == TOO_FEW:
+        return TOO_FEW
+    if w.direction == INDISTINGUISHABLE:
+        return f"{INDISTINGUISHABLE} ({w.interval})"
+    return f"{w.direction}, {w.factor} ({w.interval})"
+
+
 def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Load | None = None) -> str:
     """One sentence comparing ``candidate`` with ``reference`` (``estimate``: candidate time over
     reference time), e.g. "Conv MobileNet was slower than MobileNet: it took 3.1× as long (95 %
@@ -98,6 +128,8 @@ def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Lo
             f"Whether {candidate} is faster or slower than {reference} cannot be told from this "
             f"run: the machine was busy ({busy_clause(load)})."
         )
+    if w.direction == TOO_FEW:
+        return f"Whether {candidate} is faster or slower than {reference} cannot be told from {estimate.rounds} round(s)."
     if w.direction == SLOWER:
         return f"{_cap(candidate)} was slower than {reference}: it took {w.factor} as long (95 % interval {w.interval})."
     if w.direction == FASTER:
@@ -109,21 +141,33 @@ def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Lo
 
 
 def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load | None = None) -> str:
-    """A measured speed-up (``estimate``: slow side's time over fast side's) against the speed-up a
-    count of operations predicts, ``theory``; e.g. "The measured speed-up was 3.1× (95 % interval
-    2.9–3.3×), 33–39 % of the Mult-Add ratio of 8.56×." ``what`` names the theory."""
+    """A measured speed-up (``estimate``: the time of the side with more operations over the time of
+    the side with fewer) against the speed-up a count of operations predicts, ``theory``; e.g. "The
+    measured speed-up was 3.1× (95 % interval 2.9–3.3×), 34–39 % of the Mult-Add ratio of 8.6×."
+    ``what`` names the theory. A "speed-up" below 1 is said as a slow-down, never as "0.6×"."""
     if not theory > 0:
         raise ValueError(f"theory must be > 0, got {theory}")
-    if load is not None and load.busy:
-        return f"The measured speed-up cannot be set against {what} of {factor(theory)}× from this run: the machine was busy ({busy_clause(load)})."
+    of = f"{what} of {factor(theory)}×"
+    w = word(estimate, load)
+    if w.direction == BUSY:
+        assert load is not None
+        return f"The measured speed-up cannot be set against {of} from this run: the machine was busy ({busy_clause(load)})."
+    if w.direction == TOO_FEW:
+        return f"The measured speed-up cannot be set against {of}: {estimate.rounds} round(s) are too few."
+    if w.direction == FASTER:  # the side with fewer operations took longer
+        return (f"There was no speed-up at all: the side with fewer operations took {w.factor} as long "
+                f"(95 % interval {w.interval}), against {of}.")
+    if w.direction == INDISTINGUISHABLE:
+        return (f"The measured speed-up, {w.factor} (95 % interval {w.interval}), cannot be told apart from none "
+                f"at all on this machine, against {of}.")
     share = estimate.scaled(theory)
-    head = f"The measured speed-up was {factor(estimate.ratio)}× (95 % interval {span(estimate.low, estimate.high)})"
+    head = f"The measured speed-up was {w.factor} (95 % interval {w.interval})"
     if not share.excludes(1.0):
-        return f"{head}, consistent with {what} of {factor(theory)}×."
+        return f"{head}, consistent with {of}."
     percent = f"{100 * share.low:.0f}–{100 * share.high:.0f} %"
     if share.high < 1:
-        return f"{head}, {percent} of {what} of {factor(theory)}×."
-    return f"{head}, more than {what} of {factor(theory)}× ({percent} of it)."
+        return f"{head}, {percent} of {of}."
+    return f"{head}, more than {of} ({percent} of it)."
 
 
 def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | None = None) -> str:
@@ -150,7 +194,7 @@ def tally(estimates: Sequence[RatioEstimate], load: Load | None = None) -> str:
         raise ValueError("estimates must not be empty")
     if load is not None and load.busy:
         return f"no conclusion: the machine was busy ({busy_clause(load)})"
-    counts = [(d, sum(word(e).direction == d for e in estimates)) for d in (FASTER, SLOWER, INDISTINGUISHABLE)]
+    counts = [(d, sum(word(e).direction == d for e in estimates)) for d in (FASTER, SLOWER, INDISTINGUISHABLE, TOO_FEW)]
     parts = [f"{d} in {k}" for d, k in counts if k]
     n = len(estimates)
     parts[0] += f" of {n} setting{'s' if n > 1 else ''}"
