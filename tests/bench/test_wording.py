@@ -102,3 +102,19 @@ def test_load_sentences_and_cells():
     assert wording.cell(RatioEstimate(1.0, 0.91, 1.2, 7)) == "indistinguishable (0.91–1.20×)"
     assert wording.cell(RatioEstimate(3.1, 2.9, 3.3, 7), BUSY) == "busy: no conclusion"
     assert wording.cell(RatioEstimate(3.1, 3.1, 3.1, 2)) == "too few rounds"
+
+
+def test_theory_tally_counts_each_outcome():
+    measured = [
+        (RatioEstimate(3.0, 2.8, 3.2, 9), 8.5, QUIET),
+        (RatioEstimate(3.5, 3.2, 3.9, 9), 8.5, None),
+        (RatioEstimate(8.0, 6.0, 10.0, 9), 8.5, None),
+        (RatioEstimate(1.0, 0.8, 1.3, 9), 8.5, None),
+        (RatioEstimate(3.0, 2.8, 3.2, 9), 8.5, BUSY),
+    ]
+    assert wording.theory_tally(measured, "the Mult-Add ratio") == (
+        "short of the Mult-Add ratio in 2 of 5 settings, consistent with the Mult-Add ratio in 1, "
+        "no clear speed-up in 1, no conclusion (busy machine) in 1"
+    )
+    with pytest.raises(ValueError, match="empty"):
+        wording.theory_tally([], "x")

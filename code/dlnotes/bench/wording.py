@@ -170,6 +170,29 @@ def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load
     return f"{head}, more than {of} ({percent} of it)."
 
 
+def theory_tally(measured: Sequence[tuple[RatioEstimate, float, Load | None]], what: str) -> str:
+    """How a set of speed-ups (each ``(estimate, theory, load)``, as in :func:`against_theory`) came
+    out against their theories: "short of the Mult-Add ratio in 9 of 10 settings, no clear
+    speed-up in 1". Settings measured on a busy machine, or with too few rounds, are counted as
+    such and draw no conclusion."""
+    if not measured:
+        raise ValueError("measured must not be empty")
+    outcomes = []
+    for estimate, theory, load in measured:
+        w = word(estimate, load)
+        if w.direction in (BUSY, TOO_FEW):
+            outcomes.append("no conclusion (busy machine)" if w.direction == BUSY else TOO_FEW)
+        elif w.direction != SLOWER:
+            outcomes.append("no clear speed-up")
+        else:
+            share = estimate.scaled(theory)
+            outcomes.append(f"short of {what}" if share.high < 1 else f"consistent with {what}" if share.low <= 1 else f"above {what}")
+    counts = {o: outcomes.count(o) for o in dict.fromkeys(outcomes)}
+    parts = [f"{o} in {k}" for o, k in sorted(counts.items(), key=lambda item: -item[1])]
+    parts[0] += f" of {len(outcomes)} setting{'s' if len(outcomes) > 1 else ''}"
+    return ", ".join(parts)
+
+
 def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | None = None) -> str:
     """How the measurement made while the page was built relates to the recorded one."""
     if live_load is not None and live_load.busy:
