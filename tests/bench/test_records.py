@@ -19,6 +19,7 @@ def test_round_trip(tmp_path):
     assert back.estimate("a/b") == RatioEstimate(3.0, 2.8, 3.3, 9)
     assert back.values["theory"] == 8.56 and not back.busy
     assert back.label == f"recorded on an idle machine, {back.date}"
+    assert back.load_summary.spread == pytest.approx(LOAD.spread, abs=1e-4) and not back.load_summary.busy
     assert back.date.endswith("UTC") and back.machine["torch"]
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
     with pytest.raises(KeyError, match="no estimate 'c'"):

@@ -52,6 +52,19 @@ def calibration_kernel() -> Callable[[], None]:
 
 
 @dataclass(frozen=True)
+class LoadSummary:
+    """What a recorded run keeps of its :class:`Load`: the spread and the CPU share."""
+
+    spread: float
+    cpu_share: float
+
+    @property
+    def busy(self) -> bool:
+        """Whether other work visibly competed with the measurement (see the module docstring)."""
+        return self.spread > MAX_SPREAD or self.cpu_share < MIN_CPU_SHARE
+
+
+@dataclass(frozen=True)
 class Load:
     """What the calibration kernel saw: its times per checkpoint, spread, CPU share, verdict."""
 
@@ -68,6 +81,10 @@ class Load:
     def busy(self) -> bool:
         """Whether other work visibly competed with the measurement (see the module docstring)."""
         return self.spread > MAX_SPREAD or self.cpu_share < MIN_CPU_SHARE
+
+    def summary(self) -> LoadSummary:
+        """The spread and CPU share alone."""
+        return LoadSummary(self.spread, self.cpu_share)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready summary (what a recorded run keeps)."""

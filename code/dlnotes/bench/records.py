@@ -34,7 +34,7 @@ from pathlib import Path
 import torch
 
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.load import Load
+from dlnotes.bench.load import Load, LoadSummary
 
 FORMAT = 1
 
@@ -54,6 +54,11 @@ class TimingRecord:
     def busy(self) -> bool:
         """Whether the calibration kernel saw other work during the recorded run."""
         return bool(self.load["busy"])
+
+    @property
+    def load_summary(self) -> LoadSummary:
+        """The recorded run's calibration spread and CPU share."""
+        return LoadSummary(float(self.load["spread"]), float(self.load["cpu_share"]))
 
     @property
     def label(self) -> str:
@@ -155,8 +160,8 @@ def read_record(path: str | os.PathLike[str]) -> TimingRecord:
     missing = {"command", "date", "machine", "load", "estimates", "values"} - data.keys()
     if missing:
         raise ValueError(f"{path} lacks {', '.join(sorted(missing))}")
-    if not isinstance(data["load"], dict) or "busy" not in data["load"]:
-        raise ValueError(f"{path}: load must say whether the machine was busy")
+    if not isinstance(data["load"], dict) or not {"busy", "spread", "cpu_share"} <= data["load"].keys():
+        raise ValueError(f"{path}: load must give busy, spread and cpu_share")
     estimates = {k: _estimate(k, v) for k, v in data["estimates"].items()}
     return TimingRecord(str(data["command"]), str(data["date"]), dict(data["machine"]), dict(data["load"]),
                         estimates, {k: float(v) for k, v in data["values"].items()})

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.load import Load
+from dlnotes.bench.load import Load, LoadSummary
 
 FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW = "faster", "slower", "indistinguishable", "busy", "too few rounds"
 MIN_ROUNDS = 3
@@ -58,7 +58,7 @@ class Wording:
         return self.direction in (FASTER, SLOWER)
 
 
-def word(estimate: RatioEstimate, load: Load | None = None) -> Wording:
+def word(estimate: RatioEstimate, load: Load | LoadSummary | None = None) -> Wording:
     """The direction the estimate supports, with the factor (≥ 1) and interval in that direction.
 
     ``faster`` and ``slower`` are said of the candidate (the numerator of the ratio). For
@@ -77,7 +77,7 @@ def word(estimate: RatioEstimate, load: Load | None = None) -> Wording:
     return Wording(INDISTINGUISHABLE, f"{factor(estimate.ratio)}×", span(estimate.low, estimate.high))
 
 
-def busy_clause(load: Load) -> str:
+def busy_clause(load: Load | LoadSummary) -> str:
     """Why we say the machine was busy: the calibration kernel's spread and CPU share."""
     return (
         f"a fixed calibration kernel timed before, between and after the measurements varied by "
@@ -85,7 +85,7 @@ def busy_clause(load: Load) -> str:
     )
 
 
-def busy_sentence(load: Load) -> str:
+def busy_sentence(load: Load | LoadSummary) -> str:
     """The sentence for a busy machine: say so, say how we know, draw no conclusion."""
     return (
         f"The machine was busy while these timings were taken ({busy_clause(load)}), so they show "
@@ -93,7 +93,7 @@ def busy_sentence(load: Load) -> str:
     )
 
 
-def load_sentence(load: Load) -> str:
+def load_sentence(load: Load | LoadSummary) -> str:
     """What the calibration kernel says about the machine: quiet, or busy (then no conclusion)."""
     if load.busy:
         return busy_sentence(load)
@@ -104,7 +104,7 @@ def load_sentence(load: Load) -> str:
     )
 
 
-def cell(estimate: RatioEstimate, load: Load | None = None) -> str:
+def cell(estimate: RatioEstimate, load: Load | LoadSummary | None = None) -> str:
     """A table cell for a comparison: "slower, 3.1× (2.9–3.3×)", "faster, 20× (18–22×)",
     "indistinguishable (0.91–1.2×)", "busy: no conclusion" or "too few rounds"."""
     w = word(estimate, load)
@@ -117,7 +117,7 @@ def cell(estimate: RatioEstimate, load: Load | None = None) -> str:
     return f"{w.direction}, {w.factor} ({w.interval})"
 
 
-def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Load | None = None) -> str:
+def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Load | LoadSummary | None = None) -> str:
     """One sentence comparing ``candidate`` with ``reference`` (``estimate``: candidate time over
     reference time), e.g. "Conv MobileNet was slower than MobileNet: it took 3.1× as long (95 %
     interval 2.9–3.3×)." Names are used as given (capitalise the first yourself if needed)."""
@@ -140,7 +140,7 @@ def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Lo
     )
 
 
-def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load | None = None) -> str:
+def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load | LoadSummary | None = None) -> str:
     """A measured speed-up (``estimate``: the time of the side with more operations over the time of
     the side with fewer) against the speed-up a count of operations predicts, ``theory``; e.g. "The
     measured speed-up was 3.1× (95 % interval 2.9–3.3×), 34–39 % of the Mult-Add ratio of 8.6×."
@@ -170,7 +170,7 @@ def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load
     return f"{head}, more than {of} ({percent} of it)."
 
 
-def theory_tally(measured: Sequence[tuple[RatioEstimate, float, Load | None]], what: str) -> str:
+def theory_tally(measured: Sequence[tuple[RatioEstimate, float, Load | LoadSummary | None]], what: str) -> str:
     """How a set of speed-ups (each ``(estimate, theory, load)``, as in :func:`against_theory`) came
     out against their theories: "short of the Mult-Add ratio in 9 of 10 settings, no clear
     speed-up in 1". Settings measured on a busy machine, or with too few rounds, are counted as
@@ -193,7 +193,7 @@ def theory_tally(measured: Sequence[tuple[RatioEstimate, float, Load | None]], w
     return ", ".join(parts)
 
 
-def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | None = None) -> str:
+def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | LoadSummary | None = None) -> str:
     """How the measurement made while the page was built relates to the recorded one."""
     if live_load is not None and live_load.busy:
         return "The machine that built this page was busy, so only the recorded run supports a conclusion."
@@ -210,7 +210,7 @@ def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | No
             "the size depends on the machine and its load.")
 
 
-def tally(estimates: Sequence[RatioEstimate], load: Load | None = None) -> str:
+def tally(estimates: Sequence[RatioEstimate], load: Load | LoadSummary | None = None) -> str:
     """How a set of comparisons came out: "faster in 2 of 4 settings, slower in 1, indistinguishable
     in 1" (faster and slower said of the candidates); for a busy machine, that no conclusion is drawn."""
     if not estimates:
