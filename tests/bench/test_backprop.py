@@ -24,3 +24,28 @@ def test_main_quick_parses(monkeypatch, capsys):
     args, kwargs = calls["args"]
     assert args[0] == bench.QUICK_BN_SHAPES and kwargs["repeats"] == 2
     assert "one thread" in capsys.readouterr().out
+
+
+def test_rows_carry_their_interval_and_key():
+    rows = bench.run(bn_shapes=[(4, 3, 2, 2)], conv_cases=[], dropout_numel=None, dtypes=[torch.float32], repeats=3)
+    for r in rows:
+        assert r.estimate is not None and r.estimate.low <= r.ratio <= r.estimate.high and r.estimate.rounds == 3
+    assert bench.row_key(rows[0]) == "BatchNorm2d/(4, 3, 2, 2)/float32/staged"
+
+
+def test_record_is_checked_then_written(tmp_path, monkeypatch, capsys):
+    import pytest
+    from dlnotes.bench.interval import RatioEstimate
+    from dlnotes.bench.records import read_record
+
+    with pytest.raises(SystemExit):
+        bench.main(["--record", str(tmp_path / "x.txt")])
+    assert ".json" in capsys.readouterr().err
+    row = bench.Row("Dropout", "(64)", "float32", "ours", 1e-3, 1.5, 8, 8, estimate=RatioEstimate(1.5, 1.3, 1.7, 11))
+    seen = {}
+    monkeypatch.setattr(bench, "run", lambda *a, **k: seen.update(k) or [row])
+    bench.main(["--record", str(tmp_path / "bp.json")])
+    back = read_record(tmp_path / "bp.json")
+    assert back.estimate("Dropout/(64)/float32/ours") == RatioEstimate(1.5, 1.3, 1.7, 11)
+    assert seen["max_repeats"] >= 31 and seen["monitor"] is not None
+    assert "slower, 1.50× (1.30–1.70×)" in capsys.readouterr().out
