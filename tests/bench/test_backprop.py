@@ -49,3 +49,22 @@ def test_record_is_checked_then_written(tmp_path, monkeypatch, capsys):
     assert back.estimate("Dropout/(64)/float32/ours") == RatioEstimate(1.5, 1.3, 1.7, 11)
     assert seen["max_repeats"] >= 31 and seen["monitor"] is not None
     assert "slower, 1.50× (1.30–1.70×)" in capsys.readouterr().out
+
+
+def test_against_native_tallies_live_and_recorded_rows(tmp_path):
+    import pytest
+    from dlnotes.bench.interval import RatioEstimate
+    from dlnotes.bench.load import Load
+    from dlnotes.bench.records import read_record, write_record
+
+    rows = [
+        bench.Row("Dropout", f"({n})", "float32", "ours", 1e-3, r, 8, 8, estimate=RatioEstimate(r, lo, hi, 9))
+        for n, (r, lo, hi) in enumerate([(1.5, 1.3, 1.7), (1.0, 0.9, 1.2), (2.0, 1.8, 2.2)])
+    ]
+    assert bench.against_native(rows, "ours") == "slower in 2 of 3 settings, indistinguishable in 1"
+    busy = Load(((0.01,), (0.03,)), cpu_share=0.5)
+    assert bench.against_native(rows, "ours", busy).startswith("no conclusion: the machine was busy")
+    write_record(tmp_path / "r.json", "cmd", Load(((0.01,), (0.0101,)), 0.99), {bench.row_key(rows[0]): RatioEstimate(0.5, 0.4, 0.6, 11)})
+    assert bench.against_native(rows, "ours", record=read_record(tmp_path / "r.json")) == "faster in 1 of 1 setting"
+    with pytest.raises(ValueError, match="staged"):
+        bench.against_native(rows, "staged")

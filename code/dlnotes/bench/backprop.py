@@ -17,7 +17,7 @@ smaller ones, the ``QUICK_*`` shapes (what the chapter runs). Each ratio comes w
 bootstrap interval over the interleaved rounds, and a load monitor may watch for other work
 (:mod:`dlnotes.bench.load`). ``--record PATH`` runs the quick shapes with more rounds (11 to 31)
 and writes them as a timing record (:mod:`dlnotes.bench.records`, keys from :func:`row_key`);
-the chapters show the record shipped in ``dlnotes/bench/records/`` beside their own run.
+the chapters show the record shipped in ``dlnotes/backprop/records/`` beside their own run.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from dlnotes.backprop.saved import saved_bytes
 from dlnotes.backprop.staged import StagedBatchNormFunction, batch_norm_primitives
 from dlnotes.bench import threads, wording
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.load import Load, LoadMonitor
-from dlnotes.bench.records import check_destination, write_record
+from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
+from dlnotes.bench.records import TimingRecord, check_destination, write_record
 from dlnotes.bench.timing import measure
 
 BN_SHAPES = ((32, 64, 32, 32), (128, 256, 14, 14), (1024, 512))
@@ -73,6 +73,27 @@ class Row:
 def row_key(row: Row) -> str:
     """The name of a row's ratio in a timing record: ``layer/shape/dtype/implementation``."""
     return f"{row.layer}/{row.shape}/{row.dtype}/{row.implementation}"
+
+
+def against_native(
+    rows: Sequence[Row], implementation: str, load: Load | LoadSummary | None = None, record: TimingRecord | None = None
+) -> str:
+    """How one implementation fared against native over ``rows`` (e.g. "slower in 5 of 6 settings,
+    indistinguishable in 1"), in these rows' measurement (``load``: what the monitor saw) or, with
+    ``record``, in the recorded run of the same rows.
+
+    Raises:
+        ValueError: no row of ``implementation`` (or none in the record).
+    """
+    chosen = [r for r in rows if r.implementation == implementation]
+    if record is not None:
+        estimates = [record.estimates[row_key(r)] for r in chosen if row_key(r) in record.estimates]
+        load = record.load_summary
+    else:
+        estimates = [r.estimate for r in chosen if r.estimate is not None]
+    if not estimates:
+        raise ValueError(f"no measured row of implementation {implementation!r}")
+    return wording.tally(estimates, load)
 
 
 def _step(forward: Callable[[], torch.Tensor], inputs: Sequence[torch.Tensor], y_bar: torch.Tensor) -> Callable[[], None]:
