@@ -101,7 +101,7 @@ def test_load_sentences_and_cells():
     assert wording.cell(RatioEstimate(3.1, 2.94, 3.3, 7)) == "slower, 3.1× (2.9–3.3×)"
     assert wording.cell(RatioEstimate(1.0, 0.91, 1.2, 7)) == "indistinguishable (0.91–1.20×)"
     assert wording.cell(RatioEstimate(3.1, 2.9, 3.3, 7), BUSY) == "busy: no conclusion"
-    assert wording.cell(RatioEstimate(3.1, 3.1, 3.1, 2)) == "too few rounds"
+    assert wording.cell(RatioEstimate(3.1, 3.1, 3.1, 1)) == "too few rounds"
 
 
 def test_theory_tally_counts_each_outcome():

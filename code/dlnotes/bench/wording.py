@@ -5,8 +5,8 @@ time over the reference's, with a 95 % bootstrap interval. The words follow the 
 
 * the whole interval above 1 — the candidate was **slower**; below 1 — **faster**;
 * 1 inside the interval — the two were **indistinguishable on this machine**;
-* fewer than :data:`MIN_ROUNDS` rounds — **too few rounds** to tell (a bootstrap over one or two
-  rounds has no width to speak of);
+* fewer than :data:`MIN_ROUNDS` rounds — **too few rounds** to tell (a bootstrap over a single
+  round has no width at all);
 * the machine was **busy** (a :class:`~dlnotes.bench.load.Load` says so) — no conclusion at all:
   the sentence says the machine was busy and how we know.
 
@@ -23,7 +23,7 @@ from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadSummary
 
 FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW = "faster", "slower", "indistinguishable", "busy", "too few rounds"
-MIN_ROUNDS = 3
+MIN_ROUNDS = 2
 """Fewer interleaved rounds than this support no conclusion."""
 
 
