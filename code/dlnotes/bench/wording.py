@@ -8,7 +8,7 @@ time over the reference's, with a 95 % bootstrap interval. The words follow the 
 * fewer than :data:`MIN_ROUNDS` rounds — **too few rounds** to tell (a bootstrap over a single
   round has no width at all);
 * the machine was **busy** (a :class:`~dlnotes.bench.load.Load` says so) — no conclusion at all:
-  the sentence says the machine was busy and how we know.
+  the sentence says the machine was busy; :func:`load_sentence` says how we know.
 
 A factor is always at least 1 — "20× slower", never "0.05× as fast" — and is printed as
 :func:`factor` does, with its interval ("2.3× (95 % interval 2.1–2.6×)").
@@ -124,10 +124,7 @@ def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Lo
     w = word(estimate, load)
     if w.direction == BUSY:
         assert load is not None
-        return (
-            f"Whether {candidate} is faster or slower than {reference} cannot be told from this "
-            f"run: the machine was busy ({busy_clause(load)})."
-        )
+        return f"Whether {candidate} is faster or slower than {reference} cannot be told from this run, as the machine was busy."
     if w.direction == TOO_FEW:
         return f"Whether {candidate} is faster or slower than {reference} cannot be told from {estimate.rounds} round(s)."
     if w.direction == SLOWER:
@@ -151,7 +148,7 @@ def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load
     w = word(estimate, load)
     if w.direction == BUSY:
         assert load is not None
-        return f"The measured speed-up cannot be set against {of} from this run: the machine was busy ({busy_clause(load)})."
+        return f"The measured speed-up cannot be set against {of} from this run, as the machine was busy."
     if w.direction == TOO_FEW:
         return f"The measured speed-up cannot be set against {of}: {estimate.rounds} round(s) are too few."
     if w.direction == FASTER:  # the side with fewer operations took longer
@@ -216,7 +213,7 @@ def tally(estimates: Sequence[RatioEstimate], load: Load | LoadSummary | None = 
     if not estimates:
         raise ValueError("estimates must not be empty")
     if load is not None and load.busy:
-        return f"no conclusion: the machine was busy ({busy_clause(load)})"
+        return "no conclusion, as the machine was busy"
     counts = [(d, sum(word(e).direction == d for e in estimates)) for d in (FASTER, SLOWER, INDISTINGUISHABLE, TOO_FEW)]
     parts = [f"{d} in {k}" for d, k in counts if k]
     n = len(estimates)
