@@ -25,7 +25,9 @@ from dataclasses import dataclass
 import torch
 
 KERNEL_SIZE = 192
+"""Side of the calibration kernel's square float32 matrices."""
 KERNEL_PRODUCTS = 10
+"""Matrix products per run of the calibration kernel (a few milliseconds on one core)."""
 MAX_SPREAD = 1.25
 """Largest spread (slowest checkpoint's median kernel time over the fastest's) of a quiet machine."""
 MIN_CPU_SHARE = 0.85

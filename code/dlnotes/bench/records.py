@@ -4,7 +4,7 @@ A page whose lesson rests on a timing shows two measurements side by side: the o
 the page was built (on whatever machine builds it, however busy) and a *recorded* run, made by a
 benchmark command on a machine as idle as we could find, saved as a small JSON file:
 
-.. code-block:: json
+.. code-block:: none
 
     {"format": 1, "command": "python -m dlnotes.bench mobilenet --record ...",
      "date": "2026-12-01 12:40 UTC", "machine": {"cpus": "2", "torch": "2.13.0", ...},

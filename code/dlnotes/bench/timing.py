@@ -81,9 +81,9 @@ def measure(
         max_repeats: at most this many rounds (``None``: exactly ``repeats``).
         precision: stop once every pair's interval has ``high / low − 1`` at most this.
         max_seconds: stop adding rounds after this much wall-clock time (warm-up included).
-        monitor: times its calibration kernel before, between (every ``repeats`` rounds, at least
-            once in the middle) and after the rounds; the measurement's :attr:`Measurement.load`
-            is what it saw.
+        monitor: times its calibration kernel before the rounds, between them (every
+            ``(repeats + 1) // 2`` rounds) and after them; the measurement's
+            :attr:`Measurement.load` is what it saw.
         clock: seconds, ``time.perf_counter`` unless a test scripts it.
 
     Raises:
@@ -101,7 +101,7 @@ def measure(
     names = list(candidates)
     _check_pairs(names, pairs)
     cap = repeats if max_repeats is None else max_repeats
-    every = max(1, min(repeats, (repeats + 1) // 2))  # monitor checkpoints: at least one mid-way
+    every = (repeats + 1) // 2  # monitor checkpoints: at least one mid-way
     start = clock()
     first_checkpoint = monitor.count if monitor is not None else 0
     if monitor is not None:
