@@ -64,6 +64,9 @@ def test_against_native_tallies_live_and_recorded_rows(tmp_path):
     assert bench.against_native(rows, "ours") == "slower in 2 of 3 settings, indistinguishable in 1"
     busy = Load(((0.01,), (0.03,)), cpu_share=0.5)
     assert bench.against_native(rows, "ours", busy) == "no conclusion, as the machine was busy"
+    rows[0] = bench.Row(*[getattr(rows[0], f) for f in ("layer", "shape", "dtype", "implementation", "seconds", "ratio",
+                                                        "saved_bytes", "native_saved_bytes")], estimate=rows[0].estimate, load=busy)
+    assert bench.against_native(rows, "ours") == "slower in 1 of 3 settings, indistinguishable in 1, no conclusion (busy machine) in 1"
     write_record(tmp_path / "r.json", "cmd", Load(((0.01,), (0.0101,)), 0.99), {bench.row_key(rows[0]): RatioEstimate(0.5, 0.4, 0.6, 11)})
     assert bench.against_native(rows, "ours", record=read_record(tmp_path / "r.json")) == "faster in 1 of 1 setting"
     with pytest.raises(ValueError, match="staged"):

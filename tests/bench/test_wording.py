@@ -71,6 +71,7 @@ def test_contradictory_runs():
     assert "not on the size" in wording.agreement(slower, RatioEstimate(3.0, 2.8, 3.2, 9))
     assert "cannot tell" in wording.agreement(RatioEstimate(1.0, 0.8, 1.2, 9), slower)
     assert "only the recorded run" in wording.agreement(faster, slower, BUSY)
+    assert "itself made on a busy machine" in wording.agreement(faster, slower, None, BUSY)
 
 
 def test_one_or_two_rounds_support_nothing():
@@ -82,6 +83,9 @@ def test_tally_of_mixed_settings():
     es = [RatioEstimate(0.7, 0.6, 0.8, 9), RatioEstimate(0.5, 0.4, 0.6, 9), RatioEstimate(1.4, 1.2, 1.6, 9), RatioEstimate(1.0, 0.9, 1.1, 9)]
     assert wording.tally(es) == "faster in 2 of 4 settings, slower in 1, indistinguishable in 1"
     assert wording.tally(es[:1]) == "faster in 1 of 1 setting"
+    assert wording.tally(es, loads=[QUIET, BUSY, None, BUSY]) == "faster in 1 of 4 settings, slower in 1, no conclusion (busy machine) in 2"
+    with pytest.raises(ValueError, match="loads"):
+        wording.tally(es, loads=[QUIET])
     assert wording.tally(es, BUSY) == "no conclusion, as the machine was busy"
     with pytest.raises(ValueError, match="empty"):
         wording.tally([])
@@ -97,6 +101,8 @@ def test_no_factor_below_one_is_ever_said_as_fast_or_long(ratio):
 def test_load_sentences_and_cells():
     assert wording.load_sentence(QUIET).startswith("The machine looked quiet")
     assert "no conclusion is drawn" in wording.load_sentence(BUSY)
+    assert "checked on its own" in wording.load_sentence(BUSY, each=True)
+    assert wording.load_sentence(QUIET, each=True) == wording.load_sentence(QUIET)
     assert wording.cell(RatioEstimate(0.05, 0.045, 0.055, 7)) == "faster, 20× (18–22×)"
     assert wording.cell(RatioEstimate(3.1, 2.94, 3.3, 7)) == "slower, 3.1× (2.9–3.3×)"
     assert wording.cell(RatioEstimate(1.0, 0.91, 1.2, 7)) == "indistinguishable (0.91–1.20×)"

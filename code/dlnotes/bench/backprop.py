@@ -79,8 +79,8 @@ def against_native(
     rows: Sequence[Row], implementation: str, load: Load | LoadSummary | None = None, record: TimingRecord | None = None
 ) -> str:
     """How one implementation fared against native over ``rows`` (e.g. "slower in 5 of 6 settings,
-    indistinguishable in 1"), in these rows' measurement (``load``: what the monitor saw) or, with
-    ``record``, in the recorded run of the same rows.
+    indistinguishable in 1"), in these rows' measurement — judged by ``load`` if given, else each
+    row by the load seen while it ran — or, with ``record``, in the recorded run of the same rows.
 
     Raises:
         ValueError: no row of ``implementation`` (or none in the record).
@@ -88,12 +88,13 @@ def against_native(
     chosen = [r for r in rows if r.implementation == implementation]
     if record is not None:
         estimates = [record.estimates[row_key(r)] for r in chosen if row_key(r) in record.estimates]
-        load = record.load_summary
-    else:
-        estimates = [r.estimate for r in chosen if r.estimate is not None]
-    if not estimates:
+        if not estimates:
+            raise ValueError(f"no recorded row of implementation {implementation!r}")
+        return wording.tally(estimates, record.load_summary)
+    measured = [r for r in chosen if r.estimate is not None]
+    if not measured:
         raise ValueError(f"no measured row of implementation {implementation!r}")
-    return wording.tally(estimates, load)
+    return wording.tally([r.estimate for r in measured], load, None if load is not None else [r.load for r in measured])
 
 
 def _step(forward: Callable[[], torch.Tensor], inputs: Sequence[torch.Tensor], y_bar: torch.Tensor) -> Callable[[], None]:

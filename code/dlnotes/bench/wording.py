@@ -93,8 +93,18 @@ def busy_sentence(load: Load | LoadSummary) -> str:
     )
 
 
-def load_sentence(load: Load | LoadSummary) -> str:
-    """What the calibration kernel says about the machine: quiet, or busy (then no conclusion)."""
+def load_sentence(load: Load | LoadSummary, each: bool = False) -> str:
+    """What the calibration kernel says about the machine: quiet, or busy (then no conclusion).
+
+    With ``each``, the sentences that follow judge every measurement by its own checks (each
+    measurement carries the load seen while it ran), and a busy machine is worded accordingly."""
+    if load.busy and each:
+        return (
+            f"The machine was busy during this build ({busy_clause(load)}). Every measurement below "
+            "was checked on its own: those made while the calibration kernel saw other work draw no "
+            "conclusion; the others, whose own checks were quiet, do, but on a machine that was busy "
+            "before or after them."
+        )
     if load.busy:
         return busy_sentence(load)
     return (
@@ -190,16 +200,23 @@ def theory_tally(measured: Sequence[tuple[RatioEstimate, float, Load | LoadSumma
     return ", ".join(parts)
 
 
-def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | LoadSummary | None = None) -> str:
+def agreement(
+    live: RatioEstimate,
+    recorded: RatioEstimate,
+    live_load: Load | LoadSummary | None = None,
+    recorded_load: Load | LoadSummary | None = None,
+) -> str:
     """How the measurement made while the page was built relates to the recorded one."""
+    if recorded_load is not None and recorded_load.busy:
+        return "The recorded run was itself made on a busy machine, so it can neither confirm nor contradict this one."
     if live_load is not None and live_load.busy:
         return "The machine that built this page was busy, so only the recorded run supports a conclusion."
     a, b = word(live), word(recorded)
     if not (a.conclusive and b.conclusive):
         return ("At least one of the two runs cannot tell the direction, so they cannot contradict each other; "
-                "the recorded run is the one taken on an idle machine.")
+                "the recorded run is the one made on an idle machine.")
     if a.direction != b.direction:
-        return ("The two runs disagree on the direction; the recorded run was taken on an idle machine, "
+        return ("The two runs disagree on the direction; the recorded run was made on an idle machine, "
                 "the other while this page was built, on a machine we do not control.")
     overlap = live.low <= recorded.high and recorded.low <= live.high
     return ("The two runs agree: same direction, overlapping intervals." if overlap else
@@ -207,18 +224,29 @@ def agreement(live: RatioEstimate, recorded: RatioEstimate, live_load: Load | Lo
             "the size depends on the machine and its load.")
 
 
-def tally(estimates: Sequence[RatioEstimate], load: Load | LoadSummary | None = None) -> str:
+def tally(
+    estimates: Sequence[RatioEstimate],
+    load: Load | LoadSummary | None = None,
+    loads: Sequence[Load | LoadSummary | None] | None = None,
+) -> str:
     """How a set of comparisons came out: "faster in 2 of 4 settings, slower in 1, indistinguishable
-    in 1" (faster and slower said of the candidates); for a busy machine, that no conclusion is drawn."""
+    in 1" (faster and slower said of the candidates). ``load`` judges them all (busy: no conclusion
+    at all); ``loads`` judges each by its own, and counts the busy ones as drawing no conclusion."""
     if not estimates:
         raise ValueError("estimates must not be empty")
+    if loads is not None and len(loads) != len(estimates):
+        raise ValueError(f"loads must match estimates, got {len(loads)} and {len(estimates)}")
     if load is not None and load.busy:
         return "no conclusion, as the machine was busy"
-    counts = [(d, sum(word(e).direction == d for e in estimates)) for d in (FASTER, SLOWER, INDISTINGUISHABLE, TOO_FEW)]
+    directions = [word(e, l).direction for e, l in zip(estimates, loads or [None] * len(estimates))]
+    names = {FASTER: FASTER, SLOWER: SLOWER, INDISTINGUISHABLE: INDISTINGUISHABLE, TOO_FEW: TOO_FEW,
+             BUSY: "no conclusion (busy machine)"}
+    counts = [(names[d], directions.count(d)) for d in (FASTER, SLOWER, INDISTINGUISHABLE, TOO_FEW, BUSY)]
     parts = [f"{d} in {k}" for d, k in counts if k]
     n = len(estimates)
     parts[0] += f" of {n} setting{'s' if n > 1 else ''}"
     return ", ".join(parts)
+
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
