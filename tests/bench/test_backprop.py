@@ -71,3 +71,16 @@ def test_against_native_tallies_live_and_recorded_rows(tmp_path):
     assert bench.against_native(rows, "ours", record=read_record(tmp_path / "r.json")) == "faster in 1 of 1 setting"
     with pytest.raises(ValueError, match="staged"):
         bench.against_native(rows, "staged")
+
+
+def test_the_shipped_record_has_every_quick_row():
+    from dlnotes.bench.records import packaged_record
+
+    record = packaged_record("dlnotes.backprop", "bench-idle.json")
+    keys = set(record.estimates)
+    for dtype in ("float32", "float64"):
+        for shape in bench.QUICK_BN_SHAPES:
+            layer = "BatchNorm1d" if len(shape) == 2 else "BatchNorm2d"
+            assert {f"{layer}/{shape}/{dtype}/{name}" for name in ("staged", "primitives", "ours")} <= keys
+        assert f"Dropout/({bench.QUICK_DROPOUT_NUMEL:,})/{dtype}/ours" in keys
+        assert sum(k.startswith("Conv2d/") and f"/{dtype}/" in k for k in keys) == 3

@@ -93,18 +93,8 @@ def busy_sentence(load: Load | LoadSummary) -> str:
     )
 
 
-def load_sentence(load: Load | LoadSummary, each: bool = False) -> str:
-    """What the calibration kernel says about the machine: quiet, or busy (then no conclusion).
-
-    With ``each``, the sentences that follow judge every measurement by its own checks (each
-    measurement carries the load seen while it ran), and a busy machine is worded accordingly."""
-    if load.busy and each:
-        return (
-            f"The machine was busy during this build ({busy_clause(load)}). Every measurement below "
-            "was checked on its own: those made while the calibration kernel saw other work draw no "
-            "conclusion; the others, whose own checks were quiet, do, but on a machine that was busy "
-            "before or after them."
-        )
+def load_sentence(load: Load | LoadSummary) -> str:
+    """What the calibration kernel says about the machine: quiet, or busy (then no conclusion)."""
     if load.busy:
         return busy_sentence(load)
     return (

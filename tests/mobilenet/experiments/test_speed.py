@@ -71,3 +71,16 @@ def test_bad_settings_and_study_arguments():
         speed.study(threads=())
     with pytest.raises(ValueError, match="rounds"):
         speed.study(rounds=5, max_rounds=3)
+
+
+def test_the_shipped_record_holds_what_the_chapter_reads():
+    from dlnotes.bench.records import packaged_record
+
+    record = packaged_record("dlnotes.mobilenet.experiments", "speed-idle.json")
+    assert record.command.startswith("python -m dlnotes.bench mobilenet --record")
+    for key in ("network/fwd/1/nchw", "layout/1", "layout/2", "layout-training/2", "threads/nchw", "threads/channels_last"):
+        assert record.estimate(key).low <= record.estimate(key).ratio <= record.estimate(key).high
+    assert record.values["theory/network"] == pytest.approx(4866 / 569, rel=0.01)
+    shapes = {f"{d}²×{m}→{n}" for d, m, n in speed.LAYER_SHAPES}
+    assert {k.split("/")[1] for k in record.estimates if k.startswith("layer/")} == shapes
+    assert all(f"theory/{s}" in record.values for s in shapes)

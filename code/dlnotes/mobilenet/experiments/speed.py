@@ -364,20 +364,10 @@ class SpeedStudy:
         """Every ratio of the study by name: ``layer/<shape>/b<batch>/<threads>/<layout>`` and
         ``network/<pass>/<threads>/<layout>`` (full over separable), ``threads/<layout>`` (2 threads
         over 1), ``layout/<threads>`` and ``layout-training/<threads>`` (channels_last over NCHW)."""
-        return {key: estimate for key, (estimate, _) in self._measured().items()}
-
-    def loads(self) -> dict[str, Load | None]:
-        """The load the monitor saw during the measurement behind each of :meth:`estimates`."""
-        return {key: load for key, (_, load) in self._measured().items()}
-
-    def _measured(self) -> dict[str, tuple[RatioEstimate, Load | None]]:
-        out: dict[str, tuple[RatioEstimate, Load | None]] = {}
-        for r in self.layers:
-            out[f"layer/{r.name}/b{r.batch}/{r.threads}/{r.layout}"] = (r.speedup_estimate, r.load)
-        for r in self.networks:
-            out[f"network/{'fwd+bwd' if r.backward else 'fwd'}/{r.threads}/{r.layout}"] = (r.speedup_estimate, r.load)
-        for result, prefix in ((self.forward, ""), (self.training, "-training")):
-            out.update({key: (e, result.load) for key, e in effects(result, prefix).items()})
+        out = {f"layer/{r.name}/b{r.batch}/{r.threads}/{r.layout}": r.speedup_estimate for r in self.layers}
+        out.update({f"network/{'fwd+bwd' if r.backward else 'fwd'}/{r.threads}/{r.layout}": r.speedup_estimate for r in self.networks})
+        out.update(effects(self.forward))
+        out.update(effects(self.training, prefix="-training"))
         return out
 
     def values(self) -> dict[str, float]:
