@@ -28,8 +28,10 @@ KERNEL_SIZE = 192
 """Side of the calibration kernel's square float32 matrices."""
 KERNEL_PRODUCTS = 10
 """Matrix products per run of the calibration kernel (a few milliseconds on one core)."""
-MAX_SPREAD = 1.25
-"""Largest spread (slowest checkpoint's median kernel time over the fastest's) of a quiet machine."""
+MAX_SPREAD = 1.4
+"""Largest spread (slowest checkpoint's median kernel time over the fastest's) of a quiet machine.
+On the book's two-core build machine idle runs spread by 1.1–1.22, runs beside other work by
+1.5 to over 10."""
 MIN_CPU_SHARE = 0.85
 """Smallest CPU time over wall-clock time of the kernel on a quiet machine."""
 
