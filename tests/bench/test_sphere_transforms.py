@@ -15,6 +15,18 @@ def test_crossover():
     fast = bt.Scaling((2, 3, 4), (1.0, 1.0, 1.0))
     assert bt.crossover(fast, bt.Scaling((2, 3, 4), (0.5, 2.0, 3.0))) == 3
     assert bt.crossover(fast, bt.Scaling((2, 3, 4), (0.5, 0.5, 0.5))) is None
+    assert bt.crossover(fast, bt.Scaling((2, 3, 4), (2.0, 0.5, 3.0))) == 4  # faster from 4 on, not from 2
+
+
+def test_crossover_with_rounds_needs_the_interval_above_one():
+    fast = bt.Scaling((2, 3, 4), (1.0, 1.0, 1.0), ((1.0, 1.0, 1.0),) * 3)
+    naive = bt.Scaling((2, 3, 4), (1.0, 1.5, 3.0), ((0.5, 1.5, 2.0), (1.4, 1.5, 1.6), (3.0, 2.9, 3.1)))
+    assert bt.ratio_at(naive, fast, 2).low < 1  # noisy at b = 2: the median says 1.5x, the interval includes 1
+    assert bt.crossover(fast, naive) == 3
+    with pytest.raises(ValueError, match="not measured"):
+        bt.ratio_at(naive, fast, 5)
+    with pytest.raises(ValueError, match="rounds"):
+        bt.ratio_at(bt.Scaling((2,), (1.0,)), bt.Scaling((2,), (1.0,)), 2)
 
 
 def test_small_runs():

@@ -1,11 +1,32 @@
-"""dlnotes.bench: interleaved timing, medians and ratios, thread control, the CLI dispatcher."""
+"""dlnotes.bench.timing: interleaved rounds, adaptive stopping (with a scripted clock), thread
+control, the CLI dispatcher."""
 
-import time
+import itertools
 
 import pytest
 import torch
 from dlnotes import bench
 from dlnotes.bench.__main__ import TOPICS, main
+from dlnotes.bench.load import LoadMonitor
+
+
+class FakeClock:
+    """A clock that only moves when a scripted callable 'runs'."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def work(self, durations):
+        """A callable that advances the clock by the next of ``durations`` (cycled) per call."""
+        cycle = itertools.cycle(durations)
+
+        def run() -> None:
+            self.now += next(cycle)
+
+        return run
 
 
 def test_interleaved_order_rotates_and_warmup_is_untimed():
@@ -15,10 +36,64 @@ def test_interleaved_order_rotates_and_warmup_is_untimed():
     assert all(len(t.seconds) == 3 for t in timings.values())
 
 
-def test_ratio_of_medians_sees_a_slower_candidate():
-    comparison = bench.compare(lambda: time.sleep(0.004), lambda: time.sleep(0.001), repeats=5, warmup=1)
-    assert comparison.ratio > 2
-    assert comparison.candidate.median >= 0.004
+def test_scripted_times_are_recorded_in_round_order():
+    clock = FakeClock()
+    m = bench.measure({"a": clock.work([1.0, 2.0, 3.0]), "b": clock.work([0.5])}, repeats=3, warmup=0, clock=clock)
+    assert m.timings["a"].seconds == (1.0, 2.0, 3.0)
+    assert m.timings["b"].median == 0.5
+    assert m.ratio("a", "b").ratio == 4.0
+    assert m.rounds == 3 and m.load is None
+
+
+def test_quiet_ratio_stops_at_the_minimum_repeats():
+    clock = FakeClock()
+    m = bench.measure(
+        {"a": clock.work([2.0, 2.02, 1.98]), "b": clock.work([1.0])}, repeats=5, warmup=1,
+        pairs=[("a", "b")], max_repeats=50, precision=0.1, clock=clock,
+    )
+    assert m.rounds == 5
+
+
+def test_noisy_ratio_adds_rounds_up_to_the_cap():
+    clock = FakeClock()
+    m = bench.measure(
+        {"a": clock.work([1.0, 3.0, 0.5, 2.5, 1.5, 4.0, 0.7]), "b": clock.work([1.0])}, repeats=5, warmup=0,
+        pairs=[("a", "b")], max_repeats=20, precision=0.05, clock=clock,
+    )
+    assert m.rounds == 20
+
+
+def test_time_cap_stops_adding_rounds():
+    clock = FakeClock()
+    m = bench.measure(
+        {"a": clock.work([1.0, 3.0, 0.5, 2.5]), "b": clock.work([1.0])}, repeats=4, warmup=0,
+        pairs=[("a", "b")], max_repeats=1000, precision=0.01, max_seconds=30.0, clock=clock,
+    )
+    assert 4 < m.rounds < 20  # about 30 s of scripted work at ~2.75 s a round
+    assert clock.now - 2.75 <= 30.0 + 3.0 + 1.0  # one round may start just before the cap
+
+
+def test_monitor_checks_before_between_and_after():
+    clock, checks, calls = FakeClock(), [], []
+    tick = clock.work([0.01])
+
+    def kernel():
+        checks.append(len(calls))
+        tick()
+
+    monitor = LoadMonitor(samples=1, kernel=kernel, wall=clock, cpu=clock)
+    bench.measure({"a": lambda: calls.append(1)}, repeats=10, warmup=0, monitor=monitor, clock=clock)
+    assert checks == [0, 5, 10]
+
+
+def test_compare_carries_the_interval_and_the_load():
+    clock = FakeClock()
+    monitor = LoadMonitor(samples=2, kernel=clock.work([0.01]), wall=clock, cpu=clock)
+    c = bench.compare(clock.work([4.0, 4.2, 3.9]), clock.work([1.0, 1.05]), repeats=9, warmup=1, monitor=monitor, clock=clock)
+    assert c.ratio == pytest.approx(4.0 / 1.0, rel=0.06)
+    assert c.estimate.low <= c.ratio <= c.estimate.high
+    assert c.estimate.low > 3.5 and c.estimate.high < 4.5
+    assert c.load is not None and not c.busy
 
 
 def test_bad_arguments():
@@ -26,6 +101,14 @@ def test_bad_arguments():
         bench.time_interleaved({})
     with pytest.raises(ValueError, match="repeats"):
         bench.time_interleaved({"a": lambda: None}, repeats=0)
+    with pytest.raises(ValueError, match="max_repeats"):
+        bench.measure({"a": lambda: None}, repeats=5, max_repeats=3)
+    with pytest.raises(ValueError, match="pairs"):
+        bench.measure({"a": lambda: None}, pairs=[("a", "b")])
+    with pytest.raises(ValueError, match="precision"):
+        bench.measure({"a": lambda: None}, precision=0)
+    with pytest.raises(ValueError, match="no candidate named"):
+        bench.measure({"a": lambda: None}, repeats=1).ratio("a", "c")
     with pytest.raises(ValueError, match="n must"):
         with bench.threads(0):
             pass

@@ -13,12 +13,18 @@ hooks (:func:`dlnotes.backprop.saved.saved_bytes`). Implementations:
 * Dropout: ``ours``.
 
 The full run uses :data:`BN_SHAPES`, :data:`CONV_CASES` and :data:`DROPOUT_NUMEL`; ``--quick`` uses
-smaller ones, the ``QUICK_*`` shapes (what the chapter runs).
+smaller ones, the ``QUICK_*`` shapes (what the chapter runs). Each ratio comes with its 95 %
+bootstrap interval over the interleaved rounds, and a load monitor may watch for other work
+(:mod:`dlnotes.bench.load`). ``--record PATH`` runs the quick shapes with more rounds (11 to 31)
+and writes them as a timing record (:mod:`dlnotes.bench.records`, keys from :func:`row_key`);
+the chapters show the record shipped in ``dlnotes/backprop/records/`` beside their own run.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,7 +36,11 @@ from dlnotes.backprop.conv import conv2d, conv2d_input_grad, conv2d_weight_grad
 from dlnotes.backprop.dropout import dropout
 from dlnotes.backprop.saved import saved_bytes
 from dlnotes.backprop.staged import StagedBatchNormFunction, batch_norm_primitives
-from dlnotes.bench import Timing, threads, time_interleaved
+from dlnotes.bench import threads, wording
+from dlnotes.bench.interval import RatioEstimate
+from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
+from dlnotes.bench.records import TimingRecord, check_destination, write_record
+from dlnotes.bench.timing import measure
 
 #: BatchNorm input shapes of the full run, (N, C, H, W) or (N, C).
 BN_SHAPES = ((32, 64, 32, 32), (128, 256, 14, 14), (1024, 512))
@@ -57,6 +67,37 @@ class Row:
     saved_bytes: int
     native_saved_bytes: int
     backward_ratio: float | None = None
+    estimate: RatioEstimate | None = None
+    """``ratio`` with its 95 % interval (time over native's, paired rounds)."""
+    load: Load | None = None
+    """What the load monitor saw during the measurement, if one watched."""
+
+
+def row_key(row: Row) -> str:
+    """The name of a row's ratio in a timing record: ``layer/shape/dtype/implementation``."""
+    return f"{row.layer}/{row.shape}/{row.dtype}/{row.implementation}"
+
+
+def against_native(
+    rows: Sequence[Row], implementation: str, load: Load | LoadSummary | None = None, record: TimingRecord | None = None
+) -> str:
+    """How one implementation fared against native over ``rows`` (e.g. "slower in 5 of 6 settings,
+    indistinguishable in 1"), in these rows' measurement — judged by ``load`` if given, else each
+    row by the load seen while it ran — or, with ``record``, in the recorded run of the same rows.
+
+    Raises:
+        ValueError: no row of ``implementation`` (or none in the record).
+    """
+    chosen = [r for r in rows if r.implementation == implementation]
+    if record is not None:
+        estimates = [record.estimates[row_key(r)] for r in chosen if row_key(r) in record.estimates]
+        if not estimates:
+            raise ValueError(f"no recorded row of implementation {implementation!r}")
+        return wording.tally(estimates, record.load_summary)
+    measured = [r for r in chosen if r.estimate is not None]
+    if not measured:
+        raise ValueError(f"no measured row of implementation {implementation!r}")
+    return wording.tally([r.estimate for r in measured], load, None if load is not None else [r.load for r in measured])
 
 
 def _step(forward: Callable[[], torch.Tensor], inputs: Sequence[torch.Tensor], y_bar: torch.Tensor) -> Callable[[], None]:
@@ -76,18 +117,29 @@ def _rows(
     inputs: Sequence[torch.Tensor],
     y_bar: torch.Tensor,
     repeats: int,
+    options: dict,
 ) -> list[Row]:
-    timings = time_interleaved({name: _step(f, inputs, y_bar) for name, f in forwards.items()}, repeats=repeats)
+    others = [name for name in forwards if name != "native"]
+    measured = measure({name: _step(f, inputs, y_bar) for name, f in forwards.items()}, repeats,
+                       pairs=[(name, "native") for name in others], **options)
+    timings = measured.timings
     saved = {name: saved_bytes(f) for name, f in forwards.items()}
     native = timings["native"]
     return [
-        Row(layer, shape, str(dtype).removeprefix("torch."), name, t.median, t.median / native.median, saved[name], saved["native"])
-        for name, t in timings.items()
-        if name != "native"
+        Row(layer, shape, str(dtype).removeprefix("torch."), name, timings[name].median, timings[name].median / native.median,
+            saved[name], saved["native"], estimate=measured.ratio(name, "native"), load=measured.load)
+        for name in others
     ]
 
 
-def batchnorm_rows(shape: tuple[int, ...], dtype: torch.dtype, repeats: int, seed: int = 0) -> list[Row]:
+def _options(max_repeats: int | None, max_seconds: float, monitor: LoadMonitor | None) -> dict:
+    return {"max_repeats": max_repeats, "max_seconds": max_seconds, "monitor": monitor}
+
+
+def batchnorm_rows(
+    shape: tuple[int, ...], dtype: torch.dtype, repeats: int, seed: int = 0,
+    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
+) -> list[Row]:
     """Training-mode BatchNorm (no running statistics, so all sides do the same work)."""
     g = torch.Generator().manual_seed(seed)
     c = shape[1]
@@ -102,10 +154,13 @@ def batchnorm_rows(shape: tuple[int, ...], dtype: torch.dtype, repeats: int, see
         "ours": lambda: batch_norm(x, None, None, weight, bias, True),
     }
     layer = "BatchNorm1d" if len(shape) == 2 else "BatchNorm2d"
-    return _rows(layer, str(shape), dtype, forwards, (x, weight, bias), y_bar, repeats)
+    return _rows(layer, str(shape), dtype, forwards, (x, weight, bias), y_bar, repeats, _options(max_repeats, max_seconds, monitor))
 
 
-def conv_rows(case: tuple[int, int, int, int, int], dtype: torch.dtype, repeats: int, seed: int = 0) -> list[Row]:
+def conv_rows(
+    case: tuple[int, int, int, int, int], dtype: torch.dtype, repeats: int, seed: int = 0,
+    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
+) -> list[Row]:
     """Conv2d, kernel 3, padding 1; adds the backward-only ratio (the forward is native for all)."""
     n, c_in, c_out, size, stride = case
     g = torch.Generator().manual_seed(seed)
@@ -130,26 +185,31 @@ def conv_rows(case: tuple[int, int, int, int, int], dtype: torch.dtype, repeats:
     }
     if stride > 1:
         candidates["ours, literal dx"] = literal
-    timings: dict[str, Timing] = time_interleaved(candidates, repeats=repeats)
+    others = ["ours", "ours, literal dx"] if stride > 1 else ["ours"]
+    measured = measure(candidates, repeats, pairs=[(name, "native") for name in others], **_options(max_repeats, max_seconds, monitor))
+    timings = measured.timings
     native_saved = saved_bytes(lambda: F.conv2d(x, weight, bias, stride, 1))
     ours_saved = saved_bytes(lambda: conv2d(x, weight, bias, stride, 1))
     native, forward = timings["native"].median, timings["forward"].median
     shape = f"({n},{c_in}→{c_out},{size}²,s{stride})"
     return [
         Row("Conv2d", shape, str(dtype).removeprefix("torch."), name, timings[name].median, timings[name].median / native,
-            ours_saved, native_saved, (timings[name].median - forward) / (native - forward))
-        for name in candidates
-        if name not in ("native", "forward")
+            ours_saved, native_saved, (timings[name].median - forward) / (native - forward),
+            estimate=measured.ratio(name, "native"), load=measured.load)
+        for name in others
     ]
 
 
-def dropout_rows(numel: int, dtype: torch.dtype, repeats: int, p: float = 0.5, seed: int = 0) -> list[Row]:
+def dropout_rows(
+    numel: int, dtype: torch.dtype, repeats: int, p: float = 0.5, seed: int = 0,
+    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
+) -> list[Row]:
     """Inverted dropout on a flat tensor of ``numel`` elements."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(numel, generator=g, dtype=dtype).requires_grad_()
     y_bar = torch.randn(numel, generator=g, dtype=dtype)
     forwards = {"native": lambda: F.dropout(x, p, True), "ours": lambda: dropout(x, p, True)}
-    return _rows("Dropout", f"({numel:,})", dtype, forwards, (x,), y_bar, repeats)
+    return _rows("Dropout", f"({numel:,})", dtype, forwards, (x,), y_bar, repeats, _options(max_repeats, max_seconds, monitor))
 
 
 def run(
@@ -158,17 +218,23 @@ def run(
     dropout_numel: int | None = DROPOUT_NUMEL,
     dtypes: Sequence[torch.dtype] = DTYPES,
     repeats: int = 11,
+    *,
+    max_repeats: int | None = None,
+    max_seconds: float = math.inf,
+    monitor: LoadMonitor | None = None,
 ) -> list[Row]:
-    """All rows, measured on one thread (``dlnotes.bench.threads(1)``)."""
+    """All rows, measured on one thread (``dlnotes.bench.threads(1)``); rounds as in
+    :func:`dlnotes.bench.timing.measure`."""
     rows: list[Row] = []
+    options = {"max_repeats": max_repeats, "max_seconds": max_seconds, "monitor": monitor}
     with threads(1):
         for dtype in dtypes:
             for shape in bn_shapes:
-                rows += batchnorm_rows(shape, dtype, repeats)
+                rows += batchnorm_rows(shape, dtype, repeats, **options)
             for case in conv_cases:
-                rows += conv_rows(case, dtype, repeats)
+                rows += conv_rows(case, dtype, repeats, **options)
             if dropout_numel:
-                rows += dropout_rows(dropout_numel, dtype, repeats)
+                rows += dropout_rows(dropout_numel, dtype, repeats, **options)
     return rows
 
 
@@ -189,7 +255,25 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dlnotes.bench backprop", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small shapes (what the chapter runs)")
     parser.add_argument("--repeats", type=int, default=11, help="timed rounds per candidate (default 11)")
+    parser.add_argument("--record", metavar="PATH", help="run the quick shapes with more rounds and write them to PATH (.json)")
     args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error(f"--repeats must be >= 1, got {args.repeats}")
+    if args.record is not None:
+        try:
+            destination = check_destination(args.record)
+        except ValueError as error:
+            parser.error(str(error))
+        monitor = LoadMonitor()
+        monitor.check()
+        rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats, max_repeats=max(31, args.repeats),
+                   max_seconds=10.0, monitor=monitor)
+        command = "python -m dlnotes.bench backprop " + " ".join(sys.argv[1:] if argv is None else argv)
+        written = write_record(destination, command, monitor.load(), {row_key(r): r.estimate for r in rows if r.estimate})
+        print(f"{written.label}: {wording.load_sentence(monitor.load())}")
+        for key, estimate in written.estimates.items():
+            print(f"{key:<55} {wording.cell(estimate)}")
+        return
     if args.quick:
         rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats)
     else:

@@ -1,4 +1,4 @@
-"""``python -m dlnotes.bench mobilenet [--quick] [--threads 1 2]``: MobileNet's speed on a CPU.
+"""``python -m dlnotes.bench mobilenet [--quick] [--threads 1 2] [--record PATH]``: MobileNet's speed on a CPU.
 
 Prints, for each thread count, batch size, layout and pass (forward, forward+backward):
 
@@ -12,27 +12,59 @@ Prints, for each thread count, batch size, layout and pass (forward, forward+bac
 repeats batch-1 points 11 times (layers) or 5 times (networks) and batch-32 points 3 times, and
 takes tens of minutes on two cores: Conv MobileNet's forward+backward pass on 32 images alone is
 about 470 billion Mult-Adds.
+
+``--record PATH`` runs instead the chapter's measurements (:func:`dlnotes.mobilenet.experiments.speed.study`)
+with more rounds (11 to 31, up to 10 s each), watched by a load monitor, and writes them as a
+timing record (:mod:`dlnotes.bench.records`); the chapter shows the record shipped in
+``dlnotes/mobilenet/experiments/records/`` beside its own measurement. Run it on an idle machine
+(a few minutes on two cores); the record keeps how quiet the machine really was.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import sys
 
+from dlnotes.bench import wording
+from dlnotes.bench.records import check_destination, write_record
 from dlnotes.mobilenet.experiments.speed import (
     LAYER_SHAPES,
     LAYOUTS,
     measure_peaks,
+    study,
     time_layer,
     time_network,
 )
+
+
+def record(path: str, threads: tuple[int, ...], argv: list[str]) -> None:
+    """Run :func:`study` with the record's rounds and write it to ``path`` (checked first)."""
+    destination = check_destination(path)
+    result = study(threads, rounds=11, max_rounds=31, seconds=10.0)
+    command = "python -m dlnotes.bench mobilenet " + " ".join(argv)
+    written = write_record(destination, command, result.load, result.estimates(), result.values())
+    print(f"{written.label}: {wording.load_sentence(result.load)}")
+    for key, estimate in written.estimates.items():
+        print(f"{key:<40} {wording.cell(estimate)}")
+    print(f"wrote {destination}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dlnotes.bench mobilenet", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="batch 1, forward only, fewer repeats")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="thread counts (default: 1 2)")
+    parser.add_argument("--record", metavar="PATH", help="run the chapter's measurements and write them to PATH (.json)")
     args = parser.parse_args(argv)
+    if min(args.threads) < 1:
+        parser.error(f"--threads must be >= 1, got {args.threads}")
+    if args.record is not None:
+        try:
+            check_destination(args.record)
+        except ValueError as error:
+            parser.error(str(error))
+        record(args.record, tuple(args.threads), list(sys.argv[1:] if argv is None else argv))
+        return
     batches = (1,) if args.quick else (1, 32)
     passes = (False,) if args.quick else (False, True)
     layer_repeats, net_repeats = (5, 3) if args.quick else (11, 5)

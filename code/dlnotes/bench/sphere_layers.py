@@ -130,7 +130,7 @@ def step_ratios(
 ) -> list[StepRatios]:
     """Forward, backward and Adam step of the spherical MNIST model, each / a 1024² float32 matmul.
 
-    Per thread count, :func:`~dlnotes.bench.time_interleaved` times four callables in rotating
+    Per thread count, :func:`~dlnotes.bench.timing.time_interleaved` times four callables in rotating
     order, ``repeats`` rounds: the matmul, the forward pass (building the autograd graph, as in
     training), forward + backward, and the whole step (forward, backward, ``Adam.step``). Round r
     gives the ratios forward_r / matmul_r, (forward+backward_r − forward_r) / matmul_r for the

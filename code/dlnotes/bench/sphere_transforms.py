@@ -29,6 +29,9 @@ import numpy as np
 import torch
 
 from dlnotes.bench import threads, time_interleaved
+from dlnotes.bench.interval import RatioEstimate, ratio_interval
+from dlnotes.bench.load import Load, LoadMonitor
+from dlnotes.bench.timing import measure
 from dlnotes.sphere.correlation import naive_so3_correlation, so3_correlation
 from dlnotes.sphere.healpix import to_healpy_alm
 from dlnotes.sphere.rotation import so3_grid_rotations
@@ -79,10 +82,16 @@ class S2Timing:
     ours_float32: float
     ours_float64: float
     healpy: float
+    healpy_over_float32: RatioEstimate | None = None
+    """healpy's time over ``s2_fft``'s in float32, with its 95 % interval (paired rounds)."""
+    healpy_over_float64: RatioEstimate | None = None
+    load: Load | None = None
 
 
 
-def s2_fft_vs_healpy(bandwidths: tuple[int, ...] = (32, 64, 128), fields: int = 16, repeats: int = 7) -> list[S2Timing]:
+def s2_fft_vs_healpy(
+    bandwidths: tuple[int, ...] = (32, 64, 128), fields: int = 16, repeats: int = 7, monitor: LoadMonitor | None = None
+) -> list[S2Timing]:
     """``s2_fft`` of ``fields`` real signals vs ``healpy.map2alm(iter=0)`` of the same functions.
 
     healpy (double precision) gets each function sampled exactly at the HEALPix pixel centres
@@ -100,11 +109,13 @@ def s2_fft_vs_healpy(bandwidths: tuple[int, ...] = (32, 64, 128), fields: int = 
         def healpy_call(maps: np.ndarray = maps, lmax: int = b - 1) -> object:
             return hp.map2alm(maps, lmax=lmax, iter=0, pol=False, use_pixel_weights=False, use_weights=False)
 
-        timings = time_interleaved(
+        measured = measure(
             {"float32": lambda x=x32: s2_fft(x), "float64": lambda x=x64: s2_fft(x), "healpy": healpy_call},
-            repeats=repeats,
+            repeats=repeats, monitor=monitor,
         )
-        out.append(S2Timing(b, timings["float32"].median, timings["float64"].median, timings["healpy"].median))
+        timings = measured.timings
+        out.append(S2Timing(b, timings["float32"].median, timings["float64"].median, timings["healpy"].median,
+                            measured.ratio("healpy", "float32"), measured.ratio("healpy", "float64"), measured.load))
     return out
 
 
@@ -176,6 +187,9 @@ class Scaling:
 
     bandwidths: tuple[int, ...]
     seconds: tuple[float, ...]
+    rounds: tuple[tuple[float, ...], ...] = ()
+    """All repeat times per bandwidth, in round order (empty when not kept)."""
+    load: Load | None = None
 
     @property
     def slope(self) -> float:
@@ -200,13 +214,17 @@ def polynomial_filter(g: torch.Tensor) -> torch.Tensor:
     return (g[..., 0, 0] ** 2 + g[..., 1, 2] - g[..., 2, 1] * g[..., 2, 2])[..., None, None]
 
 
-def correlation_scaling(bandwidths: tuple[int, ...] = (2, 4, 6, 8, 10, 12), repeats: int = 3) -> tuple[Scaling, Scaling, float]:
+def correlation_scaling(
+    bandwidths: tuple[int, ...] = (2, 4, 6, 8, 10, 12), repeats: int = 3, monitor: LoadMonitor | None = None
+) -> tuple[Scaling, Scaling, float]:
     """SO(3) correlation of one real signal with :func:`polynomial_filter`, FFT route vs naive.
 
     Returns ``(fft, naive, worst)``: the two scalings and the largest difference between the
     two results over all bandwidths (both are exact here, so it is rounding error).
     """
     fast, slow, worst = [], [], 0.0
+    fast_rounds, slow_rounds = [], []
+    first = monitor.count if monitor is not None else 0
     for b in bandwidths:
         g = torch.Generator().manual_seed(b)
         f = so3_ifft(torch.view_as_complex(torch.randn(1, so3_size(b), 2, generator=g, dtype=torch.float64))).real
@@ -221,19 +239,40 @@ def correlation_scaling(bandwidths: tuple[int, ...] = (2, 4, 6, 8, 10, 12), repe
 
         fast_call()  # build the Wigner tables outside the timing
         warmup = 1 if b <= 8 else 0  # a warm-up round of the naive method costs seconds beyond b = 8
-        timings = time_interleaved({"fft": fast_call, "naive": naive_call}, repeats=repeats, warmup=warmup)
+        timings = measure({"fft": fast_call, "naive": naive_call}, repeats=repeats, warmup=warmup, monitor=monitor).timings
         fast.append(timings["fft"].median)
         slow.append(timings["naive"].median)
+        fast_rounds.append(timings["fft"].seconds)
+        slow_rounds.append(timings["naive"].seconds)
         worst = max(worst, (results["fft"] - results["naive"]).abs().max().item())
-    return Scaling(tuple(bandwidths), tuple(fast)), Scaling(tuple(bandwidths), tuple(slow)), worst
+    load = monitor.load(since=first) if monitor is not None else None
+    return (Scaling(tuple(bandwidths), tuple(fast), tuple(fast_rounds), load),
+            Scaling(tuple(bandwidths), tuple(slow), tuple(slow_rounds), load), worst)
+
+
+def ratio_at(candidate: Scaling, reference: Scaling, b: int) -> RatioEstimate:
+    """``candidate``'s time over ``reference``'s at bandwidth ``b``, with its interval over the
+    paired rounds (both scalings from one interleaved run, e.g. :func:`correlation_scaling`).
+
+    Raises:
+        ValueError: ``b`` not measured, or the rounds were not kept.
+    """
+    if b not in candidate.bandwidths or b not in reference.bandwidths:
+        raise ValueError(f"bandwidth {b} was not measured")
+    if not candidate.rounds or not reference.rounds:
+        raise ValueError("the scalings kept no rounds: measure them with correlation_scaling")
+    return ratio_interval(candidate.rounds[candidate.bandwidths.index(b)], reference.rounds[reference.bandwidths.index(b)])
 
 
 def crossover(fft: Scaling, naive: Scaling) -> int | None:
-    """The smallest measured bandwidth from which the FFT route is faster, or ``None``."""
+    """The smallest measured bandwidth from which on the FFT route is faster at every larger one,
+    or ``None``. With rounds kept, "faster" means that the whole 95 % interval of the naive
+    method's time over the FFT route's lies above 1; without, that its median is smaller."""
+    found = None
     for b, f, n in zip(fft.bandwidths, fft.seconds, naive.seconds):
-        if f < n:
-            return b
-    return None
+        faster = ratio_at(naive, fft, b).low > 1 if fft.rounds and naive.rounds else f < n
+        found = (found or b) if faster else None
+    return found
 
 
 def main(quick: bool = False) -> None:

@@ -1,7 +1,9 @@
 """Timing depthwise separable and full convolutions on a CPU, layer by layer and whole networks.
 
-Everything is measured with :func:`dlnotes.bench.time_interleaved` (warm-up rounds first, then the
-candidates interleaved, medians), float32, with a given thread count and memory layout:
+Everything is measured with :func:`dlnotes.bench.timing.measure` (warm-up rounds first, then the
+candidates interleaved, medians; rounds are added until the ratio of interest has a 95 % bootstrap
+interval narrower than 10 %, or a cap on rounds or seconds is hit), float32, with a given thread
+count and memory layout:
 
 * ``"nchw"`` — PyTorch's default contiguous layout;
 * ``"channels_last"`` — NHWC in memory (``torch.channels_last``), the layout oneDNN prefers.
@@ -12,7 +14,11 @@ mmap threshold (a fresh multi-megabyte allocation otherwise page-faults on every
 visible on small VMs); forward passes run under ``torch.inference_mode``; forward+backward passes
 drop the gradients (``grad = None``) rather than zeroing them. We do not control frequency scaling
 or other processes on the machine, which is why every ratio compares candidates measured
-interleaved in the same run.
+interleaved in the same run, and why a :class:`~dlnotes.bench.load.LoadMonitor` may watch for
+other work while we measure.
+
+:func:`study` is the set of measurements the chapter shows; ``python -m dlnotes.bench mobilenet
+--record PATH`` runs it on a quiet machine and writes the record the chapter shows beside it.
 
 Arithmetic intensity (for the roofline) is Mult-Adds per byte of the minimum memory traffic of a
 forward pass: read the input and the weights once, write the output once, 4 bytes per float.
@@ -20,6 +26,8 @@ forward pass: read the input and the weights once, write the output once, 4 byte
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +36,9 @@ from torch import nn
 
 from dlnotes.bench import threads as use_threads
 from dlnotes.bench import time_interleaved
+from dlnotes.bench.interval import RatioEstimate, ratio_interval
+from dlnotes.bench.load import Load, LoadMonitor
+from dlnotes.bench.timing import measure
 from dlnotes.mobilenet.blocks import ConvBNReLU, DepthwiseSeparableConv
 from dlnotes.mobilenet.counting import count_mult_adds
 from dlnotes.mobilenet.model import MobileNetV1
@@ -105,6 +116,8 @@ class LayerResult:
     seconds: dict[str, float]
     mult_adds: dict[str, int]
     intensity: dict[str, float]
+    speedup_estimate: RatioEstimate
+    load: Load | None = None
 
     @property
     def name(self) -> str:
@@ -128,9 +141,13 @@ class LayerResult:
 
 
 def time_layer(
-    d_f: int, m: int, n: int, batch: int = 1, threads: int = 1, layout: str = "nchw", backward: bool = False, repeats: int = 11, warmup: int = 2
+    d_f: int, m: int, n: int, batch: int = 1, threads: int = 1, layout: str = "nchw", backward: bool = False, repeats: int = 11, warmup: int = 2,
+    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
 ) -> LayerResult:
     """Time one Table-1 layer shape: separable block vs full block, and the three bare convolutions.
+
+    ``repeats`` rounds at least; up to ``max_repeats`` (and ``max_seconds``) until the speed-up of
+    the block is known to 10 % (see :func:`dlnotes.bench.timing.measure`).
 
     Raises:
         ValueError: batch or threads below 1, or an unknown layout.
@@ -158,13 +175,17 @@ def time_layer(
             if backward:
                 x.requires_grad_(True)
             candidates[name] = step(module, x, backward)
-        timings = time_interleaved(candidates, repeats=repeats, warmup=warmup)
+        measured = measure(candidates, repeats, warmup, pairs=[("full block", "separable block")], max_repeats=max_repeats,
+                     max_seconds=max_seconds, monitor=monitor)
+    timings = measured.timings
     convs = {"depthwise": separable.depthwise, "pointwise": separable.pointwise, "full conv": full.conv}
     return LayerResult(
         d_f, m, n, batch, threads, layout, backward,
         seconds={name: t.median for name, t in timings.items()},
         mult_adds={name: _conv_mult_adds(conv, d_f) for name, conv in convs.items()},
         intensity={name: _intensity(conv, d_f, batch) for name, conv in convs.items()},
+        speedup_estimate=measured.ratio("full block", "separable block"),
+        load=measured.load,
     )
 
 
@@ -181,6 +202,8 @@ class NetworkResult:
     full_seconds: float
     separable_mult_adds: int
     full_mult_adds: int
+    speedup_estimate: RatioEstimate
+    load: Load | None = None
 
     @property
     def speedup(self) -> float:
@@ -199,9 +222,11 @@ class NetworkResult:
 
 
 def time_network(
-    resolution: int = 224, batch: int = 1, threads: int = 1, layout: str = "nchw", backward: bool = False, repeats: int = 5, warmup: int = 1, width_mult: float = 1.0
+    resolution: int = 224, batch: int = 1, threads: int = 1, layout: str = "nchw", backward: bool = False, repeats: int = 5, warmup: int = 1, width_mult: float = 1.0,
+    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
 ) -> NetworkResult:
-    """Time MobileNetV1 against Conv MobileNet (``variant="full"``) on ``batch`` random images.
+    """Time MobileNetV1 against Conv MobileNet (``variant="full"``) on ``batch`` random images;
+    rounds as in :func:`time_layer`.
 
     Raises:
         ValueError: batch or threads below 1, or an unknown layout.
@@ -215,10 +240,12 @@ def time_network(
         for name, model in (("separable", separable), ("full", full)):
             model, x = _prepare(model, torch.randn(batch, 3, resolution, resolution), layout)
             candidates[name] = step(model, x, backward)
-        timings = time_interleaved(candidates, repeats=repeats, warmup=warmup)
+        measured = measure(candidates, repeats, warmup, pairs=[("full", "separable")], max_repeats=max_repeats,
+                     max_seconds=max_seconds, monitor=monitor)
     return NetworkResult(
         resolution, batch, threads, layout, backward,
-        timings["separable"].median, timings["full"].median, *mult_adds,
+        measured.timings["separable"].median, measured.timings["full"].median, *mult_adds,
+        speedup_estimate=measured.ratio("full", "separable"), load=measured.load,
     )
 
 
@@ -249,3 +276,161 @@ def measure_peaks(threads: int = 1, size: int = 1024, megabytes: int = 64, repea
             {"matmul": lambda: torch.mm(a, b, out=c), "copy": lambda: dst.copy_(src)}, repeats=repeats, warmup=1
         )
     return Peaks(threads, size**3 / timings["matmul"].median / 1e9, 2 * 4 * n / timings["copy"].median / 1e9)
+
+
+@dataclass(frozen=True)
+class SettingsResult:
+    """MobileNetV1 alone under several (threads, layout) settings, timed interleaved in one run,
+    so that the effect of a thread count or a layout is a ratio of paired rounds."""
+
+    resolution: int
+    batch: int
+    backward: bool
+    settings: tuple[tuple[int, str], ...]
+    seconds: dict[tuple[int, str], tuple[float, ...]]
+    load: Load | None = None
+
+    def median(self, threads: int, layout: str) -> float:
+        """Median seconds of one setting."""
+        return statistics.median(self.seconds[(threads, layout)])
+
+    def effect(self, candidate: tuple[int, str], reference: tuple[int, str]) -> RatioEstimate:
+        """Time under ``candidate`` over time under ``reference`` (paired bootstrap interval)."""
+        for setting in (candidate, reference):
+            if setting not in self.seconds:
+                raise ValueError(f"setting {setting} was not measured; measured: {list(self.seconds)}")
+        return ratio_interval(self.seconds[candidate], self.seconds[reference])
+
+
+def time_settings(
+    settings: tuple[tuple[int, str], ...] = ((1, "nchw"), (2, "nchw"), (1, "channels_last"), (2, "channels_last")),
+    resolution: int = 224, batch: int = 1, backward: bool = False, repeats: int = 7, warmup: int = 1, width_mult: float = 1.0,
+    *, pairs: tuple[tuple[tuple[int, str], tuple[int, str]], ...] = (), max_repeats: int | None = None,
+    max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
+) -> SettingsResult:
+    """Time MobileNetV1 under each ``(threads, layout)`` setting, interleaved; ``pairs`` of settings
+    whose time ratio should be known to 10 % (rounds as in :func:`time_layer`).
+
+    Raises:
+        ValueError: no settings, a thread count below 1 or an unknown layout.
+    """
+    if not settings:
+        raise ValueError("settings must name at least one (threads, layout)")
+    for t, layout in settings:
+        _check(batch, t, layout)
+    torch.manual_seed(0)
+    x = torch.randn(batch, 3, resolution, resolution)
+    steps = {}
+    for layout in dict.fromkeys(layout for _, layout in settings):
+        torch.manual_seed(0)
+        model, xl = _prepare(MobileNetV1(width_mult), x.clone(), layout)
+        if backward:
+            xl.requires_grad_(True)
+        steps[layout] = step(model, xl, backward)
+
+    def under(t: int, layout: str) -> Callable[[], None]:
+        def run() -> None:
+            with use_threads(t):
+                steps[layout]()
+
+        return run
+
+    names = {setting: f"{setting[0]} thread(s), {setting[1]}" for setting in settings}
+    measured = measure(
+        {names[s]: under(*s) for s in settings}, repeats, warmup,
+        pairs=[(names[a], names[b]) for a, b in pairs], max_repeats=max_repeats, max_seconds=max_seconds, monitor=monitor,
+    )
+    return SettingsResult(resolution, batch, backward, tuple(settings),
+                          {s: measured.timings[names[s]].seconds for s in settings}, measured.load)
+
+
+@dataclass(frozen=True)
+class SpeedStudy:
+    """The chapter's measurements: layers, networks, thread and layout effects, the load meanwhile."""
+
+    peaks: dict[int, Peaks]
+    layers: list[LayerResult]
+    networks: list[NetworkResult]
+    forward: SettingsResult
+    training: SettingsResult
+    load: Load
+
+    @property
+    def theory(self) -> float:
+        """The networks' Mult-Add ratio (Conv MobileNet over MobileNet)."""
+        return self.networks[0].theory
+
+    def estimates(self) -> dict[str, RatioEstimate]:
+        """Every ratio of the study by name: ``layer/<shape>/b<batch>/<threads>/<layout>`` and
+        ``network/<pass>/<threads>/<layout>`` (full over separable), ``threads/<layout>`` (2 threads
+        over 1), ``layout/<threads>`` and ``layout-training/<threads>`` (channels_last over NCHW)."""
+        out = {f"layer/{r.name}/b{r.batch}/{r.threads}/{r.layout}": r.speedup_estimate for r in self.layers}
+        out.update({f"network/{'fwd+bwd' if r.backward else 'fwd'}/{r.threads}/{r.layout}": r.speedup_estimate for r in self.networks})
+        out.update(effects(self.forward))
+        out.update(effects(self.training, prefix="-training"))
+        return out
+
+    def values(self) -> dict[str, float]:
+        """The Mult-Add ratios (``theory/network``, ``theory/<shape>``) and the peaks (``gmacs/<threads>``)."""
+        out = {"theory/network": self.theory}
+        out.update({f"theory/{r.name}": r.theory for r in self.layers})
+        out.update({f"gmacs/{t}": p.gmacs for t, p in self.peaks.items()})
+        return out
+
+
+def effects(result: SettingsResult, prefix: str = "") -> dict[str, RatioEstimate]:
+    """The thread effect (2 threads over 1, per layout) and the layout effect (channels_last over
+    NCHW, per thread count) among the settings measured, named ``threads<prefix>/<layout>`` and
+    ``layout<prefix>/<threads>``."""
+    out = {}
+    measured = set(result.settings)
+    for t, layout in result.settings:
+        if t == 2 and (1, layout) in measured:
+            out[f"threads{prefix}/{layout}"] = result.effect((2, layout), (1, layout))
+        if layout == "channels_last" and (t, "nchw") in measured:
+            out[f"layout{prefix}/{t}"] = result.effect((t, "channels_last"), (t, "nchw"))
+    return out
+
+
+def _settings_pairs(settings: tuple[tuple[int, str], ...]) -> tuple[tuple[tuple[int, str], tuple[int, str]], ...]:
+    s = set(settings)
+    return tuple(((2, lay), (1, lay)) for t, lay in settings if t == 2 and (1, lay) in s) + tuple(
+        ((t, "channels_last"), (t, "nchw")) for t, lay in settings if lay == "channels_last" and (t, "nchw") in s
+    )
+
+
+def study(
+    threads: tuple[int, ...] = (1, 2), rounds: int = 5, max_rounds: int = 11, seconds: float = 2.0, monitor: LoadMonitor | None = None
+) -> SpeedStudy:
+    """The chapter's measurements, each ``rounds`` to ``max_rounds`` interleaved rounds and capped at
+    about ``seconds`` (rounds are added only while the time allows): the three layer shapes at
+    batch 1 (every thread count and layout) and the last at batch 32 (the last thread count,
+    NCHW); the whole networks, forward (every setting) and
+    forward+backward (the last thread count, both layouts); MobileNet's thread and layout effects,
+    forward and forward+backward.
+
+    Raises:
+        ValueError: no thread count, one below 1, or rounds out of order.
+    """
+    if not threads or min(threads) < 1:
+        raise ValueError(f"threads must be a non-empty tuple of counts >= 1, got {threads}")
+    if not 1 <= rounds <= max_rounds:
+        raise ValueError(f"need 1 <= rounds <= max_rounds, got {rounds} and {max_rounds}")
+    monitor = LoadMonitor() if monitor is None else monitor
+    first = monitor.count
+    options = {"max_repeats": max_rounds, "max_seconds": seconds, "monitor": monitor}
+    peaks = {t: measure_peaks(t) for t in threads}
+    last = threads[-1]
+    layers = [
+        time_layer(*shape, batch=1, threads=t, layout=layout, repeats=rounds, warmup=2, **options)
+        for t in threads for layout in LAYOUTS for shape in LAYER_SHAPES
+    ]
+    layers.append(time_layer(14, 512, 512, batch=32, threads=last, layout="nchw", repeats=min(3, rounds), warmup=1, **options))
+    networks = [time_network(224, threads=t, layout=layout, repeats=rounds, warmup=1, **options) for t in threads for layout in LAYOUTS]
+    networks += [time_network(224, threads=last, layout=layout, backward=True, repeats=min(3, rounds), warmup=1, **options) for layout in LAYOUTS]
+    forward_settings = tuple((t, layout) for layout in LAYOUTS for t in threads)
+    training_settings = tuple((last, layout) for layout in LAYOUTS)
+    forward = time_settings(forward_settings, repeats=rounds, pairs=_settings_pairs(forward_settings),
+                            max_repeats=2 * max_rounds, max_seconds=seconds, monitor=monitor)
+    training = time_settings(training_settings, backward=True, repeats=rounds, pairs=_settings_pairs(training_settings), **options)
+    return SpeedStudy(peaks, layers, networks, forward, training, monitor.load(since=first))

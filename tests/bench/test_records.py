@@ -1,0 +1,66 @@
+"""dlnotes.bench.records: a recorded run written atomically and read back, bad records refused."""
+
+import json
+
+import pytest
+from dlnotes.bench.interval import RatioEstimate
+from dlnotes.bench.load import Load
+from dlnotes.bench.records import check_destination, packaged_record, read_record, write_record
+
+LOAD = Load(((0.010, 0.0101), (0.0100, 0.0102)), cpu_share=0.99)
+
+
+def test_round_trip(tmp_path):
+    path = tmp_path / "run.json"
+    written = write_record(path, "python -m dlnotes.bench x --record run.json", LOAD,
+                           {"a/b": RatioEstimate(3.0, 2.8, 3.3, 9)}, {"theory": 8.56})
+    back = read_record(path)
+    assert back == written
+    assert back.estimate("a/b") == RatioEstimate(3.0, 2.8, 3.3, 9)
+    assert back.values["theory"] == 8.56 and not back.busy
+    assert back.label == f"recorded on an idle machine, {back.date}"
+    assert back.load_summary.spread == pytest.approx(LOAD.spread, abs=1e-4) and not back.load_summary.busy
+    assert back.date.endswith("UTC") and back.machine["torch"]
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
+    with pytest.raises(KeyError, match="no estimate 'c'"):
+        back.estimate("c")
+
+
+def test_destination_is_checked_first(tmp_path):
+    with pytest.raises(ValueError, match=r"\.json"):
+        check_destination(tmp_path / "run.txt")
+    with pytest.raises(ValueError, match="does not exist"):
+        check_destination(tmp_path / "missing" / "run.json")
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda d: d.update(format=2), "format"),
+        (lambda d: d.pop("command"), "lacks command"),
+        (lambda d: d["load"].pop("busy"), "busy"),
+        (lambda d: d["estimates"]["a"].update(low=5.0), "low <= ratio"),
+        (lambda d: d["estimates"]["a"].pop("high"), "ratio, low, high"),
+        (lambda d: d["estimates"]["a"].update(ratio=-1.0), "finite positive"),
+    ],
+)
+def test_bad_records_are_refused(tmp_path, edit, match):
+    path = tmp_path / "run.json"
+    write_record(path, "cmd", LOAD, {"a": RatioEstimate(3.0, 2.8, 3.3, 9)})
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=match):
+        read_record(path)
+
+
+def test_not_json(tmp_path):
+    path = tmp_path / "run.json"
+    path.write_text("{")
+    with pytest.raises(ValueError, match="not JSON"):
+        read_record(path)
+
+
+def test_packaged_record_is_found():
+    with pytest.raises(FileNotFoundError):
+        packaged_record("dlnotes.bench", "no-such-record.json")
