@@ -37,7 +37,8 @@ MIN_CPU_SHARE = 0.85
 
 
 def calibration_kernel() -> Callable[[], None]:
-    """The fixed work: ``KERNEL_PRODUCTS`` products of two fixed ``KERNEL_SIZE``² matrices, one thread."""
+    """The fixed work: :data:`KERNEL_PRODUCTS` products of two fixed square matrices of side
+    :data:`KERNEL_SIZE`, one thread."""
     g = torch.Generator().manual_seed(0)
     a = torch.randn(KERNEL_SIZE, KERNEL_SIZE, generator=g)
     b = torch.randn(KERNEL_SIZE, KERNEL_SIZE, generator=g)

@@ -39,7 +39,8 @@ from dlnotes.mobilenet.experiments.speed import (
 
 
 def record(path: str, threads: tuple[int, ...], argv: list[str]) -> None:
-    """Run :func:`study` with the record's rounds and write it to ``path`` (checked first)."""
+    """Run :func:`~dlnotes.mobilenet.experiments.speed.study` with the record's rounds and write it
+    to ``path`` (checked first)."""
     destination = check_destination(path)
     result = study(threads, rounds=11, max_rounds=31, seconds=10.0)
     command = "python -m dlnotes.bench mobilenet " + " ".join(argv)

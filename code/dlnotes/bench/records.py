@@ -62,7 +62,7 @@ class TimingRecord:
 
     @property
     def label(self) -> str:
-        """How the page names this run: "recorded on an idle machine, <date>", or, if the
+        """How the page names this run, "recorded on an idle machine, <date>", or, if the
         calibration kernel saw other work, "recorded on a machine that was not idle, <date>"."""
         idle = "a machine that was not idle" if self.busy else "an idle machine"
         return f"recorded on {idle}, {self.date}"

@@ -83,7 +83,7 @@ def measure(
         max_seconds: stop adding rounds after this much wall-clock time (warm-up included).
         monitor: times its calibration kernel before the rounds, between them (every
             ``(repeats + 1) // 2`` rounds) and after them; the measurement's
-            :attr:`Measurement.load` is what it saw.
+            the measurement's ``load`` is what it saw.
         clock: seconds, ``time.perf_counter`` unless a test scripts it.
 
     Raises:
