@@ -52,8 +52,9 @@ def test_since_restricts_to_later_checkpoints():
 
 def test_summary_and_threshold():
     load = Load(((1.0, 1.0), (1.3, 1.4)), cpu_share=0.99)
-    assert load.spread == pytest.approx(1.35) and not load.busy and MAX_SPREAD == 1.4
-    assert Load(((1.0, 1.0), (1.5, 1.5)), cpu_share=0.99).busy
+    assert load.spread == pytest.approx(1.35) and not load.busy and MAX_SPREAD == 2.0
+    assert not Load(((1.0, 1.0), (1.7, 1.7)), cpu_share=0.99).busy  # a whole idle chapter's spread
+    assert Load(((1.0, 1.0), (2.1, 2.1)), cpu_share=0.99).busy and Load(((1.0, 1.0), (1.2, 1.2)), cpu_share=0.79).busy
     assert load.to_dict()["busy"] is False and load.to_dict()["checkpoints"] == 2
 
 
