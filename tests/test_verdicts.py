@@ -96,3 +96,12 @@ def test_line_fit_recovers_a_line_and_its_uncertainty():
 def test_line_fit_refuses_bad_input(x, y):
     with pytest.raises(ValueError):
         v.line_fit(x, y)
+
+
+def test_mean_stderr_is_the_mean_and_its_standard_error():
+    mean, stderr = v.mean_stderr([1.0, 2.0, 3.0, 4.0])
+    assert mean == 2.5 and stderr == pytest.approx(math.sqrt(5 / 3) / 2)
+    with pytest.raises(ValueError, match="at least 2"):
+        v.mean_stderr([1.0])
+    with pytest.raises(ValueError, match="finite"):
+        v.mean_stderr([1.0, math.nan])

@@ -105,6 +105,21 @@ def verdict(
     return SAME_DIRECTION
 
 
+def mean_stderr(values: Sequence[float]) -> tuple[float, float]:
+    """The mean of ``values`` (e.g. one effect measured on several series) and its standard error
+    ``s / √n`` (sample standard deviation, ddof = 1): the ``ours`` and ``stderr`` of :func:`verdict`.
+
+    Raises:
+        ValueError: fewer than two values (no spread to estimate) or a value that is not finite.
+    """
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1 or len(array) < 2:
+        raise ValueError(f"values must be a sequence of at least 2 numbers, got {len(array.reshape(-1))}")
+    if not np.isfinite(array).all():
+        raise ValueError("values must be finite")
+    return float(array.mean()), float(array.std(ddof=1) / math.sqrt(len(array)))
+
+
 def rounding_tolerance(printed: float) -> float:
     """Half a unit of the last digit ``printed`` shows: 4.2 → 0.05, 569 → 0.5, 1.32 → 0.005."""
     printed = _finite("printed", printed)

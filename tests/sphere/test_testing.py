@@ -4,7 +4,10 @@ import torch
 
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
-from dlnotes.sphere.testing import random_s2, random_so3
+import pytest
+
+from dlnotes.sphere.rotation import s2_rotate
+from dlnotes.sphere.testing import gaussian_bump, random_s2, random_so3, relative_error
 
 
 def test_s2_signals_are_real_band_limited_and_seeded():
@@ -20,3 +23,21 @@ def test_so3_signals_are_real_band_limited_and_drawn_in_turn_from_a_generator():
     assert first.shape == (2, 6, 6, 6) and first.dtype == torch.float32
     assert torch.allclose(so3_ifft(so3_fft(second)).real, second, atol=1e-12)
     assert not torch.allclose(first.double(), second, atol=1e-3)
+
+
+def test_a_bump_peaks_where_it_is_placed_and_rotates_exactly():
+    b = 16
+    bump = gaussian_bump(b, 0.0, 0.0, 0.2)  # at the north pole: the first rows of the grid
+    assert bump.shape == (2 * b, 2 * b) and bump.argmax() // (2 * b) == 0
+    placed = gaussian_bump(b, 1.0, 0.5, 0.2)
+    assert relative_error(s2_rotate(bump, 0.5, 1.0, 0.0), placed) < 1e-10
+    assert torch.allclose(s2_ifft(s2_fft(placed, b_out=b)).real, placed, atol=1e-12)  # band-limited
+    with pytest.raises(ValueError, match="width"):
+        gaussian_bump(b, 0.0, 0.0, 0.0)
+
+
+def test_relative_error_is_against_the_expected_maximum():
+    expected = torch.tensor([2.0, -4.0])
+    assert relative_error(torch.tensor([2.0, -3.0]), expected) == 0.25
+    with pytest.raises(ValueError, match="same shape"):
+        relative_error(torch.zeros(3), expected)

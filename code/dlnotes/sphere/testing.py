@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import torch
 
+from dlnotes.sphere.rotation import s2_rotate
 from dlnotes.sphere.s2_fft import s2_ifft
 from dlnotes.sphere.so3_fft import so3_ifft
 from dlnotes.sphere.wigner import s2_size, so3_size
@@ -48,3 +49,27 @@ def random_so3(
 ) -> torch.Tensor:
     """A real signal of bandwidth ``b`` on the SO(3) grid, ``[*shape, 2b, 2b, 2b]`` in ``dtype``."""
     return so3_ifft(random_so3_coefficients(b, *shape, seed=seed, generator=generator)).real.to(dtype)
+
+
+def relative_error(result: torch.Tensor, expected: torch.Tensor) -> float:
+    """``max |result − expected| / max |expected|``: the error measure of the equivariance checks."""
+    if result.shape != expected.shape:
+        raise ValueError(f"result and expected must have the same shape, got {tuple(result.shape)} and {tuple(expected.shape)}")
+    return ((result - expected).abs().max() / expected.abs().max()).item()
+
+
+def gaussian_bump(b: int, polar: float, azimuth: float, width: float) -> torch.Tensor:
+    """A smooth bump on the SOFT grid of bandwidth ``b`` centred at colatitude ``polar`` and
+    longitude ``azimuth`` (float64 ``[2b, 2b]``).
+
+    It is the zonal function with coefficients ``f̂ˡ₀ = √((2l + 1)/4π) · exp(−l(l + 1) w²/2)``
+    (a heat-kernel bump of angular width about ``w`` = ``width`` radians at the north pole),
+    rotated to the point by :func:`~dlnotes.sphere.rotation.s2_rotate` — band-limited, so it
+    rotates exactly on the grid.
+    """
+    if width <= 0:
+        raise ValueError(f"width must be > 0, got {width}")
+    l = torch.arange(b, dtype=torch.float64)
+    coefficients = torch.zeros(s2_size(b), dtype=torch.complex128)
+    coefficients[(l * l + l).long()] = (torch.sqrt((2 * l + 1) / (4 * torch.pi)) * torch.exp(-l * (l + 1) * width**2 / 2)).to(torch.complex128)
+    return s2_rotate(s2_ifft(coefficients).real, azimuth, polar, 0.0)
