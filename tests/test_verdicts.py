@@ -105,3 +105,10 @@ def test_mean_stderr_is_the_mean_and_its_standard_error():
         v.mean_stderr([1.0])
     with pytest.raises(ValueError, match="finite"):
         v.mean_stderr([1.0, math.nan])
+
+
+def test_ratio_verdict_and_gap():
+    printed, ours, outcome = v.ratio_verdict(29.3, 3.4, 29.0, 3.4)  # within the rounding of 29.3 / 3.4
+    assert printed == pytest.approx(29.3 / 3.4) and ours == pytest.approx(29.0 / 3.4) and outcome == v.REPRODUCED
+    assert v.ratio_verdict(29.3, 3.4, 3.4, 29.0)[2] == v.CONTRADICTED
+    assert v.gap(1.24) == "1.2 points above" and v.gap(-0.7, "mAP points") == "0.7 mAP points below"

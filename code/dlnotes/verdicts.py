@@ -105,6 +105,18 @@ def verdict(
     return SAME_DIRECTION
 
 
+def ratio_verdict(
+    paper_numerator: float, paper_denominator: float, ours_numerator: float, ours_denominator: float
+) -> tuple[float, float, str]:
+    """A claim "the first costs so many times the second": ``(printed, ours, verdict)``, the paper's
+    ratio of its printed numbers, ours from our counts, and the :func:`verdict` against a ratio of
+    1 within the rounding of the printed numbers (:func:`ratio_tolerance`)."""
+    printed = _finite("paper_numerator", paper_numerator) / _finite("paper_denominator", paper_denominator)
+    ours = _finite("ours_numerator", ours_numerator) / _finite("ours_denominator", ours_denominator)
+    tolerance = ratio_tolerance(paper_numerator, paper_denominator)
+    return printed, ours, verdict(ours, paper=printed, null=1.0, tolerance=tolerance)
+
+
 def mean_stderr(values: Sequence[float]) -> tuple[float, float]:
     """The mean of ``values`` (e.g. one effect measured on several series) and its standard error
     ``s / √n`` (sample standard deviation, ddof = 1): the ``ours`` and ``stderr`` of :func:`verdict`.
@@ -118,6 +130,12 @@ def mean_stderr(values: Sequence[float]) -> tuple[float, float]:
     if not np.isfinite(array).all():
         raise ValueError("values must be finite")
     return float(array.mean()), float(array.std(ddof=1) / math.sqrt(len(array)))
+
+
+def gap(difference: float, unit: str = "points") -> str:
+    """A printed difference in words: "1.2 points above", "0.7 points below"."""
+    difference = _finite("difference", difference)
+    return f"{abs(difference):.1f} {unit} {'above' if difference > 0 else 'below'}"
 
 
 def rounding_tolerance(printed: float) -> float:

@@ -122,3 +122,20 @@ def test_theory_tally_counts_each_outcome():
     )
     with pytest.raises(ValueError, match="empty"):
         wording.theory_tally([], "x")
+
+
+def test_share_of_theory():
+    assert wording.share_of(RatioEstimate(5.6, 5.5, 5.7, 11), 8.56) == "64–67"
+    with pytest.raises(ValueError, match="theory"):
+        wording.share_of(RatioEstimate(5.6, 5.5, 5.7, 11), 0.0)
+
+
+def test_recorded_and_live():
+    live, kept = RatioEstimate(0.92, 0.90, 0.94, 11), RatioEstimate(0.93, 0.91, 0.95, 11)
+    both = wording.recorded_and_live(live, kept, "A", "B", QUIET, "recorded on an idle machine, 2026-12-01", QUIET)
+    assert both.startswith("Recorded on an idle machine, 2026-12-01: A was faster than B")
+    assert "Measured while this page was built: A was faster than B" in both and both.endswith("overlapping intervals.")
+    busy = wording.recorded_and_live(live, kept, "A", "B", BUSY, "recorded on an idle machine, 2026-12-01", QUIET)
+    assert busy.endswith("only the recorded run supports a conclusion.")
+    only_live = wording.recorded_and_live(live, None, "A", "B", QUIET)
+    assert only_live.startswith("Measured while this page was built: A was faster than B")

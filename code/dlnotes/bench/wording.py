@@ -214,6 +214,31 @@ def agreement(
             "the size depends on the machine and its load.")
 
 
+def share_of(estimate: RatioEstimate, theory: float) -> str:
+    """The interval of a measured speed-up as a percentage of the theoretical one: "64–67"."""
+    if not theory > 0:
+        raise ValueError(f"theory must be > 0, got {theory}")
+    return f"{100 * estimate.low / theory:.0f}–{100 * estimate.high / theory:.0f}"
+
+
+def recorded_and_live(
+    live: RatioEstimate,
+    recorded: RatioEstimate | None,
+    candidate: str,
+    reference: str,
+    live_load: Load | LoadSummary | None,
+    record_label: str = "",
+    recorded_load: Load | LoadSummary | None = None,
+) -> str:
+    """The recorded run's sentence (labelled with ``record_label``), this build's, and whether they
+    agree (:func:`agreement`); only this build's when there is no recorded estimate."""
+    now = f"Measured while this page was built: {comparison(live, candidate, reference, live_load)}"
+    if recorded is None:
+        return now
+    kept = comparison(recorded, candidate, reference, recorded_load)
+    return f"{_cap(record_label)}: {kept} {now} {agreement(live, recorded, live_load, recorded_load)}"
+
+
 def tally(
     estimates: Sequence[RatioEstimate],
     load: Load | LoadSummary | None = None,

@@ -16,46 +16,6 @@ from dlnotes.sphere.correlation import (
     so3_spectral_correlation,
 )
 from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights, so3_grid, so3_quadrature_weights
-from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler, s2_rotate, so3_rotate
-from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
-from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
-from dlnotes.sphere.wigner import (
-    s2_size,
-    so3_size,
-    spherical_harmonics,
-    wigner_D,
-    wigner_D_packed,
-    wigner_d,
-)
-
-__all__ = [
-    "euler_to_matrix",
-    "matrix_to_euler",
-    "naive_s2_correlation",
-    "naive_so3_correlation",
-    "s2_correlation",
-    "s2_fft",
-    "s2_grid",
-    "s2_ifft",
-    "s2_quadrature_weights",
-    "s2_rotate",
-    "s2_size",
-    "s2_spectral_correlation",
-    "so3_correlation",
-    "so3_fft",
-    "so3_grid",
-    "so3_ifft",
-    "so3_quadrature_weights",
-    "so3_rotate",
-    "so3_size",
-    "so3_spectral_correlation",
-    "spherical_harmonics",
-    "wigner_D",
-    "wigner_D_packed",
-    "wigner_d",
-]
-
-# Spherical CNN layers (Part III.b).
 from dlnotes.sphere.haar import random_rotations
 from dlnotes.sphere.integrate import so3_integrate
 from dlnotes.sphere.kernel_grids import (
@@ -66,23 +26,58 @@ from dlnotes.sphere.kernel_grids import (
 )
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
+from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler, s2_rotate, so3_rotate
+from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.s2cnn_weights import load_s2cnn_state_dict, s2cnn_kernel_factor
+from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.table_cache import clear_table_cache, set_table_cache_budget, table_cache_info
+from dlnotes.sphere.wigner import (
+    s2_size,
+    so3_size,
+    spherical_harmonics,
+    wigner_D,
+    wigner_d,
+    wigner_D_packed,
+)
 
-__all__ += [
-    "S2Convolution",
-    "SO3Convolution",
+__all__ = [
     "clear_table_cache",
+    "euler_to_matrix",
     "load_s2cnn_state_dict",
+    "matrix_to_euler",
+    "naive_s2_correlation",
+    "naive_so3_correlation",
     "random_rotations",
+    "s2_correlation",
     "s2_equatorial_grid",
+    "s2_fft",
+    "s2_grid",
+    "s2_ifft",
     "s2_near_identity_grid",
+    "s2_quadrature_weights",
+    "s2_rotate",
+    "s2_size",
+    "s2_spectral_correlation",
     "s2cnn_kernel_factor",
+    "S2Convolution",
     "set_table_cache_budget",
+    "so3_correlation",
     "so3_equatorial_grid",
+    "so3_fft",
+    "so3_grid",
+    "so3_ifft",
     "so3_integrate",
     "so3_irfft",
     "so3_near_identity_grid",
+    "so3_quadrature_weights",
     "so3_rfft",
+    "so3_rotate",
+    "so3_size",
+    "so3_spectral_correlation",
+    "SO3Convolution",
+    "spherical_harmonics",
     "table_cache_info",
+    "wigner_D",
+    "wigner_d",
+    "wigner_D_packed",
 ]

@@ -51,3 +51,9 @@ def test_application_tables_are_complete():
     # Stanford Dogs re-uses the ImageNet body: same Mult-Adds as Table 6 at the same α and size.
     assert paper.TABLE_10[1].mult_adds == paper.TABLE_6[0].mult_adds
     assert paper.TABLE_10[2].mult_adds == paper.TABLE_6[1].mult_adds
+
+
+def test_a_quoted_table_as_a_frame():
+    frame = paper.quoted_frame(paper.TABLE_10, "Stanford Dogs top-1 %")
+    assert list(frame.columns) == ["Stanford Dogs top-1 %", "M Mult-Adds", "M params"]
+    assert list(frame.index) == [r.model for r in paper.TABLE_10]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class Row:
@@ -18,6 +20,14 @@ class Row:
     accuracy: float | None
     mult_adds: float | None
     params: float | None
+
+
+def quoted_frame(rows: list[Row], accuracy: str = "ImageNet top-1 %") -> pd.DataFrame:
+    """A quoted table as a frame indexed by model: the accuracy (column ``accuracy``), million
+    Mult-Adds and million parameters."""
+    return pd.DataFrame(
+        [{"model": r.model, accuracy: r.accuracy, "M Mult-Adds": r.mult_adds, "M params": r.params} for r in rows]
+    ).set_index("model")
 
 
 TABLE_2_SHARES = {
