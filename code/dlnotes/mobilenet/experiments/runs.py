@@ -35,6 +35,7 @@ import torch
 from torch import nn
 
 from dlnotes.mobilenet.experiments.tradeoffs import Config, Run, Settings, Summary, fit_run
+from dlnotes.record_json import record_json
 from dlnotes.train import EpochStats
 
 RECORDS = Path(str(resources.files("dlnotes.mobilenet.experiments") / "records" / "tradeoffs"))
@@ -76,12 +77,7 @@ class TradeoffRecord:
 
     def to_json(self) -> str:
         """The record as JSON text (``format`` first, one line per epoch)."""
-        fields = {"format": FORMAT} | asdict(self)
-        epochs = fields.pop("epochs")
-        lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in fields.items()]
-        rows = ",\n  ".join(json.dumps(row) for row in epochs)
-        lines.append(f'"epochs": [\n  {rows}\n ]')
-        return "{\n " + ",\n ".join(lines) + "\n}\n"
+        return record_json(FORMAT, asdict(self))
 
 
 def this_machine(threads: int | None = None) -> str:

@@ -33,6 +33,8 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from dlnotes.record_json import record_json
+
 #: The folder of recorded runs shipped inside the package (found through the package, never the cwd).
 RECORDS = Path(str(resources.files("dlnotes.sphere.experiments") / "records"))
 FORMAT = 1
@@ -58,12 +60,7 @@ class RunRecord:
 
     def to_json(self) -> str:
         """The record as JSON text (``format`` first, one line per epoch)."""
-        fields = {"format": FORMAT} | asdict(self)
-        epochs = fields.pop("epochs")
-        lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in fields.items()]
-        rows = ",\n  ".join(json.dumps(row) for row in epochs)
-        lines.append(f'"epochs": [\n  {rows}\n ]')
-        return "{\n " + ",\n ".join(lines) + "\n}\n"
+        return record_json(FORMAT, asdict(self))
 
 
 def this_machine() -> str:

@@ -1,0 +1,18 @@
+"""Run records as JSON text that reads well in a diff: the fields one per line, ``format`` first,
+then the epochs one per line (used by the spherical-MNIST and the MobileNet trade-off records)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+
+def record_json(fmt: int, fields: Mapping[str, object]) -> str:
+    """``{"format": fmt, **fields}`` as JSON text, with ``fields["epochs"]`` (a list of rows) last,
+    one row per line; every other field on its own line."""
+    fields = dict(fields)
+    epochs = fields.pop("epochs")
+    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in ({"format": fmt} | fields).items()]
+    rows = ",\n  ".join(json.dumps(row) for row in epochs)
+    lines.append(f'"epochs": [\n  {rows}\n ]')
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
