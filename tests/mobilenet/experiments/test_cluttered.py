@@ -21,20 +21,21 @@ def test_distort_is_seeded_keeps_labels_and_range():
     assert not torch.equal(a.images, data.images)
 
 
-def test_warp_with_the_identity_range_is_the_identity(monkeypatch):
+@pytest.fixture
+def identity_ranges(monkeypatch):
+    """No rotation, shear, scaling or shift: every random affine map is the identity."""
     monkeypatch.setattr(cl, "ROTATION_DEGREES", 0.0)
     monkeypatch.setattr(cl, "SHEAR", 0.0)
     monkeypatch.setattr(cl, "SCALE", (1.0, 1.0))
     monkeypatch.setattr(cl, "SHIFT_PIXELS", 0.0)
+
+
+def test_warp_with_the_identity_range_is_the_identity(identity_ranges):
     images = torch.rand(3, 1, 28, 28)
     assert torch.allclose(cl.warp(images, torch.Generator().manual_seed(0)), images, atol=1e-5)
 
 
-def test_warp_shifts_by_whole_pixels(monkeypatch):
-    monkeypatch.setattr(cl, "ROTATION_DEGREES", 0.0)
-    monkeypatch.setattr(cl, "SHEAR", 0.0)
-    monkeypatch.setattr(cl, "SCALE", (1.0, 1.0))
-    monkeypatch.setattr(cl, "SHIFT_PIXELS", 0.0)
+def test_the_identity_warp_does_not_blur_a_single_pixel(identity_ranges):
     images = torch.zeros(1, 1, 28, 28)
     images[0, 0, 5, 7] = 1.0
     out = cl.warp(images, torch.Generator().manual_seed(0))
