@@ -57,3 +57,13 @@ def test_a_quoted_table_as_a_frame():
     frame = paper.quoted_frame(paper.TABLE_10, "Stanford Dogs top-1 %")
     assert list(frame.columns) == ["Stanford Dogs top-1 %", "M Mult-Adds", "M params"]
     assert list(frame.index) == [r.model for r in paper.TABLE_10]
+
+
+def test_the_data_file_ships_with_the_package():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["dlnotes.mobilenet.experiments"]
+    assert "howard2017.json" in globs
+    assert set(paper._PRINTED) == {"source"} | {f"table_{n}" for n in range(2, 15)}
