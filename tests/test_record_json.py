@@ -1,8 +1,11 @@
-"""dlnotes.record_json: format first, one field and one epoch per line, and it reads back as the same dict."""
+"""dlnotes.record_json: format first, one field and one epoch per line, and it reads back as the same dict;
+a record keeps the settings but the list of seeds."""
 
 import json
+from dataclasses import dataclass
 
-from dlnotes.record_json import record_json
+import pytest
+from dlnotes.record_json import record_json, run_settings
 
 
 def test_one_line_per_field_and_per_epoch_and_it_round_trips():
@@ -12,3 +15,14 @@ def test_one_line_per_field_and_per_epoch_and_it_round_trips():
     lines = text.splitlines()
     assert lines[1] == ' "format": 1,' and lines[2] == ' "model": "planar",'
     assert '  {"epoch": 1, "seconds": 2.5},' in lines and '  {"epoch": 2, "seconds": 2.4}' in lines
+
+
+def test_run_settings_keep_all_but_the_seeds():
+    @dataclass(frozen=True)
+    class Settings:
+        epochs: int
+        seeds: tuple[int, ...]
+
+    assert run_settings(Settings(3, (0, 1))) == {"epochs": 3}
+    with pytest.raises(TypeError):
+        run_settings({"epochs": 3, "seeds": (0,)})

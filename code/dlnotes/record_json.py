@@ -5,6 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
+
+
+def run_settings(settings: object) -> dict[str, object]:
+    """The settings one run record keeps: every field of the dataclass ``settings`` but ``seeds``
+    (a sweep's list of seeds; each record holds its own seed)."""
+    fields = asdict(settings)
+    del fields["seeds"]
+    return fields
 
 
 def record_json(fmt: int, fields: Mapping[str, object]) -> str:

@@ -44,32 +44,45 @@ def resolver():
     return FakeResolver()
 
 
-def test_glue_values_are_substituted_as_formatted(resolver):
-    assert convert("The rate was {glue:text}`rate:.3f` for {glue:text}`name`.", resolver) == "The rate was 0.300 for dropout."
-    assert convert("{glue:md}`name`", resolver) == "**dropout**"
+CONVERSIONS = {
+    "glue values are substituted as formatted": (
+        "The rate was {glue:text}`rate:.3f` for {glue:text}`name`.", "The rate was 0.300 for dropout."),
+    "glue:md is bold": ("{glue:md}`name`", "**dropout**"),
+    "labelled math gets its number as a tag": (
+        "Mask:\n\n```{math}\n:label: bp-do-dx\n\\bar x = \\bar f\\, m .\n```\n\nDone.",
+        "Mask:\n\n$$\n\\bar x = \\bar f\\, m . \\tag{2.3}\n$$\n\nDone."),
+    "unlabelled math": ("```{math}\na = b\n```", "$$\na = b\n$$"),
+    "dollar math with a label": ("$$\na = b\n$$ (bp-do-dx)\n", "$$\na = b \\tag{2.3}\n$$\n"),
+    "inline math stays": ("inline $x_{i}$ stays", "inline $x_{i}$ stays"),
+    "the tag goes inside aligned": (
+        "```{math}\n:label: bp-do-dx\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n```",
+        "$$\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned} \\tag{2.3}\n$$"),
+    "the tag goes inside align": (
+        "```{math}\n:label: bp-do-dx\n\\begin{align} a &= b \\end{align}\n```",
+        "$$\n\\begin{align} a &= b \\tag{2.3}\n\\end{align}\n$$"),
+    "references become links": (
+        "See {eq}`bp-do-dx`, {doc}`the proofs <proofs>`, {ref}`sec`, {numref}`fig-grid` and {py:func}`~a.b.f`.",
+        "See [(2.3)](page.html#equation-bp-do-dx), [the proofs](proofs.html), [SEC](sec.html), "
+        "[FIG-GRID](fig-grid.html) and [~A.B.F](~a.b.f.html)."),
+    "admonitions become block quotes": (
+        ":::{note}\nWatch {eq}`bp-do-dx`.\n\nTwo paragraphs.\n:::",
+        "> **Note**\n>\n> Watch [(2.3)](page.html#equation-bp-do-dx).\n>\n> Two paragraphs."),
+    "a titled admonition keeps its title": (
+        "```{admonition} Why it works\n:class: tip\nBecause.\n```", "> **Why it works**\n>\n> Because."),
+    "dropdowns fold": (
+        "::::{dropdown} The logs\n```{literalinclude} runs/a.log\n:language: text\n:lines: 4-\n```\n::::",
+        "<details>\n<summary>The logs</summary>\n\n```text\nline 4\nline 5\n```\n\n</details>"),
+    "targets and comments are dropped and code is kept": (
+        "(mn-steps)=\n## Steps\n% a note to the authors\nText.\n\n```python\nx = {eq}`not-a-role`\n```",
+        "## Steps\nText.\n\n```python\nx = {eq}`not-a-role`\n```"),
+}
+"""Cells and what they become: (MyST cell, plain Jupyter Markdown)."""
 
 
-def test_labelled_math_gets_its_number_as_a_tag(resolver):
-    cell = "Mask:\n\n```{math}\n:label: bp-do-dx\n\\bar x = \\bar f\\, m .\n```\n\nDone."
-    assert convert(cell, resolver) == "Mask:\n\n$$\n\\bar x = \\bar f\\, m . \\tag{2.3}\n$$\n\nDone."
-
-
-def test_unlabelled_math_and_dollar_math(resolver):
-    assert convert("```{math}\na = b\n```", resolver) == "$$\na = b\n$$"
-    assert convert("$$\na = b\n$$ (bp-do-dx)\n", resolver) == "$$\na = b \\tag{2.3}\n$$\n"
-    assert convert("inline $x_{i}$ stays", resolver) == "inline $x_{i}$ stays"
-
-
-def test_tag_goes_inside_an_amsmath_environment(resolver):
-    cell = "```{math}\n:label: bp-do-dx\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n```"
-    assert "\\end{aligned} \\tag{2.3}" in convert(cell, resolver)
-    cell = "```{math}\n:label: bp-do-dx\n\\begin{align} a &= b \\end{align}\n```"
-    assert convert(cell, resolver) == "$$\n\\begin{align} a &= b \\tag{2.3}\n\\end{align}\n$$"
-
-
-def test_references_become_links(resolver):
-    cell = "See {eq}`bp-do-dx`, {doc}`the proofs <proofs>`, {ref}`sec`, {numref}`fig-grid` and {py:func}`~a.b.f`."
-    assert convert(cell, resolver) == "See [(2.3)](page.html#equation-bp-do-dx), [the proofs](proofs.html), [SEC](sec.html), [FIG-GRID](fig-grid.html) and [~A.B.F](~a.b.f.html)."
+@pytest.mark.parametrize("cell, expected", CONVERSIONS.values(), ids=CONVERSIONS)
+def test_a_cell_converts(resolver, cell, expected):
+    assert convert(cell, resolver) == expected
+    assert not resolver.warnings
 
 
 def test_citations_are_author_year(resolver):
@@ -77,18 +90,6 @@ def test_citations_are_author_year(resolver):
         "Dropout (Srivastava, 2014; Hinton, 2014) works; Ioffe (2014) showed it."
     )
     assert resolver.cited == ["srivastava", "hinton", "ioffe"]
-
-
-def test_admonitions_become_block_quotes(resolver):
-    cell = ":::{note}\nWatch {eq}`bp-do-dx`.\n\nTwo paragraphs.\n:::"
-    assert convert(cell, resolver) == "> **Note**\n>\n> Watch [(2.3)](page.html#equation-bp-do-dx).\n>\n> Two paragraphs."
-    cell = "```{admonition} Why it works\n:class: tip\nBecause.\n```"
-    assert convert(cell, resolver) == "> **Why it works**\n>\n> Because."
-
-
-def test_dropdowns_fold(resolver):
-    cell = "::::{dropdown} The logs\n```{literalinclude} runs/a.log\n:language: text\n:lines: 4-\n```\n::::"
-    assert convert(cell, resolver) == "<details>\n<summary>The logs</summary>\n\n```text\nline 4\nline 5\n```\n\n</details>"
 
 
 def test_exercise_and_solution_in_one_cell(resolver):
@@ -106,11 +107,6 @@ def test_a_solution_across_cells_gets_a_heading(resolver):
     start = "```{solution-start} bp-ex-seed\n:class: dropdown\n```\nSymPy agrees:"
     assert convert(start, resolver) == "**Solution to Exercise 2.1**\n\nSymPy agrees:"
     assert convert("```{solution-end}\n```", resolver) == ""
-
-
-def test_targets_and_comments_are_dropped_and_code_is_kept(resolver):
-    cell = "(mn-steps)=\n## Steps\n% a note to the authors\nText.\n\n```python\nx = {eq}`not-a-role`\n```"
-    assert convert(cell, resolver) == "## Steps\nText.\n\n```python\nx = {eq}`not-a-role`\n```"
 
 
 def test_unknown_syntax_is_reported_not_shipped(resolver):

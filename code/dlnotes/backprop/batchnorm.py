@@ -24,7 +24,6 @@ keep ``forward`` and ``setup_context`` apart, so ``torch.func.grad``, ``vjp``, `
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 

@@ -1,21 +1,11 @@
 """dlnotes.mobilenet.experiments.cli: ``tradeoffs`` checks every argument before reading data, records runs, resumes."""
 
 import pytest
-import torch
-from dlnotes.data import Dataset, Split
 from dlnotes.mobilenet.experiments import runs
 from dlnotes.mobilenet.experiments import tradeoffs as ex
 from dlnotes.mobilenet.experiments.cli import main
 
 SMALL = ["--epochs", "1", "--seeds", "0", "--batch-size", "16", "--task", "mnist", "--configs", "separable-a0.25-28px"]
-
-
-@pytest.fixture
-def tiny_data(monkeypatch):
-    g = torch.Generator().manual_seed(0)
-    split = Split(Dataset(torch.rand(32, 1, 28, 28, generator=g), torch.arange(32) % 10),
-                  Dataset(torch.rand(16, 1, 28, 28, generator=g), torch.arange(16) % 10))
-    monkeypatch.setattr(ex, "task_split", lambda task: split)
 
 
 @pytest.fixture

@@ -4,21 +4,12 @@ import json
 
 import pytest
 import torch
-from dlnotes.data import Dataset, Split
 from dlnotes.mobilenet.experiments import runs
 from dlnotes.mobilenet.experiments import tradeoffs as ex
+from dlnotes.record_json import run_settings
 
 TINY = ex.Settings(epochs=2, seeds=(0, 1), batch_size=16, schedule="cosine", task="mnist")
 CONFIGS = (ex.Config("separable", 0.25, 16), ex.Config("shallow", 0.25, 16))
-
-
-@pytest.fixture
-def tiny_data(monkeypatch):
-    """Forty random 28×28 'digits' instead of the real split (the loop, not the accuracy, is tested)."""
-    g = torch.Generator().manual_seed(0)
-    split = Split(Dataset(torch.rand(40, 1, 28, 28, generator=g), torch.arange(40) % 10),
-                  Dataset(torch.rand(20, 1, 28, 28, generator=g), torch.arange(20) % 10))
-    monkeypatch.setattr(ex, "task_split", lambda task: split)
 
 
 def test_record_round_trip_and_atomic_files(tmp_path, tiny_data):
@@ -28,7 +19,7 @@ def test_record_round_trip_and_atomic_files(tmp_path, tiny_data):
     assert names == sorted(f"{runs.run_name(c, s)}{ext}" for c in CONFIGS for s in (0, 1) for ext in (".json", ".pt"))  # no .tmp, no .ckpt
     record = runs.read_record(tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.json")
     assert record == written[2]
-    assert record.command == "test command" and record.settings == runs.settings_dict(TINY) and len(record.epochs) == 2
+    assert record.command == "test command" and record.settings == run_settings(TINY) and len(record.epochs) == 2
     assert record.accuracy == record.epochs[-1]["test_accuracy"] and "1 thread" in record.machine
     model = runs.load_model(record, tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.pt")
     assert (tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.pt").stat().st_size < 1_000_000
@@ -61,7 +52,9 @@ def test_recorded_source_pairs_common_seeds(tmp_path, tiny_data):
     ("text", "match"),
     [("not json", "not a JSON run record"), ('{"format": 2}', "format must be 1"), ('{"format": 1}', "lacks the field"),
      ('{"format": 1, "command": "c", "config": {"variant": "wide"}, "seed": 0, "settings": {}, "accuracy": 0.5, '
-      '"mult_adds": 1, "params": 1, "machine": "m", "epochs": [{"test_accuracy": 0.5, "seconds": 1}]}', "bad value")],
+      '"mult_adds": 1, "params": 1, "machine": "m", "epochs": [{"test_accuracy": 0.5, "seconds": 1}]}', "bad value"),
+     ('{"format": 1, "command": "c", "config": {"variant": "full"}, "seed": 0, "settings": {}, "accuracy": 0.5, '
+      '"mult_adds": 1, "params": 1, "machine": "m", "epochs": [{"test_accuracy": 0.4, "seconds": 1}]}', "last epoch")],
 )
 def test_bad_records_are_named(tmp_path, text, match):
     path = tmp_path / "bad.json"
@@ -81,7 +74,7 @@ def test_records_of_other_settings_are_not_mixed(tmp_path):
 
 def test_shipped_records_cover_every_configuration_with_the_recorded_settings():
     source = runs.recorded()
-    assert source.settings == runs.settings_dict(ex.RECORDED)
+    assert source.settings == run_settings(ex.RECORDED)
     assert len(source.seeds) >= 2
     assert {r.config for r in source.records} == set(ex.claim_configs())
     for record in source.records:

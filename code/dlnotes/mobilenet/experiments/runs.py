@@ -35,7 +35,7 @@ import torch
 from torch import nn
 
 from dlnotes.mobilenet.experiments.tradeoffs import Config, Run, Settings, Summary, fit_run
-from dlnotes.record_json import record_json
+from dlnotes.record_json import record_json, run_settings
 from dlnotes.train import EpochStats
 
 RECORDS = Path(str(resources.files("dlnotes.mobilenet.experiments") / "records" / "tradeoffs"))
@@ -46,13 +46,6 @@ FORMAT = 1
 def run_name(config: Config, seed: int) -> str:
     """``"<variant>-a<α>-<side>px-seed<seed>"``, e.g. ``"separable-a0.625-28px-seed0"``."""
     return f"{config.variant}-a{config.width_mult:g}-{config.side}px-seed{seed}"
-
-
-def settings_dict(settings: Settings) -> dict[str, object]:
-    """The settings one run depends on (all but the list of seeds)."""
-    fields = asdict(settings)
-    del fields["seeds"]
-    return fields
 
 
 @dataclass(frozen=True)
@@ -73,7 +66,7 @@ class TradeoffRecord:
     def run(self) -> Run:
         """The record as a :class:`~dlnotes.mobilenet.experiments.tradeoffs.Run`."""
         curve = tuple(row["test_accuracy"] for row in self.epochs)
-        return Run(self.config, self.seed, self.accuracy, curve, sum(row["seconds"] for row in self.epochs))
+        return Run(self.config, self.seed, curve, sum(row["seconds"] for row in self.epochs))
 
     def to_json(self) -> str:
         """The record as JSON text (``format`` first, one line per epoch)."""
@@ -131,6 +124,8 @@ def read_record(path: str | Path) -> TradeoffRecord:
         raise ValueError(f"{path} holds a bad value: {error}") from None
     if not 0.0 <= record.accuracy <= 1.0 or not record.epochs:
         raise ValueError(f"{path}: accuracy must lie in [0, 1] and epochs must not be empty")
+    if record.accuracy != record.epochs[-1].get("test_accuracy"):
+        raise ValueError(f"{path}: accuracy {record.accuracy} is not the last epoch's test accuracy")
     return record
 
 
@@ -208,7 +203,7 @@ def check_folder(folder: Path, configs: Sequence[Config], settings: Settings, re
     existing = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if existing and not resume:
         raise ValueError(f"--save {folder} already holds {len(existing)} run records; add --resume to continue them, or choose another folder")
-    wanted = settings_dict(settings)
+    wanted = run_settings(settings)
     for path in existing:
         record = read_record(path)
         if record.settings != wanted:
@@ -257,7 +252,7 @@ def record_runs(
         checkpoint = folder / f"{name}.ckpt"
         run, history, model = fit_run(config, seed, settings, on_epoch=progress, checkpoint=checkpoint)
         record = TradeoffRecord(
-            command=command, config=config, seed=seed, settings=settings_dict(settings), accuracy=round(run.test_accuracy, 5),
+            command=command, config=config, seed=seed, settings=run_settings(settings), accuracy=round(run.test_accuracy, 5),
             mult_adds=config.mult_adds, params=config.params, machine=this_machine(settings.threads),
             epochs=tuple({key: round(value, 5) if isinstance(value, float) else value for key, value in asdict(stats).items()} for stats in history.epochs),
         )

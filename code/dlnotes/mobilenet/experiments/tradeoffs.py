@@ -37,7 +37,6 @@ import torch
 from torch.nn import functional as F
 
 from dlnotes.bench import threads as use_threads
-from dlnotes.data import mnist_5k
 from dlnotes.mobilenet.counting import count_mult_adds, count_params
 from dlnotes.mobilenet.experiments.cluttered import TASKS, task_split
 from dlnotes import verdicts
@@ -147,25 +146,24 @@ class Config:
             return count_params(self.build())
 
 
-class Resize:
+def resize(images: torch.Tensor, side: int) -> torch.Tensor:
     """Resize a batch ``[N, C, 28, 28]`` to ``side × side`` (bilinear, antialiased): the ρ knob."""
-
-    def __init__(self, side: int) -> None:
-        self.side = side
-
-    def __call__(self, images: torch.Tensor) -> torch.Tensor:
-        return F.interpolate(images, size=(self.side, self.side), mode="bilinear", antialias=True, align_corners=False)
+    return F.interpolate(images, size=(side, side), mode="bilinear", antialias=True, align_corners=False)
 
 
 @dataclass(frozen=True)
 class Run:
-    """One trained model: final test accuracy, per-epoch test accuracies, seconds of training."""
+    """One trained model: its test accuracy after each epoch and its seconds of training."""
 
     config: Config
     seed: int
-    test_accuracy: float
     curve: tuple[float, ...]
     seconds: float
+
+    @property
+    def test_accuracy(self) -> float:
+        """The final test accuracy (the last epoch's)."""
+        return self.curve[-1]
 
 
 def fit_run(
@@ -182,7 +180,7 @@ def fit_run(
     Returns the run, its per-epoch history and the trained model.
     """
     split = task_split(settings.task)
-    transform = Resize(config.side) if config.side != SIDE else None
+    transform = functools.partial(resize, side=config.side) if config.side != SIDE else None
     with use_threads(settings.threads):
         torch.manual_seed(seed)
         model = config.build()
@@ -192,7 +190,7 @@ def fit_run(
             seed=seed, transform=transform, schedule=settings.schedule, on_epoch=on_epoch, checkpoint=checkpoint,
         )
     curve = tuple(history.column("test_accuracy"))
-    return Run(config, seed, curve[-1], curve, time.perf_counter() - start), history, model
+    return Run(config, seed, curve, time.perf_counter() - start), history, model
 
 
 @functools.lru_cache(maxsize=None)

@@ -8,7 +8,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,7 @@ import torch
 
 from dlnotes.data import MNIST_COUNT, MNIST_TEST_SIZE, Dataset, Split, mnist_5k
 from dlnotes.mnist_idx import mnist_idx, mnist_idx_sizes
+from dlnotes.record_json import run_settings
 from dlnotes.sphere.experiments import paper
 from dlnotes.sphere.experiments.mnist.checkpoints import model_from_record, predict_labels, run_name, save_weights
 from dlnotes.sphere.experiments.mnist.models import MODELS, build_model, parameter_count
@@ -72,12 +73,6 @@ class MnistSettings:
             raise ValueError(f"models must be distinct names drawn from {MODELS}, got {models!r}")
         if not train_on or any(condition not in ("NR", "R") for condition in train_on) or len(set(train_on)) != len(train_on):
             raise ValueError(f"train_on must be a non-empty selection of ('NR', 'R'), got {train_on!r}")
-
-    def record_settings(self) -> dict[str, object]:
-        """The settings a run record keeps (all but the seeds, which each record has on its own)."""
-        settings = asdict(self)
-        del settings["seeds"]
-        return settings
 
 
 @dataclass(frozen=True)
@@ -261,7 +256,7 @@ def _check_folder(folder: Path, settings: MnistSettings, models, train_on, resum
                 existing = [path for path in (stem.with_suffix(".ckpt"), stem.with_suffix(".json")) if path.exists()]
                 if existing and not resume:
                     raise ValueError(f"{existing[0]} exists: pass resume=True (--resume) to continue or reuse it, or choose another folder")
-                if stem.with_suffix(".json").exists() and read_record(stem.with_suffix(".json")).settings != settings.record_settings():
+                if stem.with_suffix(".json").exists() and read_record(stem.with_suffix(".json")).settings != run_settings(settings):
                     raise ValueError(f"{stem.with_suffix('.json')} was made with other settings; choose another folder")
 
 
@@ -299,7 +294,7 @@ def _run(
     final = {key: float(np.mean(predictions[key] == data.labels.numpy())) for key, data in test.items()}
     if stem is not None and not stem.with_suffix(".json").exists() and _rank() == 0:
         epochs = tuple({"epoch": e.epoch, "train_accuracy": e.train_accuracy, "test_accuracy": e.test_accuracy, "seconds": e.seconds} for e in history.epochs)
-        record = RunRecord(command, name, condition, seed, parameter_count(model), settings.record_settings(), epochs, final, this_machine())
+        record = RunRecord(command, name, condition, seed, parameter_count(model), run_settings(settings), epochs, final, this_machine())
         save_weights(model, stem.with_suffix(".pt"))
         write_record(record, stem.with_suffix(".json"))
         stem.with_suffix(".ckpt").unlink(missing_ok=True)
