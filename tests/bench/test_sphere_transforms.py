@@ -4,6 +4,7 @@ import math
 
 import pytest
 from dlnotes.bench import sphere_transforms as bt
+from dlnotes.bench.timing import Measurement, Timing
 
 
 def test_fit_slope_recovers_a_power_law():
@@ -33,7 +34,8 @@ def test_small_runs():
     (cost,) = bt.wigner_table_costs((4,), repeats=1)
     assert cost.b == 4 and cost.mebibytes == pytest.approx(8 * 4 * (4 * 16 - 1) / 3 * 4 / 2**20)
     (row,) = bt.s2_fft_vs_healpy((8,), fields=2, repeats=1)
-    assert min(row.ours_float32, row.ours_float64, row.healpy) > 0
+    assert min(row.milliseconds(name) for name in ("float32", "float64", "healpy")) > 0
+    assert row.healpy_over("float64").rounds == 1
     assert len(bt.so3_fft_scaling((2, 4), repeats=1).seconds) == 2
     fft, naive, worst = bt.correlation_scaling((2, 3), repeats=1)
     assert worst < 1e-12 and len(fft.seconds) == len(naive.seconds) == 2
@@ -49,7 +51,7 @@ def test_memory_probe_runs_in_a_fresh_process():
 
 def test_main_quick_prints_all_tables(capsys, monkeypatch):
     monkeypatch.setattr(bt, "wigner_table_costs", lambda *a, **k: [bt.TableCost(4, 0.1, 1.0)])
-    monkeypatch.setattr(bt, "s2_fft_vs_healpy", lambda *a, **k: [bt.S2Timing(8, 1e-3, 2e-3, 3e-3)])
+    monkeypatch.setattr(bt, "s2_fft_vs_healpy", lambda *a, **k: [bt.S2Timing(8, Measurement({name: Timing(name, (t, t)) for name, t in (('float32', 1e-3), ('float64', 2e-3), ('healpy', 3e-3))}))])
     monkeypatch.setattr(bt, "s2_fft_memory", lambda *a, **k: [bt.S2Memory(512, 4.0, 0.5, 280.0, 1900.0, 1950.0, 600.0, 610.0, 1e-13)])
     monkeypatch.setattr(bt, "so3_fft_scaling", lambda *a, **k: bt.Scaling((2, 4), (1e-3, 1.6e-2)))
     monkeypatch.setattr(bt, "correlation_scaling", lambda *a, **k: (bt.Scaling((2, 4), (1.0, 2.0)), bt.Scaling((2, 4), (0.5, 32.0)), 1e-15))

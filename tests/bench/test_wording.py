@@ -76,7 +76,7 @@ def test_contradictory_runs():
 
 def test_one_or_two_rounds_support_nothing():
     s = wording.comparison(RatioEstimate(3.0, 3.0, 3.0, 1), "ours", "native")
-    assert s == "Whether ours is faster or slower than native cannot be told from 1 round(s)."
+    assert s == "Whether ours is faster or slower than native cannot be told from 1 round(s), too few for an interval."
 
 
 def test_tally_of_mixed_settings():

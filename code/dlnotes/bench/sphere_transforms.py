@@ -31,7 +31,8 @@ import torch
 from dlnotes.bench import threads, time_interleaved
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
 from dlnotes.bench.load import Load, LoadMonitor
-from dlnotes.bench.timing import measure
+from dlnotes.bench.timing import Measurement, measure
+from dlnotes.bench.wording import cell
 from dlnotes.sphere.correlation import naive_so3_correlation, so3_correlation
 from dlnotes.sphere.healpix import to_healpy_alm
 from dlnotes.sphere.rotation import so3_grid_rotations
@@ -76,17 +77,20 @@ def wigner_table_costs(bandwidths: tuple[int, ...] = (16, 32, 64), repeats: int 
 
 @dataclass(frozen=True)
 class S2Timing:
-    """Median seconds at bandwidth ``b``: ``s2_fft`` in float32 and float64, healpy ``map2alm``."""
+    """``s2_fft`` of the same fields in float32 and float64 (named ``"float32"`` and ``"float64"``)
+    and healpy's ``map2alm`` (``"healpy"``) at bandwidth ``b``, timed in interleaved rounds."""
 
     b: int
-    ours_float32: float
-    ours_float64: float
-    healpy: float
-    healpy_over_float32: RatioEstimate | None = None
-    """healpy's time over ``s2_fft``'s in float32, with its 95 % interval (paired rounds)."""
-    healpy_over_float64: RatioEstimate | None = None
-    load: Load | None = None
+    measured: Measurement
 
+    def milliseconds(self, name: str) -> float:
+        """The median time of ``name`` in milliseconds."""
+        return 1e3 * self.measured.timings[name].median
+
+    def healpy_over(self, ours: str) -> RatioEstimate:
+        """healpy's time over ``s2_fft``'s in ``ours`` (``"float32"`` or ``"float64"``), with its
+        95 % interval (paired rounds)."""
+        return self.measured.ratio("healpy", ours)
 
 
 def s2_fft_vs_healpy(
@@ -113,9 +117,7 @@ def s2_fft_vs_healpy(
             {"float32": lambda x=x32: s2_fft(x), "float64": lambda x=x64: s2_fft(x), "healpy": healpy_call},
             repeats=repeats, monitor=monitor,
         )
-        timings = measured.timings
-        out.append(S2Timing(b, timings["float32"].median, timings["float64"].median, timings["healpy"].median,
-                            measured.ratio("healpy", "float32"), measured.ratio("healpy", "float64"), measured.load))
+        out.append(S2Timing(b, measured))
     return out
 
 
@@ -283,12 +285,13 @@ def main(quick: bool = False) -> None:
         for cost in wigner_table_costs((16, 32) if quick else (16, 32, 64), repeats=1 if quick else 3):
             print(f"{cost.b:>4} {cost.seconds:>9.3f} {cost.mebibytes:>8.1f}")
 
-        print("\ns2_fft of 16 real fields vs healpy map2alm(iter=0) (speed-up = healpy time / ours)")
-        print(f"{'b':>4} {'lmax':>5} {'f32 ms':>8} {'f64 ms':>8} {'healpy ms':>10} {'x f32':>6} {'x f64':>6}")
+        print("\ns2_fft of 16 real fields vs healpy map2alm(iter=0) (healpy against s2_fft, 95 % interval)")
+        print(f"{'b':>4} {'lmax':>5} {'f32 ms':>8} {'f64 ms':>8} {'healpy ms':>10}  {'healpy vs f32':<26} healpy vs f64")
         for v in s2_fft_vs_healpy((32, 64) if quick else (32, 64, 128), repeats=3 if quick else 7):
             print(
-                f"{v.b:>4} {v.b - 1:>5} {1e3 * v.ours_float32:>8.2f} {1e3 * v.ours_float64:>8.2f} "
-                f"{1e3 * v.healpy:>10.2f} {v.healpy / v.ours_float32:>6.2f} {v.healpy / v.ours_float64:>6.2f}"
+                f"{v.b:>4} {v.b - 1:>5} {v.milliseconds('float32'):>8.2f} {v.milliseconds('float64'):>8.2f} "
+                f"{v.milliseconds('healpy'):>10.2f}  {cell(v.healpy_over('float32'), v.measured.load):<26} "
+                f"{cell(v.healpy_over('float64'), v.measured.load)}"
             )
 
         print("\ns2_fft then s2_ifft of one float64 map, tables built in the call, a fresh process per b (MiB: resident set)")

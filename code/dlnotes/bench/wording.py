@@ -117,16 +117,21 @@ def cell(estimate: RatioEstimate, load: Load | LoadSummary | None = None) -> str
     return f"{w.direction}, {w.factor} ({w.interval})"
 
 
+def _no_conclusion(w: Wording, estimate: RatioEstimate, question: str) -> str:
+    """The sentence for a ``busy`` or ``too few rounds`` wording: ``question`` "cannot be told"
+    from this run (the machine was busy) or from so few rounds."""
+    if w.direction == BUSY:
+        return f"{question} cannot be told from this run, as the machine was busy."
+    return f"{question} cannot be told from {estimate.rounds} round(s), too few for an interval."
+
+
 def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Load | LoadSummary | None = None) -> str:
     """One sentence comparing ``candidate`` with ``reference`` (``estimate``: candidate time over
     reference time), e.g. "Conv MobileNet was slower than MobileNet: it took 3.1× as long (95 %
     interval 2.9–3.3×)." Names are used as given (capitalise the first yourself if needed)."""
     w = word(estimate, load)
-    if w.direction == BUSY:
-        assert load is not None
-        return f"Whether {candidate} is faster or slower than {reference} cannot be told from this run, as the machine was busy."
-    if w.direction == TOO_FEW:
-        return f"Whether {candidate} is faster or slower than {reference} cannot be told from {estimate.rounds} round(s)."
+    if w.direction in (BUSY, TOO_FEW):
+        return _no_conclusion(w, estimate, f"Whether {candidate} is faster or slower than {reference}")
     if w.direction == SLOWER:
         return f"{_cap(candidate)} was slower than {reference}: it took {w.factor} as long (95 % interval {w.interval})."
     if w.direction == FASTER:
@@ -146,11 +151,8 @@ def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load
         raise ValueError(f"theory must be > 0, got {theory}")
     of = f"{what} of {factor(theory)}×"
     w = word(estimate, load)
-    if w.direction == BUSY:
-        assert load is not None
-        return f"The measured speed-up cannot be set against {of} from this run, as the machine was busy."
-    if w.direction == TOO_FEW:
-        return f"The measured speed-up cannot be set against {of}: {estimate.rounds} round(s) are too few."
+    if w.direction in (BUSY, TOO_FEW):
+        return _no_conclusion(w, estimate, f"How the measured speed-up compares with {of}")
     if w.direction == FASTER:  # the side with fewer operations took longer
         return (f"There was no speed-up at all: the side with fewer operations took {w.factor} as long "
                 f"(95 % interval {w.interval}), against {of}.")
