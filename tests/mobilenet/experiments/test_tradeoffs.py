@@ -127,3 +127,14 @@ def test_claims_from_a_source_and_their_verdicts():
     assert ex.paper_slope(ex.paper.TABLE_6).slope > 0
     row = ex.table_row(source(ex.Config()), ex.paper.TABLE_4[1])
     assert row["paper: ImageNet %"] == 70.6 and row["test accuracy %"].startswith("60.")
+
+
+def test_main_prints_each_table_with_paired_intervals(monkeypatch, capsys):
+    def fake_run(config, seed, settings):  # wider nets score higher; seeds differ by half a point
+        return ex.Run(config, seed, (0.5 + 0.3 * config.width_mult + 0.005 * seed,), 1.0)
+
+    monkeypatch.setattr(ex, "_cached_run", fake_run)
+    ex.main([])
+    out = capsys.readouterr().out
+    assert "separable − full: +0.0 points (95 % interval +0.0 to +0.0)" in out
+    assert "narrow − shallow: -11.3 points (95 % interval -11.3 to -11.3)" in out and "points per decade" in out

@@ -268,16 +268,6 @@ class Pair:
         return self.a.accuracies - self.b.accuracies
 
     @property
-    def mean_difference(self) -> float:
-        """Mean of the paired differences."""
-        return float(self.differences.mean())
-
-    @property
-    def std_difference(self) -> float:
-        """Sample standard deviation of the paired differences."""
-        return float(self.differences.std(ddof=1)) if len(self.differences) > 1 else 0.0
-
-    @property
     def interval(self) -> Interval:
         """The 95 % t interval of the mean paired difference (see :func:`~dlnotes.mobilenet.experiments.intervals.mean_interval`)."""
         return mean_interval(self.differences)
@@ -442,6 +432,11 @@ def _line(summary: Summary) -> str:
     )
 
 
+def _difference(pair: Pair) -> str:
+    i = pair.interval
+    return f"{100 * i.mean:+.1f} points (95 % interval {100 * i.low:+.1f} to {100 * i.high:+.1f})"
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m dlnotes.mobilenet.experiments [--full]``: train the book's (or the fuller)
     settings now and print every experiment's table."""
@@ -454,11 +449,11 @@ def main(argv: list[str] | None = None) -> None:
     pair = separable_vs_full(settings)
     for summary in (pair.a, pair.b):
         print(_line(summary), flush=True)
-    print(f"separable − full: {100 * pair.mean_difference:+.1f} ± {100 * pair.std_difference:.1f} points")
+    print(f"separable − full: {_difference(pair)}")
     pair = narrow_vs_shallow(settings)
     for summary in (pair.a, pair.b):
         print(_line(summary), flush=True)
-    print(f"narrow − shallow: {100 * pair.mean_difference:+.1f} ± {100 * pair.std_difference:.1f} points")
+    print(f"narrow − shallow: {_difference(pair)}")
     sweep = width_sweep(settings) + resolution_sweep(settings)[1:]
     for summary in sweep:
         print(_line(summary), flush=True)
