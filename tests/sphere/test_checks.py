@@ -1,5 +1,6 @@
 """dlnotes.sphere._checks: the shared argument checks name the argument and what was expected."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -8,12 +9,26 @@ from dlnotes.sphere._checks import (
     as_float64,
     check_bandwidth,
     check_coefficients,
+    check_int,
     check_signal,
     s2_bandwidth,
     so3_bandwidth,
     synthesis_bandwidth,
 )
 from dlnotes.sphere.wigner import s2_size, so3_size
+
+
+def test_check_int_takes_python_and_numpy_ints_and_names_what_it_wants():
+    assert check_int(np.int64(5), "n", 1) == 5 and type(check_int(np.int64(5), "n", 1)) is int
+    assert check_int(0, "l", 0, "degree") == 0
+    with pytest.raises(TypeError, match="n must be an int, got float"):
+        check_int(1.0, "n", 1)
+    with pytest.raises(TypeError, match="l must be an int degree, got bool"):
+        check_int(False, "l", 0, "degree")
+    with pytest.raises(ValueError, match="l must be a degree >= 0, got -1"):
+        check_int(-1, "l", 0, "degree")
+    with pytest.raises(ValueError, match="n must be >= 1, got 0"):
+        check_int(0, "n", 1)
 
 
 def test_check_bandwidth():

@@ -140,7 +140,7 @@ def test_module_state_and_repr():
     "build, error, match",
     [
         (lambda: S2Convolution(1, 2, 4, 5, s2_near_identity_grid()), ValueError, "b_out must be <= b_in"),
-        (lambda: S2Convolution(1, 2, 0, 0, s2_near_identity_grid()), ValueError, "b_in must be >= 1"),
+        (lambda: S2Convolution(1, 2, 0, 0, s2_near_identity_grid()), ValueError, "b_in must be a bandwidth >= 1"),
         (lambda: S2Convolution(1, 2, 4.0, 2, s2_near_identity_grid()), TypeError, "b_in must be an int"),
         (lambda: S2Convolution(0, 2, 4, 2, s2_near_identity_grid()), ValueError, "nfeature_in must be an int >= 1"),
         (lambda: S2Convolution(1, 2, 4, 2, ()), ValueError, "empty grid"),

@@ -48,7 +48,7 @@ def test_public_functions(monkeypatch):
     assert table_cache.table_cache_info().entries == 0
 
 
-@pytest.mark.parametrize("budget, error, match", [(1.5, TypeError, "nbytes must be an int"), (True, TypeError, "nbytes must be an int"), (-1, ValueError, "nbytes must be >= 0")])
+@pytest.mark.parametrize("budget, error, match", [(1.5, TypeError, "nbytes must be an int"), (True, TypeError, "nbytes must be an int"), (-1, ValueError, "nbytes must be a number of bytes >= 0")])
 def test_bad_budget(budget, error, match):
     with pytest.raises(error, match=match):
         table_cache.set_table_cache_budget(budget)

@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 
+def check_int(value: object, name: str, minimum: int, what: str = "") -> int:
+    """Return ``value`` as an ``int`` if it is an integer (Python's or NumPy's, never a ``bool``)
+    ``>= minimum``; else raise a ``TypeError`` (not an integer) or a ``ValueError`` (too small)
+    that names ``name`` and, if given, ``what`` it is (``"bandwidth"``, ``"degree"``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int{' ' + what if what else ''}, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {'a ' + what + ' ' if what else ''}>= {minimum}, got {value}")
+    return int(value)
+
+
 def check_bandwidth(b: object, name: str = "b") -> int:
-    """Return ``b`` if it is a positive ``int``, else raise a clear ``TypeError``/``ValueError``."""
-    if isinstance(b, bool) or not isinstance(b, int):
-        raise TypeError(f"{name} must be an int bandwidth, got {type(b).__name__}")
-    if b < 1:
-        raise ValueError(f"{name} must be a bandwidth >= 1, got {b}")
-    return b
+    """Return ``b`` if it is an int bandwidth ``>= 1``, else raise a clear ``TypeError``/``ValueError``."""
+    return check_int(b, name, 1, "bandwidth")
 
 
 def analysis_bandwidth(b_out: object, b: int) -> int:

@@ -17,7 +17,7 @@ import healpy as hp
 import numpy as np
 import torch
 
-from dlnotes.sphere._checks import check_bandwidth, check_coefficients, s2_bandwidth
+from dlnotes.sphere._checks import check_bandwidth, check_coefficients, check_int, s2_bandwidth
 from dlnotes.sphere.s2_fft import s2_fft
 
 MAX_NSIDE = 2**29  # healpy's largest
@@ -39,13 +39,6 @@ def check_nside(nside: object) -> int:
         raise ValueError(f"nside must be a positive power of 2 (1, 2, 4, ..., 2**29), as HEALPix requires; got {nside}")
     return int(nside)
 
-
-def _check_lmax(lmax: object) -> int:
-    if isinstance(lmax, bool) or not isinstance(lmax, (int, np.integer)):
-        raise TypeError(f"lmax must be an int, got {type(lmax).__name__}")
-    if lmax < 0:
-        raise ValueError(f"lmax must be a degree >= 0, got {lmax}")
-    return int(lmax)
 
 
 def _healpy_order(lmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -75,7 +68,7 @@ def from_healpy_alm(alm: np.ndarray, lmax: int) -> torch.Tensor:
         ValueError: ``lmax`` is negative, or ``alm``'s last axis does not have healpy's
             ``(lmax+1)(lmax+2)/2`` entries.
     """
-    lmax = _check_lmax(lmax)
+    lmax = check_int(lmax, "lmax", 0, "degree")
     alm = np.asarray(alm)
     size = hp.Alm.getsize(lmax)
     if alm.shape[-1] != size:
@@ -132,7 +125,7 @@ def cmb_spectrum(lmax: int) -> np.ndarray:
         TypeError: ``lmax`` is not an int.
         ValueError: ``lmax`` is negative or beyond the shipped table.
     """
-    lmax = _check_lmax(lmax)
+    lmax = check_int(lmax, "lmax", 0, "degree")
     table = _shipped_spectrum()
     if lmax >= table.shape[0]:
         raise ValueError(f"lmax must be < {table.shape[0]} for healpy's shipped spectrum, got {lmax}")

@@ -19,15 +19,10 @@ import math
 
 import numpy as np
 
+from dlnotes.sphere._checks import check_int
+
 S2Grid = tuple[tuple[float, float], ...]
 SO3Grid = tuple[tuple[float, float, float], ...]
-
-
-def _check_count(name: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
 
 
 def _check_angle(name: str, value: float, upper: float) -> None:
@@ -64,8 +59,8 @@ def s2_near_identity_grid(max_beta: float = math.pi / 8, n_alpha: int = 8, n_bet
     Raises:
         ValueError: a count below 1, or ``max_beta`` outside [0, π].
     """
-    _check_count("n_alpha", n_alpha)
-    _check_count("n_beta", n_beta)
+    check_int(n_alpha, "n_alpha", 1)
+    check_int(n_beta, "n_beta", 1)
     _check_angle("max_beta", max_beta, math.pi)
     return _as_tuples(_rings(max_beta, n_beta), _longitudes(n_alpha))
 
@@ -76,8 +71,8 @@ def s2_equatorial_grid(max_beta: float = 0.0, n_alpha: int = 32, n_beta: int = 1
     Raises:
         ValueError: a count below 1, or ``max_beta`` outside [0, π/2].
     """
-    _check_count("n_alpha", n_alpha)
-    _check_count("n_beta", n_beta)
+    check_int(n_alpha, "n_alpha", 1)
+    check_int(n_beta, "n_beta", 1)
     _check_angle("max_beta", max_beta, math.pi / 2)
     return _as_tuples(_around_equator(max_beta, n_beta), _longitudes(n_alpha))
 
@@ -103,9 +98,9 @@ def so3_near_identity_grid(
     """
     if n_gamma is None:
         n_gamma = n_alpha
-    _check_count("n_alpha", n_alpha)
-    _check_count("n_beta", n_beta)
-    _check_count("n_gamma", n_gamma)
+    check_int(n_alpha, "n_alpha", 1)
+    check_int(n_beta, "n_beta", 1)
+    check_int(n_gamma, "n_gamma", 1)
     _check_angle("max_beta", max_beta, math.pi)
     _check_angle("max_gamma", max_gamma, 2 * math.pi)
     beta, alpha = _rings(max_beta, n_beta), _longitudes(n_alpha)
@@ -126,9 +121,9 @@ def so3_equatorial_grid(
     Raises:
         ValueError: a count below 1, ``max_beta`` outside [0, π/2] or ``max_gamma`` outside [0, 2π].
     """
-    _check_count("n_alpha", n_alpha)
-    _check_count("n_beta", n_beta)
-    _check_count("n_gamma", n_gamma)
+    check_int(n_alpha, "n_alpha", 1)
+    check_int(n_beta, "n_beta", 1)
+    check_int(n_gamma, "n_gamma", 1)
     _check_angle("max_beta", max_beta, math.pi / 2)
     _check_angle("max_gamma", max_gamma, 2 * math.pi)
     return _as_tuples(_around_equator(max_beta, n_beta), _longitudes(n_alpha), np.linspace(-max_gamma, max_gamma, n_gamma))

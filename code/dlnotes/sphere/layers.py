@@ -61,6 +61,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlnotes.sphere._checks import check_bandwidth
 from dlnotes.sphere.half_correlation import s2_half_correlation, so3_half_correlation
 from dlnotes.sphere.real_fft import so3_irfft_half, so3_rfft_half
 from dlnotes.sphere.s2_fft import complex_dtype, s2_fft
@@ -69,10 +70,7 @@ from dlnotes.sphere.wigner import so3_offset, spherical_harmonics, wigner_D_pack
 
 def _check_bandwidths(b_in: int, b_out: int) -> None:
     for name, value in (("b_in", b_in), ("b_out", b_out)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+        check_bandwidth(value, name)
     if b_out > b_in:
         raise ValueError(f"b_out must be <= b_in (the layer can only drop frequencies), got b_in={b_in}, b_out={b_out}")
 

@@ -15,6 +15,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from dlnotes.sphere._checks import check_int
+
 DEFAULT_BUDGET = 256 * 2**20
 
 
@@ -42,7 +44,7 @@ class TableCache:
 
     @budget.setter
     def budget(self, nbytes: int) -> None:
-        self._budget = _check_budget(nbytes)
+        self._budget = check_int(nbytes, "nbytes", 0, "number of bytes")
         self._shrink(self._budget)
 
     def get(self, key: Hashable) -> object | None:
@@ -80,13 +82,6 @@ class TableCache:
             _, (_, nbytes) = self._entries.popitem(last=False)
             self._nbytes -= nbytes
 
-
-def _check_budget(nbytes: object) -> int:
-    if isinstance(nbytes, bool) or not isinstance(nbytes, int):
-        raise TypeError(f"nbytes must be an int number of bytes, got {type(nbytes).__name__}")
-    if nbytes < 0:
-        raise ValueError(f"nbytes must be >= 0 (0 keeps nothing), got {nbytes}")
-    return nbytes
 
 
 TABLES = TableCache()

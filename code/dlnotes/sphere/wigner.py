@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import torch
 
-from dlnotes.sphere._checks import as_float64, check_bandwidth
+from dlnotes.sphere._checks import as_float64, check_bandwidth, check_int
 from dlnotes.sphere._indices import s2_indices, so3_indices
 from dlnotes.sphere.grid import s2_grid
 
@@ -110,13 +110,6 @@ def so3_wigner_table(b: int, dtype: torch.dtype, device: torch.device) -> tuple[
     return tuple(table)
 
 
-def _check_degree(l: object) -> int:
-    if isinstance(l, bool) or not isinstance(l, int):
-        raise TypeError(f"l must be an int degree, got {type(l).__name__}")
-    if l < 0:
-        raise ValueError(f"l must be a degree >= 0, got {l}")
-    return l
-
 
 def _output_dtype(*angles: object) -> torch.dtype:
     """float32 if every tensor angle is float32 (or lower), else float64 (also for Python floats)."""
@@ -132,7 +125,7 @@ def wigner_d(l: int, beta: torch.Tensor | float) -> torch.Tensor:
     Standard convention (``d^1_{1,0} = -sin β/√2``), computed by the three-term recursion of the
     module docstring in float64 and returned in ``beta``'s dtype (float64 for a Python float).
     """
-    l = _check_degree(l)
+    l = check_int(l, "l", 0, "degree")
     dtype = _output_dtype(beta)
     return wigner_d_all(l, as_float64(beta, "beta"))[l].to(dtype)
 
@@ -143,7 +136,7 @@ def wigner_D(l: int, alpha: torch.Tensor | float, beta: torch.Tensor | float, ga
     ``D^l_mn(α, β, γ) = exp(-imα) d^l_mn(β) exp(-inγ)`` for R = R_z(α) R_y(β) R_z(γ); the angles
     broadcast against each other. ``D^l(R₁R₂) = D^l(R₁) D^l(R₂)``.
     """
-    l = _check_degree(l)
+    l = check_int(l, "l", 0, "degree")
     dtype = _output_dtype(alpha, beta, gamma)
     a, b_, g = torch.broadcast_tensors(
         as_float64(alpha, "alpha"), as_float64(beta, "beta"), as_float64(gamma, "gamma")
