@@ -1,13 +1,13 @@
 """dlnotes.train: the loop learns, is repeatable under a seed, and refuses bad arguments."""
 
+import math
+
 import pytest
 import torch
 from torch import nn
 
 from dlnotes.data import Dataset
-import math
-
-from dlnotes.train import History, evaluate, fit, learning_rate, quiet
+from dlnotes.train import History, Recipe, evaluate, fit, learning_rate, quiet
 
 
 def _blobs(n: int, seed: int) -> Dataset:
@@ -125,3 +125,18 @@ def test_empty_history_has_no_final():
 def test_quiet_under_the_book_build(monkeypatch):
     monkeypatch.setenv("DLNOTES_QUIET", "1")
     assert quiet()
+
+
+def test_a_recipe_is_checked_when_made_and_trains_as_fit_does():
+    for bad, match in (({"epochs": 0}, "epochs"), ({"batch_size": 2.0}, "batch_size"), ({"lr": float("nan")}, "lr"), ({"schedule": "step"}, "schedule")):
+        with pytest.raises(ValueError, match=match):
+            Recipe(**({"epochs": 1, "lr": 1e-2, "batch_size": 4} | bad))
+    data = Dataset(torch.rand(12, 1, 4, 4), torch.arange(12) % 3)
+    histories = []
+    for use_recipe in (True, False):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(16, 3))
+        recipe = Recipe(epochs=2, lr=1e-2, batch_size=4, schedule="cosine")
+        history = recipe.fit(model, data, data, seed=3) if use_recipe else fit(model, data, data, epochs=2, lr=1e-2, batch_size=4, seed=3, schedule="cosine")
+        histories.append(history.column("train_loss"))
+    assert histories[0] == histories[1]

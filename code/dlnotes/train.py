@@ -124,6 +124,32 @@ def learning_rate(schedule: str, lr: float, step: int, total_steps: int) -> floa
     return lr * (1.0 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1))) / 2.0
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """How :func:`fit` trains: ``epochs`` passes of Adam with peak learning rate ``lr`` over
+    minibatches of ``batch_size``, the rate following ``schedule`` (see :func:`learning_rate`).
+    Checked when made, so an experiment can refuse a bad recipe before it loads any data."""
+
+    epochs: int
+    lr: float
+    batch_size: int
+    schedule: str = "constant"
+
+    def __post_init__(self) -> None:
+        for name in ("epochs", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"lr must be a positive finite number, got {self.lr!r}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+
+    def fit(self, model: nn.Module, train: Dataset, test: Dataset, seed: int = 0) -> History:
+        """:func:`fit` with this recipe (``seed``: the minibatch order)."""
+        return fit(model, train, test, epochs=self.epochs, lr=self.lr, batch_size=self.batch_size, seed=seed, schedule=self.schedule)
+
+
 def fit(
     model: nn.Module,
     train: Dataset,

@@ -3,14 +3,12 @@ its bootstrap interval, and whether the machine was busy meanwhile."""
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
-from dlnotes.bench.load import Load, LoadMonitor
+from dlnotes.bench.load import Load
 from dlnotes.bench.timing import Timing, measure
 
 
@@ -38,23 +36,10 @@ class Comparison:
         return self.load is not None and self.load.busy
 
 
-def compare(
-    candidate: Callable[[], object],
-    reference: Callable[[], object],
-    repeats: int = 11,
-    warmup: int = 2,
-    *,
-    max_repeats: int | None = None,
-    precision: float = 0.1,
-    max_seconds: float = math.inf,
-    monitor: LoadMonitor | None = None,
-    clock: Callable[[], float] = time.perf_counter,
-) -> Comparison:
-    """Time ``candidate`` against ``reference``, interleaved, until the ratio is known to
-    ``precision`` or a cap is hit (see :func:`~dlnotes.bench.timing.measure`)."""
-    m = measure(
-        {"candidate": candidate, "reference": reference}, repeats, warmup,
-        pairs=(("candidate", "reference"),), max_repeats=max_repeats, precision=precision,
-        max_seconds=max_seconds, monitor=monitor, clock=clock,
-    )
+def compare(candidate: Callable[[], object], reference: Callable[[], object], **options: object) -> Comparison:
+    """Time ``candidate`` against ``reference``, interleaved, until the ratio is known to the
+    requested precision or a cap is hit. ``options`` are those of
+    :func:`~dlnotes.bench.timing.measure` (``repeats``, ``warmup``, ``max_repeats``, ``precision``,
+    ``max_seconds``, ``monitor``, ``clock``)."""
+    m = measure({"candidate": candidate, "reference": reference}, pairs=(("candidate", "reference"),), **options)
     return Comparison(m.timings["candidate"], m.timings["reference"], m.load)

@@ -5,6 +5,7 @@ import torch
 from dlnotes.data import Dataset
 from dlnotes.sphere.experiments.band_limit import band_limit, band_limit_ceiling
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
+from dlnotes.train import Recipe
 
 
 def random_band_limited(b: int, n: int = 4, seed: int = 0) -> Dataset:
@@ -50,13 +51,11 @@ def test_signals_not_on_a_soft_grid_are_rejected():
 
 
 def test_ceiling_trains_one_planar_model_per_limit():
-    table = band_limit_ceiling(b=10, degrees=(3, 10), epochs=1, n_train=40, n_test=20)
+    table = band_limit_ceiling(b=10, degrees=(3, 10), n_train=40, n_test=20, recipe=Recipe(epochs=1, lr=5e-3, batch_size=16))
     assert list(table["degrees"]) == [3, 10]
     assert table["test accuracy"].between(0, 1).all()
 
 
-def test_ceiling_passes_the_schedule_to_training():
-    table = band_limit_ceiling(b=10, degrees=(3,), epochs=1, n_train=40, n_test=20, schedule="cosine")
+def test_ceiling_trains_with_the_recipe_it_is_given():
+    table = band_limit_ceiling(b=10, degrees=(3,), n_train=40, n_test=20, recipe=Recipe(epochs=1, lr=5e-3, batch_size=16, schedule="cosine"))
     assert table["test accuracy"].between(0, 1).all()
-    with pytest.raises(ValueError, match="schedule"):
-        band_limit_ceiling(b=10, degrees=(3,), epochs=1, n_train=40, n_test=20, schedule="step")

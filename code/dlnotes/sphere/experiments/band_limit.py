@@ -20,7 +20,7 @@ from dlnotes.data import Dataset, Split, mnist_5k
 from dlnotes.sphere._checks import check_signal
 from dlnotes.sphere.experiments.mnist import PlanarCNN, balanced_subset, project
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
-from dlnotes.train import fit
+from dlnotes.train import Recipe
 
 
 def band_limit(data: Dataset, degrees: int) -> Dataset:
@@ -43,13 +43,10 @@ def band_limit(data: Dataset, degrees: int) -> Dataset:
 def band_limit_ceiling(
     b: int = 12,
     degrees: Sequence[int] = (4, 6, 8, 10, 12),
-    epochs: int = 6,
     n_train: int = 1500,
     n_test: int = 500,
+    recipe: Recipe = Recipe(epochs=6, lr=5e-3, batch_size=16),
     seed: int = 0,
-    lr: float = 5e-3,
-    batch_size: int = 16,
-    schedule: str = "constant",
 ) -> pd.DataFrame:
     """Test accuracy of the planar CNN trained and tested on upright digits keeping only degrees l < L.
 
@@ -57,7 +54,7 @@ def band_limit_ceiling(
     :func:`~dlnotes.sphere.experiments.mnist.experiment.balanced_subset`) are projected at bandwidth ``b`` without
     rotation, band-limited to each L in ``degrees`` (:func:`band_limit`), and a fresh
     :class:`~dlnotes.sphere.experiments.mnist.models.PlanarCNN` (seeded) is trained on each with
-    :func:`dlnotes.train.fit` (Adam, ``lr``, ``batch_size``, ``schedule``).
+    ``recipe`` (:class:`dlnotes.train.Recipe`).
 
     Returns:
         A frame with one row per L and the columns ``degrees`` (L) and ``test accuracy``.
@@ -70,6 +67,6 @@ def band_limit_ceiling(
     for limit in degrees:
         torch.manual_seed(seed)
         model = PlanarCNN(b)
-        history = fit(model, band_limit(train, limit), band_limit(test, limit), epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, schedule=schedule)
+        history = recipe.fit(model, band_limit(train, limit), band_limit(test, limit), seed)
         rows.append({"degrees": limit, "test accuracy": history.final.test_accuracy})
     return pd.DataFrame(rows)

@@ -24,7 +24,7 @@ from dlnotes.sphere.experiments.mnist import (
     build_model,
     spherical_mnist,
 )
-from dlnotes.train import evaluate, fit
+from dlnotes.train import Recipe, evaluate
 
 
 def memorisation_probe(
@@ -33,20 +33,16 @@ def memorisation_probe(
     b2: int = 4,
     n_train: int = 200,
     n_test: int = 500,
-    epochs: int = 60,
-    lr: float = 5e-3,
-    batch_size: int = 16,
-    schedule: str = "constant",
+    recipe: Recipe = Recipe(epochs=60, lr=5e-3, batch_size=16),
     seed: int = 0,
     models: tuple[str, ...] = MODELS,
 ) -> pd.DataFrame:
-    """Train each model on ``n_train`` rotated digits for ``epochs`` epochs; accuracy on them and on test digits.
+    """Train each model on ``n_train`` rotated digits with ``recipe``; accuracy on them and on test digits.
 
     The digits are a balanced subset of ``mnist_5k`` projected at bandwidth ``b`` and rotated
     with ``seed`` (:func:`~dlnotes.sphere.experiments.mnist.projection.spherical_mnist`); each model
     (:func:`~dlnotes.sphere.experiments.mnist.models.build_model` with ``b, b1, b2``) is initialised under
-    ``torch.manual_seed(seed)`` and trained with :func:`dlnotes.train.fit` (Adam, ``lr``,
-    ``batch_size``, ``schedule``).
+    ``torch.manual_seed(seed)`` and trained with ``recipe`` (:class:`dlnotes.train.Recipe`).
 
     Returns:
         A frame with one row per model and the columns ``model``, ``training digits``,
@@ -56,20 +52,18 @@ def memorisation_probe(
     for name in models:
         if name not in MODELS:
             raise ValueError(f"models must be drawn from {MODELS}, got {name!r}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be >= 1, got {epochs}")
     split = mnist_5k()
     data = spherical_mnist(Split(balanced_subset(split.train, n_train), balanced_subset(split.test, n_test)), b, seed)
     rows = []
     for name in models:
         torch.manual_seed(seed)
         model = build_model(name, b, b1, b2)
-        fit(model, data.train_r, data.test_r, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, schedule=schedule)
+        recipe.fit(model, data.train_r, data.test_r, seed)
         rows.append(
             {
                 "model": name,
                 "training digits": n_train,
-                "steps": epochs * math.ceil(n_train / batch_size),
+                "steps": recipe.epochs * math.ceil(n_train / recipe.batch_size),
                 "train accuracy": evaluate(model, data.train_r)[1],
                 "test accuracy": evaluate(model, data.test_r)[1],
             }
