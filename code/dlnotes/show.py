@@ -185,8 +185,9 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, inde
 
 
 #: Cells up to this many characters never wrap ("(16, 64, 32, 32)", "0.75 MobileNet-224");
-#: longer text may, so that a table of sentences still fits the column.
-SHORT_CELL = 24
+#: longer text may, so that a table of sentences still fits the column (a comparison such as
+#: "slower, 4.3× (3.3–4.9×)" breaks before its interval).
+SHORT_CELL = 20
 
 
 def _keep_short_on_one_line(value: object) -> str:

@@ -10,7 +10,8 @@ page, after MathJax has typeset it:
   than the column;
 * the page itself does not scroll sideways;
 * at desktop width, every figure is shown at a scale at which the smallest text that
-  :func:`dlnotes.figures.style` allows is at least 9 pt;
+  :func:`dlnotes.figures.style` allows is at least 9 pt, and every table fits without scrolling
+  sideways (a wide one is tagged ``full-width`` and may use the margin);
 
 and the search page's snippets show math as text, not TeX source.
 
@@ -95,7 +96,14 @@ CHECK = """
     .filter((img) => img.naturalWidth)
     .map((img) => ({src: img.currentSrc || img.src, natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
                     near: describe(img.closest('.cell') || img)}));
-  return {problems, figures};
+  // Tables that fit only by scrolling sideways (checked at desktop width, where every table should fit).
+  const wideTables = [];
+  for (const table of article.querySelectorAll('table')) {
+    let box = table.parentElement;
+    while (box && box !== article && !scrolls(box)) box = box.parentElement;
+    if (box && box !== article && box.scrollWidth > box.clientWidth + 1) wideTables.push(`a table scrolls sideways: ${describe(table)} is ${box.scrollWidth}px wide in a ${box.clientWidth}px box`);
+  }
+  return {problems, figures, wideTables};
 }
 """
 
@@ -133,6 +141,7 @@ def problems_on(browser, page_path: Path, viewport: str) -> list[str]:
     problems = found["problems"]
     if viewport == "desktop":
         problems += [problem for figure in found["figures"] if (problem := illegible(figure))]
+        problems += found["wideTables"]
     return problems
 
 
