@@ -52,6 +52,10 @@ CHECK = """
   const clips = (el) => ['hidden', 'clip'].includes(getComputedStyle(el).overflowX);
   const box = article.getBoundingClientRect(), padding = getComputedStyle(article);
   const column = {right: box.right - parseFloat(padding.paddingRight), width: article.clientWidth - parseFloat(padding.paddingLeft) - parseFloat(padding.paddingRight)};
+  // A cell tagged full-width may use the margin (the theme widens it and hides the page's table of
+  // contents while it is in view): inside one, or around one, the column ends where that cell ends.
+  const fullWidth = [...article.querySelectorAll('.tag_full-width')];
+  const columnRight = (el) => Math.max(column.right, ...fullWidth.filter((f) => el.contains(f) || f.contains(el)).map((f) => f.getBoundingClientRect().right));
   for (const el of article.querySelectorAll('*')) {
     const style = getComputedStyle(el);
     if (style.display.startsWith('inline') || style.display === 'contents' || style.display === 'none' || el.clientWidth === 0) continue;
@@ -76,7 +80,7 @@ CHECK = """
     if (caught) continue;
     const right = el.getBoundingClientRect().left + el.scrollWidth;
     if (clips(el)) overflowing.push([el, `clipped: ${describe(el)} is ${el.scrollWidth}px wide inside a ${el.clientWidth}px box that hides the rest`]);
-    else if (right > column.right + 1) overflowing.push([el, `spills out of the column: ${describe(el)} is ${el.scrollWidth}px wide inside a ${el.clientWidth}px box, ${Math.round(right - column.right)}px past the column`]);
+    else if (right > columnRight(el) + 1) overflowing.push([el, `spills out of the column: ${describe(el)} is ${el.scrollWidth}px wide inside a ${el.clientWidth}px box, ${Math.round(right - columnRight(el))}px past the column`]);
   }
   // Name the innermost culprits, not every box around them.
   for (const [el, problem] of overflowing) {
