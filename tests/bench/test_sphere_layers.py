@@ -11,8 +11,9 @@ def test_layer_timings_table():
 
 
 def test_transform_ratios_and_epoch_seconds():
-    (ratio,) = transform_ratios(((3, 2),), maps=4, repeats=1)
-    assert ratio.forward_ratio > 0 and ratio.inverse_ratio > 0
+    (ratio,) = transform_ratios(((3, 2),), maps=4, repeats=2)
+    assert ratio.forward.ratio > 0 and ratio.inverse.low <= ratio.inverse.ratio <= ratio.inverse.high
+    assert ratio.forward.rounds == 2
     assert epoch_seconds("planar", 10, 4, 2, digits=64, batch=32, repeats=1) > 0
 
 

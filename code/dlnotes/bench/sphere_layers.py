@@ -10,7 +10,8 @@ one thread:
   :class:`~dlnotes.sphere.layers.SO3Convolution` at the MNIST model's sizes (batch 32, 1 → 20
   channels b → b1, then 20 → 40 channels b1 → b2) over a range of bandwidths;
 * the real-signal SO(3) transforms of :mod:`dlnotes.sphere.real_fft` against the general
-  ``so3_fft`` / ``so3_ifft(...).real`` on the same feature maps, as a ratio measured in the same run;
+  ``so3_fft`` / ``so3_ifft(...).real`` on the same feature maps, as a ratio measured in the same run
+  with its 95 % interval;
 * seconds per training epoch (4,000 digits, batch 32, Adam) of the two MNIST models, from the
   median time of one training step.
 """
@@ -25,6 +26,9 @@ import pandas as pd
 import torch
 
 from dlnotes.bench import compare, threads, time_interleaved
+from dlnotes.bench.interval import RatioEstimate
+from dlnotes.bench.load import LoadMonitor
+from dlnotes.bench.wording import cell
 from dlnotes.sphere.experiments.mnist import build_model
 from dlnotes.sphere.kernel_grids import s2_near_identity_grid, so3_near_identity_grid
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
@@ -71,23 +75,30 @@ def layer_timings(sizes: tuple[tuple[int, int, int], ...] = SIZES, batch: int = 
 
 @dataclass(frozen=True)
 class TransformRatio:
-    """Median times of the real-signal transforms and of the general ones on the same maps."""
+    """The general SO(3) transforms' time over the real-signal ones' on the same maps, each with
+    its 95 % interval over interleaved rounds (above 1: the real-signal transform is faster)."""
 
     b_in: int
     b_out: int
-    forward_ratio: float
-    inverse_ratio: float
+    forward: RatioEstimate
+    inverse: RatioEstimate
 
 
-def transform_ratios(pairs: tuple[tuple[int, int], ...] = ((10, 6), (10, 10), (16, 16)), maps: int = 640, repeats: int = 5) -> list[TransformRatio]:
-    """General / real-signal time ratios (> 1: the real-signal transform is faster), ``maps`` feature maps."""
+def transform_ratios(
+    pairs: tuple[tuple[int, int], ...] = ((10, 6), (10, 10), (16, 16)),
+    maps: int = 640,
+    repeats: int = 5,
+    monitor: LoadMonitor | None = None,
+) -> list[TransformRatio]:
+    """``so3_fft`` against ``so3_rfft`` and ``so3_ifft(...).real`` against ``so3_irfft`` on ``maps``
+    real feature maps, per ``(b_in, b_out)``; ``monitor`` watches the load meanwhile."""
     out = []
     for b_in, b_out in pairs:
         x = torch.randn(maps, 2 * b_in, 2 * b_in, 2 * b_in)
         coeffs = so3_rfft(x, b_out)
-        forward = compare(lambda: so3_fft(x, b_out), lambda: so3_rfft(x, b_out), repeats=repeats, warmup=1)
-        inverse = compare(lambda: so3_ifft(coeffs).real, lambda: so3_irfft(coeffs), repeats=repeats, warmup=1)
-        out.append(TransformRatio(b_in, b_out, forward.ratio, inverse.ratio))
+        forward = compare(lambda: so3_fft(x, b_out), lambda: so3_rfft(x, b_out), repeats=repeats, warmup=1, monitor=monitor)
+        inverse = compare(lambda: so3_ifft(coeffs).real, lambda: so3_irfft(coeffs), repeats=repeats, warmup=1, monitor=monitor)
+        out.append(TransformRatio(b_in, b_out, forward.estimate, inverse.estimate))
     return out
 
 
@@ -197,9 +208,9 @@ def main(quick: bool) -> None:
     with threads(1), pd.option_context("display.float_format", "{:.1f}".format, "display.width", 120):
         print("Spherical CNN layers, batch 32, one thread (median ms):")
         print(layer_timings(sizes, repeats=repeats).to_string(index=False))
-        print("\nGeneral SO(3) transforms / real-signal ones, 640 maps (x faster):")
+        print("\nGeneral SO(3) transforms against the real-signal ones, 640 maps (95 % interval):")
         for r in transform_ratios(((10, 6), (10, 10)) if quick else ((10, 6), (10, 10), (16, 16)), repeats=repeats):
-            print(f"  b {r.b_in:2d} -> {r.b_out:2d}: forward {r.forward_ratio:.2f}x, inverse {r.inverse_ratio:.2f}x")
+            print(f"  b {r.b_in:2d} -> {r.b_out:2d}: forward {cell(r.forward):<26} inverse {cell(r.inverse)}")
         print("\nSeconds per training epoch (4,000 digits, batch 32, one thread):")
         for b, b1, b2 in sizes:
             planar = epoch_seconds("planar", b, b1, b2)
