@@ -92,6 +92,13 @@ def test_table_keeps_short_cells_on_one_line():
     assert not re.search(r"_row1_col0 \{\s*white-space: nowrap;", html)
 
 
+def test_table_keeps_a_range_on_one_line_and_escapes_html():
+    frame = pd.DataFrame({"comparison": ["slower, 3.7× (3.4–4.1×)", "<b>"], "n": [1, 2]})
+    html = show.table(frame).to_html()
+    assert "(3.4–\u20604.1×)" in html and "&lt;b&gt;" in html
+    assert show.table(pd.DataFrame({"range": ["a–b", None]})).to_html().count("\u2060") == 0
+
+
 def test_source_of_chosen_members_of_a_class():
     from dlnotes.backprop.batchnorm import BatchNormFunction
 

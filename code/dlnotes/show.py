@@ -153,7 +153,8 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, inde
     The table gets the theme's table style (outer border, heading rule, striped rows), padded
     cells (short ones kept on one line, :data:`SHORT_CELL`), and numbers formatted per column:
     the formats given (``{"ms": "{:.1f}"}``), else integers with thousands separators and floats
-    with as many decimals as their values need (at most 6), ``–`` for a missing value. The row index is shown when it means something:
+    with as many decimals as their values need (at most 6), ``–`` for a missing value; in text, a
+    range such as "2.9–3.3×" never breaks across lines. The row index is shown when it means something:
     by default only when it is not pandas' ``0, 1, 2, …``; a named single index is shown as the
     first column, its name in the header row.
     """
@@ -177,6 +178,8 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, inde
             formats[column] = "{:,}"
         elif pd.api.types.is_float_dtype(values):
             formats[column] = f"{{:,.{_decimals(values)}f}}"
+        elif pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values):
+            formats[column] = _unbroken_ranges
     styler = frame.style.format(formats, na_rep="–", escape="html")
     styler = styler.set_table_attributes('class="dataframe"')
     styler = styler.set_table_styles([{"selector": "th, td", "props": "padding: 0.2em 0.8em;"}])
@@ -192,6 +195,15 @@ SHORT_CELL = 20
 
 def _keep_short_on_one_line(value: object) -> str:
     return "white-space: nowrap;" if len(str(value)) <= SHORT_CELL else ""
+
+
+_RANGE_DASH = re.compile(r"(?<=\d)–(?=\d)")
+
+
+def _unbroken_ranges(value: object) -> str:
+    """Text with a word joiner after each en dash between digits: "(2.9–3.3×)" never breaks
+    across lines (a cell may still wrap at its spaces)."""
+    return _RANGE_DASH.sub("–\u2060", str(value))
 
 
 def _decimals(values: pd.Series) -> int:
