@@ -18,7 +18,7 @@ def page_keys() -> list[str]:
 
 
 def test_the_shipped_record_holds_what_the_pages_read():
-    record = packaged_record("dlnotes.sphere.experiments", "bench-idle.json")
+    record = packaged_record("dlnotes.sphere", "bench-idle.json")
     assert sorted(record.estimates) == sorted(page_keys())
     assert record.command.startswith("python -m dlnotes.bench sphere --record")
 
@@ -50,3 +50,13 @@ def test_bad_arguments_stop_before_any_timing(monkeypatch, capsys, argv, message
     with pytest.raises(SystemExit):
         sphere.main(argv)
     assert message in capsys.readouterr().err
+
+
+def test_the_record_ships_with_the_package():
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["dlnotes.sphere"]
+    assert any(fnmatch("records/bench-idle.json", g) for g in globs) and any(fnmatch("records/README.md", g) for g in globs)

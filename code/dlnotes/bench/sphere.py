@@ -8,7 +8,7 @@ convolutions, training epochs) in :mod:`dlnotes.bench.sphere_layers`. Each defin
 ``--record PATH`` runs instead the comparisons the Part III pages draw conclusions from, with
 more rounds (:func:`recorded_estimates`), and writes them as a timing record
 (:mod:`dlnotes.bench.records`); the pages show the record shipped in
-``dlnotes/sphere/experiments/records/`` beside their own measurement. Run it on an idle machine.
+``dlnotes/sphere/records/`` beside their own measurement. Run it on an idle machine.
 """
 
 from __future__ import annotations
