@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -39,7 +38,7 @@ from dlnotes.backprop.staged import StagedBatchNormFunction, batch_norm_primitiv
 from dlnotes.bench import threads, wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
-from dlnotes.bench.records import TimingRecord, check_destination, write_record
+from dlnotes.bench.records import TimingRecord, record_from_cli
 from dlnotes.bench.timing import measure
 
 #: BatchNorm input shapes of the full run, (N, C, H, W) or (N, C).
@@ -260,19 +259,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.repeats < 1:
         parser.error(f"--repeats must be >= 1, got {args.repeats}")
     if args.record is not None:
-        try:
-            destination = check_destination(args.record)
-        except ValueError as error:
-            parser.error(str(error))
-        monitor = LoadMonitor()
-        monitor.check()
-        rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats, max_repeats=max(31, args.repeats),
-                   max_seconds=10.0, monitor=monitor)
-        command = "python -m dlnotes.bench backprop " + " ".join(sys.argv[1:] if argv is None else argv)
-        written = write_record(destination, command, monitor.load(), {row_key(r): r.estimate for r in rows if r.estimate})
-        print(f"{written.label}: {wording.load_sentence(monitor.load())}")
-        for key, estimate in written.estimates.items():
-            print(f"{key:<55} {wording.cell(estimate)}")
+        def quick_rows(monitor: LoadMonitor) -> dict[str, RatioEstimate]:
+            rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats,
+                       max_repeats=max(31, args.repeats), max_seconds=10.0, monitor=monitor)
+            return {row_key(r): r.estimate for r in rows if r.estimate}
+
+        record_from_cli(parser, args.record, "backprop", argv, quick_rows)
         return
     if args.quick:
         rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats)

@@ -20,13 +20,15 @@ machine really was.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import math
 import os
 import platform
+import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,7 +36,8 @@ from pathlib import Path
 import torch
 
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.load import Load, LoadSummary
+from dlnotes.bench import wording
+from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
 
 FORMAT = 1
 
@@ -171,3 +174,28 @@ def packaged_record(package: str, name: str) -> TimingRecord:
     """A record shipped in ``package``'s ``records`` folder, e.g.
     ``packaged_record("dlnotes.mobilenet.experiments", "speed-idle.json")``."""
     return read_record(Path(str(resources.files(package) / "records" / name)))
+
+
+def record_from_cli(
+    parser: argparse.ArgumentParser,
+    path: str,
+    topic: str,
+    argv: list[str] | None,
+    run: Callable[[LoadMonitor], Mapping[str, RatioEstimate]],
+) -> TimingRecord:
+    """What ``python -m dlnotes.bench <topic> --record PATH`` does: check ``path`` before any timing
+    (a bad one is the parser's error), ``run`` the measurements under a fresh load monitor, write
+    them with the command that made them, and print each estimate."""
+    try:
+        destination = check_destination(path)
+    except ValueError as error:
+        parser.error(str(error))
+    monitor = LoadMonitor()
+    monitor.check()
+    estimates = run(monitor)
+    command = f"python -m dlnotes.bench {topic} " + " ".join(sys.argv[1:] if argv is None else argv)
+    written = write_record(destination, command, monitor.load(), estimates)
+    print(f"{written.label}: {wording.load_sentence(monitor.load())}")
+    for key, estimate in written.estimates.items():
+        print(f"{key:<55} {wording.cell(estimate)}")
+    return written

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 
-from dlnotes.bench import threads, wording
+from dlnotes.bench import threads
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
-from dlnotes.bench.records import check_destination, write_record
+from dlnotes.bench.records import record_from_cli
 from dlnotes.bench.sphere_layers import transform_ratios
 from dlnotes.bench.sphere_transforms import correlation_scaling, ratio_at, s2_fft_vs_healpy
 
@@ -74,18 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.repeats < 2:
         parser.error(f"--repeats must be >= 2 (an interval needs two rounds), got {args.repeats}")
     if args.record is not None:
-        try:
-            destination = check_destination(args.record)
-        except ValueError as error:
-            parser.error(str(error))
-        monitor = LoadMonitor()
-        monitor.check()
-        estimates = recorded_estimates(args.repeats, monitor)
-        command = "python -m dlnotes.bench sphere " + " ".join(sys.argv[1:] if argv is None else argv)
-        written = write_record(destination, command, monitor.load(), estimates)
-        print(f"{written.label}: {wording.load_sentence(monitor.load())}")
-        for key, estimate in written.estimates.items():
-            print(f"{key:<40} {wording.cell(estimate)}")
+        record_from_cli(parser, args.record, "sphere", argv, lambda monitor: recorded_estimates(args.repeats, monitor))
         return
     for part in PARTS if args.part == "all" else (args.part,):
         importlib.import_module(f"dlnotes.bench.sphere_{part}").main(quick=args.quick)
