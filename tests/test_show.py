@@ -116,3 +116,12 @@ def test_source_of_chosen_members_of_a_class():
 def test_pragma_comments_stay_on_their_line():
     code = "def f(self, a_long_argument_name, another_one):  # type: ignore[override]\n    return 1\n"
     assert show.wrap_text_lines(code, 60) == code
+
+
+def test_attribute_comments_keep_their_marker_when_wrapped():
+    code = "#: The widest figure, in inches, whose smallest text still shows.\nWIDTH = 7\n"
+    wrapped = show.wrap_text_lines(code, 40)
+    assert wrapped.splitlines()[:-1] == [
+        "#: The widest figure, in inches, whose",
+        "#: smallest text still shows.",
+    ]

@@ -84,7 +84,7 @@ def wrap_text_lines(code: str, width: int = LISTING_WIDTH) -> str:
     carry = ""  # text that overflowed the previous line and runs on into this one
     for number, line in enumerate(lines, 1):
         in_docstring = number in docstring_lines
-        marker = "# " if not in_docstring and line.lstrip().startswith("#") else ""
+        marker = "" if in_docstring else _comment_marker(line)
         if carry:
             indent = line[: len(line) - len(line.lstrip())]
             line = f"{indent}{marker}{carry} {line.lstrip()[len(marker) :]}"
@@ -107,6 +107,12 @@ def wrap_text_lines(code: str, width: int = LISTING_WIDTH) -> str:
     return "\n".join(out) + ("\n" if code.endswith("\n") else "")
 
 
+def _comment_marker(line: str) -> str:
+    """The marker a comment line's continuation takes: ``#:`` for Sphinx's attribute comments, ``#`` for others, none for code."""
+    text = line.lstrip()
+    return "#: " if text.startswith("#:") else "# " if text.startswith("#") else ""
+
+
 def _continues(line: str, following: str, marker: str, following_in_docstring: bool) -> bool:
     """Whether ``following`` continues the paragraph of text that ``line`` belongs to."""
     indent = len(line) - len(line.lstrip())
@@ -114,7 +120,7 @@ def _continues(line: str, following: str, marker: str, following_in_docstring: b
     if len(following) - len(text) != indent:
         return False
     if marker:  # a comment runs on into a comment line below it
-        return text.startswith("#") and len(text) > 2
+        return text.startswith(marker.rstrip()) and len(text) > len(marker)
     # a bullet, a numbered item, a section header ("Returns:"), an argument ("x: ..."), a directive
     starts_block = re.match(r"^([*-] |\d+\. |\w[\w ]*:$|\*{0,2}\w+( \([^)]*\))?: |\.\. |>>>|\"\"\"|''')", text)
     return following_in_docstring and bool(text) and not starts_block
