@@ -1,10 +1,12 @@
-"""A Sphinx extension: author-year citations in round brackets, "(Ioffe and Szegedy, 2015)".
+"""A Sphinx extension: author-year citations in round brackets, "(Ioffe and
+Szegedy, 2015)".
 
-sphinxcontrib-bibtex's ``author_year`` style writes "[Ioffe and Szegedy, 2015]" and
-"Ioffe and Szegedy [2015]". This registers ``author_year_round``, the same style with the
-brackets of ordinary prose, "(Ioffe and Szegedy, 2015; Howard et al., 2017)" and "Ioffe and
-Szegedy (2015)"; ``_config.yml`` selects it with ``bibtex_reference_style``. The downloadable
-notebooks (``notebook_downloads``) write citations through the same style.
+sphinxcontrib-bibtex's ``author_year`` style writes "[Ioffe and Szegedy, 2015]"
+and "Ioffe and Szegedy [2015]". This registers ``author_year_round``, the same
+style with the brackets of ordinary prose, "(Ioffe and Szegedy, 2015; Howard et
+al., 2017)" and "Ioffe and Szegedy (2015)"; ``_config.yml`` selects it with
+``bibtex_reference_style``. The downloadable notebooks (``notebook_downloads``)
+write citations through the same style.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import dataclasses
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
-from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import (
+    AuthorYearReferenceStyle,
+)
 
 NAME = "author_year_round"
 
@@ -25,9 +29,12 @@ def _round() -> BracketStyle:
 
 @dataclasses.dataclass
 class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):
-    """Author-year references in round brackets, several separated by semicolons."""
+    """Author-year references in round brackets, several separated by
+    semicolons."""
 
-    bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=_round)
+    bracket_parenthetical: BracketStyle = dataclasses.field(
+        default_factory=_round
+    )
     bracket_textual: BracketStyle = dataclasses.field(default_factory=_round)
     bracket_author: BracketStyle = dataclasses.field(default_factory=_round)
     bracket_label: BracketStyle = dataclasses.field(default_factory=_round)
@@ -35,5 +42,9 @@ class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    register_plugin("sphinxcontrib.bibtex.style.referencing", NAME, RoundAuthorYearReferenceStyle)
+    register_plugin(
+        "sphinxcontrib.bibtex.style.referencing",
+        NAME,
+        RoundAuthorYearReferenceStyle,
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,13 @@
-"""A Sphinx extension that re-reads a page when a page it pastes glue from has changed.
+"""A Sphinx extension that re-reads a page when a page it pastes glue from has
+changed.
 
-A role such as ``{glue:text}`tradeoffs.md::key:s``` leaves a pending reference that MyST-NB fills
-in when the page is written, from the glue data of the other page. Sphinx re-reads a page only
-when its own source changes, so an incremental build would keep pasting the old value after the
-other page changed. Noting the other page's source as a dependency of the pasting page makes
-Sphinx re-read (and re-write) it whenever that source changes. (``--all`` builds are unaffected.)
+A role such as ``{glue:text}`tradeoffs.md::key:s``` leaves a pending reference
+that MyST-NB fills in when the page is written, from the glue data of the other
+page. Sphinx re-reads a page only when its own source changes, so an
+incremental build would keep pasting the old value after the other page
+changed. Noting the other page's source as a dependency of the pasting page
+makes Sphinx re-read (and re-write) it whenever that source changes. (``--all``
+builds are unaffected.)
 """
 
 from __future__ import annotations

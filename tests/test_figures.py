@@ -1,4 +1,5 @@
-"""dlnotes.figures: the style sets sizes at which text stays legible on the website."""
+"""dlnotes.figures: the style sets sizes at which text stays legible on the
+website."""
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -6,7 +7,8 @@ from matplotlib.font_manager import FontProperties
 
 from dlnotes.figures import MAX_WIDTH_IN, SMALLEST_FONT_PT, style
 
-COLUMN_PX = 688  # widest figure on a page at 1280 px (measured on the built site)
+# widest figure on a page at 1280 px (measured on the built site)
+COLUMN_PX = 688
 LEGIBLE_PT = 9
 
 
@@ -19,8 +21,16 @@ def test_style_sets_every_text_size_at_or_above_the_smallest():
         ax.set_xlabel("x")
         legend = ax.legend()
         fig.canvas.draw()
-        texts = [ax.title, ax.xaxis.label, *ax.get_xticklabels(), *legend.get_texts()]
-        sizes = [FontProperties(size=t.get_fontsize()).get_size_in_points() for t in texts]
+        texts = [
+            ax.title,
+            ax.xaxis.label,
+            *ax.get_xticklabels(),
+            *legend.get_texts(),
+        ]
+        sizes = [
+            FontProperties(size=t.get_fontsize()).get_size_in_points()
+            for t in texts
+        ]
         plt.close(fig)
     assert min(sizes) >= SMALLEST_FONT_PT
 

@@ -1,4 +1,5 @@
-"""dlnotes.mnist_idx: the standard IDX files read back exactly; malformed files get clear errors."""
+"""dlnotes.mnist_idx: the standard IDX files read back exactly; malformed files
+get clear errors."""
 
 import gzip
 import struct
@@ -6,11 +7,19 @@ import struct
 import numpy as np
 import pytest
 
-from dlnotes.mnist_idx import FILES, idx_shape, mnist_idx, mnist_idx_sizes, read_idx
+from dlnotes.mnist_idx import (
+    FILES,
+    idx_shape,
+    mnist_idx,
+    mnist_idx_sizes,
+    read_idx,
+)
 
 
 def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
-    header = bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    header = bytes([0, 0, 0x08, array.ndim]) + struct.pack(
+        f">{array.ndim}I", *array.shape
+    )
     data = header + array.astype(np.uint8).tobytes()
     if compress:
         with gzip.open(f"{path}.gz", "wb") as handle:
@@ -25,7 +34,11 @@ def write_mnist(folder, n_train=6, n_test=4, compress=True):
     arrays = {}
     for (part, what), name in FILES.items():
         n = parts[part]
-        arrays[part, what] = rng.integers(0, 256, (n, 28, 28)) if what == "images" else rng.integers(0, 10, n)
+        arrays[part, what] = (
+            rng.integers(0, 256, (n, 28, 28))
+            if what == "images"
+            else rng.integers(0, 10, n)
+        )
         write_idx(folder / name, arrays[part, what], compress)
     return arrays
 
@@ -35,7 +48,11 @@ def test_reads_back_what_was_written(tmp_path, compress):
     arrays = write_mnist(tmp_path, compress=compress)
     split = mnist_idx(tmp_path)
     assert split.train.images.shape == (6, 1, 28, 28) and len(split.test) == 4
-    assert np.allclose(split.train.images[:, 0].numpy() * 255, arrays["train", "images"], atol=1e-4)
+    assert np.allclose(
+        split.train.images[:, 0].numpy() * 255,
+        arrays["train", "images"],
+        atol=1e-4,
+    )
     assert (split.test.labels.numpy() == arrays["test", "labels"]).all()
     assert mnist_idx_sizes(tmp_path) == (6, 4)
 
@@ -56,9 +73,15 @@ def test_a_missing_file_is_named(tmp_path):
 @pytest.mark.parametrize(
     ("data", "match"),
     [
-        (b"\x00\x00\x0d\x01" + struct.pack(">I", 2) + b"ab", "not an IDX file of unsigned bytes"),
+        (
+            b"\x00\x00\x0d\x01" + struct.pack(">I", 2) + b"ab",
+            "not an IDX file of unsigned bytes",
+        ),
         (b"\x00\x00\x08\x02" + struct.pack(">I", 2), "truncated"),
-        (b"\x00\x00\x08\x01" + struct.pack(">I", 5) + b"abc", "holds 3 data bytes"),
+        (
+            b"\x00\x00\x08\x01" + struct.pack(">I", 5) + b"abc",
+            "holds 3 data bytes",
+        ),
         (b"", "not an IDX file"),
     ],
 )

@@ -26,20 +26,39 @@ def _html(styler) -> str:
 
 def test_table_hides_the_default_index_and_keeps_a_meaningful_one():
     frame = pd.DataFrame({"model": ["a", "b"], "ms": [1.5, 12.25]})
-    assert ">0</th>" not in _html(show.table(frame)) and 'class="dataframe"' in _html(show.table(frame))
+    assert ">0</th>" not in _html(
+        show.table(frame)
+    ) and 'class="dataframe"' in _html(show.table(frame))
     named = _html(show.table(frame.set_index("model")))
-    assert ">a</td>" in named and ">model</th>" in named and ">0</th>" not in named  # a column now
-    assert ">a</th>" in _html(show.table(frame.set_index("model").rename_axis(None)))
+    # a column now
+    assert (
+        ">a</td>" in named
+        and ">model</th>" in named
+        and ">0</th>" not in named
+    )
+    assert ">a</th>" in _html(
+        show.table(frame.set_index("model").rename_axis(None))
+    )
     assert ">0</th>" in _html(show.table(frame, index=True))
 
 
 def test_table_formats_numbers_per_column():
-    frame = pd.DataFrame({"n": [1024000, 3], "x": [0.5, 2.125], "y": [1.0, float("nan")], "s": ["<p>", "q"]})
+    frame = pd.DataFrame(
+        {
+            "n": [1024000, 3],
+            "x": [0.5, 2.125],
+            "y": [1.0, float("nan")],
+            "s": ["<p>", "q"],
+        }
+    )
     html = _html(show.table(frame, {"s": "[{}]"}))
-    assert "1,024,000" in html and ">3<" in html  # integers: thousands separators
-    assert "0.500" in html and "2.125" in html  # floats: the decimals the column needs
+    # integers: thousands separators
+    assert "1,024,000" in html and ">3<" in html
+    # floats: the decimals the column needs
+    assert "0.500" in html and "2.125" in html
     assert ">1<" in html and "–" in html  # no decimals needed; a missing value
-    assert "[&lt;p&gt;]" in html and "[q]" in html  # a given format wins; text is escaped
+    # a given format wins; text is escaped
+    assert "[&lt;p&gt;]" in html and "[q]" in html
 
 
 def test_table_rejects_bad_arguments():
@@ -48,11 +67,17 @@ def test_table_rejects_bad_arguments():
     with pytest.raises(ValueError, match="formats names columns"):
         show.table(pd.DataFrame({"a": [1]}), {"b": "{}"})
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(dlnotes.__path__, "dlnotes.") if not m.name.endswith("__main__"))
+
+MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(dlnotes.__path__, "dlnotes.")
+    if not m.name.endswith("__main__")
+)
 
 
 def _program(code: str) -> str:
-    """The program of ``code``, with docstrings compared up to their whitespace."""
+    """The program of ``code``, with docstrings compared up to their
+    whitespace."""
     tree = ast.parse(code)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -67,25 +92,46 @@ def test_wrapped_listings_are_the_same_program_and_only_code_stays_wide(name):
     assert _program(wrapped) == _program(code)
     docstrings = show._docstring_lines(wrapped)
     for number, line in enumerate(wrapped.splitlines(), 1):
-        if len(line) > 79 and (number in docstrings or line.lstrip().startswith("#")):
-            assert " " not in line.strip()[:79].rstrip(), f"line {number} could have been wrapped: {line!r}"
+        if len(line) > 79 and (
+            number in docstrings or line.lstrip().startswith("#")
+        ):
+            assert " " not in line.strip()[:79].rstrip(), (
+                f"line {number} could have been wrapped: {line!r}"
+            )
 
 
 def test_source_wraps_text_not_code():
     def example(values):
-        """A docstring line that is much longer than the width allows, so that it has to wrap somewhere."""
-        # a comment that is also far too long for the width that this test asks for, so it wraps
-        return [value * 2 for value in values if value is not None and value > 0]  # trailing words here
+        """A docstring line that is much longer than the width allows, so that
+        it has to wrap somewhere."""
+        # a comment that is also far too long for the width that this test asks
+        # for, so it wraps
+        # fmt: off
+        return [v * 2 for v in values if v is not None and v > 0]  # trailing words here  # noqa: E501
+        # fmt: on
+
     text = show.source(example, width=60).data
-    assert max(len(line) for line in text.splitlines() if "return" not in line) <= 60
-    assert "    return [value * 2 for value in values if value is not None and value > 0]" in text
+    assert (
+        max(len(line) for line in text.splitlines() if "return" not in line)
+        <= 60
+    )
+    assert (
+        "    return [v * 2 for v in values if v is not None and v > 0]" in text
+    )
     assert text.index("# trailing words here") < text.index("return")
     with pytest.raises(ValueError, match="width must be an integer"):
         show.source(example, width=10)
 
 
 def test_table_keeps_short_cells_on_one_line():
-    frame = pd.DataFrame({"shape": ["(16, 64, 32, 32)", "a sentence long enough to be allowed to wrap in its cell"]})
+    frame = pd.DataFrame(
+        {
+            "shape": [
+                "(16, 64, 32, 32)",
+                "a sentence long enough to be allowed to wrap in its cell",
+            ]
+        }
+    )
     styler = show.table(frame)
     html = styler.to_html()
     assert re.search(r"_row0_col0 \{\s*white-space: nowrap;", html)
@@ -93,35 +139,80 @@ def test_table_keeps_short_cells_on_one_line():
 
 
 def test_table_keeps_a_range_on_one_line_and_escapes_html():
-    frame = pd.DataFrame({"comparison": ["slower, 3.7× (3.4–4.1×)", "<b>"], "n": [1, 2]})
+    frame = pd.DataFrame(
+        {"comparison": ["slower, 3.7× (3.4–4.1×)", "<b>"], "n": [1, 2]}
+    )
     html = show.table(frame).to_html()
     assert "(3.4–\u20604.1×)" in html and "&lt;b&gt;" in html
-    assert show.table(pd.DataFrame({"range": ["a–b", None]})).to_html().count("\u2060") == 0
+    assert (
+        show.table(pd.DataFrame({"range": ["a–b", None]}))
+        .to_html()
+        .count("\u2060")
+        == 0
+    )
 
 
 def test_source_of_chosen_members_of_a_class():
     from dlnotes.backprop.batchnorm import BatchNormFunction
 
     text = show.source(BatchNormFunction, members=["backward", "forward"]).data
-    assert text.startswith("class BatchNormFunction") and '"""Training-mode BatchNorm' in text
-    assert text.index("def forward") < text.index("def backward")  # the class's order
-    assert "def setup_context" not in text and "not shown here: setup_context, vmap" in text
+    assert (
+        text.startswith("class BatchNormFunction")
+        and '"""Training-mode BatchNorm' in text
+    )
+    # the class's order
+    assert text.index("def forward") < text.index("def backward")
+    assert (
+        "def setup_context" not in text
+        and "not shown here: setup_context, vmap" in text
+    )
     ast.parse(text)
-    with pytest.raises(ValueError, match="members must name methods of BatchNormFunction"):
+    with pytest.raises(
+        ValueError, match="members must name methods of BatchNormFunction"
+    ):
         show.source(BatchNormFunction, members=["nope"])
-    with pytest.raises(TypeError, match="members can only be chosen from a class"):
+    with pytest.raises(
+        TypeError, match="members can only be chosen from a class"
+    ):
         show.source(quiet, members=["x"])
 
 
 def test_pragma_comments_stay_on_their_line():
-    code = "def f(self, a_long_argument_name, another_one):  # type: ignore[override]\n    return 1\n"
+    code = (
+        "def f(self, a_long_argument_name, another_one):  # type:"
+        " ignore[override]\n    return 1\n"
+    )
     assert show.wrap_text_lines(code, 60) == code
 
 
 def test_attribute_comments_keep_their_marker_when_wrapped():
-    code = "#: The widest figure, in inches, whose smallest text still shows.\nWIDTH = 7\n"
+    code = (
+        "#: The widest figure, in inches, whose smallest text still"
+        " shows.\nWIDTH = 7\n"
+    )
     wrapped = show.wrap_text_lines(code, 40)
     assert wrapped.splitlines()[:-1] == [
         "#: The widest figure, in inches, whose",
         "#: smallest text still shows.",
+    ]
+
+
+def test_a_wrapped_argument_runs_on_at_its_hanging_indent():
+    code = (
+        "def f(seed):\n"
+        '    """Shuffle.\n'
+        "\n"
+        "    Args:\n"
+        "        seed: seeds the order of the minibatches (seed the model's"
+        " initialisation yourself,\n"
+        "            e.g. with torch.manual_seed).\n"
+        "        other: a short one.\n"
+        '    """\n'
+    )
+    lines = show.wrap_text_lines(code, 60).splitlines()
+    assert lines[4:8] == [
+        "        seed: seeds the order of the minibatches (seed the",
+        "            model's initialisation yourself, e.g. with",
+        "            torch.manual_seed).",
+        "        other: a short one.",
     ]

@@ -1,4 +1,5 @@
-"""dlnotes.train: the loop learns, is repeatable under a seed, and refuses bad arguments."""
+"""dlnotes.train: the loop learns, is repeatable under a seed, and refuses bad
+arguments."""
 
 import math
 
@@ -11,7 +12,8 @@ from dlnotes.train import History, Recipe, evaluate, fit, learning_rate, quiet
 
 
 def _blobs(n: int, seed: int) -> Dataset:
-    """Two separable classes of 4×4 'images': bright top half or bright bottom half."""
+    """Two separable classes of 4×4 'images': bright top half or bright bottom
+    half."""
     g = torch.Generator().manual_seed(seed)
     labels = torch.randint(0, 2, (n,), generator=g)
     images = 0.3 * torch.rand(n, 1, 4, 4, generator=g)
@@ -28,25 +30,70 @@ def _model(seed: int) -> nn.Module:
 def test_fit_learns_and_records_every_epoch():
     train, test = _blobs(256, 0), _blobs(128, 1)
     model = _model(0)
-    history = fit(model, train, test, epochs=3, lr=0.05, batch_size=32, seed=0, progress=False)
+    history = fit(
+        model,
+        train,
+        test,
+        epochs=3,
+        lr=0.05,
+        batch_size=32,
+        seed=0,
+        progress=False,
+    )
     assert [e.epoch for e in history.epochs] == [1, 2, 3]
     assert history.final.test_accuracy == 1.0
-    assert evaluate(model, test) == (history.final.test_loss, history.final.test_accuracy)
+    assert evaluate(model, test) == (
+        history.final.test_loss,
+        history.final.test_accuracy,
+    )
     assert history.epochs[-1].train_loss < history.epochs[0].train_loss
-    assert all(e.seconds > 0 for e in history.epochs) and history.seconds_per_epoch > 0
+    assert (
+        all(e.seconds > 0 for e in history.epochs)
+        and history.seconds_per_epoch > 0
+    )
 
 
 def test_on_epoch_sees_each_epoch_as_it_ends():
     seen = []
-    history = fit(_model(0), _blobs(64, 0), _blobs(32, 1), epochs=2, lr=0.05, batch_size=32, progress=False, on_epoch=seen.append)
+    history = fit(
+        _model(0),
+        _blobs(64, 0),
+        _blobs(32, 1),
+        epochs=2,
+        lr=0.05,
+        batch_size=32,
+        progress=False,
+        on_epoch=seen.append,
+    )
     assert seen == history.epochs
 
 
 def test_fit_is_repeatable_under_a_seed():
     train, test = _blobs(256, 0), _blobs(64, 1)
-    runs = [fit(_model(3), train, test, epochs=2, lr=0.01, batch_size=16, seed=5, progress=False) for _ in range(2)]
+    runs = [
+        fit(
+            _model(3),
+            train,
+            test,
+            epochs=2,
+            lr=0.01,
+            batch_size=16,
+            seed=5,
+            progress=False,
+        )
+        for _ in range(2)
+    ]
     assert runs[0].column("train_loss") == runs[1].column("train_loss")
-    other = fit(_model(3), train, test, epochs=2, lr=0.01, batch_size=16, seed=6, progress=False)
+    other = fit(
+        _model(3),
+        train,
+        test,
+        epochs=2,
+        lr=0.01,
+        batch_size=16,
+        seed=6,
+        progress=False,
+    )
     assert other.column("train_loss") != runs[0].column("train_loss")
 
 
@@ -57,25 +104,44 @@ def test_transform_is_applied_to_train_and_test():
         seen.append(images.shape[0])
         return images
 
-    fit(_model(0), _blobs(40, 0), _blobs(10, 1), epochs=1, batch_size=20, transform=transform, progress=False)
+    fit(
+        _model(0),
+        _blobs(40, 0),
+        _blobs(10, 1),
+        epochs=1,
+        batch_size=20,
+        transform=transform,
+        progress=False,
+    )
     assert seen == [20, 20, 10]
 
 
 def test_constant_schedule_keeps_the_rate():
-    assert [learning_rate("constant", 0.1, t, 10) for t in (0, 5, 10)] == [0.1, 0.1, 0.1]
+    assert [learning_rate("constant", 0.1, t, 10) for t in (0, 5, 10)] == [
+        0.1,
+        0.1,
+        0.1,
+    ]
 
 
 def test_cosine_schedule_follows_its_formula():
     total = 8
     for t in range(total + 1):
-        assert learning_rate("cosine", 0.1, t, total) == pytest.approx(0.05 * (1 + math.cos(math.pi * t / total)))
+        assert learning_rate("cosine", 0.1, t, total) == pytest.approx(
+            0.05 * (1 + math.cos(math.pi * t / total))
+        )
     assert learning_rate("cosine", 0.1, 0, total) == pytest.approx(0.1)
-    assert learning_rate("cosine", 0.1, total // 2, total) == pytest.approx(0.05)
-    assert learning_rate("cosine", 0.1, total, total) == pytest.approx(0.0, abs=1e-15)
+    assert learning_rate("cosine", 0.1, total // 2, total) == pytest.approx(
+        0.05
+    )
+    assert learning_rate("cosine", 0.1, total, total) == pytest.approx(
+        0.0, abs=1e-15
+    )
 
 
 def test_fit_applies_the_cosine_schedule_step_by_step():
-    """With a rate annealed to ~0, the last step barely moves the weights; a constant one does not."""
+    """With a rate annealed to ~0, the last step barely moves the weights; a
+    constant one does not."""
     train, test = _blobs(64, 0), _blobs(32, 1)
     moves = {}
     for schedule in ("constant", "cosine"):
@@ -85,9 +151,21 @@ def test_fit_applies_the_cosine_schedule_step_by_step():
         def record(stats, model=model, snapshots=snapshots):
             snapshots.append(model[1].weight.detach().clone())
 
-        fit(model, train, test, epochs=2, lr=0.05, batch_size=64, seed=0, progress=False, on_epoch=record, schedule=schedule)
+        fit(
+            model,
+            train,
+            test,
+            epochs=2,
+            lr=0.05,
+            batch_size=64,
+            seed=0,
+            progress=False,
+            on_epoch=record,
+            schedule=schedule,
+        )
         moves[schedule] = (snapshots[1] - snapshots[0]).norm().item()
-    # one step per epoch (batch = all 64 digits): the cosine rate of the second step is lr/2
+    # one step per epoch (batch = all 64 digits): the cosine rate of the second
+    # step is lr/2
     assert moves["cosine"] == pytest.approx(moves["constant"] / 2, rel=1e-5)
 
 
@@ -110,16 +188,19 @@ def test_bad_arguments(kwargs, name):
 
 @pytest.mark.parametrize("which", ["train", "test"])
 def test_empty_data_set_is_refused(which):
-    """An empty data set has no loss to average and no accuracy to measure: refused by name."""
+    """An empty data set has no loss to average and no accuracy to measure:
+    refused by name."""
     empty = Dataset(torch.zeros(0, 1, 4, 4), torch.zeros(0, dtype=torch.int64))
     data = {"train": _blobs(8, 0), "test": _blobs(8, 1), which: empty}
-    with pytest.raises(ValueError, match=f"{which} must hold at least one example"):
+    with pytest.raises(
+        ValueError, match=f"{which} must hold at least one example"
+    ):
         fit(_model(0), data["train"], data["test"], epochs=1, progress=False)
 
 
 def test_empty_history_has_no_final():
     with pytest.raises(ValueError, match="empty"):
-        History().final
+        _ = History().final
 
 
 def test_quiet_under_the_book_build(monkeypatch):
@@ -128,7 +209,12 @@ def test_quiet_under_the_book_build(monkeypatch):
 
 
 def test_a_recipe_is_checked_when_made_and_trains_as_fit_does():
-    for bad, match in (({"epochs": 0}, "epochs"), ({"batch_size": 2.0}, "batch_size"), ({"lr": float("nan")}, "lr"), ({"schedule": "step"}, "schedule")):
+    for bad, match in (
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 2.0}, "batch_size"),
+        ({"lr": float("nan")}, "lr"),
+        ({"schedule": "step"}, "schedule"),
+    ):
         with pytest.raises(ValueError, match=match):
             Recipe(**({"epochs": 1, "lr": 1e-2, "batch_size": 4} | bad))
     data = Dataset(torch.rand(12, 1, 4, 4), torch.arange(12) % 3)
@@ -137,6 +223,19 @@ def test_a_recipe_is_checked_when_made_and_trains_as_fit_does():
         torch.manual_seed(0)
         model = nn.Sequential(nn.Flatten(), nn.Linear(16, 3))
         recipe = Recipe(epochs=2, lr=1e-2, batch_size=4, schedule="cosine")
-        history = recipe.fit(model, data, data, seed=3) if use_recipe else fit(model, data, data, epochs=2, lr=1e-2, batch_size=4, seed=3, schedule="cosine")
+        history = (
+            recipe.fit(model, data, data, seed=3)
+            if use_recipe
+            else fit(
+                model,
+                data,
+                data,
+                epochs=2,
+                lr=1e-2,
+                batch_size=4,
+                seed=3,
+                schedule="cosine",
+            )
+        )
         histories.append(history.column("train_loss"))
     assert histories[0] == histories[1]

@@ -1,5 +1,6 @@
-"""dlnotes.train.fit's checkpoints and distributed training: a killed run resumes to the same
-weights, and W processes sharing every batch take the same steps as one process."""
+"""dlnotes.train.fit's checkpoints and distributed training: a killed run
+resumes to the same weights, and W processes sharing every batch take the same
+steps as one process."""
 
 import os
 import socket
@@ -16,17 +17,29 @@ from dlnotes.train import fit
 def _blobs(n: int, seed: int) -> Dataset:
     g = torch.Generator().manual_seed(seed)
     labels = torch.randint(0, 3, (n,), generator=g)
-    images = torch.rand(n, 1, 4, 4, generator=g) + labels[:, None, None, None].float() / 3
+    images = (
+        torch.rand(n, 1, 4, 4, generator=g)
+        + labels[:, None, None, None].float() / 3
+    )
     return Dataset(images, labels)
 
 
 def _model() -> nn.Module:
     torch.manual_seed(0)
-    return nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 3))
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 3)
+    )
 
 
 TRAIN, TEST = _blobs(100, 0), _blobs(30, 1)
-SETTINGS = {"epochs": 3, "lr": 0.05, "batch_size": 16, "seed": 4, "schedule": "cosine", "progress": False}
+SETTINGS = {
+    "epochs": 3,
+    "lr": 0.05,
+    "batch_size": 16,
+    "seed": 4,
+    "schedule": "cosine",
+    "progress": False,
+}
 
 
 class Killed(Exception):
@@ -38,26 +51,44 @@ def _kill_after_epoch_1(stats):
         raise Killed
 
 
-def test_a_run_killed_after_epoch_1_resumes_to_the_uninterrupted_weights(tmp_path):
+def test_a_run_killed_after_epoch_1_resumes_to_the_uninterrupted_weights(
+    tmp_path,
+):
     uninterrupted = _model()
     full = fit(uninterrupted, TRAIN, TEST, **SETTINGS)
     path = tmp_path / "run.ckpt"
     with pytest.raises(Killed):
-        fit(_model(), TRAIN, TEST, checkpoint=path, on_epoch=_kill_after_epoch_1, **SETTINGS)
-    assert path.exists() and [p.name for p in tmp_path.iterdir()] == ["run.ckpt"]  # atomic: no temporary left
+        fit(
+            _model(),
+            TRAIN,
+            TEST,
+            checkpoint=path,
+            on_epoch=_kill_after_epoch_1,
+            **SETTINGS,
+        )
+    # atomic: no temporary left
+    assert path.exists() and [p.name for p in tmp_path.iterdir()] == [
+        "run.ckpt"
+    ]
     resumed = _model()  # a fresh process would rebuild the model from scratch
     history = fit(resumed, TRAIN, TEST, checkpoint=path, **SETTINGS)
     assert [e.epoch for e in history.epochs] == [1, 2, 3]
     assert history.column("test_accuracy") == full.column("test_accuracy")
-    for a, b in zip(uninterrupted.parameters(), resumed.parameters(), strict=True):
+    for a, b in zip(
+        uninterrupted.parameters(), resumed.parameters(), strict=True
+    ):
         assert torch.allclose(a, b, atol=1e-6, rtol=0)
 
 
 def test_a_checkpoint_of_other_settings_is_refused(tmp_path):
     path = tmp_path / "run.ckpt"
     fit(_model(), TRAIN, TEST, checkpoint=path, **(SETTINGS | {"epochs": 1}))
-    with pytest.raises(ValueError, match="other settings|written with settings"):
-        fit(_model(), TRAIN, TEST, checkpoint=path, **(SETTINGS | {"lr": 0.01}))
+    with pytest.raises(
+        ValueError, match="other settings|written with settings"
+    ):
+        fit(
+            _model(), TRAIN, TEST, checkpoint=path, **(SETTINGS | {"lr": 0.01})
+        )
 
 
 def _free_port() -> int:
@@ -77,8 +108,11 @@ def _worker(rank: int, world: int, port: int, out: str) -> None:
     torch.distributed.destroy_process_group()
 
 
-def test_two_processes_take_the_steps_of_one_with_the_same_global_batch(tmp_path):
-    # 100 digits in batches of 16: the last batch of 4 splits 2 + 2, every other one 8 + 8.
+def test_two_processes_take_the_steps_of_one_with_the_same_global_batch(
+    tmp_path,
+):
+    # 100 digits in batches of 16: the last batch of 4 splits 2 + 2, every
+    # other one 8 + 8.
     out = tmp_path / "ddp.pt"
     mp.spawn(_worker, args=(2, _free_port(), str(out)), nprocs=2, join=True)
     single = _model()

@@ -1,4 +1,5 @@
-"""dlnotes.verdicts: each rule decides the case it is meant for, and bad input is refused."""
+"""dlnotes.verdicts: each rule decides the case it is meant for, and bad input
+is refused."""
 
 import math
 
@@ -8,9 +9,18 @@ from dlnotes import verdicts as v
 
 
 def test_exact_count_within_rounding_is_reproduced():
-    # 4866 / 569 printed, 4867.3 / 568.7 counted: the same ratio within the printed rounding.
+    # 4866 / 569 printed, 4867.3 / 568.7 counted: the same ratio within the
+    # printed rounding.
     ours = 4867.293184 / 568.740352
-    assert v.verdict(ours, paper=4866 / 569, null=1.0, tolerance=v.ratio_tolerance(4866, 569)) == v.REPRODUCED
+    assert (
+        v.verdict(
+            ours,
+            paper=4866 / 569,
+            null=1.0,
+            tolerance=v.ratio_tolerance(4866, 569),
+        )
+        == v.REPRODUCED
+    )
 
 
 def test_same_sign_far_from_the_paper_is_same_direction():
@@ -28,7 +38,10 @@ def test_effect_within_two_standard_errors_is_not_resolved():
 
 def test_a_size_within_tolerance_plus_noise_is_reproduced():
     assert v.verdict(2.7, paper=3.0, stderr=0.1, tolerance=0.1) == v.REPRODUCED
-    assert v.verdict(2.6, paper=3.0, stderr=0.1, tolerance=0.1) == v.SAME_DIRECTION
+    assert (
+        v.verdict(2.6, paper=3.0, stderr=0.1, tolerance=0.1)
+        == v.SAME_DIRECTION
+    )
 
 
 def test_direction_only_claims():
@@ -38,14 +51,26 @@ def test_direction_only_claims():
 
 
 def test_no_effect_claims_need_the_whole_interval_inside_or_outside():
-    assert v.verdict(0.05, paper=0.0, stderr=0.02, tolerance=0.2) == v.REPRODUCED
-    assert v.verdict(0.15, paper=0.0, stderr=0.05, tolerance=0.2) == v.NOT_RESOLVED
-    assert v.verdict(0.5, paper=0.0, stderr=0.05, tolerance=0.2) == v.CONTRADICTED
+    assert (
+        v.verdict(0.05, paper=0.0, stderr=0.02, tolerance=0.2) == v.REPRODUCED
+    )
+    assert (
+        v.verdict(0.15, paper=0.0, stderr=0.05, tolerance=0.2)
+        == v.NOT_RESOLVED
+    )
+    assert (
+        v.verdict(0.5, paper=0.0, stderr=0.05, tolerance=0.2) == v.CONTRADICTED
+    )
     assert v.verdict(1.02, paper=1.0, null=1.0, tolerance=0.05) == v.REPRODUCED
 
 
 def test_every_verdict_is_one_of_the_four():
-    cases = [v.verdict(o, paper=p, stderr=s) for o in (-1, 0, 1) for p in (-1, 0, 1) for s in (0, 0.1, 1)]
+    cases = [
+        v.verdict(o, paper=p, stderr=s)
+        for o in (-1, 0, 1)
+        for p in (-1, 0, 1)
+        for s in (0, 0.1, 1)
+    ]
     assert set(cases) <= set(v.VERDICTS)
 
 
@@ -86,13 +111,25 @@ def test_ratio_tolerance_bounds_the_ratio_of_rounded_numbers():
 
 def test_line_fit_recovers_a_line_and_its_uncertainty():
     fit = v.line_fit([0, 1, 2, 3], [1, 3, 5, 7])
-    assert fit.slope == pytest.approx(2.0) and fit.intercept == pytest.approx(1.0)
-    assert fit.slope_stderr == pytest.approx(0.0, abs=1e-12) and fit.r_squared == pytest.approx(1.0)
+    assert fit.slope == pytest.approx(2.0) and fit.intercept == pytest.approx(
+        1.0
+    )
+    assert fit.slope_stderr == pytest.approx(
+        0.0, abs=1e-12
+    ) and fit.r_squared == pytest.approx(1.0)
     noisy = v.line_fit([0, 1, 2, 3], [0, 1.2, 1.8, 3.1])
     assert 0 < noisy.slope_stderr < 0.2 and 0.9 < noisy.r_squared < 1
 
 
-@pytest.mark.parametrize(("x", "y"), [([1, 2], [1, 2]), ([1, 2, 3], [1, 2]), ([1, 1, 1], [1, 2, 3]), ([1, 2, math.inf], [1, 2, 3])])
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        ([1, 2], [1, 2]),
+        ([1, 2, 3], [1, 2]),
+        ([1, 1, 1], [1, 2, 3]),
+        ([1, 2, math.inf], [1, 2, 3]),
+    ],
+)
 def test_line_fit_refuses_bad_input(x, y):
     with pytest.raises(ValueError):
         v.line_fit(x, y)
@@ -108,7 +145,15 @@ def test_mean_stderr_is_the_mean_and_its_standard_error():
 
 
 def test_ratio_verdict_and_gap():
-    printed, ours, outcome = v.ratio_verdict(29.3, 3.4, 29.0, 3.4)  # within the rounding of 29.3 / 3.4
-    assert printed == pytest.approx(29.3 / 3.4) and ours == pytest.approx(29.0 / 3.4) and outcome == v.REPRODUCED
+    # within the rounding of 29.3 / 3.4
+    printed, ours, outcome = v.ratio_verdict(29.3, 3.4, 29.0, 3.4)
+    assert (
+        printed == pytest.approx(29.3 / 3.4)
+        and ours == pytest.approx(29.0 / 3.4)
+        and outcome == v.REPRODUCED
+    )
     assert v.ratio_verdict(29.3, 3.4, 3.4, 29.0)[2] == v.CONTRADICTED
-    assert v.gap(1.24) == "1.2 points above" and v.gap(-0.7, "mAP points") == "0.7 mAP points below"
+    assert (
+        v.gap(1.24) == "1.2 points above"
+        and v.gap(-0.7, "mAP points") == "0.7 mAP points below"
+    )

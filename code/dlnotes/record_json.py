@@ -1,5 +1,6 @@
-"""Run records as JSON text that reads well in a diff: the fields one per line, ``format`` first,
-then the epochs one per line (used by the spherical-MNIST and the MobileNet trade-off records)."""
+"""Run records as JSON text that reads well in a diff: the fields one per line,
+``format`` first, then the epochs one per line (used by the spherical-MNIST and
+the MobileNet trade-off records)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,23 @@ from dataclasses import asdict
 
 
 def run_settings(settings: object) -> dict[str, object]:
-    """The settings one run record keeps: every field of the dataclass ``settings`` but ``seeds``
-    (a sweep's list of seeds; each record holds its own seed)."""
+    """The settings one run record keeps: every field of the dataclass
+    ``settings`` but ``seeds`` (a sweep's list of seeds; each record holds its
+    own seed)."""
     fields = asdict(settings)
     del fields["seeds"]
     return fields
 
 
 def record_json(fmt: int, fields: Mapping[str, object]) -> str:
-    """``{"format": fmt, **fields}`` as JSON text, with ``fields["epochs"]`` (a list of rows) last,
-    one row per line; every other field on its own line."""
+    """``{"format": fmt, **fields}`` as JSON text, with ``fields["epochs"]`` (a
+    list of rows) last, one row per line; every other field on its own line."""
     fields = dict(fields)
     epochs = fields.pop("epochs")
-    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in ({"format": fmt} | fields).items()]
+    lines = [
+        f"{json.dumps(key)}: {json.dumps(value)}"
+        for key, value in ({"format": fmt} | fields).items()
+    ]
     rows = ",\n  ".join(json.dumps(row) for row in epochs)
     lines.append(f'"epochs": [\n  {rows}\n ]')
     return "{\n " + ",\n ".join(lines) + "\n}\n"

@@ -1,12 +1,14 @@
 """A small, seeded training and evaluation loop shared by every chapter.
 
-Minibatch SGD-family training of a classifier with cross-entropy loss on in-memory tensors
-(:class:`dlnotes.data.Dataset`). Batches are drawn from a ``torch.Generator`` seeded by ``seed``
-and the model is (re)initialised by the caller under the same seed, so a run is repeatable on a
-given machine and thread count.
+Minibatch SGD-family training of a classifier with cross-entropy loss on
+in-memory tensors (:class:`dlnotes.data.Dataset`). Batches are drawn from a
+``torch.Generator`` seeded by ``seed`` and the model is (re)initialised by the
+caller under the same seed, so a run is repeatable on a given machine and
+thread count.
 
-A progress bar (tqdm) is shown when the code runs interactively; the book build sets
-``DLNOTES_QUIET=1`` so that executed pages show no bars and their output is deterministic.
+A progress bar (tqdm) is shown when the code runs interactively; the book build
+sets ``DLNOTES_QUIET=1`` so that executed pages show no bars and their output
+is deterministic.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ SCHEDULES = ("constant", "cosine")
 
 @dataclass(frozen=True)
 class EpochStats:
-    """What one epoch measured: mean training loss and accuracy, test loss and accuracy, seconds."""
+    """What one epoch measured: mean training loss and accuracy, test loss and
+    accuracy, seconds."""
 
     epoch: int
     train_loss: float
@@ -49,7 +52,8 @@ class History:
     epochs: list[EpochStats] = field(default_factory=list)
 
     def column(self, name: str) -> list[float]:
-        """One statistic over the epochs, e.g. ``history.column("test_accuracy")``."""
+        """One statistic over the epochs, e.g.
+        ``history.column("test_accuracy")``."""
         return [getattr(stats, name) for stats in self.epochs]
 
     @property
@@ -66,16 +70,24 @@ class History:
 
 
 def quiet() -> bool:
-    """True when progress bars should be hidden (book build, or no terminal and no notebook)."""
+    """True when progress bars should be hidden (book build, or no terminal and
+    no notebook)."""
     if os.environ.get("DLNOTES_QUIET"):
         return True
     return not (sys.stderr.isatty() or "ipykernel" in sys.modules)
 
 
-def batches(data: Dataset, batch_size: int, generator: torch.Generator | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """Minibatches of ``data``: shuffled with ``generator`` if given, in order otherwise."""
+def batches(
+    data: Dataset, batch_size: int, generator: torch.Generator | None = None
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Minibatches of ``data``: shuffled with ``generator`` if given, in order
+    otherwise."""
     n = len(data)
-    order = torch.randperm(n, generator=generator) if generator is not None else torch.arange(n)
+    order = (
+        torch.randperm(n, generator=generator)
+        if generator is not None
+        else torch.arange(n)
+    )
     for start in range(0, n, batch_size):
         index = order[start : start + batch_size]
         yield data.images[index], data.labels[index]
@@ -83,9 +95,14 @@ def batches(data: Dataset, batch_size: int, generator: torch.Generator | None = 
 
 @torch.no_grad()
 def predict(
-    model: nn.Module, data: Dataset, batch_size: int = 500, transform: Transform | None = None, device: torch.device | str | None = None
+    model: nn.Module,
+    data: Dataset,
+    batch_size: int = 500,
+    transform: Transform | None = None,
+    device: torch.device | str | None = None,
 ) -> torch.Tensor:
-    """Logits ``[N, classes]`` (on the CPU) of ``model`` in eval mode on ``data``, batches moved to ``device``."""
+    """Logits ``[N, classes]`` (on the CPU) of ``model`` in eval mode on
+    ``data``, batches moved to ``device``."""
     was_training = model.training
     model.eval()
     outputs = []
@@ -97,7 +114,11 @@ def predict(
 
 
 def evaluate(
-    model: nn.Module, data: Dataset, batch_size: int = 500, transform: Transform | None = None, device: torch.device | str | None = None
+    model: nn.Module,
+    data: Dataset,
+    batch_size: int = 500,
+    transform: Transform | None = None,
+    device: torch.device | str | None = None,
 ) -> tuple[float, float]:
     """Mean cross-entropy and accuracy of ``model`` on ``data``."""
     logits = predict(model, data, batch_size, transform, device)
@@ -106,29 +127,43 @@ def evaluate(
     return loss, accuracy
 
 
-def learning_rate(schedule: str, lr: float, step: int, total_steps: int) -> float:
-    """The learning rate of step ``step`` (0, 1, ..., T − 1) of a run of T = ``total_steps``.
+def learning_rate(
+    schedule: str, lr: float, step: int, total_steps: int
+) -> float:
+    """The learning rate of step ``step`` (0, 1, ..., T − 1) of a run of T =
+    ``total_steps``.
 
-    ``"constant"``: ``lr`` throughout. ``"cosine"``: η_t = lr · (1 + cos(π t / T)) / 2
-    (Loshchilov & Hutter, 2017, SGDR without restarts): lr at the start, lr/2 halfway, close to
-    0 at the end, so the last steps settle into a minimum instead of rattling around it with
-    the minibatch noise of a constant step.
+    ``"constant"``: ``lr`` throughout. ``"cosine"``: η_t = lr · (1 + cos(π t /
+    T)) / 2 (Loshchilov & Hutter, 2017, SGDR without restarts): lr at the
+    start, lr/2 halfway, close to 0 at the end, so the last steps settle into a
+    minimum instead of rattling around it with the minibatch noise of a
+    constant step.
 
     Raises:
         ValueError: an unknown ``schedule`` (one of :data:`SCHEDULES`).
     """
     if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+        raise ValueError(
+            f"schedule must be one of {SCHEDULES}, got {schedule!r}"
+        )
     if schedule == "constant":
         return lr
-    return lr * (1.0 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1))) / 2.0
+    return (
+        lr
+        * (
+            1.0
+            + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1))
+        )
+        / 2.0
+    )
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How :func:`fit` trains: ``epochs`` passes of Adam with peak learning rate ``lr`` over
-    minibatches of ``batch_size``, the rate following ``schedule`` (see :func:`learning_rate`).
-    Checked when made, so an experiment can refuse a bad recipe before it loads any data."""
+    """How :func:`fit` trains: ``epochs`` passes of Adam with peak learning
+    rate ``lr`` over minibatches of ``batch_size``, the rate following
+    ``schedule`` (see :func:`learning_rate`). Checked when made, so an
+    experiment can refuse a bad recipe before it loads any data."""
 
     epochs: int
     lr: float
@@ -138,16 +173,39 @@ class Recipe:
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or value < 1
+            ):
                 raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr must be a positive finite number, got {self.lr!r}")
+        if (
+            isinstance(self.lr, bool)
+            or not isinstance(self.lr, (int, float))
+            or not (math.isfinite(self.lr) and self.lr > 0)
+        ):
+            raise ValueError(
+                f"lr must be a positive finite number, got {self.lr!r}"
+            )
         if self.schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+            raise ValueError(
+                f"schedule must be one of {SCHEDULES}, got {self.schedule!r}"
+            )
 
-    def fit(self, model: nn.Module, train: Dataset, test: Dataset, seed: int = 0) -> History:
+    def fit(
+        self, model: nn.Module, train: Dataset, test: Dataset, seed: int = 0
+    ) -> History:
         """:func:`fit` with this recipe (``seed``: the minibatch order)."""
-        return fit(model, train, test, epochs=self.epochs, lr=self.lr, batch_size=self.batch_size, seed=seed, schedule=self.schedule)
+        return fit(
+            model,
+            train,
+            test,
+            epochs=self.epochs,
+            lr=self.lr,
+            batch_size=self.batch_size,
+            seed=seed,
+            schedule=self.schedule,
+        )
 
 
 def fit(
@@ -166,45 +224,57 @@ def fit(
     checkpoint: str | Path | None = None,
     device: torch.device | str | None = None,
 ) -> History:
-    """Train ``model`` with Adam on ``train`` and evaluate on ``test`` after every epoch.
+    """Train ``model`` with Adam on ``train`` and evaluate on ``test`` after
+    every epoch.
 
     Args:
         model: a classifier mapping images to logits; trained in place. Under
-            ``torch.distributed`` pass it wrapped in ``DistributedDataParallel`` (see below).
+            ``torch.distributed`` pass it wrapped in
+            ``DistributedDataParallel`` (see below).
         train, test: the data (see :mod:`dlnotes.data`).
-        epochs, lr, batch_size, weight_decay: the usual; Adam with peak learning rate ``lr``.
-        seed: seeds the order of the minibatches (seed the model's initialisation yourself,
-            e.g. with ``torch.manual_seed(seed)`` before building it).
-        transform: applied to every batch of images before the model (e.g. a projection to the
-            sphere, or a resize for the resolution multiplier ρ).
-        progress: show a tqdm bar over the steps, with its ETA; by default only when
-            interactive (see :func:`quiet`).
-        on_epoch: called with each epoch's :class:`EpochStats` as soon as it is measured (e.g. to
-            print progress of a long run).
+        epochs, lr, batch_size, weight_decay: the usual; Adam with peak
+            learning rate ``lr``.
+        seed: seeds the order of the minibatches (seed the model's
+            initialisation yourself, e.g. with ``torch.manual_seed(seed)``
+            before building it).
+        transform: applied to every batch of images before the model (e.g. a
+            projection to the sphere, or a resize for the resolution multiplier
+            ρ).
+        progress: show a tqdm bar over the steps, with its ETA; by default only
+            when interactive (see :func:`quiet`).
+        on_epoch: called with each epoch's :class:`EpochStats` as soon as it is
+            measured (e.g. to print progress of a long run).
         schedule: the learning rate over the steps, see :func:`learning_rate`.
-        checkpoint: a file that receives the whole training state after every epoch (weights,
-            Adam's moments, the step count, the minibatch generator, the history so far),
-            written atomically: a temporary file in the same folder, then a rename, so a run
-            killed at any moment leaves the last complete epoch. If the file exists when ``fit``
-            starts, training resumes from it and ends with the same weights as a run that was
-            never interrupted; a checkpoint of other settings is refused.
-        device: where to train (default: where the model's parameters are); batches move there.
+        checkpoint: a file that receives the whole training state after every
+            epoch (weights, Adam's moments, the step count, the minibatch
+            generator, the history so far), written atomically: a temporary
+            file in the same folder, then a rename, so a run killed at any
+            moment leaves the last complete epoch. If the file exists when
+            ``fit`` starts, training resumes from it and ends with the same
+            weights as a run that was never interrupted; a checkpoint of other
+            settings is refused.
+        device: where to train (default: where the model's parameters are);
+            batches move there.
 
-    **Distributed.** When ``torch.distributed`` is initialised (e.g. under ``torchrun``) with W
-    processes, every process draws the same global batch of ``batch_size`` digits and trains on
-    its share (process r takes the r-th of W contiguous pieces). The loss of a share of n_r
-    digits is Σ ℓ_i · W / B over its digits, B the global batch, so the average of the
-    gradients that ``DistributedDataParallel`` takes is the gradient of the global batch's mean
-    loss: the same step as one process with the same batch. Only rank 0 writes ``checkpoint``.
+    **Distributed.** When ``torch.distributed`` is initialised (e.g. under
+    ``torchrun``) with W processes, every process draws the same global batch
+    of ``batch_size`` digits and trains on its share (process r takes the r-th
+    of W contiguous pieces). The loss of a share of n_r digits is Σ ℓ_i · W / B
+    over its digits, B the global batch, so the average of the gradients that
+    ``DistributedDataParallel`` takes is the gradient of the global batch's
+    mean
+    loss: the same step as one process with the same batch. Only rank 0 writes
+    ``checkpoint``.
 
     Returns:
         A :class:`History` with one :class:`EpochStats` per epoch.
 
     Raises:
-        ValueError: a negative ``epochs``, a ``batch_size`` below 1, a ``lr`` that is not a
-            positive finite number (an infinite or NaN step turns every weight into NaN), an
-            empty ``train`` or ``test`` (no loss to average, no accuracy to measure), an unknown
-            ``schedule``, or a ``checkpoint`` written with other settings.
+        ValueError: a negative ``epochs``, a ``batch_size`` below 1, a ``lr``
+            that is not a positive finite number (an infinite or NaN step turns
+            every weight into NaN), an empty ``train`` or ``test`` (no loss to
+            average, no accuracy to measure), an unknown ``schedule``, or a
+            ``checkpoint`` written with other settings.
     """
     if epochs < 0:
         raise ValueError(f"epochs must be >= 0, got {epochs}")
@@ -214,48 +284,88 @@ def fit(
         raise ValueError(f"lr must be a positive finite number, got {lr}")
     for name, data in (("train", train), ("test", test)):
         if len(data) == 0:
-            raise ValueError(f"{name} must hold at least one example, got an empty data set")
+            raise ValueError(
+                f"{name} must hold at least one example, got an empty data set"
+            )
     if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
-    core = getattr(model, "module", model)  # the model itself when wrapped in DistributedDataParallel
-    device = torch.device(device) if device is not None else next(core.parameters()).device
+        raise ValueError(
+            f"schedule must be one of {SCHEDULES}, got {schedule!r}"
+        )
+    # the model itself when wrapped in DistributedDataParallel
+    core = getattr(model, "module", model)
+    device = (
+        torch.device(device)
+        if device is not None
+        else next(core.parameters()).device
+    )
     rank, world = _process_group()
     generator = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=lr, weight_decay=weight_decay
+    )
     steps_per_epoch = math.ceil(len(train) / batch_size)
     total_steps = epochs * steps_per_epoch
-    settings = {"epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed, "weight_decay": weight_decay, "schedule": schedule, "n_train": len(train)}
+    settings = {
+        "epochs": epochs,
+        "lr": lr,
+        "batch_size": batch_size,
+        "seed": seed,
+        "weight_decay": weight_decay,
+        "schedule": schedule,
+        "n_train": len(train),
+    }
     history = History()
     if checkpoint is not None and Path(checkpoint).exists():
-        _resume(Path(checkpoint), settings, core, optimizer, generator, history)
+        _resume(
+            Path(checkpoint), settings, core, optimizer, generator, history
+        )
     show = (not quiet()) if progress is None else progress
     bar = None
     if show and rank == 0:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=total_steps, initial=len(history.epochs) * steps_per_epoch, desc="steps", unit="step", leave=False)
+        bar = tqdm(
+            total=total_steps,
+            initial=len(history.epochs) * steps_per_epoch,
+            desc="steps",
+            unit="step",
+            leave=False,
+        )
     for epoch in range(len(history.epochs) + 1, epochs + 1):
         start = time.perf_counter()
         model.train()
-        totals = torch.zeros(2, dtype=torch.float64)  # summed loss and correct predictions over the epoch
-        for step, (images, labels) in enumerate(batches(train, batch_size, generator), start=(epoch - 1) * steps_per_epoch):
+        # summed loss and correct predictions over the epoch
+        totals = torch.zeros(2, dtype=torch.float64)
+        for step, (images, labels) in enumerate(
+            batches(train, batch_size, generator),
+            start=(epoch - 1) * steps_per_epoch,
+        ):
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(schedule, lr, step, total_steps)
             global_batch = len(labels)
             share = slice(*_share(global_batch, rank, world))
             images, labels = images[share].to(device), labels[share].to(device)
             logits = model(transform(images) if transform else images)
-            losses = nn.functional.cross_entropy(logits, labels, reduction="none")
+            losses = nn.functional.cross_entropy(
+                logits, labels, reduction="none"
+            )
             loss = losses.sum() * (world / global_batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            totals += torch.stack([losses.detach().sum().double().cpu(), (logits.argmax(dim=1) == labels).sum().double().cpu()])
+            totals += torch.stack(
+                [
+                    losses.detach().sum().double().cpu(),
+                    (logits.argmax(dim=1) == labels).sum().double().cpu(),
+                ]
+            )
             if bar is not None:
                 bar.update()
         if world > 1:
             torch.distributed.all_reduce(totals)
-        test_loss, test_accuracy = evaluate(core, test, transform=transform, device=device)
+        test_loss, test_accuracy = evaluate(
+            core, test, transform=transform, device=device
+        )
         stats = EpochStats(
             epoch=epoch,
             train_loss=totals[0].item() / len(train),
@@ -266,7 +376,9 @@ def fit(
         )
         history.epochs.append(stats)
         if checkpoint is not None and rank == 0:
-            _save(Path(checkpoint), settings, core, optimizer, generator, history)
+            _save(
+                Path(checkpoint), settings, core, optimizer, generator, history
+            )
         if on_epoch is not None:
             on_epoch(stats)
     if bar is not None:
@@ -275,19 +387,29 @@ def fit(
 
 
 def _process_group() -> tuple[int, int]:
-    """(rank, world size) of the initialised ``torch.distributed`` group, (0, 1) without one."""
+    """(rank, world size) of the initialised ``torch.distributed`` group, (0,
+    1) without one."""
     if torch.distributed.is_available() and torch.distributed.is_initialized():
         return torch.distributed.get_rank(), torch.distributed.get_world_size()
     return 0, 1
 
 
 def _share(n: int, rank: int, world: int) -> tuple[int, int]:
-    """Start and stop of process ``rank``'s contiguous piece of a batch of ``n`` (sizes differ by ≤ 1)."""
+    """Start and stop of process ``rank``'s contiguous piece of a batch of
+    ``n`` (sizes differ by ≤ 1)."""
     return rank * n // world, (rank + 1) * n // world
 
 
-def _save(path: Path, settings: dict, model: nn.Module, optimizer: torch.optim.Optimizer, generator: torch.Generator, history: History) -> None:
-    """Write the training state to ``path`` atomically (temporary file in the same folder, then rename)."""
+def _save(
+    path: Path,
+    settings: dict,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+    history: History,
+) -> None:
+    """Write the training state to ``path`` atomically (temporary file in the
+    same folder, then rename)."""
     state = {
         "settings": settings,
         "model": model.state_dict(),
@@ -296,16 +418,29 @@ def _save(path: Path, settings: dict, model: nn.Module, optimizer: torch.optim.O
         "history": [asdict(stats) for stats in history.epochs],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=path.name, suffix=".tmp", delete=False
+    ) as handle:
         torch.save(state, handle)
     os.replace(handle.name, path)
 
 
-def _resume(path: Path, settings: dict, model: nn.Module, optimizer: torch.optim.Optimizer, generator: torch.Generator, history: History) -> None:
-    """Restore the state :func:`_save` wrote (tensors and plain values only: ``weights_only=True``)."""
+def _resume(
+    path: Path,
+    settings: dict,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+    history: History,
+) -> None:
+    """Restore the state :func:`_save` wrote (tensors and plain values only:
+    ``weights_only=True``)."""
     state = torch.load(path, map_location="cpu", weights_only=True)
     if state["settings"] != settings:
-        raise ValueError(f"checkpoint {path} was written with settings {state['settings']}, not {settings}; remove it or use another file")
+        raise ValueError(
+            f"checkpoint {path} was written with settings {state['settings']},"
+            f" not {settings}; remove it or use another file"
+        )
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     generator.set_state(state["generator"])

@@ -1,4 +1,5 @@
-"""dlnotes.backprop.dropout: the mask, the scaling, the gradient, edge cases and errors."""
+"""dlnotes.backprop.dropout: the mask, the scaling, the gradient, edge cases
+and errors."""
 
 import pytest
 import torch
@@ -12,7 +13,11 @@ from dlnotes.backprop.saved import saved_bytes
 
 
 @settings(max_examples=30, deadline=None)
-@given(p=st.floats(0.05, 0.95), seed=st.integers(0, 2**16), dtype=st.sampled_from([torch.float32, torch.float64]))
+@given(
+    p=st.floats(0.05, 0.95),
+    seed=st.integers(0, 2**16),
+    dtype=st.sampled_from([torch.float32, torch.float64]),
+)
 def test_forward_and_backward_use_the_same_mask(p, seed, dtype):
     x = (torch.rand(50, 7, dtype=dtype) + 0.5).requires_grad_()
     f = dropout(x, p, generator=torch.Generator().manual_seed(seed))
@@ -56,7 +61,8 @@ def test_gradcheck_and_gradgradcheck():
 def test_saves_one_byte_per_element():
     x = torch.randn(1000, requires_grad=True)
     assert saved_bytes(lambda: dropout(x, 0.5)) == 1000
-    assert saved_bytes(lambda: F.dropout(x, 0.5)) >= 4000  # PyTorch's CPU kernel: the scaled mask in x's dtype
+    # PyTorch's CPU kernel: the scaled mask in x's dtype
+    assert saved_bytes(lambda: F.dropout(x, 0.5)) >= 4000
 
 
 def test_bad_input():
@@ -71,25 +77,41 @@ def test_bad_input():
 
 
 def test_torch_func_vmap_randomness_like_torch():
-    """vmap draws one mask for all examples ('same'), one each ('different'), or refuses ('error', the default)."""
+    """vmap draws one mask for all examples ('same'), one each ('different'),
+    or refuses ('error', the default)."""
     from torch.func import vmap
 
     xs = torch.ones(6, 40, 5, dtype=torch.float64)
     for function in (dropout, F.dropout):
         with pytest.raises(RuntimeError, match="randomness"):
             vmap(lambda x, f=function: f(x, 0.5))(xs)
-        same = vmap(lambda x, f=function: f(x, 0.5), randomness="same")(xs) != 0
+        same = (
+            vmap(lambda x, f=function: f(x, 0.5), randomness="same")(xs) != 0
+        )
         assert all(torch.equal(same[0], mask) for mask in same[1:])
-        different = vmap(lambda x, f=function: f(x, 0.5), randomness="different")(xs) != 0
-        assert not any(torch.equal(different[0], mask) for mask in different[1:])
+        different = (
+            vmap(lambda x, f=function: f(x, 0.5), randomness="different")(xs)
+            != 0
+        )
+        assert not any(
+            torch.equal(different[0], mask) for mask in different[1:]
+        )
         assert abs(different.double().mean().item() - 0.5) < 0.05
-    generator = torch.Generator().manual_seed(0)  # an explicit generator follows the same rule
-    different = vmap(lambda x: dropout(x, 0.5, generator=generator), randomness="different")(xs) != 0
+    # an explicit generator follows the same rule
+    generator = torch.Generator().manual_seed(0)
+    different = (
+        vmap(
+            lambda x: dropout(x, 0.5, generator=generator),
+            randomness="different",
+        )(xs)
+        != 0
+    )
     assert not torch.equal(different[0], different[1])
 
 
 def test_torch_func_gradients_use_the_drawn_mask():
-    """grad, jacrev and vmap(grad) differentiate through the mask of the forward, as torch's dropout."""
+    """grad, jacrev and vmap(grad) differentiate through the mask of the
+    forward, as torch's dropout."""
     from torch.func import grad, jacrev, vmap
 
     x = torch.randn(7, 5, dtype=torch.float64)
@@ -97,12 +119,18 @@ def test_torch_func_gradients_use_the_drawn_mask():
         torch.manual_seed(3)
         f = function(x, 0.4)
         torch.manual_seed(3)
-        assert torch.allclose(grad(lambda x, fn=function: (fn(x, 0.4) * x).sum())(x), 2 * f)  # d/dx Σ x m x/(1−p)
+        # d/dx Σ x m x/(1−p)
+        assert torch.allclose(
+            grad(lambda x, fn=function: (fn(x, 0.4) * x).sum())(x), 2 * f
+        )
         torch.manual_seed(3)
         jacobian = jacrev(lambda x, fn=function: fn(x, 0.4))(x).reshape(35, 35)
-        assert torch.allclose(jacobian, torch.diag((f / x).reshape(-1)))  # diagonal: m/(1 − p)
+        # diagonal: m/(1 − p)
+        assert torch.allclose(jacobian, torch.diag((f / x).reshape(-1)))
     xs = torch.randn(4, 7, 5, dtype=torch.float64)
-    grads = vmap(grad(lambda x: (dropout(x, 0.4) * x).sum()), randomness="different")(xs)
+    grads = vmap(
+        grad(lambda x: (dropout(x, 0.4) * x).sum()), randomness="different"
+    )(xs)
     masks = grads != 0
     assert not torch.equal(masks[0], masks[1])
     assert torch.allclose(grads[masks], 2 * xs[masks] / 0.6)

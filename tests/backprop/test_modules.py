@@ -1,4 +1,5 @@
-"""dlnotes.backprop.modules: torch's constructors and state_dicts, the same outputs and gradients."""
+"""dlnotes.backprop.modules: torch's constructors and state_dicts, the same
+outputs and gradients."""
 
 import pytest
 import torch
@@ -11,12 +12,25 @@ from dlnotes.backprop.modules import BatchNorm1d, BatchNorm2d, Conv2d, Dropout
 def _same_state(a: nn.Module, b: nn.Module, atol: float = 0.0) -> None:
     sa, sb = a.state_dict(), b.state_dict()
     assert list(sa) == list(sb)
-    assert all(sa[k].dtype == sb[k].dtype and torch.allclose(sa[k], sb[k], rtol=0, atol=atol) for k in sa)
+    assert all(
+        sa[k].dtype == sb[k].dtype
+        and torch.allclose(sa[k], sb[k], rtol=0, atol=atol)
+        for k in sa
+    )
 
 
-@pytest.mark.parametrize("ours_cls,theirs_cls,shape", [(BatchNorm1d, nn.BatchNorm1d, (6, 4)), (BatchNorm1d, nn.BatchNorm1d, (6, 4, 3)), (BatchNorm2d, nn.BatchNorm2d, (5, 4, 3, 2))])
+@pytest.mark.parametrize(
+    "ours_cls,theirs_cls,shape",
+    [
+        (BatchNorm1d, nn.BatchNorm1d, (6, 4)),
+        (BatchNorm1d, nn.BatchNorm1d, (6, 4, 3)),
+        (BatchNorm2d, nn.BatchNorm2d, (5, 4, 3, 2)),
+    ],
+)
 @pytest.mark.parametrize("momentum", [0.1, None])
-def test_batchnorm_trains_and_evaluates_like_torch(ours_cls, theirs_cls, shape, momentum):
+def test_batchnorm_trains_and_evaluates_like_torch(
+    ours_cls, theirs_cls, shape, momentum
+):
     torch.manual_seed(0)
     theirs = theirs_cls(4, momentum=momentum)
     ours = ours_cls(4, momentum=momentum)
@@ -27,7 +41,8 @@ def test_batchnorm_trains_and_evaluates_like_torch(ours_cls, theirs_cls, shape, 
     for _ in range(3):
         x = torch.randn(shape) * 2 + 1
         assert torch.allclose(ours(x), theirs(x), atol=1e-5)
-    _same_state(ours, theirs, atol=1e-6)  # running statistics: same up to float32 rounding
+    # running statistics: same up to float32 rounding
+    _same_state(ours, theirs, atol=1e-6)
     ours.eval(), theirs.eval()
     x = torch.randn(shape, requires_grad=True)
     assert torch.allclose(ours(x), theirs(x), atol=1e-5)
@@ -37,11 +52,17 @@ def test_batchnorm_trains_and_evaluates_like_torch(ours_cls, theirs_cls, shape, 
 
 
 def test_batchnorm_without_running_stats_and_backward_is_ours():
-    ours, theirs = BatchNorm2d(3, track_running_stats=False, affine=False), nn.BatchNorm2d(3, track_running_stats=False, affine=False)
+    ours, theirs = (
+        BatchNorm2d(3, track_running_stats=False, affine=False),
+        nn.BatchNorm2d(3, track_running_stats=False, affine=False),
+    )
     x = torch.randn(4, 3, 2, 2, requires_grad=True)
     y = ours.eval()(x)
     assert torch.allclose(y, theirs.eval()(x), atol=1e-5)
-    assert type(ours.train()(x).grad_fn).__name__ == f"{BatchNormFunction.__name__}Backward"
+    assert (
+        type(ours.train()(x).grad_fn).__name__
+        == f"{BatchNormFunction.__name__}Backward"
+    )
 
 
 def test_batchnorm_checks_dimensions_like_torch():
@@ -49,7 +70,15 @@ def test_batchnorm_checks_dimensions_like_torch():
         BatchNorm2d(3)(torch.randn(4, 3))
 
 
-@pytest.mark.parametrize("kwargs", [dict(), dict(stride=2, padding=(1, 2), dilation=(2, 1), groups=2, bias=False), dict(padding="same", padding_mode="reflect"), dict(padding=1, padding_mode="circular", groups=4)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(),
+        dict(stride=2, padding=(1, 2), dilation=(2, 1), groups=2, bias=False),
+        dict(padding="same", padding_mode="reflect"),
+        dict(padding=1, padding_mode="circular", groups=4),
+    ],
+)
 def test_conv2d_loads_torch_weights(kwargs):
     torch.manual_seed(0)
     theirs = nn.Conv2d(4, 8, (3, 2), **kwargs)
@@ -60,7 +89,11 @@ def test_conv2d_loads_torch_weights(kwargs):
     y, y_ref = ours(x), theirs(x)
     assert torch.allclose(y, y_ref, atol=1e-5)
     y_bar = torch.randn_like(y)
-    for a, b in zip(torch.autograd.grad(y, [x, *ours.parameters()], y_bar), torch.autograd.grad(y_ref, [x, *theirs.parameters()], y_bar)):
+    for a, b in zip(
+        torch.autograd.grad(y, [x, *ours.parameters()], y_bar),
+        torch.autograd.grad(y_ref, [x, *theirs.parameters()], y_bar),
+        strict=True,
+    ):
         assert torch.allclose(a, b, atol=1e-4)
 
 
@@ -70,29 +103,41 @@ def test_dropout_module():
     x = torch.ones(10_000)
     assert m.eval()(x) is x
     y = m.train()(x)
-    assert torch.isclose(y, torch.tensor(0.0)).logical_or(torch.isclose(y, torch.tensor(1 / 0.75))).all()
+    assert (
+        torch.isclose(y, torch.tensor(0.0))
+        .logical_or(torch.isclose(y, torch.tensor(1 / 0.75)))
+        .all()
+    )
     with pytest.raises(ValueError, match="inplace=True is not supported"):
         Dropout(0.5, inplace=True)
 
 
 @pytest.mark.parametrize("momentum", [0.1, None])
 def test_batchnorm_module_on_an_empty_batch_like_torch(momentum):
-    ours, theirs = BatchNorm2d(3, momentum=momentum), nn.BatchNorm2d(3, momentum=momentum)
+    ours, theirs = (
+        BatchNorm2d(3, momentum=momentum),
+        nn.BatchNorm2d(3, momentum=momentum),
+    )
     x = torch.randn(0, 3, 4, 4)
     assert ours(x).shape == theirs(x).shape == x.shape
-    _same_state(ours, theirs)  # running statistics untouched, the batch counted, as in torch
+    # running statistics untouched, the batch counted, as in torch
+    _same_state(ours, theirs)
     x = torch.randn(5, 3, 4, 4)
     assert torch.allclose(ours(x), theirs(x), atol=1e-5)
     _same_state(ours, theirs, atol=1e-6)
 
 
 def test_model_ensembling_with_torch_func_like_torch():
-    """vmap over stacked parameters and buffers (torch.func.stack_module_state), training mode, and per-model gradients."""
+    """vmap over stacked parameters and buffers
+    (torch.func.stack_module_state), training mode, and per-model gradients."""
     from torch.func import functional_call, grad, stack_module_state, vmap
 
     def models(conv, norm, seed):
         torch.manual_seed(seed)
-        return [nn.Sequential(conv(3, 4, 3, padding=1, stride=2), norm(4)).double() for _ in range(3)]
+        return [
+            nn.Sequential(conv(3, 4, 3, padding=1, stride=2), norm(4)).double()
+            for _ in range(3)
+        ]
 
     x = torch.randn(5, 3, 6, 6, dtype=torch.float64)
     results = []
@@ -110,6 +155,13 @@ def test_model_ensembling_with_torch_func_like_torch():
     assert list(ours) == list(theirs)
     for name in ours:
         assert torch.allclose(ours[name], theirs[name], atol=1e-9)
-    for name in our_buffers:  # running statistics updated per model, as torch's
-        assert torch.allclose(our_buffers[name].double(), their_buffers[name].double(), atol=1e-12)
-    assert our_buffers["1.running_mean"].abs().min() > 0 and our_buffers["1.num_batches_tracked"].tolist() == [1, 1, 1]
+    # running statistics updated per model, as torch's
+    for name in our_buffers:
+        assert torch.allclose(
+            our_buffers[name].double(),
+            their_buffers[name].double(),
+            atol=1e-12,
+        )
+    assert our_buffers["1.running_mean"].abs().min() > 0 and our_buffers[
+        "1.num_batches_tracked"
+    ].tolist() == [1, 1, 1]

@@ -1,25 +1,43 @@
-"""dlnotes.bench.backprop: rows for every layer and implementation, and the CLI prints them."""
+"""dlnotes.bench.backprop: rows for every layer and implementation, and the CLI
+prints them."""
 
 import torch
+
 from dlnotes.bench import backprop as bench
 
 
 def test_run_tiny(capsys):
-    rows = bench.run(bn_shapes=[(4, 3, 2, 2)], conv_cases=[(1, 2, 2, 5, 2)], dropout_numel=64, dtypes=[torch.float32], repeats=1)
+    rows = bench.run(
+        bn_shapes=[(4, 3, 2, 2)],
+        conv_cases=[(1, 2, 2, 5, 2)],
+        dropout_numel=64,
+        dtypes=[torch.float32],
+        repeats=1,
+    )
     implementations = {(r.layer, r.implementation) for r in rows}
     assert implementations == {
-        ("BatchNorm2d", "staged"), ("BatchNorm2d", "primitives"), ("BatchNorm2d", "ours"),
-        ("Conv2d", "ours"), ("Conv2d", "ours, literal dx"), ("Dropout", "ours"),
+        ("BatchNorm2d", "staged"),
+        ("BatchNorm2d", "primitives"),
+        ("BatchNorm2d", "ours"),
+        ("Conv2d", "ours"),
+        ("Conv2d", "ours, literal dx"),
+        ("Dropout", "ours"),
     }
     assert all(r.ratio > 0 and r.seconds > 0 for r in rows)
-    bn_ours = next(r for r in rows if r.layer == "BatchNorm2d" and r.implementation == "ours")
+    bn_ours = next(
+        r
+        for r in rows
+        if r.layer == "BatchNorm2d" and r.implementation == "ours"
+    )
     assert bn_ours.saved_bytes <= bn_ours.native_saved_bytes
     assert "BatchNorm2d" in bench.format_rows(rows)
 
 
 def test_main_quick_parses(monkeypatch, capsys):
     calls = {}
-    monkeypatch.setattr(bench, "run", lambda *a, **k: calls.setdefault("args", (a, k)) and [])
+    monkeypatch.setattr(
+        bench, "run", lambda *a, **k: calls.setdefault("args", (a, k)) and []
+    )
     bench.main(["--quick", "--repeats", "2"])
     args, kwargs = calls["args"]
     assert args[0] == bench.QUICK_BN_SHAPES and kwargs["repeats"] == 2
@@ -27,48 +45,119 @@ def test_main_quick_parses(monkeypatch, capsys):
 
 
 def test_rows_carry_their_interval_and_key():
-    rows = bench.run(bn_shapes=[(4, 3, 2, 2)], conv_cases=[], dropout_numel=None, dtypes=[torch.float32], repeats=3)
+    rows = bench.run(
+        bn_shapes=[(4, 3, 2, 2)],
+        conv_cases=[],
+        dropout_numel=None,
+        dtypes=[torch.float32],
+        repeats=3,
+    )
     for r in rows:
-        assert r.estimate is not None and r.estimate.low <= r.ratio <= r.estimate.high and r.estimate.rounds == 3
+        assert (
+            r.estimate is not None
+            and r.estimate.low <= r.ratio <= r.estimate.high
+            and r.estimate.rounds == 3
+        )
     assert bench.row_key(rows[0]) == "BatchNorm2d/(4, 3, 2, 2)/float32/staged"
 
 
 def test_record_is_checked_then_written(tmp_path, monkeypatch, capsys):
     import pytest
+
     from dlnotes.bench.interval import RatioEstimate
     from dlnotes.bench.records import read_record
 
     with pytest.raises(SystemExit):
         bench.main(["--record", str(tmp_path / "x.txt")])
     assert ".json" in capsys.readouterr().err
-    row = bench.Row("Dropout", "(64)", "float32", "ours", 1e-3, 1.5, 8, 8, estimate=RatioEstimate(1.5, 1.3, 1.7, 11))
+    row = bench.Row(
+        "Dropout",
+        "(64)",
+        "float32",
+        "ours",
+        1e-3,
+        1.5,
+        8,
+        8,
+        estimate=RatioEstimate(1.5, 1.3, 1.7, 11),
+    )
     seen = {}
     monkeypatch.setattr(bench, "run", lambda *a, **k: seen.update(k) or [row])
     bench.main(["--record", str(tmp_path / "bp.json")])
     back = read_record(tmp_path / "bp.json")
-    assert back.estimate("Dropout/(64)/float32/ours") == RatioEstimate(1.5, 1.3, 1.7, 11)
+    assert back.estimate("Dropout/(64)/float32/ours") == RatioEstimate(
+        1.5, 1.3, 1.7, 11
+    )
     assert seen["max_repeats"] >= 31 and seen["monitor"] is not None
     assert "slower, 1.50× (1.30–1.70×)" in capsys.readouterr().out
 
 
 def test_against_native_tallies_live_and_recorded_rows(tmp_path):
     import pytest
+
     from dlnotes.bench.interval import RatioEstimate
     from dlnotes.bench.load import Load
     from dlnotes.bench.records import read_record, write_record
 
     rows = [
-        bench.Row("Dropout", f"({n})", "float32", "ours", 1e-3, r, 8, 8, estimate=RatioEstimate(r, lo, hi, 9))
-        for n, (r, lo, hi) in enumerate([(1.5, 1.3, 1.7), (1.0, 0.9, 1.2), (2.0, 1.8, 2.2)])
+        bench.Row(
+            "Dropout",
+            f"({n})",
+            "float32",
+            "ours",
+            1e-3,
+            r,
+            8,
+            8,
+            estimate=RatioEstimate(r, lo, hi, 9),
+        )
+        for n, (r, lo, hi) in enumerate(
+            [(1.5, 1.3, 1.7), (1.0, 0.9, 1.2), (2.0, 1.8, 2.2)]
+        )
     ]
-    assert bench.against_native(rows, "ours") == "slower in 2 of 3 settings, indistinguishable in 1"
+    assert (
+        bench.against_native(rows, "ours")
+        == "slower in 2 of 3 settings, indistinguishable in 1"
+    )
     busy = Load(((0.01,), (0.03,)), cpu_share=0.5)
-    assert bench.against_native(rows, "ours", busy) == "no conclusion, as the machine was busy"
-    rows[0] = bench.Row(*[getattr(rows[0], f) for f in ("layer", "shape", "dtype", "implementation", "seconds", "ratio",
-                                                        "saved_bytes", "native_saved_bytes")], estimate=rows[0].estimate, load=busy)
-    assert bench.against_native(rows, "ours") == "slower in 1 of 3 settings, indistinguishable in 1, no conclusion (busy machine) in 1"
-    write_record(tmp_path / "r.json", "cmd", Load(((0.01,), (0.0101,)), 0.99), {bench.row_key(rows[0]): RatioEstimate(0.5, 0.4, 0.6, 11)})
-    assert bench.against_native(rows, "ours", record=read_record(tmp_path / "r.json")) == "faster in 1 of 1 setting"
+    assert (
+        bench.against_native(rows, "ours", busy)
+        == "no conclusion, as the machine was busy"
+    )
+    rows[0] = bench.Row(
+        *[
+            getattr(rows[0], f)
+            for f in (
+                "layer",
+                "shape",
+                "dtype",
+                "implementation",
+                "seconds",
+                "ratio",
+                "saved_bytes",
+                "native_saved_bytes",
+            )
+        ],
+        estimate=rows[0].estimate,
+        load=busy,
+    )
+    assert (
+        bench.against_native(rows, "ours")
+        == "slower in 1 of 3 settings, indistinguishable in 1, no conclusion"
+        " (busy machine) in 1"
+    )
+    write_record(
+        tmp_path / "r.json",
+        "cmd",
+        Load(((0.01,), (0.0101,)), 0.99),
+        {bench.row_key(rows[0]): RatioEstimate(0.5, 0.4, 0.6, 11)},
+    )
+    assert (
+        bench.against_native(
+            rows, "ours", record=read_record(tmp_path / "r.json")
+        )
+        == "faster in 1 of 1 setting"
+    )
     with pytest.raises(ValueError, match="staged"):
         bench.against_native(rows, "staged")
 
@@ -81,6 +170,12 @@ def test_the_shipped_record_has_every_quick_row():
     for dtype in ("float32", "float64"):
         for shape in bench.QUICK_BN_SHAPES:
             layer = "BatchNorm1d" if len(shape) == 2 else "BatchNorm2d"
-            assert {f"{layer}/{shape}/{dtype}/{name}" for name in ("staged", "primitives", "ours")} <= keys
+            assert {
+                f"{layer}/{shape}/{dtype}/{name}"
+                for name in ("staged", "primitives", "ours")
+            } <= keys
         assert f"Dropout/({bench.QUICK_DROPOUT_NUMEL:,})/{dtype}/ours" in keys
-        assert sum(k.startswith("Conv2d/") and f"/{dtype}/" in k for k in keys) == 3
+        assert (
+            sum(k.startswith("Conv2d/") and f"/{dtype}/" in k for k in keys)
+            == 3
+        )

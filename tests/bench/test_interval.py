@@ -1,7 +1,9 @@
-"""dlnotes.bench.interval: ratio of medians and its seeded percentile-bootstrap interval."""
+"""dlnotes.bench.interval: ratio of medians and its seeded percentile-bootstrap
+interval."""
 
 import numpy as np
 import pytest
+
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
 
 
@@ -21,7 +23,8 @@ def test_interval_contains_the_ratio_and_is_seeded():
 
 
 def test_pairing_cancels_a_shared_slow_down():
-    # every other round is twice as slow for both sides (another process): paired, the ratio is exact
+    # every other round is twice as slow for both sides (another process):
+    # paired, the ratio is exact
     slow = np.array([1.0, 2.0] * 6)
     paired = ratio_interval(3 * slow, slow, paired=True)
     unpaired = ratio_interval(3 * slow, slow, paired=False)

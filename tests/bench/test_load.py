@@ -3,11 +3,13 @@
 import itertools
 
 import pytest
+
 from dlnotes.bench.load import MAX_SPREAD, Load, LoadMonitor
 
 
 def scripted(walls, cpus):
-    """A monitor whose kernel 'takes' the given wall and CPU seconds in turn."""
+    """A monitor whose kernel 'takes' the given wall and CPU seconds in
+    turn."""
     state = {"wall": 0.0, "cpu": 0.0}
     w, c = itertools.cycle(walls), itertools.cycle(cpus)
 
@@ -15,7 +17,12 @@ def scripted(walls, cpus):
         state["wall"] += next(w)
         state["cpu"] += next(c)
 
-    return LoadMonitor(samples=3, kernel=kernel, wall=lambda: state["wall"], cpu=lambda: state["cpu"])
+    return LoadMonitor(
+        samples=3,
+        kernel=kernel,
+        wall=lambda: state["wall"],
+        cpu=lambda: state["cpu"],
+    )
 
 
 def checks(monitor, n):
@@ -31,20 +38,30 @@ def test_quiet_machine():
 
 
 def test_load_that_comes_and_goes_widens_the_spread():
-    load = checks(scripted([0.010] * 3 + [0.020] * 3 + [0.010] * 3, [0.010] * 3 + [0.020] * 3 + [0.010] * 3), 3)
+    load = checks(
+        scripted(
+            [0.010] * 3 + [0.020] * 3 + [0.010] * 3,
+            [0.010] * 3 + [0.020] * 3 + [0.010] * 3,
+        ),
+        3,
+    )
     assert load.spread == pytest.approx(2.0)
     assert load.busy
 
 
 def test_steady_load_lowers_the_cpu_share():
-    load = checks(scripted([0.015], [0.010]), 3)  # every run waits a third of its time for a core
+    # every run waits a third of its time for a core
+    load = checks(scripted([0.015], [0.010]), 3)
     assert load.spread == pytest.approx(1.0)
     assert load.cpu_share == pytest.approx(2 / 3)
     assert load.busy
 
 
 def test_since_restricts_to_later_checkpoints():
-    monitor = scripted([0.010] * 3 + [0.030] * 3 + [0.031] * 3, [0.010] * 3 + [0.030] * 3 + [0.031] * 3)
+    monitor = scripted(
+        [0.010] * 3 + [0.030] * 3 + [0.031] * 3,
+        [0.010] * 3 + [0.030] * 3 + [0.031] * 3,
+    )
     checks(monitor, 3)
     assert monitor.load().busy
     assert not monitor.load(since=1).busy and monitor.count == 3
@@ -52,10 +69,20 @@ def test_since_restricts_to_later_checkpoints():
 
 def test_summary_and_threshold():
     load = Load(((1.0, 1.0), (1.3, 1.4)), cpu_share=0.99)
-    assert load.spread == pytest.approx(1.35) and not load.busy and MAX_SPREAD == 2.0
-    assert not Load(((1.0, 1.0), (1.7, 1.7)), cpu_share=0.99).busy  # a whole idle chapter's spread
-    assert Load(((1.0, 1.0), (2.1, 2.1)), cpu_share=0.99).busy and Load(((1.0, 1.0), (1.2, 1.2)), cpu_share=0.79).busy
-    assert load.to_dict()["busy"] is False and load.to_dict()["checkpoints"] == 2
+    assert (
+        load.spread == pytest.approx(1.35)
+        and not load.busy
+        and MAX_SPREAD == 2.0
+    )
+    # a whole idle chapter's spread
+    assert not Load(((1.0, 1.0), (1.7, 1.7)), cpu_share=0.99).busy
+    assert (
+        Load(((1.0, 1.0), (2.1, 2.1)), cpu_share=0.99).busy
+        and Load(((1.0, 1.0), (1.2, 1.2)), cpu_share=0.79).busy
+    )
+    assert (
+        load.to_dict()["busy"] is False and load.to_dict()["checkpoints"] == 2
+    )
 
 
 def test_the_real_kernel_runs():

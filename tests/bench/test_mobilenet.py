@@ -1,8 +1,10 @@
-"""dlnotes.bench.mobilenet: the CLI parses its options and is reachable from the dispatcher."""
+"""dlnotes.bench.mobilenet: the CLI parses its options and is reachable from
+the dispatcher."""
 
 import importlib
 
 import pytest
+
 from dlnotes.bench import mobilenet as bench
 
 
@@ -10,7 +12,9 @@ def test_help_and_dispatch(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--help"])
     assert "python -m dlnotes.bench mobilenet" in capsys.readouterr().out
-    assert importlib.import_module("dlnotes.bench.mobilenet").main is bench.main
+    assert (
+        importlib.import_module("dlnotes.bench.mobilenet").main is bench.main
+    )
 
 
 def test_bad_option():
@@ -19,8 +23,15 @@ def test_bad_option():
 
 
 def test_record_path_is_checked_before_timing(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(bench, "study", lambda *a, **k: pytest.fail("timed before checking the path"))
-    for path, message in ((tmp_path / "run.txt", ".json"), (tmp_path / "no" / "run.json", "does not exist")):
+    monkeypatch.setattr(
+        bench,
+        "study",
+        lambda *a, **k: pytest.fail("timed before checking the path"),
+    )
+    for path, message in (
+        (tmp_path / "run.txt", ".json"),
+        (tmp_path / "no" / "run.json", "does not exist"),
+    ):
         with pytest.raises(SystemExit):
             bench.main(["--record", str(path)])
         assert message in capsys.readouterr().err
@@ -43,11 +54,20 @@ def test_record_writes_what_the_study_measured(tmp_path, capsys, monkeypatch):
             return {"theory/network": 8.56}
 
     calls = []
-    monkeypatch.setattr(bench, "study", lambda *a, **k: calls.append((a, k)) or FakeStudy())
+    monkeypatch.setattr(
+        bench, "study", lambda *a, **k: calls.append((a, k)) or FakeStudy()
+    )
     path = tmp_path / "speed.json"
     bench.main(["--record", str(path), "--threads", "1", "2"])
     back = read_record(path)
-    assert back.estimate("network/fwd/1/nchw").ratio == 3.0 and back.values == {"theory/network": 8.56}
-    assert back.command.startswith("python -m dlnotes.bench mobilenet --record")
-    assert calls[0][0] == ((1, 2),) and calls[0][1]["max_rounds"] > calls[0][1]["rounds"]
+    assert back.estimate(
+        "network/fwd/1/nchw"
+    ).ratio == 3.0 and back.values == {"theory/network": 8.56}
+    assert back.command.startswith(
+        "python -m dlnotes.bench mobilenet --record"
+    )
+    assert (
+        calls[0][0] == ((1, 2),)
+        and calls[0][1]["max_rounds"] > calls[0][1]["rounds"]
+    )
     assert "slower, 3.0× (2.8–3.2×)" in capsys.readouterr().out

@@ -1,27 +1,43 @@
-"""dlnotes.bench.records: a recorded run written atomically and read back, bad records refused."""
+"""dlnotes.bench.records: a recorded run written atomically and read back, bad
+records refused."""
 
 import json
 
 import pytest
+
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load
-from dlnotes.bench.records import check_destination, packaged_record, read_record, write_record
+from dlnotes.bench.records import (
+    check_destination,
+    packaged_record,
+    read_record,
+    write_record,
+)
 
 LOAD = Load(((0.010, 0.0101), (0.0100, 0.0102)), cpu_share=0.99)
 
 
 def test_round_trip(tmp_path):
     path = tmp_path / "run.json"
-    written = write_record(path, "python -m dlnotes.bench x --record run.json", LOAD,
-                           {"a/b": RatioEstimate(3.0, 2.8, 3.3, 9)}, {"theory": 8.56})
+    written = write_record(
+        path,
+        "python -m dlnotes.bench x --record run.json",
+        LOAD,
+        {"a/b": RatioEstimate(3.0, 2.8, 3.3, 9)},
+        {"theory": 8.56},
+    )
     back = read_record(path)
     assert back == written
     assert back.estimate("a/b") == RatioEstimate(3.0, 2.8, 3.3, 9)
     assert back.values["theory"] == 8.56 and not back.busy
     assert back.label == f"recorded on an idle machine, {back.date}"
-    assert back.load_summary.spread == pytest.approx(LOAD.spread, abs=1e-4) and not back.load_summary.busy
+    assert (
+        back.load_summary.spread == pytest.approx(LOAD.spread, abs=1e-4)
+        and not back.load_summary.busy
+    )
     assert back.date.endswith("UTC") and back.machine["torch"]
-    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
+    # no temporary file left
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
     with pytest.raises(KeyError, match="no estimate 'c'"):
         back.estimate("c")
 

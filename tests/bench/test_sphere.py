@@ -1,20 +1,28 @@
-"""dlnotes.bench.sphere: the CLI checks its arguments before timing, records the pages'
-comparisons, and the shipped record holds every comparison the pages read."""
+"""dlnotes.bench.sphere: the CLI checks its arguments before timing, records
+the pages' comparisons, and the shipped record holds every comparison the pages
+read."""
 
 import json
 
 import pytest
+
 from dlnotes.bench import sphere
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.records import packaged_record, read_record
 from dlnotes.bench.load import LoadMonitor
+from dlnotes.bench.records import packaged_record, read_record
 from dlnotes.bench.sphere_layers import transform_ratios
 from dlnotes.bench.sphere_transforms import s2_fft_vs_healpy
 
 
 def page_keys() -> list[str]:
-    keys = [sphere.healpy_key(ours) for ours in ("float32", "float64")] + [sphere.correlation_key()]
-    return keys + [sphere.transform_key(d, b_in, b_out) for b_in, b_out in sphere.TRANSFORM_PAIRS for d in ("forward", "inverse")]
+    keys = [sphere.healpy_key(ours) for ours in ("float32", "float64")] + [
+        sphere.correlation_key()
+    ]
+    return keys + [
+        sphere.transform_key(d, b_in, b_out)
+        for b_in, b_out in sphere.TRANSFORM_PAIRS
+        for d in ("forward", "inverse")
+    ]
 
 
 def test_the_shipped_record_holds_what_the_pages_read():
@@ -26,27 +34,59 @@ def test_the_shipped_record_holds_what_the_pages_read():
 def test_recorded_estimates_name_each_comparison(monkeypatch):
     monkeypatch.setattr(sphere, "CORRELATION_BANDWIDTHS", (2, 3))
     monkeypatch.setattr(sphere, "TRANSFORM_PAIRS", ((3, 2),))
-    monkeypatch.setattr(sphere, "s2_fft_vs_healpy", lambda bandwidths, repeats, monitor: s2_fft_vs_healpy((8,), fields=2, repeats=repeats, monitor=monitor))
-    monkeypatch.setattr(sphere, "transform_ratios", lambda pairs, repeats, monitor: transform_ratios(pairs, maps=4, repeats=repeats, monitor=monitor))
+    monkeypatch.setattr(
+        sphere,
+        "s2_fft_vs_healpy",
+        lambda bandwidths, repeats, monitor: s2_fft_vs_healpy(
+            (8,), fields=2, repeats=repeats, monitor=monitor
+        ),
+    )
+    monkeypatch.setattr(
+        sphere,
+        "transform_ratios",
+        lambda pairs, repeats, monitor: transform_ratios(
+            pairs, maps=4, repeats=repeats, monitor=monitor
+        ),
+    )
     monitor = LoadMonitor()
     estimates = sphere.recorded_estimates(2, monitor)
     assert sorted(estimates) == sorted(page_keys())
-    assert all(isinstance(e, RatioEstimate) and e.rounds == 2 for e in estimates.values())
+    assert all(
+        isinstance(e, RatioEstimate) and e.rounds == 2
+        for e in estimates.values()
+    )
 
 
 def test_record_writes_a_readable_record(monkeypatch, tmp_path, capsys):
     fake = {key: RatioEstimate(2.0, 1.8, 2.2, 15) for key in page_keys()}
-    monkeypatch.setattr(sphere, "recorded_estimates", lambda repeats, monitor: fake)
+    monkeypatch.setattr(
+        sphere, "recorded_estimates", lambda repeats, monitor: fake
+    )
     path = tmp_path / "idle.json"
     sphere.main(["--record", str(path)])
     assert read_record(path).estimates == fake
-    assert json.loads(path.read_text())["command"] == f"python -m dlnotes.bench sphere --record {path}"
+    assert (
+        json.loads(path.read_text())["command"]
+        == f"python -m dlnotes.bench sphere --record {path}"
+    )
     assert "slower, 2.0×" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv, message", [(["--record", "idle.txt"], "must end in .json"), (["--repeats", "1"], "--repeats must be >= 2")])
-def test_bad_arguments_stop_before_any_timing(monkeypatch, capsys, argv, message):
-    monkeypatch.setattr(sphere, "recorded_estimates", lambda *a: pytest.fail("timed despite a bad argument"))
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--record", "idle.txt"], "must end in .json"),
+        (["--repeats", "1"], "--repeats must be >= 2"),
+    ],
+)
+def test_bad_arguments_stop_before_any_timing(
+    monkeypatch, capsys, argv, message
+):
+    monkeypatch.setattr(
+        sphere,
+        "recorded_estimates",
+        lambda *a: pytest.fail("timed despite a bad argument"),
+    )
     with pytest.raises(SystemExit):
         sphere.main(argv)
     assert message in capsys.readouterr().err
@@ -58,5 +98,9 @@ def test_the_record_ships_with_the_package():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["dlnotes.sphere"]
-    assert any(fnmatch("records/bench-idle.json", g) for g in globs) and any(fnmatch("records/README.md", g) for g in globs)
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"][
+        "setuptools"
+    ]["package-data"]["dlnotes.sphere"]
+    assert any(fnmatch("records/bench-idle.json", g) for g in globs) and any(
+        fnmatch("records/README.md", g) for g in globs
+    )

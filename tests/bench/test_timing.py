@@ -1,10 +1,11 @@
-"""dlnotes.bench.timing: interleaved rounds, adaptive stopping (with a scripted clock), thread
-control, the CLI dispatcher."""
+"""dlnotes.bench.timing: interleaved rounds, adaptive stopping (with a scripted
+clock), thread control, the CLI dispatcher."""
 
 import itertools
 
 import pytest
 import torch
+
 from dlnotes import bench
 from dlnotes.bench.__main__ import TOPICS, main
 from dlnotes.bench.load import LoadMonitor
@@ -20,7 +21,8 @@ class FakeClock:
         return self.now
 
     def work(self, durations):
-        """A callable that advances the clock by the next of ``durations`` (cycled) per call."""
+        """A callable that advances the clock by the next of ``durations``
+        (cycled) per call."""
         cycle = itertools.cycle(durations)
 
         def run() -> None:
@@ -31,14 +33,23 @@ class FakeClock:
 
 def test_interleaved_order_rotates_and_warmup_is_untimed():
     calls = []
-    timings = bench.time_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1)
+    timings = bench.time_interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+        repeats=3,
+        warmup=1,
+    )
     assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]
     assert all(len(t.seconds) == 3 for t in timings.values())
 
 
 def test_scripted_times_are_recorded_in_round_order():
     clock = FakeClock()
-    m = bench.measure({"a": clock.work([1.0, 2.0, 3.0]), "b": clock.work([0.5])}, repeats=3, warmup=0, clock=clock)
+    m = bench.measure(
+        {"a": clock.work([1.0, 2.0, 3.0]), "b": clock.work([0.5])},
+        repeats=3,
+        warmup=0,
+        clock=clock,
+    )
     assert m.timings["a"].seconds == (1.0, 2.0, 3.0)
     assert m.timings["b"].median == 0.5
     assert m.ratio("a", "b").ratio == 4.0
@@ -48,8 +59,13 @@ def test_scripted_times_are_recorded_in_round_order():
 def test_quiet_ratio_stops_at_the_minimum_repeats():
     clock = FakeClock()
     m = bench.measure(
-        {"a": clock.work([2.0, 2.02, 1.98]), "b": clock.work([1.0])}, repeats=5, warmup=1,
-        pairs=[("a", "b")], max_repeats=50, precision=0.1, clock=clock,
+        {"a": clock.work([2.0, 2.02, 1.98]), "b": clock.work([1.0])},
+        repeats=5,
+        warmup=1,
+        pairs=[("a", "b")],
+        max_repeats=50,
+        precision=0.1,
+        clock=clock,
     )
     assert m.rounds == 5
 
@@ -57,8 +73,16 @@ def test_quiet_ratio_stops_at_the_minimum_repeats():
 def test_noisy_ratio_adds_rounds_up_to_the_cap():
     clock = FakeClock()
     m = bench.measure(
-        {"a": clock.work([1.0, 3.0, 0.5, 2.5, 1.5, 4.0, 0.7]), "b": clock.work([1.0])}, repeats=5, warmup=0,
-        pairs=[("a", "b")], max_repeats=20, precision=0.05, clock=clock,
+        {
+            "a": clock.work([1.0, 3.0, 0.5, 2.5, 1.5, 4.0, 0.7]),
+            "b": clock.work([1.0]),
+        },
+        repeats=5,
+        warmup=0,
+        pairs=[("a", "b")],
+        max_repeats=20,
+        precision=0.05,
+        clock=clock,
     )
     assert m.rounds == 20
 
@@ -66,11 +90,18 @@ def test_noisy_ratio_adds_rounds_up_to_the_cap():
 def test_time_cap_stops_adding_rounds():
     clock = FakeClock()
     m = bench.measure(
-        {"a": clock.work([1.0, 3.0, 0.5, 2.5]), "b": clock.work([1.0])}, repeats=4, warmup=0,
-        pairs=[("a", "b")], max_repeats=1000, precision=0.01, max_seconds=30.0, clock=clock,
+        {"a": clock.work([1.0, 3.0, 0.5, 2.5]), "b": clock.work([1.0])},
+        repeats=4,
+        warmup=0,
+        pairs=[("a", "b")],
+        max_repeats=1000,
+        precision=0.01,
+        max_seconds=30.0,
+        clock=clock,
     )
     assert 4 < m.rounds < 20  # about 30 s of scripted work at ~2.75 s a round
-    assert clock.now - 2.75 <= 30.0 + 3.0 + 1.0  # one round may start just before the cap
+    # one round may start just before the cap
+    assert clock.now - 2.75 <= 30.0 + 3.0 + 1.0
 
 
 def test_monitor_checks_before_between_and_after():
@@ -82,14 +113,29 @@ def test_monitor_checks_before_between_and_after():
         tick()
 
     monitor = LoadMonitor(samples=1, kernel=kernel, wall=clock, cpu=clock)
-    bench.measure({"a": lambda: calls.append(1)}, repeats=10, warmup=0, monitor=monitor, clock=clock)
+    bench.measure(
+        {"a": lambda: calls.append(1)},
+        repeats=10,
+        warmup=0,
+        monitor=monitor,
+        clock=clock,
+    )
     assert checks == [0, 5, 10]
 
 
 def test_compare_carries_the_interval_and_the_load():
     clock = FakeClock()
-    monitor = LoadMonitor(samples=2, kernel=clock.work([0.01]), wall=clock, cpu=clock)
-    c = bench.compare(clock.work([4.0, 4.2, 3.9]), clock.work([1.0, 1.05]), repeats=9, warmup=1, monitor=monitor, clock=clock)
+    monitor = LoadMonitor(
+        samples=2, kernel=clock.work([0.01]), wall=clock, cpu=clock
+    )
+    c = bench.compare(
+        clock.work([4.0, 4.2, 3.9]),
+        clock.work([1.0, 1.05]),
+        repeats=9,
+        warmup=1,
+        monitor=monitor,
+        clock=clock,
+    )
     assert c.ratio == pytest.approx(4.0 / 1.0, rel=0.06)
     assert c.estimate.low <= c.ratio <= c.estimate.high
     assert c.estimate.low > 3.5 and c.estimate.high < 4.5
@@ -134,4 +180,5 @@ def test_cli_without_a_topic_lists_the_topics(capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "choose a topic: backprop, mobilenet, sphere" in err
-    assert "required" not in err  # before: 'the following arguments are required: topic, options'
+    # before: 'the following arguments are required: topic, options'
+    assert "required" not in err

@@ -1,7 +1,9 @@
-"""The built website that the site tests open: where it is, and whether it and Chromium are there.
+"""The built website that the site tests open: where it is, and whether it and
+Chromium are there.
 
-``DLNOTES_SITE`` points at another build; ``DLNOTES_REQUIRE_SITE=1`` (``make site-check``,
-``make layout-check``) turns a missing site or browser from a skip into a failure.
+``DLNOTES_SITE`` points at another build; ``DLNOTES_REQUIRE_SITE=1`` (``make
+site-check``, ``make layout-check``) turns a missing site or browser from a
+skip into a failure.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def not_built() -> str | None:
     """Why the site cannot be read (it is not built), or ``None``."""
     if not (SITE / "index.html").is_file():
-        return f"the book is not built ({SITE} is missing): run `make book` first"
+        return (
+            f"the book is not built ({SITE} is missing): run `make book` first"
+        )
     return None
 
 
 def unavailable() -> str | None:
-    """Why the site cannot be opened in a browser (not built, or no Chromium), or ``None``."""
+    """Why the site cannot be opened in a browser (not built, or no Chromium),
+    or ``None``."""
     reason = not_built()
     if reason is None and CHROMIUM is None:
         return "Chromium is not installed (Debian package `chromium`)"
@@ -34,7 +39,8 @@ def unavailable() -> str | None:
 
 
 def skip_or_fail(reason: str | None) -> None:
-    """Skip the test for ``reason``, or fail it where the site is required; nothing if ``reason`` is ``None``."""
+    """Skip the test for ``reason``, or fail it where the site is required;
+    nothing if ``reason`` is ``None``."""
     if reason:
         pytest.fail(reason) if REQUIRED else pytest.skip(reason)
 

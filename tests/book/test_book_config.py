@@ -1,4 +1,5 @@
-"""The book's build settings: strict, cached execution, and a raising cell fails the build."""
+"""The book's build settings: strict, cached execution, and a raising cell
+fails the build."""
 
 import subprocess
 import sys
@@ -32,19 +33,39 @@ def test_execution_is_cached_and_strict():
 
 def test_every_toc_file_exists():
     toc = (ROOT / "_toc.yml").read_text()
-    for name in [line.split(":", 1)[1].strip() for line in toc.splitlines() if line.strip().startswith(("- file:", "root:"))]:
-        assert (ROOT / f"{name}.md").is_file(), f"_toc.yml names {name}, which does not exist"
+    for name in [
+        line.split(":", 1)[1].strip()
+        for line in toc.splitlines()
+        if line.strip().startswith(("- file:", "root:"))
+    ]:
+        assert (ROOT / f"{name}.md").is_file(), (
+            f"_toc.yml names {name}, which does not exist"
+        )
 
 
 def test_a_raising_cell_fails_the_strict_build(tmp_path):
     (tmp_path / "_config.yml").write_text(
-        yaml.safe_dump({"title": "t", "only_build_toc_files": True, "execute": CONFIG["execute"]})
+        yaml.safe_dump(
+            {
+                "title": "t",
+                "only_build_toc_files": True,
+                "execute": CONFIG["execute"],
+            }
+        )
     )
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n")
     (tmp_path / "page.md").write_text(PAGE)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
-        [str(jupyter_book), "build", str(tmp_path), "--all", "-W", "-n", "--keep-going"],
+        [
+            str(jupyter_book),
+            "build",
+            str(tmp_path),
+            "--all",
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -8,7 +8,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _name(requirement: str) -> str:
-    return re.split(r"[\s<>=!~\[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return (
+        re.split(r"[\s<>=!~\[;]", requirement.strip(), maxsplit=1)[0]
+        .lower()
+        .replace("_", "-")
+    )
 
 
 def _pyproject_names() -> set[str]:
@@ -25,7 +29,11 @@ def _environment_names() -> set[str]:
         stripped = line.split("#", 1)[0].strip()
         if stripped == "- pip:":
             in_pip = True
-        elif in_pip and stripped.startswith("- ") and not stripped.startswith("- -"):
+        elif (
+            in_pip
+            and stripped.startswith("- ")
+            and not stripped.startswith("- -")
+        ):
             names.add(_name(stripped[2:]))
     return names
 
@@ -45,4 +53,7 @@ def test_every_dependency_is_pinned_exactly():
     assert pins["torch"] == "2.13.0"
     assert pins["jupyter-book"] == "1.0.4.post1"
     assert int(pins["sphinx"].split(".")[0]) < 8
-    assert tuple(int(p) for p in pins["sphinx-book-theme"].split(".")[:2]) < (1, 4)
+    assert tuple(int(p) for p in pins["sphinx-book-theme"].split(".")[:2]) < (
+        1,
+        4,
+    )

@@ -1,12 +1,14 @@
 """`make lab`: JupyterLab with jupytext, the .md chapters opening as notebooks.
 
-Checks the command's pieces: the Makefile target, the executables and the lab extension it
-needs, and, on a running JupyterLab server configured as `make lab` configures it: the server's
-settings make jupytext's notebook the default viewer of Markdown, a chapter opens as a notebook,
-and — in the real frontend, in headless Chromium — JupyterLab loads the jupytext extension and
-opens a double-clicked chapter with it. (A lab extension can be listed as "OK" and still fail to
-load in the browser: jupyterlab-myst 2.7 needs JupyterLab ≤ 4.5, whose frontend cannot load the
-extension of the pinned jupytext 1.19, so the book ships without jupyterlab-myst.)
+Checks the command's pieces: the Makefile target, the executables and the lab
+extension it needs, and, on a running JupyterLab server configured as `make
+lab` configures it: the server's settings make jupytext's notebook the default
+viewer of Markdown, a chapter opens as a notebook, and — in the real frontend,
+in headless Chromium — JupyterLab loads the jupytext extension and opens a
+double-clicked chapter with it. (A lab extension can be listed as "OK" and
+still fail to load in the browser: jupyterlab-myst 2.7 needs JupyterLab ≤ 4.5,
+whose frontend cannot load the extension of the pinned jupytext 1.19, so the
+book ships without jupyterlab-myst.)
 """
 
 from __future__ import annotations
@@ -31,34 +33,71 @@ NOTEBOOK_VIEWER = "Jupytext Notebook"
 
 
 def test_make_lab_opens_jupyterlab_with_the_repository_config():
-    # --no-print-directory: under a parent make (CI runs `make test`) make would add "Entering/Leaving directory" lines
-    dry_run = subprocess.run(["make", "-n", "--no-print-directory", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    command = [line for line in dry_run.strip().splitlines() if not line.startswith("make")]
+    # --no-print-directory: under a parent make (CI runs `make test`) make
+    # would add "Entering/Leaving directory" lines
+    dry_run = subprocess.run(
+        ["make", "-n", "--no-print-directory", "lab"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    command = [
+        line
+        for line in dry_run.strip().splitlines()
+        if not line.startswith("make")
+    ]
     launch = " ".join(line.rstrip("\\").strip() for line in command[-2:])
-    assert f"JUPYTER_CONFIG_PATH=\"{ROOT}/.jupyter" in launch
+    assert f'JUPYTER_CONFIG_PATH="{ROOT}/.jupyter' in launch
     assert "bin/jupyter lab" in launch and "chapters/intro.md" in launch
-    assert ".[book,test,lab]" in dry_run or not dry_run.count("pip install"), "make lab installs the lab extra"
+    assert ".[book,test,lab]" in dry_run or not dry_run.count("pip install"), (
+        "make lab installs the lab extra"
+    )
 
 
 def test_default_viewer_configuration_opens_markdown_as_a_notebook():
-    overrides = json.loads((CONFIG_DIR / "labconfig" / "default_setting_overrides.json").read_text())
-    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    overrides = json.loads(
+        (
+            CONFIG_DIR / "labconfig" / "default_setting_overrides.json"
+        ).read_text()
+    )
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"][
+        "defaultViewers"
+    ]
     assert viewers == {"markdown": NOTEBOOK_VIEWER, "myst": NOTEBOOK_VIEWER}
 
 
-@pytest.mark.parametrize("program", ["jupyter-lab", "jupytext", "jupyter-nbconvert", "jupyter-execute"])
+@pytest.mark.parametrize(
+    "program",
+    ["jupyter-lab", "jupytext", "jupyter-nbconvert", "jupyter-execute"],
+)
 def test_executables_are_installed(program: str):
-    assert (BIN / program).is_file(), f"{program} is missing from {BIN}: install the `lab` extra"
+    assert (BIN / program).is_file(), (
+        f"{program} is missing from {BIN}: install the `lab` extra"
+    )
 
 
 def test_lab_extensions_are_installed_and_compatible():
     listing = subprocess.run(
-        [str(BIN / "jupyter"), "labextension", "list"], capture_output=True, text=True, check=True, timeout=300
+        [str(BIN / "jupyter"), "labextension", "list"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     text = listing.stdout + listing.stderr
     for extension in ("jupyterlab-jupytext",):
-        line = next((line for line in text.splitlines() if line.strip().startswith(extension + " ")), "")
-        assert "enabled" in line and "OK" in line, f"{extension} not installed or not enabled:\n{text}"
+        line = next(
+            (
+                line
+                for line in text.splitlines()
+                if line.strip().startswith(extension + " ")
+            ),
+            "",
+        )
+        assert "enabled" in line and "OK" in line, (
+            f"{extension} not installed or not enabled:\n{text}"
+        )
     assert "is not compatible" not in text, text
 
 
@@ -75,16 +114,32 @@ def _get(url: str) -> dict:
 
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
-    """A JupyterLab server on the repository, configured as `make lab` configures it."""
+    """A JupyterLab server on the repository, configured as `make lab`
+    configures it."""
     port, token = _free_port(), "dlnotes-test"
-    home = tmp_path_factory.mktemp("home")  # no reader's ~/.jupyter settings in the way
-    env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
-           "JUPYTER_CONFIG_PATH": str(CONFIG_DIR), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    # no reader's ~/.jupyter settings in the way
+    home = tmp_path_factory.mktemp("home")
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_CONFIG_PATH": str(CONFIG_DIR),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+    }
     server = subprocess.Popen(
-        [str(BIN / "jupyter-lab"), "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={ROOT}", "--LabApp.expose_app_in_browser=True",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            str(BIN / "jupyter-lab"),
+            "--no-browser",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.expose_app_in_browser=True",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -94,7 +149,9 @@ def lab_server(tmp_path_factory):
                 break
             except OSError:
                 if server.poll() is not None:
-                    pytest.fail(f"jupyter lab exited: {server.stderr.read()[-3000:]}")
+                    pytest.fail(
+                        f"jupyter lab exited: {server.stderr.read()[-3000:]}"
+                    )
                 time.sleep(0.25)
         else:
             pytest.fail("jupyter lab did not start within 300 s")
@@ -106,41 +163,77 @@ def lab_server(tmp_path_factory):
 
 def test_jupyterlab_uses_the_notebook_viewer_for_markdown(lab_server):
     base, token = lab_server
-    plugin = _get(f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin?token={token}")
-    # JupyterLab applies labconfig overrides to the schema's defaults (a reader's own settings win)
+    plugin = _get(
+        f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin?token={token}"
+    )
+    # JupyterLab applies labconfig overrides to the schema's defaults (a
+    # reader's own settings win)
     viewers = plugin["schema"]["properties"]["defaultViewers"]["default"]
-    assert viewers["markdown"] == NOTEBOOK_VIEWER and viewers["myst"] == NOTEBOOK_VIEWER
+    assert (
+        viewers["markdown"] == NOTEBOOK_VIEWER
+        and viewers["myst"] == NOTEBOOK_VIEWER
+    )
 
 
 def test_a_chapter_opens_as_a_notebook(lab_server):
     base, token = lab_server
-    model = _get(f"{base}/api/contents/chapters/backprop/dropout.md?type=notebook&token={token}")
+    model = _get(
+        f"{base}/api/contents/chapters/backprop/dropout.md?type=notebook&token={token}"
+    )
     cells = model["content"]["cells"]
     assert model["type"] == "notebook"
-    assert any(cell["cell_type"] == "code" for cell in cells) and any(cell["cell_type"] == "markdown" for cell in cells)
+    assert any(cell["cell_type"] == "code" for cell in cells) and any(
+        cell["cell_type"] == "markdown" for cell in cells
+    )
     assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)")
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian package `chromium`)",
+)
 def test_the_frontend_opens_a_chapter_as_a_notebook(lab_server):
-    """In the browser: the jupytext extension loads and is the default viewer of a chapter."""
+    """In the browser: the jupytext extension loads and is the default viewer
+    of a chapter."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     base, token = lab_server
     chapter = "chapters/backprop/dropout.md"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page()
             errors = []
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on(
+                "console",
+                lambda message: (
+                    errors.append(message.text)
+                    if message.type == "error"
+                    else None
+                ),
+            )
             page.goto(f"{base}/lab?token={token}&reset", timeout=300_000)
-            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.docRegistry", timeout=300_000)
-            default_of = f"() => (window.jupyterapp.docRegistry.defaultWidgetFactory({chapter!r}) || {{}}).name"
-            with contextlib.suppress(PlaywrightTimeout):  # the settings apply once the extensions have loaded
-                page.wait_for_function(f"() => ({default_of})() === {NOTEBOOK_VIEWER!r}", timeout=120_000)
+            page.wait_for_function(
+                "() => window.jupyterapp && window.jupyterapp.docRegistry",
+                timeout=300_000,
+            )
+            default_of = (
+                "() => (window.jupyterapp.docRegistry"
+                f".defaultWidgetFactory({chapter!r}) || {{}}).name"
+            )
+            # the settings apply once the extensions have loaded
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function(
+                    f"() => ({default_of})() === {NOTEBOOK_VIEWER!r}",
+                    timeout=120_000,
+                )
             default = page.evaluate(default_of)
         finally:
             browser.close()
-    assert default == NOTEBOOK_VIEWER, f"a double-clicked chapter opens in {default!r}; console errors: {errors}"
+    assert default == NOTEBOOK_VIEWER, (
+        f"a double-clicked chapter opens in {default!r}; console errors:"
+        f" {errors}"
+    )

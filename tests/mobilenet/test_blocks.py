@@ -1,4 +1,5 @@
-"""dlnotes.mobilenet.blocks: Figure 3's two blocks, their shapes, structure and bad input."""
+"""dlnotes.mobilenet.blocks: Figure 3's two blocks, their shapes, structure and
+bad input."""
 
 import pytest
 import torch
@@ -10,9 +11,22 @@ from dlnotes.mobilenet.blocks import ConvBNReLU, DepthwiseSeparableConv
 def test_separable_block_is_figure_3():
     block = DepthwiseSeparableConv(8, 16, stride=2)
     kinds = [type(m) for m in block.children()]
-    assert kinds == [nn.Conv2d, nn.BatchNorm2d, nn.ReLU, nn.Conv2d, nn.BatchNorm2d, nn.ReLU]
-    assert block.depthwise.groups == 8 and block.depthwise.kernel_size == (3, 3) and block.depthwise.stride == (2, 2)
-    assert block.pointwise.kernel_size == (1, 1) and block.pointwise.bias is None
+    assert kinds == [
+        nn.Conv2d,
+        nn.BatchNorm2d,
+        nn.ReLU,
+        nn.Conv2d,
+        nn.BatchNorm2d,
+        nn.ReLU,
+    ]
+    assert (
+        block.depthwise.groups == 8
+        and block.depthwise.kernel_size == (3, 3)
+        and block.depthwise.stride == (2, 2)
+    )
+    assert (
+        block.pointwise.kernel_size == (1, 1) and block.pointwise.bias is None
+    )
     assert block(torch.randn(2, 8, 9, 9)).shape == (2, 16, 5, 5)
 
 
@@ -22,12 +36,19 @@ def test_separable_block_equals_its_two_convolutions():
     x = torch.randn(1, 4, 7, 7)
     y = nn.functional.conv2d(x, block.depthwise.weight, padding=1, groups=4)
     y = torch.relu(block.depthwise_bn(y))
-    y = torch.relu(block.pointwise_bn(nn.functional.conv2d(y, block.pointwise.weight)))
+    y = torch.relu(
+        block.pointwise_bn(nn.functional.conv2d(y, block.pointwise.weight))
+    )
     torch.testing.assert_close(block(x), y)
 
 
 def test_full_block_shape():
-    assert ConvBNReLU(3, 5, stride=2)(torch.randn(1, 3, 8, 8)).shape == (1, 5, 4, 4)
+    assert ConvBNReLU(3, 5, stride=2)(torch.randn(1, 3, 8, 8)).shape == (
+        1,
+        5,
+        4,
+        4,
+    )
 
 
 @pytest.mark.parametrize("block", [DepthwiseSeparableConv, ConvBNReLU])

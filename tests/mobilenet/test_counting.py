@@ -1,4 +1,5 @@
-"""dlnotes.mobilenet.counting: exact counts, conventions, and the cross-check with FlopCounterMode."""
+"""dlnotes.mobilenet.counting: exact counts, conventions, and the cross-check
+with FlopCounterMode."""
 
 import pytest
 import torch
@@ -7,7 +8,12 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from dlnotes.mobilenet.counting import by_kind, count_mult_adds, count_params, layer_table
+from dlnotes.mobilenet.counting import (
+    by_kind,
+    count_mult_adds,
+    count_params,
+    layer_table,
+)
 from dlnotes.mobilenet.model import MobileNetDigits, MobileNetV1
 from dlnotes.mobilenet.vgg import VGG16
 
@@ -38,7 +44,10 @@ def test_counts_by_hand_for_one_separable_layer():
     from dlnotes.mobilenet.blocks import DepthwiseSeparableConv
 
     layer = DepthwiseSeparableConv(512, 512)
-    assert count_mult_adds(layer, (512, 14, 14)) == 3 * 3 * 512 * 14 * 14 + 512 * 512 * 14 * 14
+    assert (
+        count_mult_adds(layer, (512, 14, 14))
+        == 3 * 3 * 512 * 14 * 14 + 512 * 512 * 14 * 14
+    )
     assert count_params(layer) == 3 * 3 * 512 + 512 * 512
 
 
@@ -54,7 +63,9 @@ def test_counts_by_hand_for_one_separable_layer():
 def test_agrees_with_flop_counter_mode(make, size):
     with torch.device("meta"):
         model = make()
-    assert count_mult_adds(model, size) == flop_counter_mult_adds(model, (3, size, size))
+    assert count_mult_adds(model, size) == flop_counter_mult_adds(
+        model, (3, size, size)
+    )
 
 
 @settings(max_examples=12, deadline=None)
@@ -65,7 +76,9 @@ def test_agrees_with_flop_counter_mode(make, size):
 )
 def test_agrees_with_flop_counter_mode_on_digits_models(alpha, side, variant):
     model = MobileNetDigits(alpha, variant=variant)
-    assert count_mult_adds(model, side) == flop_counter_mult_adds(model, (1, side, side))
+    assert count_mult_adds(model, side) == flop_counter_mult_adds(
+        model, (1, side, side)
+    )
 
 
 def test_layer_table_groups_like_table_2():
@@ -97,21 +110,46 @@ def test_bad_input():
 
 
 def _tied_model() -> nn.Module:
-    """Two Linear layers sharing one weight (tied weights), and two Conv2d sharing one kernel."""
-    conv_a, conv_b = nn.Conv2d(3, 3, 3, padding=1), nn.Conv2d(3, 3, 3, padding=1)
+    """Two Linear layers sharing one weight (tied weights), and two Conv2d
+    sharing one kernel."""
+    conv_a, conv_b = (
+        nn.Conv2d(3, 3, 3, padding=1),
+        nn.Conv2d(3, 3, 3, padding=1),
+    )
     conv_b.weight = conv_a.weight
     fc_a, fc_b = nn.Linear(12, 12), nn.Linear(12, 12)
     fc_b.weight = fc_a.weight
-    return nn.Sequential(conv_a, conv_b, nn.Flatten(), nn.Linear(3 * 2 * 2, 12), fc_a, nn.ReLU(), fc_b)
+    return nn.Sequential(
+        conv_a,
+        conv_b,
+        nn.Flatten(),
+        nn.Linear(3 * 2 * 2, 12),
+        fc_a,
+        nn.ReLU(),
+        fc_b,
+    )
 
 
 def test_shared_weights_count_once_as_in_torch():
     model = _tied_model()
-    assert count_params(model, "trainable") == sum(p.numel() for p in model.parameters())  # torch deduplicates
-    assert count_params(model, "trainable") == 3 * 3 * 3 * 3 + 2 * 3 + 12 * 12 + 12 + 12 * 12 + 2 * 12
+    # torch deduplicates
+    assert count_params(model, "trainable") == sum(
+        p.numel() for p in model.parameters()
+    )
+    assert (
+        count_params(model, "trainable")
+        == 3 * 3 * 3 * 3 + 2 * 3 + 12 * 12 + 12 + 12 * 12 + 2 * 12
+    )
     assert count_params(model, "weights") == 3 * 3 * 3 * 3 + 2 * 12 * 12
-    assert count_params(model, "weights_and_biases") == 3 * 3 * 3 * 3 + 2 * 3 + 2 * 12 * 12 + 3 * 12
+    assert (
+        count_params(model, "weights_and_biases")
+        == 3 * 3 * 3 * 3 + 2 * 3 + 2 * 12 * 12 + 3 * 12
+    )
     for convention in ("weights", "trainable", "state"):
         rows = layer_table(model, (3, 2, 2), convention)
-        assert sum(row.params for row in rows) == count_params(model, convention)
-        assert [row.params for row in rows if row.name == "6"] == [12 if convention != "weights" else 0]
+        assert sum(row.params for row in rows) == count_params(
+            model, convention
+        )
+        assert [row.params for row in rows if row.name == "6"] == [
+            12 if convention != "weights" else 0
+        ]

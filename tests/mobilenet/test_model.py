@@ -1,20 +1,29 @@
-"""dlnotes.mobilenet.model: Table 1's shapes, the variants, α, ρ and bad input."""
+"""dlnotes.mobilenet.model: Table 1's shapes, the variants, α, ρ and bad
+input."""
 
 import pytest
 import torch
 
 from dlnotes.mobilenet.blocks import ConvBNReLU, DepthwiseSeparableConv
 from dlnotes.mobilenet.counting import layer_table
-from dlnotes.mobilenet.model import DIGITS, TABLE_1, MobileNetDigits, MobileNetV1, scale_channels
+from dlnotes.mobilenet.model import (
+    DIGITS,
+    TABLE_1,
+    MobileNetDigits,
+    MobileNetV1,
+    scale_channels,
+)
 
 
 def test_table_1_output_shapes_at_224():
     with torch.device("meta"):
         rows = layer_table(MobileNetV1(), 224)
     convs = [r for r in rows if r.kind.startswith("conv")]
-    assert len(convs) == 27  # the first conv, 13 dw, 13 pw; + FC = 28 layers (Section 3.2)
+    # the first conv, 13 dw, 13 pw; + FC = 28 layers (Section 3.2)
+    assert len(convs) == 27
     assert convs[0].output_shape == (32, 112, 112)
-    assert convs[-1].output_shape == (1024, 7, 7)  # stride 1 in the last dw (Table 1 prints s2)
+    # stride 1 in the last dw (Table 1 prints s2)
+    assert convs[-1].output_shape == (1024, 7, 7)
     assert rows[-1].output_shape == (1000,)
     assert TABLE_1.total_stride == 32
 
@@ -23,9 +32,14 @@ def test_variants():
     with torch.device("meta"):
         full = MobileNetV1(variant="full")
         shallow = MobileNetV1(variant="shallow")
-    assert not any(isinstance(m, DepthwiseSeparableConv) for m in full.modules())
+    assert not any(
+        isinstance(m, DepthwiseSeparableConv) for m in full.modules()
+    )
     assert sum(isinstance(m, ConvBNReLU) for m in full.modules()) == 14
-    assert sum(isinstance(m, DepthwiseSeparableConv) for m in shallow.modules()) == 8
+    assert (
+        sum(isinstance(m, DepthwiseSeparableConv) for m in shallow.modules())
+        == 8
+    )
 
 
 def test_width_multiplier_scales_every_layer():
@@ -62,7 +76,9 @@ def test_bad_arguments():
 
 def test_input_smaller_than_stride_or_wrong_channels():
     model = MobileNetDigits()
-    with pytest.raises(ValueError, match="smaller than the network's total stride 16"):
+    with pytest.raises(
+        ValueError, match="smaller than the network's total stride 16"
+    ):
         model(torch.rand(1, 1, 15, 28))
     with pytest.raises(ValueError, match=r"shape \[batch, 1, H, W\]"):
         model(torch.rand(1, 3, 28, 28))

@@ -1,4 +1,5 @@
-"""dlnotes.sphere._checks: the shared argument checks name the argument and what was expected."""
+"""dlnotes.sphere._checks: the shared argument checks name the argument and
+what was expected."""
 
 import numpy as np
 import pytest
@@ -19,7 +20,10 @@ from dlnotes.sphere.wigner import s2_size, so3_size
 
 
 def test_check_int_takes_python_and_numpy_ints_and_names_what_it_wants():
-    assert check_int(np.int64(5), "n", 1) == 5 and type(check_int(np.int64(5), "n", 1)) is int
+    assert (
+        check_int(np.int64(5), "n", 1) == 5
+        and type(check_int(np.int64(5), "n", 1)) is int
+    )
     assert check_int(0, "l", 0, "degree") == 0
     with pytest.raises(TypeError, match="n must be an int, got float"):
         check_int(1.0, "n", 1)
@@ -33,9 +37,13 @@ def test_check_int_takes_python_and_numpy_ints_and_names_what_it_wants():
 
 def test_check_bandwidth():
     assert check_bandwidth(3) == 3
-    with pytest.raises(TypeError, match="b_out must be an int bandwidth, got float"):
+    with pytest.raises(
+        TypeError, match="b_out must be an int bandwidth, got float"
+    ):
         check_bandwidth(2.0, "b_out")
-    with pytest.raises(TypeError, match="b must be an int bandwidth, got bool"):
+    with pytest.raises(
+        TypeError, match="b must be an int bandwidth, got bool"
+    ):
         check_bandwidth(True)
     with pytest.raises(ValueError, match="b must be a bandwidth >= 1, got 0"):
         check_bandwidth(0)
@@ -44,51 +52,100 @@ def test_check_bandwidth():
 def test_analysis_keeps_at_most_the_signal_bandwidth():
     assert analysis_bandwidth(None, 4) == 4
     assert analysis_bandwidth(2, 4) == 2
-    with pytest.raises(ValueError, match="b_out must be <= the signal's bandwidth b = 4, got 5"):
+    with pytest.raises(
+        ValueError,
+        match="b_out must be <= the signal's bandwidth b = 4, got 5",
+    ):
         analysis_bandwidth(5, 4)
 
 
 def test_synthesis_samples_at_least_the_coefficients_bandwidth():
     assert synthesis_bandwidth(None, 4) == 4
     assert synthesis_bandwidth(6, 4) == 6
-    with pytest.raises(ValueError, match="b_out must be >= the coefficients' bandwidth b = 4, got 3"):
+    with pytest.raises(
+        ValueError,
+        match="b_out must be >= the coefficients' bandwidth b = 4, got 3",
+    ):
         synthesis_bandwidth(3, 4)
 
 
 def test_check_signal():
     assert check_signal(torch.zeros(5, 6, 6), "x", 2) == 3
-    assert check_signal(torch.zeros(4, 4, 4, dtype=torch.complex64), "x", 3) == 2
+    assert (
+        check_signal(torch.zeros(4, 4, 4, dtype=torch.complex64), "x", 3) == 2
+    )
     with pytest.raises(TypeError, match="f must be a torch.Tensor, got list"):
         check_signal([0.0], "f", 2)
-    with pytest.raises(TypeError, match="x must have a floating or complex dtype, got torch.int64"):
+    with pytest.raises(
+        TypeError,
+        match="x must have a floating or complex dtype, got torch.int64",
+    ):
         check_signal(torch.zeros(2, 2, dtype=torch.int64), "x", 2)
-    with pytest.raises(ValueError, match=r"x must have shape \[\.\.\., 2b, 2b, 2b\], got \(2, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"x must have shape \[\.\.\., 2b, 2b, 2b\], got \(2, 2\)",
+    ):
         check_signal(torch.zeros(2, 2), "x", 3)
-    with pytest.raises(ValueError, match=r"with equal even sizes, got \(4, 6\)"):
+    with pytest.raises(
+        ValueError, match=r"with equal even sizes, got \(4, 6\)"
+    ):
         check_signal(torch.zeros(4, 6), "x", 2)
 
 
 def test_check_coefficients():
     check_coefficients(torch.zeros(4), "coeffs")
-    with pytest.raises(TypeError, match="coeffs must be a torch.Tensor, got int"):
+    with pytest.raises(
+        TypeError, match="coeffs must be a torch.Tensor, got int"
+    ):
         check_coefficients(3, "coeffs")
-    with pytest.raises(ValueError, match="coeffs must have a coefficient axis last, got a scalar"):
+    with pytest.raises(
+        ValueError,
+        match="coeffs must have a coefficient axis last, got a scalar",
+    ):
         check_coefficients(torch.tensor(1.0), "coeffs")
 
 
 def test_bandwidth_from_size():
-    assert [s2_bandwidth(s2_size(b)) for b in range(1, 40)] == list(range(1, 40))
-    assert [so3_bandwidth(so3_size(b)) for b in range(1, 40)] == list(range(1, 40))
-    with pytest.raises(ValueError, match="coeffs must have b² entries on the last axis for some b >= 1, got 5"):
+    assert [s2_bandwidth(s2_size(b)) for b in range(1, 40)] == list(
+        range(1, 40)
+    )
+    assert [so3_bandwidth(so3_size(b)) for b in range(1, 40)] == list(
+        range(1, 40)
+    )
+    with pytest.raises(
+        ValueError,
+        match=(
+            "coeffs must have b² entries on the last axis for some b >= 1,"
+            " got 5"
+        ),
+    ):
         s2_bandwidth(5)
-    with pytest.raises(ValueError, match=r"coeffs must have b\(4b²-1\)/3 entries on the last axis for some b >= 1, got 11"):
+    with pytest.raises(
+        ValueError,
+        match=(
+            r"coeffs must have b\(4b²-1\)/3 entries on the last axis for some"
+            r" b >= 1, got 11"
+        ),
+    ):
         so3_bandwidth(11)
 
 
 def test_as_float64():
     assert as_float64(1, "beta").dtype == torch.float64
-    assert as_float64(torch.zeros(2, dtype=torch.float16), "beta").dtype == torch.float64
-    with pytest.raises(TypeError, match="alpha must be a real floating tensor or a float, got dtype torch.complex64"):
+    assert (
+        as_float64(torch.zeros(2, dtype=torch.float16), "beta").dtype
+        == torch.float64
+    )
+    with pytest.raises(
+        TypeError,
+        match=(
+            "alpha must be a real floating tensor or a float, got dtype"
+            " torch.complex64"
+        ),
+    ):
         as_float64(torch.zeros(1, dtype=torch.complex64), "alpha")
-    with pytest.raises(TypeError, match="gamma must be a real floating tensor or a float, got str"):
+    with pytest.raises(
+        TypeError,
+        match="gamma must be a real floating tensor or a float, got str",
+    ):
         as_float64("0", "gamma")

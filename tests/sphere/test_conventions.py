@@ -1,4 +1,5 @@
-"""dlnotes.sphere.conventions: the conventions are stated there once, and every module links there."""
+"""dlnotes.sphere.conventions: the conventions are stated there once, and every
+module links there."""
 
 import importlib
 from pathlib import Path
@@ -9,18 +10,34 @@ import dlnotes.sphere
 import dlnotes.sphere.conventions
 
 LINK = ":mod:`dlnotes.sphere.conventions`"
-# What only the conventions state: the SOFT grid, the SO(3) packing, the harmonics' normalisation.
-STATEMENTS = ("π(2j+1)/(4b)", "(l+m)(2l+1) + (l+n)", "√((2l+1)/4π)", "sqrt((2l+1)/(4π)) d")
+# What only the conventions state: the SOFT grid, the SO(3) packing, the
+# harmonics' normalisation.
+STATEMENTS = (
+    "π(2j+1)/(4b)",
+    "(l+m)(2l+1) + (l+n)",
+    "√((2l+1)/4π)",
+    "sqrt((2l+1)/(4π)) d",
+)
 # Modules whose subject does not depend on the conventions.
 UNRELATED = {"table_cache"}
 MODULES = sorted(
-    path.stem for path in Path(dlnotes.sphere.__file__).parent.glob("*.py") if path.stem not in {"__init__", "conventions"}
+    path.stem
+    for path in Path(dlnotes.sphere.__file__).parent.glob("*.py")
+    if path.stem not in {"__init__", "conventions"}
 )
 
 
-def test_the_conventions_state_the_grid_rotations_harmonics_packing_and_measures():
+def test_conventions_state_grid_rotations_harmonics_packing_measures():
     text = dlnotes.sphere.conventions.__doc__
-    for statement in ("β_j = π(2j+1)/(4b)", "R = R_z(α) R_y(β) R_z(γ)", "f(R⁻¹x)", "Condon–Shortley", "``l*l + l + m``", "∫1 = 4π", "∫1 = 1"):
+    for statement in (
+        "β_j = π(2j+1)/(4b)",
+        "R = R_z(α) R_y(β) R_z(γ)",
+        "f(R⁻¹x)",
+        "Condon–Shortley",
+        "``l*l + l + m``",
+        "∫1 = 4π",
+        "∫1 = 1",
+    ):
         assert statement in text
 
 

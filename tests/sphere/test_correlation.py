@@ -1,4 +1,5 @@
-"""dlnotes.sphere.correlation: Fourier correlations equal the naive quadrature and are equivariant."""
+"""dlnotes.sphere.correlation: Fourier correlations equal the naive quadrature
+and are equivariant."""
 
 import pytest
 import torch
@@ -21,19 +22,32 @@ ANGLES = (0.3, 1.2, 2.5)
 
 def s2_signal(b, *shape, seed=0, real=True):
     g = torch.Generator().manual_seed(seed)
-    x = s2_ifft(torch.view_as_complex(torch.randn(*shape, b * b, 2, generator=g, dtype=torch.float64)))
+    x = s2_ifft(
+        torch.view_as_complex(
+            torch.randn(*shape, b * b, 2, generator=g, dtype=torch.float64)
+        )
+    )
     return x.real if real else x
 
 
 def so3_signal(b, *shape, seed=0, real=True):
     g = torch.Generator().manual_seed(seed)
-    x = so3_ifft(torch.view_as_complex(torch.randn(*shape, so3_size(b), 2, generator=g, dtype=torch.float64)))
+    x = so3_ifft(
+        torch.view_as_complex(
+            torch.randn(
+                *shape, so3_size(b), 2, generator=g, dtype=torch.float64
+            )
+        )
+    )
     return x.real if real else x
 
 
 @pytest.mark.parametrize("real", [True, False])
 def test_s2_correlation_equals_naive(real):
-    f, psi = s2_signal(3, 2, 3, seed=1, real=real), s2_signal(3, 3, 4, seed=2, real=real)
+    f, psi = (
+        s2_signal(3, 2, 3, seed=1, real=real),
+        s2_signal(3, 3, 4, seed=2, real=real),
+    )
     fast = s2_correlation(f, psi)
     assert fast.shape == (2, 4, 6, 6, 6) and fast.is_complex() != real
     assert (fast - naive_s2_correlation(f, psi)).abs().max().item() < 1e-12
@@ -41,21 +55,32 @@ def test_s2_correlation_equals_naive(real):
 
 @pytest.mark.parametrize("real", [True, False])
 def test_so3_correlation_equals_naive(real):
-    f, psi = so3_signal(2, 2, 3, seed=3, real=real), so3_signal(2, 3, 2, seed=4, real=real)
+    f, psi = (
+        so3_signal(2, 2, 3, seed=3, real=real),
+        so3_signal(2, 3, 2, seed=4, real=real),
+    )
     fast = so3_correlation(f, psi)
     assert fast.shape == (2, 2, 4, 4, 4)
     assert (fast - naive_so3_correlation(f, psi)).abs().max().item() < 1e-12
 
 
 def test_naive_with_a_function_filter():
-    """ψ(G) = G_00² + G_12 is a polynomial of degree 2 in the matrix entries: band-limited (l ≤ 2)."""
+    """ψ(G) = G_00² + G_12 is a polynomial of degree 2 in the matrix entries:
+    band-limited (l ≤ 2)."""
+
     def psi(g):
         return (g[..., 0, 0] ** 2 + g[..., 1, 2])[..., None, None]
 
     b = 3
     f = so3_signal(b, 1, seed=5)
-    samples = psi(so3_grid_rotations(b)).reshape(2 * b, 2 * b, 2 * b, 1, 1).permute(3, 4, 0, 1, 2)
-    assert (so3_correlation(f, samples) - naive_so3_correlation(f, psi)).abs().max().item() < 1e-12
+    samples = (
+        psi(so3_grid_rotations(b))
+        .reshape(2 * b, 2 * b, 2 * b, 1, 1)
+        .permute(3, 4, 0, 1, 2)
+    )
+    assert (
+        so3_correlation(f, samples) - naive_so3_correlation(f, psi)
+    ).abs().max().item() < 1e-12
 
 
 def test_s2_correlation_is_equivariant():
@@ -77,7 +102,10 @@ def test_spectral_cores_compose_with_the_ffts():
     out = so3_ifft(s2_spectral_correlation(s2_fft(f), s2_fft(psi)))
     assert out.shape == (5, 3, 8, 8, 8)
     g, phi = so3_signal(3, 2, seed=12), so3_signal(3, 2, 4, seed=13)
-    assert so3_spectral_correlation(so3_fft(g), so3_fft(phi)).shape == (4, so3_size(3))
+    assert so3_spectral_correlation(so3_fft(g), so3_fft(phi)).shape == (
+        4,
+        so3_size(3),
+    )
 
 
 def test_gradients_reach_both_arguments():
@@ -92,11 +120,18 @@ def test_bad_input():
         s2_correlation(f, psi)
     with pytest.raises(ValueError, match="same grid"):
         s2_correlation(f, s2_signal(3, 3, 4))
-    with pytest.raises(ValueError, match=r"psi must have shape \[F_in, F_out, grid\]"):
+    with pytest.raises(
+        ValueError, match=r"psi must have shape \[F_in, F_out, grid\]"
+    ):
         s2_correlation(f, s2_signal(2, 3))
     with pytest.raises(ValueError, match="must have a channel axis"):
         so3_correlation(so3_signal(2), so3_signal(2, 1, 1))
     with pytest.raises(TypeError, match="f_hat must be a complex"):
-        s2_spectral_correlation(torch.zeros(3, 4), torch.zeros(3, 2, 4, dtype=torch.complex64))
+        s2_spectral_correlation(
+            torch.zeros(3, 4), torch.zeros(3, 2, 4, dtype=torch.complex64)
+        )
     with pytest.raises(ValueError, match="must agree in F_in and n"):
-        so3_spectral_correlation(torch.zeros(3, 10, dtype=torch.complex64), torch.zeros(2, 2, 10, dtype=torch.complex64))
+        so3_spectral_correlation(
+            torch.zeros(3, 10, dtype=torch.complex64),
+            torch.zeros(2, 2, 10, dtype=torch.complex64),
+        )

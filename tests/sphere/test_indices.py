@@ -2,7 +2,12 @@
 
 import torch
 
-from dlnotes.sphere._indices import centre_orders, s2_indices, so3_indices, uncentre_orders
+from dlnotes.sphere._indices import (
+    centre_orders,
+    s2_indices,
+    so3_indices,
+    uncentre_orders,
+)
 from dlnotes.sphere.wigner import so3_offset
 
 CPU = torch.device("cpu")
@@ -16,13 +21,20 @@ def test_s2_packing():
 
 def test_so3_packing():
     l, m, n = so3_indices(4, CPU)
-    position = torch.tensor([so3_offset(k) for k in l.tolist()]) + (l + m) * (2 * l + 1) + (l + n)
+    position = (
+        torch.tensor([so3_offset(k) for k in l.tolist()])
+        + (l + m) * (2 * l + 1)
+        + (l + n)
+    )
     assert torch.equal(position, torch.arange(so3_offset(4)))
 
 
 def test_centre_orders():
-    orders = torch.tensor([0, 1, 2, 3, -4, -3, -2, -1])  # an FFT axis of 8: orders 0 .. 3, then -4 .. -1
-    assert torch.equal(centre_orders(orders, 3, 0), torch.tensor([-2, -1, 0, 1, 2]))
+    # an FFT axis of 8: orders 0 .. 3, then -4 .. -1
+    orders = torch.tensor([0, 1, 2, 3, -4, -3, -2, -1])
+    assert torch.equal(
+        centre_orders(orders, 3, 0), torch.tensor([-2, -1, 0, 1, 2])
+    )
 
 
 def test_uncentre_orders_inverts_centre_orders():

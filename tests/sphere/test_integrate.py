@@ -1,4 +1,5 @@
-"""dlnotes.sphere.integrate: so3_integrate is the normalised Haar integral on the SOFT grid."""
+"""dlnotes.sphere.integrate: so3_integrate is the normalised Haar integral on
+the SOFT grid."""
 
 import math
 
@@ -19,14 +20,27 @@ def test_constant_integrates_to_itself(b):
     x = torch.full((2, 3, 2 * b, 2 * b, 2 * b), 2.5, dtype=torch.float64)
     y = so3_integrate(x)
     assert y.shape == (2, 3)
-    torch.testing.assert_close(y, torch.full((2, 3), 2.5, dtype=torch.float64), rtol=0, atol=1e-13)
+    torch.testing.assert_close(
+        y, torch.full((2, 3), 2.5, dtype=torch.float64), rtol=0, atol=1e-13
+    )
 
 
 def test_known_integrals():
-    # With dR = sin(beta) da db dg / 8pi^2: E[cos^2 beta] = 1/3, E[cos alpha] = 0, E[sin^2 gamma] = 1/2.
+    # With dR = sin(beta) da db dg / 8pi^2: E[cos^2 beta] = 1/3, E[cos alpha] =
+    # 0, E[sin^2 gamma] = 1/2.
     b = 4
-    x = signal(b, lambda beta, alpha, gamma: torch.stack([beta.cos() ** 2, alpha.cos() * beta.sin(), gamma.sin() ** 2]))
-    torch.testing.assert_close(so3_integrate(x), torch.tensor([1 / 3, 0.0, 0.5], dtype=torch.float64), rtol=0, atol=1e-13)
+    x = signal(
+        b,
+        lambda beta, alpha, gamma: torch.stack(
+            [beta.cos() ** 2, alpha.cos() * beta.sin(), gamma.sin() ** 2]
+        ),
+    )
+    torch.testing.assert_close(
+        so3_integrate(x),
+        torch.tensor([1 / 3, 0.0, 0.5], dtype=torch.float64),
+        rtol=0,
+        atol=1e-13,
+    )
 
 
 def test_dtypes_and_gradient():
@@ -36,13 +50,20 @@ def test_dtypes_and_gradient():
     assert so3_integrate(xc).item() == pytest.approx(1 + 2j)
     x = torch.rand(2, 6, 6, 6, dtype=torch.float64, requires_grad=True)
     so3_integrate(x).sum().backward()
-    torch.testing.assert_close(x.grad.sum(dim=(-1, -2, -3)), torch.ones(2, dtype=torch.float64))
+    torch.testing.assert_close(
+        x.grad.sum(dim=(-1, -2, -3)), torch.ones(2, dtype=torch.float64)
+    )
 
 
 def test_rotation_about_z_leaves_the_integral_unchanged():
     b = 5
     x = torch.randn(3, 2 * b, 2 * b, 2 * b, dtype=torch.float64)
-    torch.testing.assert_close(so3_integrate(torch.roll(x, 3, dims=-2)), so3_integrate(x), rtol=0, atol=1e-14)
+    torch.testing.assert_close(
+        so3_integrate(torch.roll(x, 3, dims=-2)),
+        so3_integrate(x),
+        rtol=0,
+        atol=1e-14,
+    )
     assert math.isfinite(so3_integrate(x).sum().item())
 
 
@@ -52,7 +73,11 @@ def test_rotation_about_z_leaves_the_integral_unchanged():
         (torch.ones(4, 4, 6), ValueError, r"\(2b, 2b, 2b\)"),
         (torch.ones(3, 3, 3), ValueError, r"\(2b, 2b, 2b\)"),
         (torch.ones(4, 4), ValueError, r"\(2b, 2b, 2b\)"),
-        (torch.ones(2, 2, 2, dtype=torch.int64), TypeError, "floating point or complex"),
+        (
+            torch.ones(2, 2, 2, dtype=torch.int64),
+            TypeError,
+            "floating point or complex",
+        ),
     ],
 )
 def test_bad_input(x, error, match):

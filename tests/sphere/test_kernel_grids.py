@@ -1,4 +1,5 @@
-"""dlnotes.sphere.kernel_grids: the four s2cnn kernel grids match their definitions."""
+"""dlnotes.sphere.kernel_grids: the four s2cnn kernel grids match their
+definitions."""
 
 import math
 
@@ -15,9 +16,21 @@ from dlnotes.sphere.kernel_grids import (
 
 def zyz(alpha: float, beta: float, gamma: float) -> np.ndarray:
     def rz(t):
-        return np.array([[math.cos(t), -math.sin(t), 0], [math.sin(t), math.cos(t), 0], [0, 0, 1]])
+        return np.array(
+            [
+                [math.cos(t), -math.sin(t), 0],
+                [math.sin(t), math.cos(t), 0],
+                [0, 0, 1],
+            ]
+        )
 
-    ry = np.array([[math.cos(beta), 0, math.sin(beta)], [0, 1, 0], [-math.sin(beta), 0, math.cos(beta)]])
+    ry = np.array(
+        [
+            [math.cos(beta), 0, math.sin(beta)],
+            [0, 1, 0],
+            [-math.sin(beta), 0, math.cos(beta)],
+        ]
+    )
     return rz(alpha) @ ry @ rz(gamma)
 
 
@@ -28,7 +41,9 @@ def angle(r: np.ndarray) -> float:
 def test_s2_near_identity_defaults_are_three_rings_of_eight():
     grid = np.array(s2_near_identity_grid())
     assert grid.shape == (24, 2)
-    np.testing.assert_allclose(np.unique(grid[:, 0]), [math.pi / 24, math.pi / 12, math.pi / 8])
+    np.testing.assert_allclose(
+        np.unique(grid[:, 0]), [math.pi / 24, math.pi / 12, math.pi / 8]
+    )
     np.testing.assert_allclose(grid[:8, 1], 2 * math.pi * np.arange(8) / 8)
     assert np.all(grid[:8, 0] == grid[0, 0])  # beta varies slowest
 
@@ -36,23 +51,39 @@ def test_s2_near_identity_defaults_are_three_rings_of_eight():
 def test_s2_equatorial_grid():
     grid = np.array(s2_equatorial_grid(max_beta=0.2, n_alpha=4, n_beta=3))
     assert grid.shape == (12, 2)
-    np.testing.assert_allclose(np.unique(grid[:, 0]), [math.pi / 2 - 0.2, math.pi / 2, math.pi / 2 + 0.2])
+    np.testing.assert_allclose(
+        np.unique(grid[:, 0]),
+        [math.pi / 2 - 0.2, math.pi / 2, math.pi / 2 + 0.2],
+    )
     assert np.array(s2_equatorial_grid()).shape == (32, 2)
 
 
-def test_so3_near_identity_paper_grid_has_72_points_and_gamma_is_offset_by_alpha():
+def test_so3_near_identity_paper_grid_has_72_points_gamma_offset_by_alpha():
     grid = np.array(so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3))
     assert grid.shape == (72, 3)
     beta, alpha, gamma = grid.T
-    np.testing.assert_allclose(np.unique(np.round(gamma + alpha, 12)), [-math.pi / 8, 0, math.pi / 8], atol=1e-12)
-    assert np.array(so3_near_identity_grid()).shape == (3 * 8 * 8, 3)  # n_gamma defaults to n_alpha
+    np.testing.assert_allclose(
+        np.unique(np.round(gamma + alpha, 12)),
+        [-math.pi / 8, 0, math.pi / 8],
+        atol=1e-12,
+    )
+    # n_gamma defaults to n_alpha
+    assert np.array(so3_near_identity_grid()).shape == (3 * 8 * 8, 3)
 
 
 def test_so3_near_identity_rings_are_equally_far_from_the_identity():
-    grid = so3_near_identity_grid(max_beta=math.pi / 6, max_gamma=math.pi / 5, n_alpha=5, n_beta=2, n_gamma=3)
+    grid = so3_near_identity_grid(
+        max_beta=math.pi / 6,
+        max_gamma=math.pi / 5,
+        n_alpha=5,
+        n_beta=2,
+        n_gamma=3,
+    )
     by_ring: dict[tuple[float, float], list[float]] = {}
     for beta, alpha, gamma in grid:
-        by_ring.setdefault((round(beta, 9), round(gamma + alpha, 9)), []).append(angle(zyz(alpha, beta, gamma)))
+        by_ring.setdefault(
+            (round(beta, 9), round(gamma + alpha, 9)), []
+        ).append(angle(zyz(alpha, beta, gamma)))
     assert len(by_ring) == 2 * 3
     for (beta, pre_gamma), angles in by_ring.items():
         np.testing.assert_allclose(angles, angles[0], atol=1e-9)
@@ -64,19 +95,49 @@ def test_so3_equatorial_grid():
     grid = np.array(so3_equatorial_grid())
     assert grid.shape == (64, 3)
     np.testing.assert_allclose(grid[:, 0], math.pi / 2)
-    np.testing.assert_allclose(np.unique(grid[:, 2]), [-math.pi / 8, math.pi / 8])
+    np.testing.assert_allclose(
+        np.unique(grid[:, 2]), [-math.pi / 8, math.pi / 8]
+    )
 
 
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: s2_near_identity_grid(n_alpha=0), ValueError, "n_alpha must be >= 1"),
-        (lambda: s2_near_identity_grid(n_beta=2.5), TypeError, "n_beta must be an int"),
-        (lambda: s2_near_identity_grid(max_beta=4.0), ValueError, "max_beta must lie in"),
-        (lambda: s2_equatorial_grid(max_beta=2.0), ValueError, "max_beta must lie in"),
-        (lambda: so3_near_identity_grid(n_gamma=0), ValueError, "n_gamma must be >= 1"),
-        (lambda: so3_near_identity_grid(max_gamma=-1.0), ValueError, "max_gamma must lie in"),
-        (lambda: so3_equatorial_grid(n_beta=True), TypeError, "n_beta must be an int"),
+        (
+            lambda: s2_near_identity_grid(n_alpha=0),
+            ValueError,
+            "n_alpha must be >= 1",
+        ),
+        (
+            lambda: s2_near_identity_grid(n_beta=2.5),
+            TypeError,
+            "n_beta must be an int",
+        ),
+        (
+            lambda: s2_near_identity_grid(max_beta=4.0),
+            ValueError,
+            "max_beta must lie in",
+        ),
+        (
+            lambda: s2_equatorial_grid(max_beta=2.0),
+            ValueError,
+            "max_beta must lie in",
+        ),
+        (
+            lambda: so3_near_identity_grid(n_gamma=0),
+            ValueError,
+            "n_gamma must be >= 1",
+        ),
+        (
+            lambda: so3_near_identity_grid(max_gamma=-1.0),
+            ValueError,
+            "max_gamma must lie in",
+        ),
+        (
+            lambda: so3_equatorial_grid(n_beta=True),
+            TypeError,
+            "n_beta must be an int",
+        ),
     ],
 )
 def test_bad_arguments(call, error, match):
@@ -90,9 +151,15 @@ def test_sympy_ring_points_are_conjugates_of_one_rotation():
     a, b, g = sp.symbols("alpha beta gamma", real=True)
 
     def rz(t):
-        return sp.Matrix([[sp.cos(t), -sp.sin(t), 0], [sp.sin(t), sp.cos(t), 0], [0, 0, 1]])
+        return sp.Matrix(
+            [[sp.cos(t), -sp.sin(t), 0], [sp.sin(t), sp.cos(t), 0], [0, 0, 1]]
+        )
 
-    ry = sp.Matrix([[sp.cos(b), 0, sp.sin(b)], [0, 1, 0], [-sp.sin(b), 0, sp.cos(b)]])
+    ry = sp.Matrix(
+        [[sp.cos(b), 0, sp.sin(b)], [0, 1, 0], [-sp.sin(b), 0, sp.cos(b)]]
+    )
     ring_point = rz(a) * ry * rz(g - a)
-    assert sp.simplify(ring_point - rz(a) * (ry * rz(g)) * rz(-a)) == sp.zeros(3, 3)
+    assert sp.simplify(ring_point - rz(a) * (ry * rz(g)) * rz(-a)) == sp.zeros(
+        3, 3
+    )
     assert sp.simplify(sp.diff(ring_point.trace(), a)) == 0

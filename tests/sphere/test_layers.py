@@ -1,15 +1,16 @@
 """dlnotes.sphere.layers: the S² and SO(3) correlation layers.
 
-The layers are checked against the direct reading of the correlation with point-mass filters,
-[ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i), evaluated point by point with the harmonic series of f̃
-(independent of the FFTs and of the correlation theorem), and for equivariance under exact
-(spectral) rotations.
+The layers are checked against the direct reading of the correlation with
+point-mass filters, [ψ ⋆ f](R) = Σ_{k,i} w_{k,i} f̃_k(R x_i), evaluated point
+by point with the harmonic series of f̃ (independent of the FFTs and of the
+correlation theorem), and for equivariance under exact (spectral) rotations.
 """
 
 import math
 
 import pytest
 import torch
+
 from dlnotes.sphere.grid import so3_grid
 from dlnotes.sphere.kernel_grids import (
     s2_equatorial_grid,
@@ -35,63 +36,116 @@ F64 = torch.float64
 def grid_rotations(b: int) -> torch.Tensor:
     """Rotation matrices of the SOFT grid, ``[2b, 2b, 2b, 3, 3]`` (β, α, γ)."""
     beta, alpha, gamma = so3_grid(b, dtype=F64)
-    return euler_to_matrix(alpha[None, :, None], beta[:, None, None], gamma[None, None, :])
+    return euler_to_matrix(
+        alpha[None, :, None], beta[:, None, None], gamma[None, None, :]
+    )
 
 
 def test_s2_layer_is_the_correlation_with_point_masses():
     torch.manual_seed(0)
     b_in, b_out = 5, 3
-    layer = S2Convolution(2, 3, b_in, b_out, s2_near_identity_grid(n_alpha=3, n_beta=2)).double()
+    layer = S2Convolution(
+        2, 3, b_in, b_out, s2_near_identity_grid(n_alpha=3, n_beta=2)
+    ).double()
     with torch.no_grad():
         layer.bias.normal_()
-    x = torch.randn(2, 2, 2 * b_in, 2 * b_in, dtype=F64)  # not band-limited: the layer keeps l < b_out
+    # not band-limited: the layer keeps l < b_out
+    x = torch.randn(2, 2, 2 * b_in, 2 * b_in, dtype=F64)
     points = torch.tensor(layer.grid, dtype=F64)
     beta, alpha = points.unbind(-1)
-    unit = torch.stack([beta.sin() * alpha.cos(), beta.sin() * alpha.sin(), beta.cos()], -1)  # [N, 3]
-    moved = torch.einsum("...ij,nj->...ni", grid_rotations(b_out), unit)  # R x_i
-    harmonics = spherical_harmonics(b_out, torch.atan2(torch.hypot(moved[..., 0], moved[..., 1]), moved[..., 2]), torch.atan2(moved[..., 1], moved[..., 0]))
-    values = torch.einsum("...np,bkp->bk...n", harmonics, s2_fft(x, b_out)).real  # f̃_k(R x_i)
-    expected = torch.einsum("bkjacn,kon->bojac", values, layer.kernel * layer.scaling) + layer.bias
+    # [N, 3]
+    unit = torch.stack(
+        [beta.sin() * alpha.cos(), beta.sin() * alpha.sin(), beta.cos()], -1
+    )
+    # R x_i
+    moved = torch.einsum("...ij,nj->...ni", grid_rotations(b_out), unit)
+    harmonics = spherical_harmonics(
+        b_out,
+        torch.atan2(torch.hypot(moved[..., 0], moved[..., 1]), moved[..., 2]),
+        torch.atan2(moved[..., 1], moved[..., 0]),
+    )
+    # f̃_k(R x_i)
+    values = torch.einsum(
+        "...np,bkp->bk...n", harmonics, s2_fft(x, b_out)
+    ).real
+    expected = (
+        torch.einsum("bkjacn,kon->bojac", values, layer.kernel * layer.scaling)
+        + layer.bias
+    )
     torch.testing.assert_close(layer(x), expected, rtol=0, atol=1e-12)
 
 
 def test_so3_layer_is_the_correlation_with_point_masses():
     torch.manual_seed(1)
     b_in, b_out = 4, 3
-    layer = SO3Convolution(2, 3, b_in, b_out, so3_near_identity_grid(n_alpha=3, n_beta=2, n_gamma=2)).double()
+    layer = SO3Convolution(
+        2,
+        3,
+        b_in,
+        b_out,
+        so3_near_identity_grid(n_alpha=3, n_beta=2, n_gamma=2),
+    ).double()
     x = torch.randn(2, 2, 2 * b_in, 2 * b_in, 2 * b_in, dtype=F64)
     beta, alpha, gamma = torch.tensor(layer.grid, dtype=F64).unbind(-1)
-    moved = torch.einsum("...ij,njk->...nik", grid_rotations(b_out), euler_to_matrix(alpha, beta, gamma))  # R Q_i
+    # R Q_i
+    moved = torch.einsum(
+        "...ij,njk->...nik",
+        grid_rotations(b_out),
+        euler_to_matrix(alpha, beta, gamma),
+    )
     wigner = wigner_D_packed(b_out, *matrix_to_euler(moved))
-    values = torch.einsum("...np,bkp->bk...n", wigner, so3_fft(x, b_out)).real  # f̃_k(R Q_i)
-    expected = torch.einsum("bkjacn,kon->bojac", values, layer.kernel * layer.scaling)
+    # f̃_k(R Q_i)
+    values = torch.einsum("...np,bkp->bk...n", wigner, so3_fft(x, b_out)).real
+    expected = torch.einsum(
+        "bkjacn,kon->bojac", values, layer.kernel * layer.scaling
+    )
     torch.testing.assert_close(layer(x), expected, rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("dtype, tolerance", [(torch.float64, 1e-11), (torch.float32, 2e-5)])
+@pytest.mark.parametrize(
+    "dtype, tolerance", [(torch.float64, 1e-11), (torch.float32, 2e-5)]
+)
 def test_s2_layer_is_equivariant(dtype, tolerance):
     torch.manual_seed(2)
     b = 6
     layer = S2Convolution(3, 4, b, b, s2_near_identity_grid()).to(dtype)
     f = random_s2(b, 2, 3, generator=torch.Generator().manual_seed(0))
-    angles = (torch.tensor(0.4, dtype=F64), torch.tensor(1.1, dtype=F64), torch.tensor(-2.3, dtype=F64))
+    angles = (
+        torch.tensor(0.4, dtype=F64),
+        torch.tensor(1.1, dtype=F64),
+        torch.tensor(-2.3, dtype=F64),
+    )
     with torch.no_grad():
         rotated_after = so3_rotate(layer(f.to(dtype)), *angles)
         rotated_before = layer(s2_rotate(f, *angles).to(dtype))
-    assert ((rotated_after - rotated_before).abs().max() / rotated_after.abs().max()).item() < tolerance
+    assert (
+        (rotated_after - rotated_before).abs().max()
+        / rotated_after.abs().max()
+    ).item() < tolerance
 
 
-@pytest.mark.parametrize("dtype, tolerance", [(torch.float64, 1e-11), (torch.float32, 2e-5)])
+@pytest.mark.parametrize(
+    "dtype, tolerance", [(torch.float64, 1e-11), (torch.float32, 2e-5)]
+)
 def test_so3_layer_is_equivariant(dtype, tolerance):
     torch.manual_seed(3)
     b = 5
-    layer = SO3Convolution(3, 2, b, b, so3_near_identity_grid(n_alpha=4, n_beta=2, n_gamma=3)).to(dtype)
+    layer = SO3Convolution(
+        3, 2, b, b, so3_near_identity_grid(n_alpha=4, n_beta=2, n_gamma=3)
+    ).to(dtype)
     f = random_so3(b, 2, 3, generator=torch.Generator().manual_seed(1))
-    angles = (torch.tensor(2.0, dtype=F64), torch.tensor(0.7, dtype=F64), torch.tensor(0.3, dtype=F64))
+    angles = (
+        torch.tensor(2.0, dtype=F64),
+        torch.tensor(0.7, dtype=F64),
+        torch.tensor(0.3, dtype=F64),
+    )
     with torch.no_grad():
         rotated_after = so3_rotate(layer(f.to(dtype)), *angles)
         rotated_before = layer(so3_rotate(f, *angles).to(dtype))
-    assert ((rotated_after - rotated_before).abs().max() / rotated_after.abs().max()).item() < tolerance
+    assert (
+        (rotated_after - rotated_before).abs().max()
+        / rotated_after.abs().max()
+    ).item() < tolerance
 
 
 def test_shapes_dtypes_and_equatorial_grids():
@@ -107,16 +161,29 @@ def test_shapes_dtypes_and_equatorial_grids():
 
 def test_gradients_flow_gradcheck():
     torch.manual_seed(4)
-    s2 = S2Convolution(1, 2, 3, 2, s2_near_identity_grid(n_alpha=2, n_beta=1)).double()
-    so3 = SO3Convolution(2, 1, 2, 2, so3_near_identity_grid(n_alpha=2, n_beta=1, n_gamma=2)).double()
+    s2 = S2Convolution(
+        1, 2, 3, 2, s2_near_identity_grid(n_alpha=2, n_beta=1)
+    ).double()
+    so3 = SO3Convolution(
+        2, 1, 2, 2, so3_near_identity_grid(n_alpha=2, n_beta=1, n_gamma=2)
+    ).double()
     x = torch.randn(1, 1, 6, 6, dtype=F64, requires_grad=True)
-    assert torch.autograd.gradcheck(lambda x, w1, w2: so3(s2(x)), (x, s2.kernel, so3.kernel), eps=1e-6, atol=1e-7)
+    assert torch.autograd.gradcheck(
+        lambda x, w1, w2: so3(s2(x)),
+        (x, s2.kernel, so3.kernel),
+        eps=1e-6,
+        atol=1e-7,
+    )
     so3(torch.relu(s2(x))).sum().backward()
-    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in (s2.kernel, s2.bias, so3.kernel, so3.bias))
+    assert all(
+        p.grad is not None and p.grad.abs().sum() > 0
+        for p in (s2.kernel, s2.bias, so3.kernel, so3.bias)
+    )
 
 
 def test_initialisation_carries_the_second_moment():
-    # Band-limited input (nothing lost to the band limit), many channels: E[y^2] close to E[x^2].
+    # Band-limited input (nothing lost to the band limit), many channels:
+    # E[y^2] close to E[x^2].
     torch.manual_seed(5)
     b = 4
     f = random_s2(b, 4, 16, generator=torch.Generator().manual_seed(2))
@@ -131,7 +198,9 @@ def test_initialisation_carries_the_second_moment():
 
 
 def test_module_state_and_repr():
-    layer = SO3Convolution(2, 3, 4, 2, so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3))
+    layer = SO3Convolution(
+        2, 3, 4, 2, so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3)
+    )
     assert set(layer.state_dict()) == {"kernel", "bias"}
     assert "grid points=72" in repr(layer)
 
@@ -139,13 +208,37 @@ def test_module_state_and_repr():
 @pytest.mark.parametrize(
     "build, error, match",
     [
-        (lambda: S2Convolution(1, 2, 4, 5, s2_near_identity_grid()), ValueError, "b_out must be <= b_in"),
-        (lambda: S2Convolution(1, 2, 0, 0, s2_near_identity_grid()), ValueError, "b_in must be a bandwidth >= 1"),
-        (lambda: S2Convolution(1, 2, 4.0, 2, s2_near_identity_grid()), TypeError, "b_in must be an int"),
-        (lambda: S2Convolution(0, 2, 4, 2, s2_near_identity_grid()), ValueError, "nfeature_in must be an int >= 1"),
+        (
+            lambda: S2Convolution(1, 2, 4, 5, s2_near_identity_grid()),
+            ValueError,
+            "b_out must be <= b_in",
+        ),
+        (
+            lambda: S2Convolution(1, 2, 0, 0, s2_near_identity_grid()),
+            ValueError,
+            "b_in must be a bandwidth >= 1",
+        ),
+        (
+            lambda: S2Convolution(1, 2, 4.0, 2, s2_near_identity_grid()),
+            TypeError,
+            "b_in must be an int",
+        ),
+        (
+            lambda: S2Convolution(0, 2, 4, 2, s2_near_identity_grid()),
+            ValueError,
+            "nfeature_in must be an int >= 1",
+        ),
         (lambda: S2Convolution(1, 2, 4, 2, ()), ValueError, "empty grid"),
-        (lambda: S2Convolution(1, 2, 4, 2, so3_near_identity_grid()), ValueError, r"\(beta, alpha\) points"),
-        (lambda: SO3Convolution(1, 2, 4, 2, s2_near_identity_grid()), ValueError, r"\(beta, alpha, gamma\) points"),
+        (
+            lambda: S2Convolution(1, 2, 4, 2, so3_near_identity_grid()),
+            ValueError,
+            r"\(beta, alpha\) points",
+        ),
+        (
+            lambda: SO3Convolution(1, 2, 4, 2, s2_near_identity_grid()),
+            ValueError,
+            r"\(beta, alpha, gamma\) points",
+        ),
         (lambda: SO3Convolution(1, 2, 4, 2, []), ValueError, "empty grid"),
     ],
 )
@@ -157,11 +250,17 @@ def test_bad_construction(build, error, match):
 def test_bad_input():
     s2 = S2Convolution(2, 3, 4, 2, s2_near_identity_grid())
     so3 = SO3Convolution(2, 3, 4, 2, so3_near_identity_grid())
-    with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8\]"):
+    with pytest.raises(
+        ValueError, match=r"x must have shape \[batch, 2, 8, 8\]"
+    ):
         s2(torch.randn(1, 2, 10, 10))  # wrong bandwidth
-    with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8\]"):
+    with pytest.raises(
+        ValueError, match=r"x must have shape \[batch, 2, 8, 8\]"
+    ):
         s2(torch.randn(1, 3, 8, 8))  # channels mismatch
-    with pytest.raises(ValueError, match=r"x must have shape \[batch, 2, 8, 8, 8\]"):
+    with pytest.raises(
+        ValueError, match=r"x must have shape \[batch, 2, 8, 8, 8\]"
+    ):
         so3(torch.randn(1, 2, 8, 8))
     with pytest.raises(TypeError, match="x must have the layer's dtype"):
         so3(torch.randn(1, 2, 8, 8, 8, dtype=torch.complex64))
@@ -181,45 +280,72 @@ def test_sympy_initialisation_variance_and_relu_halving():
 
     w1, w2, f1, f2 = sp.symbols("w1 w2 f1 f2", real=True)
     s = sp.symbols("sigma", positive=True)
-    expectation = sp.expand((w1 * f1 + w2 * f2) ** 2).subs({w1 * w2: 0}).subs({w1**2: s**2, w2**2: s**2})
+    expectation = (
+        sp.expand((w1 * f1 + w2 * f2) ** 2)
+        .subs({w1 * w2: 0})
+        .subs({w1**2: s**2, w2**2: s**2})
+    )
     assert sp.simplify(expectation - s**2 * (f1**2 + f2**2)) == 0
     t = sp.symbols("t", real=True)
     normal = sp.exp(-(t**2) / 2) / sp.sqrt(2 * sp.pi)
-    assert sp.integrate(t**2 * normal, (t, 0, sp.oo)) / sp.integrate(t**2 * normal, (t, -sp.oo, sp.oo)) == sp.Rational(1, 2)
+    assert sp.integrate(t**2 * normal, (t, 0, sp.oo)) / sp.integrate(
+        t**2 * normal, (t, -sp.oo, sp.oo)
+    ) == sp.Rational(1, 2)
 
 
-def small_layers(dtype: torch.dtype = torch.float32) -> tuple[S2Convolution, SO3Convolution]:
-    s2 = S2Convolution(2, 3, 4, 3, s2_near_identity_grid(n_alpha=3, n_beta=2)).to(dtype)
-    so3 = SO3Convolution(3, 2, 3, 2, so3_near_identity_grid(n_alpha=3, n_beta=1, n_gamma=2)).to(dtype)
+def small_layers(
+    dtype: torch.dtype = torch.float32,
+) -> tuple[S2Convolution, SO3Convolution]:
+    s2 = S2Convolution(
+        2, 3, 4, 3, s2_near_identity_grid(n_alpha=3, n_beta=2)
+    ).to(dtype)
+    so3 = SO3Convolution(
+        3, 2, 3, 2, so3_near_identity_grid(n_alpha=3, n_beta=1, n_gamma=2)
+    ).to(dtype)
     return s2, so3
 
 
 @pytest.mark.parametrize("dtype", [torch.complex64, torch.float64])
 def test_other_input_dtypes_rejected_like_torch(dtype):
-    """torch's float32 layers raise on complex or float64 input ("Input type ... should be the same"); so do ours."""
+    """torch's float32 layers raise on complex or float64 input ("Input type
+    ... should be the same"); so do ours."""
     with pytest.raises(RuntimeError, match="should be the same"):
         torch.nn.Conv2d(2, 3, 3)(torch.zeros(1, 2, 8, 8, dtype=dtype))
     s2, so3 = small_layers()
-    with pytest.raises(TypeError, match=f"x must have the layer's dtype torch.float32, got {dtype}"):
+    with pytest.raises(
+        TypeError,
+        match=f"x must have the layer's dtype torch.float32, got {dtype}",
+    ):
         s2(torch.zeros(1, 2, 8, 8, dtype=dtype))
-    with pytest.raises(TypeError, match=f"x must have the layer's dtype torch.float32, got {dtype}"):
+    with pytest.raises(
+        TypeError,
+        match=f"x must have the layer's dtype torch.float32, got {dtype}",
+    ):
         so3(torch.zeros(1, 3, 6, 6, 6, dtype=dtype))
     with pytest.raises(TypeError, match="x must be a torch.Tensor"):
         s2([[0.0]])
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
-def test_half_precision_layers_compute_in_float32_and_return_their_dtype(dtype):
-    """torch's convolutions in float16/bfloat16 return that dtype; ours compute in float32 and round."""
+def test_half_precision_layers_compute_in_float32_and_return_their_dtype(
+    dtype,
+):
+    """torch's convolutions in float16/bfloat16 return that dtype; ours compute
+    in float32 and round."""
     conv = torch.nn.Conv2d(2, 3, 3).to(dtype)
     assert conv(torch.randn(1, 2, 8, 8).to(dtype)).dtype == dtype
     s2, so3 = small_layers(dtype)
     x = random_s2(4, 2, 2).to(dtype)
     y = s2(x)
     z = so3(torch.relu(y))
-    assert y.dtype == z.dtype == dtype and y.shape == (2, 3, 6, 6, 6) and z.shape == (2, 2, 4, 4, 4)
+    assert (
+        y.dtype == z.dtype == dtype
+        and y.shape == (2, 3, 6, 6, 6)
+        and z.shape == (2, 2, 4, 4, 4)
+    )
     s2_float, so3_float = small_layers()
-    s2_float.load_state_dict(s2.state_dict())  # the same (rounded) weights, upcast
+    # the same (rounded) weights, upcast
+    s2_float.load_state_dict(s2.state_dict())
     so3_float.load_state_dict(so3.state_dict())
     with torch.no_grad():
         assert torch.equal(y, s2_float(x.float()).to(dtype))
@@ -229,7 +355,8 @@ def test_half_precision_layers_compute_in_float32_and_return_their_dtype(dtype):
 
 
 def test_empty_batch_like_torch():
-    """An empty batch: an empty output, and zero gradients for the weights (torch's Conv2d does the same)."""
+    """An empty batch: an empty output, and zero gradients for the weights
+    (torch's Conv2d does the same)."""
     conv = torch.nn.Conv2d(2, 3, 3)
     conv(torch.zeros(0, 2, 8, 8)).sum().backward()
     assert torch.equal(conv.weight.grad, torch.zeros_like(conv.weight))

@@ -1,7 +1,8 @@
 """No module of dlnotes reaches into another module's private names.
 
-A helper that two modules share lives in a private module (``_checks.py``, ``_indices.py``) under
-a public name; everything else with a leading underscore stays inside the module that defines it.
+A helper that two modules share lives in a private module (``_checks.py``,
+``_indices.py``) under a public name; everything else with a leading underscore
+stays inside the module that defines it.
 """
 
 import ast
@@ -13,24 +14,37 @@ PACKAGE = Path(dlnotes.__file__).parent
 
 
 def _private_imports(path: Path) -> list[str]:
-    """``module.name`` for each underscore name ``path`` takes from a public dlnotes module."""
+    """``module.name`` for each underscore name ``path`` takes from a public
+    dlnotes module."""
     found = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
     aliases = {}  # local name -> public dlnotes module imported as a whole
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dlnotes"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("dlnotes")
+        ):
             public = not node.module.rsplit(".", 1)[-1].startswith("_")
             for alias in node.names:
                 if public and alias.name.startswith("_"):
                     found.append(f"{node.module}.{alias.name}")
                 elif public:
-                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    aliases[alias.asname or alias.name] = (
+                        f"{node.module}.{alias.name}"
+                    )
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.startswith("dlnotes") and not alias.name.rsplit(".", 1)[-1].startswith("_"):
+                if alias.name.startswith("dlnotes") and not alias.name.rsplit(
+                    ".", 1
+                )[-1].startswith("_"):
                     aliases[alias.asname or alias.name] = alias.name
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
             if node.attr.startswith("_") and not node.attr.startswith("__"):
                 found.append(f"{aliases[node.value.id]}.{node.attr}")
     return found
@@ -57,4 +71,7 @@ def test_the_check_finds_a_private_import(tmp_path):
         "from dlnotes.sphere import s2_fft\n"
         "s2_fft._legendre_tables\n"
     )
-    assert _private_imports(module) == ["dlnotes.sphere.wigner._legendre_columns", "dlnotes.sphere.s2_fft._legendre_tables"]
+    assert _private_imports(module) == [
+        "dlnotes.sphere.wigner._legendre_columns",
+        "dlnotes.sphere.s2_fft._legendre_tables",
+    ]

@@ -1,23 +1,42 @@
-"""dlnotes.sphere.real_fft: the real-signal SO(3) transforms equal the general ones."""
+"""dlnotes.sphere.real_fft: the real-signal SO(3) transforms equal the general
+ones."""
 
 import pytest
 import torch
 
-from dlnotes.sphere.real_fft import half_to_packed, packed_to_half, so3_irfft, so3_irfft_half, so3_rfft, so3_rfft_half
+from dlnotes.sphere.real_fft import (
+    half_to_packed,
+    packed_to_half,
+    so3_irfft,
+    so3_irfft_half,
+    so3_rfft,
+    so3_rfft_half,
+)
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.wigner import so3_size
 
 
 @pytest.mark.parametrize("b_grid, b", [(1, 1), (4, 4), (5, 3), (6, 1)])
 def test_rfft_equals_so3_fft_on_real_signals(b_grid, b):
-    x = torch.randn(2, 3, 2 * b_grid, 2 * b_grid, 2 * b_grid, dtype=torch.float64)  # not band-limited
-    torch.testing.assert_close(so3_rfft(x, b), so3_fft(x, b), rtol=0, atol=1e-12)
+    # not band-limited
+    x = torch.randn(
+        2, 3, 2 * b_grid, 2 * b_grid, 2 * b_grid, dtype=torch.float64
+    )
+    torch.testing.assert_close(
+        so3_rfft(x, b), so3_fft(x, b), rtol=0, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("b, b_grid", [(1, 1), (4, 4), (3, 5)])
 def test_irfft_equals_the_real_part_of_so3_ifft(b, b_grid):
-    coeffs = so3_fft(torch.randn(2, 2 * b, 2 * b, 2 * b, dtype=torch.float64))  # coefficients of real signals
-    torch.testing.assert_close(so3_irfft(coeffs, b_grid), so3_ifft(coeffs, b_grid).real, rtol=0, atol=1e-12)
+    # coefficients of real signals
+    coeffs = so3_fft(torch.randn(2, 2 * b, 2 * b, 2 * b, dtype=torch.float64))
+    torch.testing.assert_close(
+        so3_irfft(coeffs, b_grid),
+        so3_ifft(coeffs, b_grid).real,
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_round_trip_float32_and_gradients():
@@ -25,7 +44,9 @@ def test_round_trip_float32_and_gradients():
     x = so3_irfft(coeffs).float()
     torch.testing.assert_close(so3_irfft(so3_rfft(x)), x, rtol=0, atol=1e-5)
     x64 = torch.randn(1, 4, 4, 4, dtype=torch.float64, requires_grad=True)
-    assert torch.autograd.gradcheck(lambda t: torch.view_as_real(so3_rfft(t, 2)), (x64,))
+    assert torch.autograd.gradcheck(
+        lambda t: torch.view_as_real(so3_rfft(t, 2)), (x64,)
+    )
     c = so3_fft(torch.randn(1, 4, 4, 4, dtype=torch.float64)).requires_grad_()
     assert torch.autograd.gradcheck(lambda t: so3_irfft(t), (c,))
 
@@ -38,32 +59,52 @@ def test_half_spectrum_layout_and_packing():
     coeffs = so3_fft(x, b)
     n, m, l = 1, -2, 2  # z[n, m + b - 1, l, c, p] = (Re, Im) f̂^l_mn of map p
     offset = l * (4 * l * l - 1) // 3 + (l + m) * (2 * l + 1) + (l + n)
-    torch.testing.assert_close(half[n, m + b - 1, l, :, 1], torch.view_as_real(coeffs[1, offset]), rtol=0, atol=1e-12)
+    torch.testing.assert_close(
+        half[n, m + b - 1, l, :, 1],
+        torch.view_as_real(coeffs[1, offset]),
+        rtol=0,
+        atol=1e-12,
+    )
     assert half[2, b - 1, 1].abs().max() == 0  # l < n: outside the spectrum
-    torch.testing.assert_close(half_to_packed(half), coeffs, rtol=0, atol=1e-12)
-    torch.testing.assert_close(packed_to_half(coeffs), half, rtol=0, atol=1e-12)
+    torch.testing.assert_close(
+        half_to_packed(half), coeffs, rtol=0, atol=1e-12
+    )
+    torch.testing.assert_close(
+        packed_to_half(coeffs), half, rtol=0, atol=1e-12
+    )
 
 
 def test_constant_is_the_degree_zero_coefficient():
     z = so3_rfft_half(torch.randn(3, 6, 6, 6, dtype=torch.float64), 2)
     constant = torch.randn(3, dtype=torch.float64)
     shifted = so3_irfft_half(z, 4, constant)
-    torch.testing.assert_close(shifted, so3_irfft_half(z, 4) + constant[:, None, None, None], rtol=0, atol=1e-13)
+    torch.testing.assert_close(
+        shifted,
+        so3_irfft_half(z, 4) + constant[:, None, None, None],
+        rtol=0,
+        atol=1e-13,
+    )
     z64, c64 = z.clone().requires_grad_(), constant.clone().requires_grad_()
-    assert torch.autograd.gradcheck(lambda z, c: so3_irfft_half(z, 3, c), (z64, c64), fast_mode=True)
+    assert torch.autograd.gradcheck(
+        lambda z, c: so3_irfft_half(z, 3, c), (z64, c64), fast_mode=True
+    )
 
 
 def test_second_derivatives():
-    # the backward pass of each transform is the other's forward code, so it is differentiable too
+    # the backward pass of each transform is the other's forward code, so it is
+    # differentiable too
     x = torch.randn(2, 4, 4, 4, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradgradcheck(lambda t: so3_rfft_half(t, 2), (x,))
-    z = torch.randn(2, 3, 2, 2, 2, dtype=torch.float64, requires_grad=True)  # b = 2, P = 2
+    # b = 2, P = 2
+    z = torch.randn(2, 3, 2, 2, 2, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradgradcheck(lambda t: so3_irfft_half(t, 3), (z,))
 
 
 def test_empty_batch():
     assert so3_rfft(torch.zeros(0, 4, 4, 4), 2).shape == (0, so3_size(2))
-    assert so3_irfft(torch.zeros(0, 3, so3_size(3), dtype=torch.complex64)).shape == (0, 3, 6, 6, 6)
+    assert so3_irfft(
+        torch.zeros(0, 3, so3_size(3), dtype=torch.complex64)
+    ).shape == (0, 3, 6, 6, 6)
 
 
 def test_bad_input():
@@ -81,12 +122,20 @@ def test_bad_input():
 def test_half_precision_is_computed_in_float32(dtype):
     x = torch.randn(2, 6, 6, 6).to(dtype)
     out = so3_rfft(x)
-    assert out.dtype == torch.complex64 and torch.equal(out, so3_rfft(x.float()))
+    assert out.dtype == torch.complex64 and torch.equal(
+        out, so3_rfft(x.float())
+    )
 
 
 def test_empty_batch_gives_an_empty_result():
-    assert so3_rfft(torch.zeros(0, 3, 6, 6, 6), b_out=2).shape == (0, 3, so3_size(2))
-    coeffs = torch.zeros(2, 0, so3_size(3), dtype=torch.complex64, requires_grad=True)
+    assert so3_rfft(torch.zeros(0, 3, 6, 6, 6), b_out=2).shape == (
+        0,
+        3,
+        so3_size(2),
+    )
+    coeffs = torch.zeros(
+        2, 0, so3_size(3), dtype=torch.complex64, requires_grad=True
+    )
     out = so3_irfft(coeffs, b_out=4)
     assert out.shape == (2, 0, 8, 8, 8) and out.dtype == torch.float32
     out.sum().backward()

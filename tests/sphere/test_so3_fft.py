@@ -1,13 +1,15 @@
-"""dlnotes.sphere.so3_fft: exact round trips, the Wigner-D series, Parseval, bad input."""
+"""dlnotes.sphere.so3_fft: exact round trips, the Wigner-D series, Parseval,
+bad input."""
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.testing import random_so3_coefficients
 from dlnotes.sphere.wigner import so3_offset, so3_size, wigner_D_packed
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def random_coefficients(b: int, *batch: int, seed: int = 0) -> torch.Tensor:
@@ -17,9 +19,12 @@ def random_coefficients(b: int, *batch: int, seed: int = 0) -> torch.Tensor:
 def test_round_trip_float64_at_b32():
     c = random_coefficients(32)
     x = so3_ifft(c)
-    # errors relative to the largest coefficient / sample (a random signal of b = 32 reaches ~100)
+    # errors relative to the largest coefficient / sample (a random signal of b
+    # = 32 reaches ~100)
     assert (so3_fft(x) - c).abs().max().item() <= 1e-12 * c.abs().max().item()
-    assert (so3_ifft(so3_fft(x)) - x).abs().max().item() <= 1e-12 * x.abs().max().item()
+    assert (
+        so3_ifft(so3_fft(x)) - x
+    ).abs().max().item() <= 1e-12 * x.abs().max().item()
 
 
 @settings(max_examples=8, deadline=None)
@@ -35,7 +40,9 @@ def test_synthesis_is_the_wigner_series():
     b = 5
     c = random_coefficients(b)
     beta, alpha, gamma = so3_grid(b, torch.float64)
-    d = wigner_D_packed(b, alpha[None, :, None], beta[:, None, None], gamma[None, None, :])
+    d = wigner_D_packed(
+        b, alpha[None, :, None], beta[:, None, None], gamma[None, None, :]
+    )
     assert (so3_ifft(c) - d @ c).abs().max().item() < 1e-13
 
 
@@ -44,8 +51,13 @@ def test_parseval():
     b = 8
     c = random_coefficients(b, seed=2)
     x = so3_ifft(c)
-    energy = (so3_quadrature_weights(b, torch.float64)[:, None, None] * x.abs() ** 2).sum()
-    spectral = sum((c[so3_offset(l) : so3_offset(l + 1)].abs() ** 2).sum() / (2 * l + 1) for l in range(b))
+    energy = (
+        so3_quadrature_weights(b, torch.float64)[:, None, None] * x.abs() ** 2
+    ).sum()
+    spectral = sum(
+        (c[so3_offset(l) : so3_offset(l + 1)].abs() ** 2).sum() / (2 * l + 1)
+        for l in range(b)
+    )
     assert energy.item() == pytest.approx(spectral.item(), rel=1e-12)
 
 
@@ -59,28 +71,39 @@ def test_float32():
 
 def test_gradient():
     x = torch.randn(4, 4, 4, dtype=torch.float64, requires_grad=True)
-    assert torch.autograd.gradcheck(lambda t: torch.view_as_real(so3_fft(t)), (x,), fast_mode=True)
+    assert torch.autograd.gradcheck(
+        lambda t: torch.view_as_real(so3_fft(t)), (x,), fast_mode=True
+    )
     c = torch.randn(so3_size(2), dtype=torch.complex128, requires_grad=True)
-    assert torch.autograd.gradcheck(lambda t: torch.view_as_real(so3_ifft(t)), (c,), fast_mode=True)
+    assert torch.autograd.gradcheck(
+        lambda t: torch.view_as_real(so3_ifft(t)), (c,), fast_mode=True
+    )
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match=r"x must have shape \[..., 2b, 2b, 2b\]"):
+    with pytest.raises(
+        ValueError, match=r"x must have shape \[..., 2b, 2b, 2b\]"
+    ):
         so3_fft(torch.zeros(4, 4, 6))
     with pytest.raises(ValueError, match="equal even sizes"):
         so3_fft(torch.zeros(3, 3, 3))
     with pytest.raises(TypeError, match="floating or complex dtype"):
         so3_fft(torch.zeros(4, 4, 4, dtype=torch.int32))
-    with pytest.raises(ValueError, match="b_out must be <= the signal's bandwidth"):
+    with pytest.raises(
+        ValueError, match="b_out must be <= the signal's bandwidth"
+    ):
         so3_fft(torch.zeros(4, 4, 4), b_out=3)
     with pytest.raises(ValueError, match=r"b\(4b²-1\)/3 entries"):
         so3_ifft(torch.zeros(11, dtype=torch.complex64))
-    with pytest.raises(ValueError, match="b_out must be >= the coefficients' bandwidth"):
+    with pytest.raises(
+        ValueError, match="b_out must be >= the coefficients' bandwidth"
+    ):
         so3_ifft(torch.zeros(so3_size(3), dtype=torch.complex64), b_out=2)
 
 
 def test_empty_batch_gives_an_empty_result():
-    """torch's FFTs fail on an empty batch inside MKL; its layers return empty results, and so do the transforms."""
+    """torch's FFTs fail on an empty batch inside MKL; its layers return empty
+    results, and so do the transforms."""
     with pytest.raises(RuntimeError, match="MKL FFT error"):
         torch.fft.fft2(torch.zeros(0, 8, 8, dtype=torch.complex64))
     x = torch.zeros(0, 2, 8, 8, 8, requires_grad=True)
@@ -88,15 +111,20 @@ def test_empty_batch_gives_an_empty_result():
     assert out.shape == (0, 2, so3_size(2)) and out.dtype == torch.complex64
     out.abs().sum().backward()
     assert x.grad.shape == x.shape
-    back = so3_ifft(torch.zeros(0, so3_size(3), dtype=torch.complex128), b_out=4)
+    back = so3_ifft(
+        torch.zeros(0, so3_size(3), dtype=torch.complex128), b_out=4
+    )
     assert back.shape == (0, 8, 8, 8) and back.dtype == torch.complex128
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
 def test_half_precision_is_computed_in_float32(dtype):
-    """As s2_fft: torch's CPU FFTs reject half precision; the transform computes in float32, returns complex64."""
+    """As s2_fft: torch's CPU FFTs reject half precision; the transform
+    computes in float32, returns complex64."""
     x = so3_ifft(random_coefficients(3, 2)).real.to(dtype)
     out = so3_fft(x)
-    assert out.dtype == torch.complex64 and torch.equal(out, so3_fft(x.float()))
+    assert out.dtype == torch.complex64 and torch.equal(
+        out, so3_fft(x.float())
+    )
     c = random_coefficients(2).real.to(dtype)
     assert torch.equal(so3_ifft(c), so3_ifft(c.float()))

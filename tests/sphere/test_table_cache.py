@@ -1,4 +1,5 @@
-"""dlnotes.sphere.table_cache: least recently used tables dropped to keep within the budget."""
+"""dlnotes.sphere.table_cache: least recently used tables dropped to keep
+within the budget."""
 
 import pytest
 import torch
@@ -13,8 +14,12 @@ def test_least_recently_used_tables_make_room():
     cache.put("b", 2, 40)
     assert cache.get("a") == 1  # "b" is now the least recently used
     cache.put("c", 3, 40)
-    assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
-    assert cache.info() == table_cache.CacheInfo(entries=2, nbytes=80, budget=100)
+    assert (
+        cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+    )
+    assert cache.info() == table_cache.CacheInfo(
+        entries=2, nbytes=80, budget=100
+    )
 
 
 def test_a_table_larger_than_the_budget_is_not_kept():
@@ -48,7 +53,14 @@ def test_public_functions(monkeypatch):
     assert table_cache.table_cache_info().entries == 0
 
 
-@pytest.mark.parametrize("budget, error, match", [(1.5, TypeError, "nbytes must be an int"), (True, TypeError, "nbytes must be an int"), (-1, ValueError, "nbytes must be a number of bytes >= 0")])
+@pytest.mark.parametrize(
+    "budget, error, match",
+    [
+        (1.5, TypeError, "nbytes must be an int"),
+        (True, TypeError, "nbytes must be an int"),
+        (-1, ValueError, "nbytes must be a number of bytes >= 0"),
+    ],
+)
 def test_bad_budget(budget, error, match):
     with pytest.raises(error, match=match):
         table_cache.set_table_cache_budget(budget)

@@ -1,25 +1,36 @@
-"""dlnotes.sphere.testing: random signals are real, band-limited, repeatable under a seed."""
+"""dlnotes.sphere.testing: random signals are real, band-limited, repeatable
+under a seed."""
 
+import pytest
 import torch
 
+from dlnotes.sphere.rotation import s2_rotate
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
-import pytest
-
-from dlnotes.sphere.rotation import s2_rotate
-from dlnotes.sphere.testing import gaussian_bump, random_s2, random_so3, relative_error
+from dlnotes.sphere.testing import (
+    gaussian_bump,
+    random_s2,
+    random_so3,
+    relative_error,
+)
 
 
 def test_s2_signals_are_real_band_limited_and_seeded():
     x = random_s2(5, 2, 3)
     assert x.shape == (2, 3, 10, 10) and x.dtype == torch.float64
-    assert torch.allclose(s2_ifft(s2_fft(x)).real, x, atol=1e-12)  # nothing at l >= 5 to lose
-    assert torch.equal(random_s2(5, 2, 3), x) and not torch.equal(random_s2(5, 2, 3, seed=1), x)
+    # nothing at l >= 5 to lose
+    assert torch.allclose(s2_ifft(s2_fft(x)).real, x, atol=1e-12)
+    assert torch.equal(random_s2(5, 2, 3), x) and not torch.equal(
+        random_s2(5, 2, 3, seed=1), x
+    )
 
 
-def test_so3_signals_are_real_band_limited_and_drawn_in_turn_from_a_generator():
+def test_so3_signals_are_real_band_limited_and_drawn_in_turn_from_generator():
     g = torch.Generator().manual_seed(0)
-    first, second = random_so3(3, 2, generator=g, dtype=torch.float32), random_so3(3, 2, generator=g)
+    first, second = (
+        random_so3(3, 2, generator=g, dtype=torch.float32),
+        random_so3(3, 2, generator=g),
+    )
     assert first.shape == (2, 6, 6, 6) and first.dtype == torch.float32
     assert torch.allclose(so3_ifft(so3_fft(second)).real, second, atol=1e-12)
     assert not torch.allclose(first.double(), second, atol=1e-3)
@@ -27,11 +38,15 @@ def test_so3_signals_are_real_band_limited_and_drawn_in_turn_from_a_generator():
 
 def test_a_bump_peaks_where_it_is_placed_and_rotates_exactly():
     b = 16
-    bump = gaussian_bump(b, 0.0, 0.0, 0.2)  # at the north pole: the first rows of the grid
+    # at the north pole: the first rows of the grid
+    bump = gaussian_bump(b, 0.0, 0.0, 0.2)
     assert bump.shape == (2 * b, 2 * b) and bump.argmax() // (2 * b) == 0
     placed = gaussian_bump(b, 1.0, 0.5, 0.2)
     assert relative_error(s2_rotate(bump, 0.5, 1.0, 0.0), placed) < 1e-10
-    assert torch.allclose(s2_ifft(s2_fft(placed, b_out=b)).real, placed, atol=1e-12)  # band-limited
+    # band-limited
+    assert torch.allclose(
+        s2_ifft(s2_fft(placed, b_out=b)).real, placed, atol=1e-12
+    )
     with pytest.raises(ValueError, match="width"):
         gaussian_bump(b, 0.0, 0.0, 0.0)
 

@@ -1,23 +1,28 @@
-"""``python -m dlnotes.bench backprop [--quick] [--repeats R]``: our layers against PyTorch's kernels.
+"""``python -m dlnotes.bench backprop [--quick] [--repeats R]``: our layers
+against PyTorch's kernels.
 
-For each layer, shape and dtype (float32, float64), on one thread, every implementation's
-forward+backward time is divided by that of PyTorch's native kernel measured in the same
-interleaved run (medians), and the bytes it saves for backward are counted with saved-tensor
-hooks (:func:`dlnotes.backprop.saved.saved_bytes`). Implementations:
+For each layer, shape and dtype (float32, float64), on one thread, every
+implementation's forward+backward time is divided by that of PyTorch's native
+kernel measured in the same interleaved run (medians), and the bytes it saves
+for backward are counted with saved-tensor hooks
+(:func:`dlnotes.backprop.saved.saved_bytes`). Implementations:
 
-* BatchNorm: ``staged`` (node-by-node backward), ``primitives`` (autograd through primitive ops),
-  ``ours`` (closed form);
-* Conv2d: ``ours``, and for stride > 1 also ``ours, literal dx``, the same gradients with the
-  input gradient through the zero-dilated ``ȳ`` (called directly, without autograd's
-  bookkeeping); the backward-only ratio subtracts the (shared, native) forward's time;
+* BatchNorm: ``staged`` (node-by-node backward), ``primitives`` (autograd
+  through primitive ops), ``ours`` (closed form);
+* Conv2d: ``ours``, and for stride > 1 also ``ours, literal dx``, the same
+  gradients with the input gradient through the zero-dilated ``ȳ`` (called
+  directly, without autograd's bookkeeping); the backward-only ratio subtracts
+  the (shared, native) forward's time;
 * Dropout: ``ours``.
 
-The full run uses :data:`BN_SHAPES`, :data:`CONV_CASES` and :data:`DROPOUT_NUMEL`; ``--quick`` uses
-smaller ones, the ``QUICK_*`` shapes (what the chapter runs). Each ratio comes with its 95 %
-bootstrap interval over the interleaved rounds, and a load monitor may watch for other work
-(:mod:`dlnotes.bench.load`). ``--record PATH`` runs the quick shapes with more rounds (11 to 31)
-and writes them as a timing record (:mod:`dlnotes.bench.records`, keys from :func:`row_key`);
-the chapters show the record shipped in ``dlnotes/backprop/records/`` beside their own run.
+The full run uses :data:`BN_SHAPES`, :data:`CONV_CASES` and
+:data:`DROPOUT_NUMEL`; ``--quick`` uses smaller ones, the ``QUICK_*`` shapes
+(what the chapter runs). Each ratio comes with its 95 % bootstrap interval over
+the interleaved rounds, and a load monitor may watch for other work
+(:mod:`dlnotes.bench.load`). ``--record PATH`` runs the quick shapes with more
+rounds (11 to 31) and writes them as a timing record
+(:mod:`dlnotes.bench.records`, keys from :func:`row_key`); the chapters show
+the record shipped in ``dlnotes/backprop/records/`` beside their own run.
 """
 
 from __future__ import annotations
@@ -34,7 +39,10 @@ from dlnotes.backprop.batchnorm import batch_norm
 from dlnotes.backprop.conv import conv2d, conv2d_input_grad, conv2d_weight_grad
 from dlnotes.backprop.dropout import dropout
 from dlnotes.backprop.saved import saved_bytes
-from dlnotes.backprop.staged import StagedBatchNormFunction, batch_norm_primitives
+from dlnotes.backprop.staged import (
+    StagedBatchNormFunction,
+    batch_norm_primitives,
+)
 from dlnotes.bench import threads, wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
@@ -43,11 +51,13 @@ from dlnotes.bench.timing import measure
 
 #: BatchNorm input shapes of the full run, (N, C, H, W) or (N, C).
 BN_SHAPES = ((32, 64, 32, 32), (128, 256, 14, 14), (1024, 512))
-#: Conv2d cases of the full run as (N, C_in, C_out, H = W, stride), 3 × 3 kernels, padding 1.
+#: Conv2d cases of the full run as (N, C_in, C_out, H = W, stride), 3 × 3
+#: kernels, padding 1.
 CONV_CASES = ((32, 64, 64, 32, 1), (8, 128, 256, 28, 2))
 #: Elements of the full run's Dropout input.
 DROPOUT_NUMEL = 16 * 2**20
-QUICK_BN_SHAPES = ((16, 64, 32, 32), (32, 128, 14, 14), (1024, 512))  # what the chapter runs
+# what the chapter runs
+QUICK_BN_SHAPES = ((16, 64, 32, 32), (32, 128, 14, 14), (1024, 512))
 QUICK_CONV_CASES = ((8, 64, 64, 32, 1), (4, 128, 256, 28, 2))
 QUICK_DROPOUT_NUMEL = 4 * 2**20
 DTYPES = (torch.float32, torch.float64)
@@ -55,7 +65,8 @@ DTYPES = (torch.float32, torch.float64)
 
 @dataclass(frozen=True)
 class Row:
-    """One implementation of one layer at one shape and dtype, against native in the same run."""
+    """One implementation of one layer at one shape and dtype, against native
+    in the same run."""
 
     layer: str
     shape: str
@@ -73,34 +84,56 @@ class Row:
 
 
 def row_key(row: Row) -> str:
-    """The name of a row's ratio in a timing record: ``layer/shape/dtype/implementation``."""
+    """The name of a row's ratio in a timing record:
+    ``layer/shape/dtype/implementation``."""
     return f"{row.layer}/{row.shape}/{row.dtype}/{row.implementation}"
 
 
 def against_native(
-    rows: Sequence[Row], implementation: str, load: Load | LoadSummary | None = None, record: TimingRecord | None = None
+    rows: Sequence[Row],
+    implementation: str,
+    load: Load | LoadSummary | None = None,
+    record: TimingRecord | None = None,
 ) -> str:
-    """How one implementation fared against native over ``rows`` (e.g. "slower in 5 of 6 settings,
-    indistinguishable in 1"), in these rows' measurement — judged by ``load`` if given, else each
-    row by the load seen while it ran — or, with ``record``, in the recorded run of the same rows.
+    """How one implementation fared against native over ``rows`` (e.g. "slower
+    in 5 of 6 settings, indistinguishable in 1"), in these rows' measurement —
+    judged by ``load`` if given, else each row by the load seen while it ran —
+    or, with ``record``, in the recorded run of the same rows.
 
     Raises:
         ValueError: no row of ``implementation`` (or none in the record).
     """
     chosen = [r for r in rows if r.implementation == implementation]
     if record is not None:
-        estimates = [record.estimates[row_key(r)] for r in chosen if row_key(r) in record.estimates]
+        estimates = [
+            record.estimates[row_key(r)]
+            for r in chosen
+            if row_key(r) in record.estimates
+        ]
         if not estimates:
-            raise ValueError(f"no recorded row of implementation {implementation!r}")
+            raise ValueError(
+                f"no recorded row of implementation {implementation!r}"
+            )
         return wording.tally(estimates, record.load_summary)
     measured = [r for r in chosen if r.estimate is not None]
     if not measured:
-        raise ValueError(f"no measured row of implementation {implementation!r}")
-    return wording.tally([r.estimate for r in measured], load, None if load is not None else [r.load for r in measured])
+        raise ValueError(
+            f"no measured row of implementation {implementation!r}"
+        )
+    return wording.tally(
+        [r.estimate for r in measured],
+        load,
+        None if load is not None else [r.load for r in measured],
+    )
 
 
-def _step(forward: Callable[[], torch.Tensor], inputs: Sequence[torch.Tensor], y_bar: torch.Tensor) -> Callable[[], None]:
-    """A closure running ``forward`` and the backward of ``Σ ȳ · y`` to ``inputs``."""
+def _step(
+    forward: Callable[[], torch.Tensor],
+    inputs: Sequence[torch.Tensor],
+    y_bar: torch.Tensor,
+) -> Callable[[], None]:
+    """A closure running ``forward`` and the backward of ``Σ ȳ · y`` to
+    ``inputs``."""
 
     def run() -> None:
         torch.autograd.grad(forward(), inputs, y_bar)
@@ -119,27 +152,54 @@ def _rows(
     options: dict,
 ) -> list[Row]:
     others = [name for name in forwards if name != "native"]
-    measured = measure({name: _step(f, inputs, y_bar) for name, f in forwards.items()}, repeats,
-                       pairs=[(name, "native") for name in others], **options)
+    measured = measure(
+        {name: _step(f, inputs, y_bar) for name, f in forwards.items()},
+        repeats,
+        pairs=[(name, "native") for name in others],
+        **options,
+    )
     timings = measured.timings
     saved = {name: saved_bytes(f) for name, f in forwards.items()}
     native = timings["native"]
     return [
-        Row(layer, shape, str(dtype).removeprefix("torch."), name, timings[name].median, timings[name].median / native.median,
-            saved[name], saved["native"], estimate=measured.ratio(name, "native"), load=measured.load)
+        Row(
+            layer,
+            shape,
+            str(dtype).removeprefix("torch."),
+            name,
+            timings[name].median,
+            timings[name].median / native.median,
+            saved[name],
+            saved["native"],
+            estimate=measured.ratio(name, "native"),
+            load=measured.load,
+        )
         for name in others
     ]
 
 
-def _options(max_repeats: int | None, max_seconds: float, monitor: LoadMonitor | None) -> dict:
-    return {"max_repeats": max_repeats, "max_seconds": max_seconds, "monitor": monitor}
+def _options(
+    max_repeats: int | None, max_seconds: float, monitor: LoadMonitor | None
+) -> dict:
+    return {
+        "max_repeats": max_repeats,
+        "max_seconds": max_seconds,
+        "monitor": monitor,
+    }
 
 
 def batchnorm_rows(
-    shape: tuple[int, ...], dtype: torch.dtype, repeats: int, seed: int = 0,
-    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
+    shape: tuple[int, ...],
+    dtype: torch.dtype,
+    repeats: int,
+    seed: int = 0,
+    *,
+    max_repeats: int | None = None,
+    max_seconds: float = math.inf,
+    monitor: LoadMonitor | None = None,
 ) -> list[Row]:
-    """Training-mode BatchNorm (no running statistics, so all sides do the same work)."""
+    """Training-mode BatchNorm (no running statistics, so all sides do the same
+    work)."""
     g = torch.Generator().manual_seed(seed)
     c = shape[1]
     x = torch.randn(shape, generator=g, dtype=dtype).requires_grad_()
@@ -153,62 +213,124 @@ def batchnorm_rows(
         "ours": lambda: batch_norm(x, None, None, weight, bias, True),
     }
     layer = "BatchNorm1d" if len(shape) == 2 else "BatchNorm2d"
-    return _rows(layer, str(shape), dtype, forwards, (x, weight, bias), y_bar, repeats, _options(max_repeats, max_seconds, monitor))
+    return _rows(
+        layer,
+        str(shape),
+        dtype,
+        forwards,
+        (x, weight, bias),
+        y_bar,
+        repeats,
+        _options(max_repeats, max_seconds, monitor),
+    )
 
 
 def conv_rows(
-    case: tuple[int, int, int, int, int], dtype: torch.dtype, repeats: int, seed: int = 0,
-    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
+    case: tuple[int, int, int, int, int],
+    dtype: torch.dtype,
+    repeats: int,
+    seed: int = 0,
+    *,
+    max_repeats: int | None = None,
+    max_seconds: float = math.inf,
+    monitor: LoadMonitor | None = None,
 ) -> list[Row]:
-    """Conv2d, kernel 3, padding 1; adds the backward-only ratio (the forward is native for all)."""
+    """Conv2d, kernel 3, padding 1; adds the backward-only ratio (the forward
+    is native for all)."""
     n, c_in, c_out, size, stride = case
     g = torch.Generator().manual_seed(seed)
-    x = torch.randn(n, c_in, size, size, generator=g, dtype=dtype).requires_grad_()
-    weight = (torch.randn(c_out, c_in, 3, 3, generator=g, dtype=dtype) / (3 * c_in**0.5)).requires_grad_()
+    x = torch.randn(
+        n, c_in, size, size, generator=g, dtype=dtype
+    ).requires_grad_()
+    weight = (
+        torch.randn(c_out, c_in, 3, 3, generator=g, dtype=dtype)
+        / (3 * c_in**0.5)
+    ).requires_grad_()
     bias = torch.randn(c_out, generator=g, dtype=dtype).requires_grad_()
     y_bar = torch.randn_like(F.conv2d(x, weight, bias, stride, 1))
     inputs = (x, weight, bias)
     one, pad = (1, 1), ((1, 1), (1, 1))
 
-    def literal() -> None:  # the same gradients through the zero-dilated ȳ, whatever the stride
+    # the same gradients through the zero-dilated ȳ, whatever the stride
+    def literal() -> None:
         with torch.no_grad():
             F.conv2d(x, weight, bias, stride, 1)
-            conv2d_input_grad(y_bar, weight, (size, size), (stride, stride), pad, one, 1)
+            conv2d_input_grad(
+                y_bar, weight, (size, size), (stride, stride), pad, one, 1
+            )
             conv2d_weight_grad(x, y_bar, (3, 3), (stride, stride), pad, one, 1)
             y_bar.sum((0, 2, 3))
 
     candidates = {
-        "native": _step(lambda: F.conv2d(x, weight, bias, stride, 1), inputs, y_bar),
-        "ours": _step(lambda: conv2d(x, weight, bias, stride, 1), inputs, y_bar),
+        "native": _step(
+            lambda: F.conv2d(x, weight, bias, stride, 1), inputs, y_bar
+        ),
+        "ours": _step(
+            lambda: conv2d(x, weight, bias, stride, 1), inputs, y_bar
+        ),
         "forward": lambda: F.conv2d(x, weight, bias, stride, 1),
     }
     if stride > 1:
         candidates["ours, literal dx"] = literal
     others = ["ours", "ours, literal dx"] if stride > 1 else ["ours"]
-    measured = measure(candidates, repeats, pairs=[(name, "native") for name in others], **_options(max_repeats, max_seconds, monitor))
+    measured = measure(
+        candidates,
+        repeats,
+        pairs=[(name, "native") for name in others],
+        **_options(max_repeats, max_seconds, monitor),
+    )
     timings = measured.timings
     native_saved = saved_bytes(lambda: F.conv2d(x, weight, bias, stride, 1))
     ours_saved = saved_bytes(lambda: conv2d(x, weight, bias, stride, 1))
     native, forward = timings["native"].median, timings["forward"].median
     shape = f"({n},{c_in}→{c_out},{size}²,s{stride})"
     return [
-        Row("Conv2d", shape, str(dtype).removeprefix("torch."), name, timings[name].median, timings[name].median / native,
-            ours_saved, native_saved, (timings[name].median - forward) / (native - forward),
-            estimate=measured.ratio(name, "native"), load=measured.load)
+        Row(
+            "Conv2d",
+            shape,
+            str(dtype).removeprefix("torch."),
+            name,
+            timings[name].median,
+            timings[name].median / native,
+            ours_saved,
+            native_saved,
+            (timings[name].median - forward) / (native - forward),
+            estimate=measured.ratio(name, "native"),
+            load=measured.load,
+        )
         for name in others
     ]
 
 
 def dropout_rows(
-    numel: int, dtype: torch.dtype, repeats: int, p: float = 0.5, seed: int = 0,
-    *, max_repeats: int | None = None, max_seconds: float = math.inf, monitor: LoadMonitor | None = None,
+    numel: int,
+    dtype: torch.dtype,
+    repeats: int,
+    p: float = 0.5,
+    seed: int = 0,
+    *,
+    max_repeats: int | None = None,
+    max_seconds: float = math.inf,
+    monitor: LoadMonitor | None = None,
 ) -> list[Row]:
     """Inverted dropout on a flat tensor of ``numel`` elements."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(numel, generator=g, dtype=dtype).requires_grad_()
     y_bar = torch.randn(numel, generator=g, dtype=dtype)
-    forwards = {"native": lambda: F.dropout(x, p, True), "ours": lambda: dropout(x, p, True)}
-    return _rows("Dropout", f"({numel:,})", dtype, forwards, (x,), y_bar, repeats, _options(max_repeats, max_seconds, monitor))
+    forwards = {
+        "native": lambda: F.dropout(x, p, True),
+        "ours": lambda: dropout(x, p, True),
+    }
+    return _rows(
+        "Dropout",
+        f"({numel:,})",
+        dtype,
+        forwards,
+        (x,),
+        y_bar,
+        repeats,
+        _options(max_repeats, max_seconds, monitor),
+    )
 
 
 def run(
@@ -222,10 +344,14 @@ def run(
     max_seconds: float = math.inf,
     monitor: LoadMonitor | None = None,
 ) -> list[Row]:
-    """All rows, measured on one thread (``dlnotes.bench.threads(1)``); rounds as in
-    :func:`dlnotes.bench.timing.measure`."""
+    """All rows, measured on one thread (``dlnotes.bench.threads(1)``); rounds
+    as in :func:`dlnotes.bench.timing.measure`."""
     rows: list[Row] = []
-    options = {"max_repeats": max_repeats, "max_seconds": max_seconds, "monitor": monitor}
+    options = {
+        "max_repeats": max_repeats,
+        "max_seconds": max_seconds,
+        "monitor": monitor,
+    }
     with threads(1):
         for dtype in dtypes:
             for shape in bn_shapes:
@@ -239,37 +365,86 @@ def run(
 
 def format_rows(rows: Sequence[Row]) -> str:
     """A plain-text table of the rows."""
-    lines = [f"{'layer':<12} {'shape':<22} {'dtype':<8} {'implementation':<17} {'ms':>8} {'× native':>9} {'bwd ×':>6} {'saved MB':>9} {'native MB':>9} {'saved − native (bytes)':>22}"]
+    lines = [
+        f"{'layer':<12} {'shape':<22} {'dtype':<8} {'implementation':<17}"
+        f" {'ms':>8} {'× native':>9} {'bwd ×':>6} {'saved MB':>9}"
+        f" {'native MB':>9} {'saved − native (bytes)':>22}"
+    ]
     for r in rows:
-        bwd = f"{r.backward_ratio:6.2f}" if r.backward_ratio is not None else f"{'':>6}"
+        bwd = (
+            f"{r.backward_ratio:6.2f}"
+            if r.backward_ratio is not None
+            else f"{'':>6}"
+        )
         lines.append(
-            f"{r.layer:<12} {r.shape:<22} {r.dtype:<8} {r.implementation:<17} {r.seconds * 1e3:8.2f} {r.ratio:9.2f} {bwd} "
-            f"{r.saved_bytes / 2**20:9.3f} {r.native_saved_bytes / 2**20:9.3f} {r.saved_bytes - r.native_saved_bytes:22,d}"
+            f"{r.layer:<12} {r.shape:<22} {r.dtype:<8} {r.implementation:<17}"
+            f" {r.seconds * 1e3:8.2f} {r.ratio:9.2f} {bwd}"
+            f" {r.saved_bytes / 2**20:9.3f}"
+            f" {r.native_saved_bytes / 2**20:9.3f}"
+            f" {r.saved_bytes - r.native_saved_bytes:22,d}"
         )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Parse ``--quick``/``--repeats`` and print the table."""
-    parser = argparse.ArgumentParser(prog="python -m dlnotes.bench backprop", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small shapes (what the chapter runs)")
-    parser.add_argument("--repeats", type=int, default=11, help="timed rounds per candidate (default 11)")
-    parser.add_argument("--record", metavar="PATH", help="run the quick shapes with more rounds and write them to PATH (.json)")
+    parser = argparse.ArgumentParser(
+        prog="python -m dlnotes.bench backprop",
+        description=__doc__.split("\n")[0],
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small shapes (what the chapter runs)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=11,
+        help="timed rounds per candidate (default 11)",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="PATH",
+        help=(
+            "run the quick shapes with more rounds and write them to PATH"
+            " (.json)"
+        ),
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error(f"--repeats must be >= 1, got {args.repeats}")
     if args.record is not None:
+
         def quick_rows(monitor: LoadMonitor) -> dict[str, RatioEstimate]:
-            rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats,
-                       max_repeats=max(31, args.repeats), max_seconds=10.0, monitor=monitor)
+            rows = run(
+                QUICK_BN_SHAPES,
+                QUICK_CONV_CASES,
+                QUICK_DROPOUT_NUMEL,
+                repeats=args.repeats,
+                max_repeats=max(31, args.repeats),
+                max_seconds=10.0,
+                monitor=monitor,
+            )
             return {row_key(r): r.estimate for r in rows if r.estimate}
 
         record_from_cli(parser, args.record, "backprop", argv, quick_rows)
         return
     if args.quick:
-        rows = run(QUICK_BN_SHAPES, QUICK_CONV_CASES, QUICK_DROPOUT_NUMEL, repeats=args.repeats)
+        rows = run(
+            QUICK_BN_SHAPES,
+            QUICK_CONV_CASES,
+            QUICK_DROPOUT_NUMEL,
+            repeats=args.repeats,
+        )
     else:
         rows = run(repeats=args.repeats)
-    print("one thread; medians of interleaved runs; '× native' = forward+backward time / native's in the same run;")
-    print("'bwd ×' = backward-only ratio (Conv2d: all share the native forward); saved = bytes kept for backward")
+    print(
+        "one thread; medians of interleaved runs; '× native' ="
+        " forward+backward time / native's in the same run;"
+    )
+    print(
+        "'bwd ×' = backward-only ratio (Conv2d: all share the native forward);"
+        " saved = bytes kept for backward"
+    )
     print(format_rows(rows))

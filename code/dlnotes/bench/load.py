@@ -1,18 +1,23 @@
-"""Is the machine busy? A fixed calibration kernel, timed before, between and after a measurement.
+"""Is the machine busy? A fixed calibration kernel, timed before, between and
+after a measurement.
 
-Other processes on a shared machine slow a benchmark down unevenly, and a ratio of two medians
-does not always see it. So a :class:`LoadMonitor` times one fixed piece of work — a
-:data:`KERNEL_SIZE`-square float32 matrix product on one thread, repeated
-:data:`KERNEL_PRODUCTS` times, a few milliseconds — at every *checkpoint* (before the measurement,
-between its rounds, after it), a few times each. Two signs of contention:
+Other processes on a shared machine slow a benchmark down unevenly, and a ratio
+of two medians does not always see it. So a :class:`LoadMonitor` times one
+fixed piece of work — a :data:`KERNEL_SIZE`-square float32 matrix product on
+one thread, repeated :data:`KERNEL_PRODUCTS` times, a few milliseconds — at
+every *checkpoint* (before the measurement, between its rounds, after it), a
+few times each. Two signs of contention:
 
-* **spread**: the slowest checkpoint's median over the fastest's. The kernel does the same work
-  every time, so on a quiet machine the spread stays near 1; load that comes and goes raises it.
-* **CPU share**: the thread's CPU time over the wall-clock time of the kernel. A thread that
-  waits for a core (steady load from other processes) has a share below 1.
+* **spread**: the slowest checkpoint's median over the fastest's. The kernel
+  does the same work every time, so on a quiet machine the spread stays near 1;
+  load that comes and goes raises it.
+* **CPU share**: the thread's CPU time over the wall-clock time of the kernel.
+  A thread that waits for a core (steady load from other processes) has a share
+  below 1.
 
-The machine counts as *busy* when the spread exceeds :data:`MAX_SPREAD` or the share falls below
-:data:`MIN_CPU_SHARE`. Both clocks can be replaced (tests script them).
+The machine counts as *busy* when the spread exceeds :data:`MAX_SPREAD` or the
+share falls below :data:`MIN_CPU_SHARE`. Both clocks can be replaced (tests
+script them).
 """
 
 from __future__ import annotations
@@ -27,20 +32,23 @@ import torch
 KERNEL_SIZE = 192
 """Side of the calibration kernel's square float32 matrices."""
 KERNEL_PRODUCTS = 10
-"""Matrix products per run of the calibration kernel (a few milliseconds on one core)."""
+"""Matrix products per run of the calibration kernel (a few milliseconds on one
+core)."""
 MAX_SPREAD = 2.0
-"""Largest spread (slowest checkpoint's median kernel time over the fastest's) of a quiet machine.
-On the book's two-core build machine one benchmark on an idle machine spread by 1.1–1.22, and all
-the checkpoints of a whole chapter (hundreds, some right after two-thread work) by up to 1.7 with
-the full CPU share; beside two CPU-bound processes the spread was 2.1–2.3 at a share of 79 %,
-beside a training run 8–13 at 31–42 %. Steady contention shows in the CPU share first."""
+"""Largest spread (slowest checkpoint's median kernel time over the fastest's)
+of a quiet machine. On the book's two-core build machine one benchmark on an
+idle machine spread by 1.1–1.22, and all the checkpoints of a whole chapter
+(hundreds, some right after two-thread work) by up to 1.7 with the full CPU
+share; beside two CPU-bound processes the spread was 2.1–2.3 at a share of 79
+%, beside a training run 8–13 at 31–42 %. Steady contention shows in the CPU
+share first."""
 MIN_CPU_SHARE = 0.85
 """Smallest CPU time over wall-clock time of the kernel on a quiet machine."""
 
 
 def calibration_kernel() -> Callable[[], None]:
-    """The fixed work: :data:`KERNEL_PRODUCTS` products of two fixed square matrices of side
-    :data:`KERNEL_SIZE`, one thread."""
+    """The fixed work: :data:`KERNEL_PRODUCTS` products of two fixed square
+    matrices of side :data:`KERNEL_SIZE`, one thread."""
     g = torch.Generator().manual_seed(0)
     a = torch.randn(KERNEL_SIZE, KERNEL_SIZE, generator=g)
     b = torch.randn(KERNEL_SIZE, KERNEL_SIZE, generator=g)
@@ -60,33 +68,38 @@ def calibration_kernel() -> Callable[[], None]:
 
 @dataclass(frozen=True)
 class LoadSummary:
-    """What a recorded run keeps of its :class:`Load`: the spread and the CPU share."""
+    """What a recorded run keeps of its :class:`Load`: the spread and the CPU
+    share."""
 
     spread: float
     cpu_share: float
 
     @property
     def busy(self) -> bool:
-        """Whether other work visibly competed with the measurement (see the module docstring)."""
+        """Whether other work visibly competed with the measurement (see the
+        module docstring)."""
         return self.spread > MAX_SPREAD or self.cpu_share < MIN_CPU_SHARE
 
 
 @dataclass(frozen=True)
 class Load:
-    """What the calibration kernel saw: its times per checkpoint, spread, CPU share, verdict."""
+    """What the calibration kernel saw: its times per checkpoint, spread, CPU
+    share, verdict."""
 
     checkpoints: tuple[tuple[float, ...], ...]
     cpu_share: float
 
     @property
     def spread(self) -> float:
-        """Slowest checkpoint's median kernel time over the fastest's (1 for a single checkpoint)."""
+        """Slowest checkpoint's median kernel time over the fastest's (1 for a
+        single checkpoint)."""
         medians = [statistics.median(c) for c in self.checkpoints]
         return max(medians) / min(medians)
 
     @property
     def busy(self) -> bool:
-        """Whether other work visibly competed with the measurement (see the module docstring)."""
+        """Whether other work visibly competed with the measurement (see the
+        module docstring)."""
         return self.spread > MAX_SPREAD or self.cpu_share < MIN_CPU_SHARE
 
     def summary(self) -> LoadSummary:
@@ -100,17 +113,22 @@ class Load:
             "cpu_share": round(self.cpu_share, 4),
             "busy": self.busy,
             "checkpoints": len(self.checkpoints),
-            "kernel_seconds_median": statistics.median(t for c in self.checkpoints for t in c),
+            "kernel_seconds_median": statistics.median(
+                t for c in self.checkpoints for t in c
+            ),
         }
 
 
 class LoadMonitor:
-    """Times the calibration kernel at checkpoints; :meth:`load` summarises what it saw.
+    """Times the calibration kernel at checkpoints; :meth:`load` summarises
+    what it saw.
 
     Args:
         samples: kernel runs per checkpoint.
-        kernel: the fixed work (default :func:`calibration_kernel`).
-        wall, cpu: clocks in seconds (default ``time.perf_counter`` and ``time.thread_time``).
+        kernel: the fixed work (default
+            :func:`~dlnotes.bench.load.calibration_kernel`).
+        wall, cpu: clocks in seconds (default ``time.perf_counter`` and
+            ``time.thread_time``).
     """
 
     def __init__(
@@ -126,10 +144,12 @@ class LoadMonitor:
         self.kernel = calibration_kernel() if kernel is None else kernel
         self.wall, self.cpu = wall, cpu
         self._checkpoints: list[tuple[float, ...]] = []
-        self._cpu: list[float] = []  # CPU seconds of each checkpoint's kernel runs
+        # CPU seconds of each checkpoint's kernel runs
+        self._cpu: list[float] = []
 
     def check(self) -> None:
-        """One checkpoint: run the kernel ``samples`` times, recording wall-clock and CPU time."""
+        """One checkpoint: run the kernel ``samples`` times, recording
+        wall-clock and CPU time."""
         times, cpu = [], 0.0
         for _ in range(self.samples):
             w0, c0 = self.wall(), self.cpu()
@@ -140,7 +160,8 @@ class LoadMonitor:
         self._cpu.append(cpu)
 
     def load(self, since: int = 0) -> Load:
-        """What the checkpoints from number ``since`` on saw (all of them by default).
+        """What the checkpoints from number ``since`` on saw (all of them by
+        default).
 
         Raises:
             ValueError: no checkpoint has been taken since ``since``.

@@ -1,23 +1,30 @@
-"""``python -m dlnotes.bench mobilenet [--quick] [--threads 1 2] [--record PATH]``: MobileNet's speed on a CPU.
+"""``python -m dlnotes.bench mobilenet [--quick] [--threads 1 2] [--record
+PATH]``: MobileNet's speed on a CPU.
 
-Prints, for each thread count, batch size, layout and pass (forward, forward+backward):
+Prints, for each thread count, batch size, layout and pass (forward,
+forward+backward):
 
-* per Table-1 layer shape — separable block vs full 3×3 block: measured speed-up against the
-  Mult-Add ratio, and the GMAC/s achieved by the depthwise, pointwise and full convolutions;
-* the whole MobileNetV1-224 vs its full-convolution twin (Conv MobileNet): measured speed-up, the
-  Mult-Add ratio (8.6×), and the fraction of it that was reached;
+* per Table-1 layer shape — separable block vs full 3×3 block: measured
+  speed-up against the Mult-Add ratio, and the GMAC/s achieved by the
+  depthwise, pointwise and full convolutions;
+* the whole MobileNetV1-224 vs its full-convolution twin (Conv MobileNet):
+  measured speed-up, the Mult-Add ratio (8.6×), and the fraction of it that was
+  reached;
 * the machine's two roofline ceilings (matrix-multiply GMAC/s, copy GB/s).
 
-``--quick`` runs batch 1 only, forward only, with fewer repeats (about a minute). The full grid
-repeats batch-1 points 11 times (layers) or 5 times (networks) and batch-32 points 3 times, and
-takes tens of minutes on two cores: Conv MobileNet's forward+backward pass on 32 images alone is
-about 470 billion Mult-Adds.
+``--quick`` runs batch 1 only, forward only, with fewer repeats (about a
+minute). The full grid repeats batch-1 points 11 times (layers) or 5 times
+(networks) and batch-32 points 3 times, and takes tens of minutes on two cores:
+Conv MobileNet's forward+backward pass on 32 images alone is about 470 billion
+Mult-Adds.
 
-``--record PATH`` runs instead the chapter's measurements (:func:`dlnotes.mobilenet.experiments.speed.study`)
-with more rounds (11 to 31, up to 10 s each), watched by a load monitor, and writes them as a
-timing record (:mod:`dlnotes.bench.records`); the chapter shows the record shipped in
-``dlnotes/mobilenet/experiments/records/`` beside its own measurement. Run it on an idle machine
-(a few minutes on two cores); the record keeps how quiet the machine really was.
+``--record PATH`` runs instead the chapter's measurements
+(:func:`dlnotes.mobilenet.experiments.speed.study`) with more rounds (11 to 31,
+up to 10 s each), watched by a load monitor, and writes them as a timing record
+(:mod:`dlnotes.bench.records`); the chapter shows the record shipped in
+``dlnotes/mobilenet/experiments/records/`` beside its own measurement. Run it
+on an idle machine (a few minutes on two cores); the record keeps how quiet the
+machine really was.
 """
 
 from __future__ import annotations
@@ -39,23 +46,46 @@ from dlnotes.mobilenet.experiments.speed import (
 
 
 def record(path: str, threads: tuple[int, ...], argv: list[str]) -> None:
-    """Run :func:`~dlnotes.mobilenet.experiments.speed.study` with the record's rounds and write it
-    to ``path`` (checked first)."""
+    """Run :func:`~dlnotes.mobilenet.experiments.speed.study` with the record's
+    rounds and write it to ``path`` (checked first)."""
     destination = check_destination(path)
     result = study(threads, rounds=11, max_rounds=31, seconds=10.0)
     command = "python -m dlnotes.bench mobilenet " + " ".join(argv)
-    written = write_record(destination, command, result.load, result.estimates(), result.values())
+    written = write_record(
+        destination, command, result.load, result.estimates(), result.values()
+    )
     print(f"{written.label}: {wording.load_sentence(result.load)}")
     for key, estimate in written.estimates.items():
         print(f"{key:<40} {wording.cell(estimate)}")
     print(f"wrote {destination}", file=sys.stderr)
 
 
+def _pass_name(backward: bool) -> str:
+    return "fwd+bwd" if backward else "fwd"
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m dlnotes.bench mobilenet", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="batch 1, forward only, fewer repeats")
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="thread counts (default: 1 2)")
-    parser.add_argument("--record", metavar="PATH", help="run the chapter's measurements and write them to PATH (.json)")
+    parser = argparse.ArgumentParser(
+        prog="python -m dlnotes.bench mobilenet",
+        description=__doc__.split("\n")[0],
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="batch 1, forward only, fewer repeats",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="thread counts (default: 1 2)",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="PATH",
+        help="run the chapter's measurements and write them to PATH (.json)",
+    )
     args = parser.parse_args(argv)
     if min(args.threads) < 1:
         parser.error(f"--threads must be >= 1, got {args.threads}")
@@ -64,7 +94,11 @@ def main(argv: list[str] | None = None) -> None:
             check_destination(args.record)
         except ValueError as error:
             parser.error(str(error))
-        record(args.record, tuple(args.threads), list(sys.argv[1:] if argv is None else argv))
+        record(
+            args.record,
+            tuple(args.threads),
+            list(sys.argv[1:] if argv is None else argv),
+        )
         return
     batches = (1,) if args.quick else (1, 32)
     passes = (False,) if args.quick else (False, True)
@@ -75,20 +109,56 @@ def main(argv: list[str] | None = None) -> None:
 
     for threads in args.threads:
         peaks = measure_peaks(threads)
-        print(f"\n=== {threads} thread(s): matmul {peaks.gmacs:.1f} GMAC/s, copy {peaks.bandwidth_gbs:.1f} GB/s, ridge {peaks.ridge:.1f} MAC/byte")
-        print(f"{'shape':<16}{'batch':>6} {'layout':<14}{'pass':<9}{'speed-up':>9}{'theory':>8}{'dw GMAC/s':>11}{'pw GMAC/s':>11}{'full GMAC/s':>12}")
-        for batch, layout, backward, shape in itertools.product(batches, LAYOUTS, passes, LAYER_SHAPES):
-            r = time_layer(*shape, batch=batch, threads=threads, layout=layout, backward=backward, repeats=repeats(batch, layer_repeats))
+        print(
+            f"\n=== {threads} thread(s): matmul {peaks.gmacs:.1f} GMAC/s, copy"
+            f" {peaks.bandwidth_gbs:.1f} GB/s, ridge {peaks.ridge:.1f}"
+            " MAC/byte"
+        )
+        print(
+            f"{'shape':<16}{'batch':>6}"
+            f" {'layout':<14}{'pass':<9}{'speed-up':>9}{'theory':>8}"
+            f"{'dw GMAC/s':>11}{'pw GMAC/s':>11}{'full GMAC/s':>12}"
+        )
+        for batch, layout, backward, shape in itertools.product(
+            batches, LAYOUTS, passes, LAYER_SHAPES
+        ):
+            r = time_layer(
+                *shape,
+                batch=batch,
+                threads=threads,
+                layout=layout,
+                backward=backward,
+                repeats=repeats(batch, layer_repeats),
+            )
             print(
-                f"{r.name:<16}{batch:>6} {layout:<14}{'fwd+bwd' if backward else 'fwd':<9}{r.speedup:>8.2f}×{r.theory:>7.2f}×"
-                f"{r.gmacs('depthwise'):>11.1f}{r.gmacs('pointwise'):>11.1f}{r.gmacs('full conv'):>12.1f}",
+                f"{r.name:<16}{batch:>6}"
+                f" {layout:<14}{_pass_name(backward):<9}"
+                f"{r.speedup:>8.2f}×{r.theory:>7.2f}×"
+                f"{r.gmacs('depthwise'):>11.1f}{r.gmacs('pointwise'):>11.1f}"
+                f"{r.gmacs('full conv'):>12.1f}",
                 flush=True,
             )
-        print(f"{'network':<16}{'batch':>6} {'layout':<14}{'pass':<9}{'speed-up':>9}{'theory':>8}{'reached':>9}{'MobileNet s':>13}{'Conv MobileNet s':>18}")
-        for batch, layout, backward in itertools.product(batches, LAYOUTS, passes):
-            r = time_network(224, batch=batch, threads=threads, layout=layout, backward=backward, repeats=repeats(batch, net_repeats))
+        print(
+            f"{'network':<16}{'batch':>6}"
+            f" {'layout':<14}{'pass':<9}{'speed-up':>9}{'theory':>8}"
+            f"{'reached':>9}{'MobileNet s':>13}{'Conv MobileNet s':>18}"
+        )
+        for batch, layout, backward in itertools.product(
+            batches, LAYOUTS, passes
+        ):
+            r = time_network(
+                224,
+                batch=batch,
+                threads=threads,
+                layout=layout,
+                backward=backward,
+                repeats=repeats(batch, net_repeats),
+            )
             print(
-                f"{'MobileNetV1-224':<16}{batch:>6} {layout:<14}{'fwd+bwd' if backward else 'fwd':<9}{r.speedup:>8.2f}×{r.theory:>7.2f}×"
-                f"{100 * r.efficiency:>8.0f}%{r.separable_seconds:>13.4f}{r.full_seconds:>18.4f}",
+                f"{'MobileNetV1-224':<16}{batch:>6}"
+                f" {layout:<14}{_pass_name(backward):<9}"
+                f"{r.speedup:>8.2f}×{r.theory:>7.2f}×"
+                f"{100 * r.efficiency:>8.0f}%{r.separable_seconds:>13.4f}"
+                f"{r.full_seconds:>18.4f}",
                 flush=True,
             )

@@ -1,21 +1,24 @@
-"""Timing runs recorded on an idle machine, shipped with the package and read back by the pages.
+"""Timing runs recorded on an idle machine, shipped with the package and read
+back by the pages.
 
-A page whose lesson rests on a timing shows two measurements side by side: the one made while
-the page was built (on whatever machine builds it, however busy) and a *recorded* run, made by a
-benchmark command on a machine as idle as we could find, saved as a small JSON file:
+A page whose lesson rests on a timing shows two measurements side by side: the
+one made while the page was built (on whatever machine builds it, however busy)
+and a *recorded* run, made by a benchmark command on a machine as idle as we
+could find, saved as a small JSON file:
 
 .. code-block:: none
 
     {"format": 1, "command": "python -m dlnotes.bench mobilenet --record ...",
-     "date": "2026-12-01 12:40 UTC", "machine": {"cpus": "2", "torch": "2.13.0", ...},
-     "load": {"spread": 1.04, "cpu_share": 0.99, "busy": false, ...},
-     "estimates": {"network/fwd/1/nchw": {"ratio": 3.1, "low": 2.9, "high": 3.3, "rounds": 9}},
-     "values": {"network/theory": 8.56}}
+     "date": "2026-12-01 12:40 UTC", "machine": {"cpus": "2", "torch":
+     "2.13.0", ...}, "load": {"spread": 1.04, "cpu_share": 0.99, "busy": false,
+     ...}, "estimates": {"network/fwd/1/nchw": {"ratio": 3.1, "low": 2.9,
+     "high": 3.3, "rounds": 9}}, "values": {"network/theory": 8.56}}
 
-``estimates`` are :class:`~dlnotes.bench.interval.RatioEstimate` s (candidate time over reference
-time, named by the benchmark); ``values`` are other numbers the page needs (a Mult-Add ratio, a
-GMAC/s). ``load`` is :meth:`dlnotes.bench.load.Load.to_dict` of the whole run: how quiet the
-machine really was.
+``estimates`` are :class:`~dlnotes.bench.interval.RatioEstimate` s (candidate
+time over reference time, named by the benchmark); ``values`` are other numbers
+the page needs (a Mult-Add ratio, a GMAC/s). ``load`` is
+:meth:`dlnotes.bench.load.Load.to_dict` of the whole run: how quiet the machine
+really was.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ from pathlib import Path
 
 import torch
 
-from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench import wording
+from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
 
 FORMAT = 1
@@ -44,7 +47,8 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class TimingRecord:
-    """A recorded timing run: how it was made, on what, when, how quiet it was, what it measured."""
+    """A recorded timing run: how it was made, on what, when, how quiet it was,
+    what it measured."""
 
     command: str
     date: str
@@ -55,30 +59,41 @@ class TimingRecord:
 
     @property
     def busy(self) -> bool:
-        """Whether the calibration kernel saw other work during the recorded run."""
+        """Whether the calibration kernel saw other work during the recorded
+        run."""
         return bool(self.load["busy"])
 
     @property
     def load_summary(self) -> LoadSummary:
         """The recorded run's calibration spread and CPU share."""
-        return LoadSummary(float(self.load["spread"]), float(self.load["cpu_share"]))
+        return LoadSummary(
+            float(self.load["spread"]), float(self.load["cpu_share"])
+        )
 
     @property
     def label(self) -> str:
-        """How the page names this run, "recorded on an idle machine, <date>", or, if the
-        calibration kernel saw other work, "recorded on a machine that was not idle, <date>"."""
-        idle = "a machine that was not idle" if self.busy else "an idle machine"
+        """How the page names this run, "recorded on an idle machine, <date>",
+        or, if the calibration kernel saw other work, "recorded on a machine
+        that was not idle, <date>"."""
+        idle = (
+            "a machine that was not idle" if self.busy else "an idle machine"
+        )
         return f"recorded on {idle}, {self.date}"
 
     def estimate(self, key: str) -> RatioEstimate:
-        """One estimate by name (a clear error for a name the record does not hold)."""
+        """One estimate by name (a clear error for a name the record does not
+        hold)."""
         if key not in self.estimates:
-            raise KeyError(f"the record has no estimate {key!r}; it has {', '.join(sorted(self.estimates))}")
+            raise KeyError(
+                f"the record has no estimate {key!r}; it has"
+                f" {', '.join(sorted(self.estimates))}"
+            )
         return self.estimates[key]
 
 
 def machine() -> dict[str, str]:
-    """What the run ran on: CPU model, logical CPUs, OS, Python, torch and its thread count."""
+    """What the run ran on: CPU model, logical CPUs, OS, Python, torch and its
+    thread count."""
     return {
         "processor": platform.processor() or platform.machine(),
         "cpus": str(os.cpu_count()),
@@ -93,7 +108,8 @@ def check_destination(path: str | os.PathLike[str]) -> Path:
     """Validate where a record will go before any timing starts.
 
     Raises:
-        ValueError: the name does not end in ``.json`` or its folder does not exist.
+        ValueError: the name does not end in ``.json`` or its folder does not
+            exist.
     """
     path = Path(path)
     if path.suffix != ".json":
@@ -110,11 +126,12 @@ def write_record(
     estimates: Mapping[str, RatioEstimate],
     values: Mapping[str, float] | None = None,
 ) -> TimingRecord:
-    """Write a record atomically (a temporary file in the same folder, then a rename)."""
+    """Write a record atomically (a temporary file in the same folder, then a
+    rename)."""
     path = check_destination(path)
     record = TimingRecord(
         command,
-        datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         machine(),
         load.to_dict(),
         dict(estimates),
@@ -126,11 +143,21 @@ def write_record(
         "date": record.date,
         "machine": record.machine,
         "load": record.load,
-        "estimates": {k: {"ratio": e.ratio, "low": e.low, "high": e.high, "rounds": e.rounds, "level": e.level}
-                      for k, e in record.estimates.items()},
+        "estimates": {
+            k: {
+                "ratio": e.ratio,
+                "low": e.low,
+                "high": e.high,
+                "rounds": e.rounds,
+                "level": e.level,
+            }
+            for k, e in record.estimates.items()
+        },
         "values": record.values,
     }
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as f:
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, suffix=".tmp", delete=False
+    ) as f:
         json.dump(data, f, indent=1, sort_keys=True)
         f.write("\n")
     os.replace(f.name, path)
@@ -138,21 +165,42 @@ def write_record(
 
 
 def _estimate(key: str, raw: object) -> RatioEstimate:
-    if not isinstance(raw, dict) or not {"ratio", "low", "high", "rounds"} <= raw.keys():
-        raise ValueError(f"estimate {key!r} must have ratio, low, high and rounds, got {raw!r}")
+    if (
+        not isinstance(raw, dict)
+        or not {"ratio", "low", "high", "rounds"} <= raw.keys()
+    ):
+        raise ValueError(
+            f"estimate {key!r} must have ratio, low, high and rounds, got"
+            f" {raw!r}"
+        )
     numbers = [raw["ratio"], raw["low"], raw["high"]]
-    if not all(isinstance(x, (int, float)) and math.isfinite(x) and x > 0 for x in numbers):
-        raise ValueError(f"estimate {key!r} must have finite positive ratio, low and high, got {numbers}")
+    if not all(
+        isinstance(x, (int, float)) and math.isfinite(x) and x > 0
+        for x in numbers
+    ):
+        raise ValueError(
+            f"estimate {key!r} must have finite positive ratio, low and high,"
+            f" got {numbers}"
+        )
     if not raw["low"] <= raw["ratio"] <= raw["high"]:
-        raise ValueError(f"estimate {key!r} must have low <= ratio <= high, got {numbers}")
-    return RatioEstimate(float(raw["ratio"]), float(raw["low"]), float(raw["high"]), int(raw["rounds"]), float(raw.get("level", 0.95)))
+        raise ValueError(
+            f"estimate {key!r} must have low <= ratio <= high, got {numbers}"
+        )
+    return RatioEstimate(
+        float(raw["ratio"]),
+        float(raw["low"]),
+        float(raw["high"]),
+        int(raw["rounds"]),
+        float(raw.get("level", 0.95)),
+    )
 
 
 def read_record(path: str | os.PathLike[str]) -> TimingRecord:
     """Read and validate a record written by :func:`write_record`.
 
     Raises:
-        ValueError: not a record of this format, or a field missing or malformed.
+        ValueError: not a record of this format, or a field missing or
+            malformed.
     """
     try:
         data = json.loads(Path(path).read_text())
@@ -160,14 +208,30 @@ def read_record(path: str | os.PathLike[str]) -> TimingRecord:
         raise ValueError(f"{path} is not JSON: {error}") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path} is not a timing record of format {FORMAT}")
-    missing = {"command", "date", "machine", "load", "estimates", "values"} - data.keys()
+    missing = {
+        "command",
+        "date",
+        "machine",
+        "load",
+        "estimates",
+        "values",
+    } - data.keys()
     if missing:
         raise ValueError(f"{path} lacks {', '.join(sorted(missing))}")
-    if not isinstance(data["load"], dict) or not {"busy", "spread", "cpu_share"} <= data["load"].keys():
+    if (
+        not isinstance(data["load"], dict)
+        or not {"busy", "spread", "cpu_share"} <= data["load"].keys()
+    ):
         raise ValueError(f"{path}: load must give busy, spread and cpu_share")
     estimates = {k: _estimate(k, v) for k, v in data["estimates"].items()}
-    return TimingRecord(str(data["command"]), str(data["date"]), dict(data["machine"]), dict(data["load"]),
-                        estimates, {k: float(v) for k, v in data["values"].items()})
+    return TimingRecord(
+        str(data["command"]),
+        str(data["date"]),
+        dict(data["machine"]),
+        dict(data["load"]),
+        estimates,
+        {k: float(v) for k, v in data["values"].items()},
+    )
 
 
 def packaged_record(package: str, name: str) -> TimingRecord:
@@ -183,9 +247,10 @@ def record_from_cli(
     argv: list[str] | None,
     run: Callable[[LoadMonitor], Mapping[str, RatioEstimate]],
 ) -> TimingRecord:
-    """What ``python -m dlnotes.bench <topic> --record PATH`` does: check ``path`` before any timing
-    (a bad one is the parser's error), ``run`` the measurements under a fresh load monitor, write
-    them with the command that made them, and print each estimate."""
+    """What ``python -m dlnotes.bench <topic> --record PATH`` does: check
+    ``path`` before any timing (a bad one is the parser's error), ``run`` the
+    measurements under a fresh load monitor, write them with the command that
+    made them, and print each estimate."""
     try:
         destination = check_destination(path)
     except ValueError as error:
@@ -193,7 +258,9 @@ def record_from_cli(
     monitor = LoadMonitor()
     monitor.check()
     estimates = run(monitor)
-    command = f"python -m dlnotes.bench {topic} " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = f"python -m dlnotes.bench {topic} " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
     written = write_record(destination, command, monitor.load(), estimates)
     print(f"{written.label}: {wording.load_sentence(monitor.load())}")
     for key, estimate in written.estimates.items():

@@ -1,14 +1,17 @@
-"""``python -m dlnotes.bench sphere [--part transforms|layers|all] [--quick] [--record PATH]``.
+"""``python -m dlnotes.bench sphere [--part transforms|layers|all] [--quick]
+[--record PATH]``.
 
-The transforms' benchmark (Wigner tables, S² FFT against healpy, SO(3) FFT scaling, naive vs FFT
-correlation) lives in :mod:`dlnotes.bench.sphere_transforms`; the layers' (S² and SO(3)
-convolutions, training epochs) in :mod:`dlnotes.bench.sphere_layers`. Each defines
+The transforms' benchmark (Wigner tables, S² FFT against healpy, SO(3) FFT
+scaling, naive vs FFT correlation) lives in
+:mod:`dlnotes.bench.sphere_transforms`; the layers' (S² and SO(3) convolutions,
+training epochs) in :mod:`dlnotes.bench.sphere_layers`. Each defines
 ``main(quick: bool) -> None``, which prints its tables.
 
-``--record PATH`` runs instead the comparisons the Part III pages draw conclusions from, with
-more rounds (:func:`recorded_estimates`), and writes them as a timing record
-(:mod:`dlnotes.bench.records`); the pages show the record shipped in
-``dlnotes/sphere/records/`` beside their own measurement. Run it on an idle machine.
+``--record PATH`` runs instead the comparisons the Part III pages draw
+conclusions from, with more rounds (:func:`recorded_estimates`), and writes
+them as a timing record (:mod:`dlnotes.bench.records`); the pages show the
+record shipped in ``dlnotes/sphere/records/`` beside their own measurement. Run
+it on an idle machine.
 """
 
 from __future__ import annotations
@@ -21,42 +24,63 @@ from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
 from dlnotes.bench.records import record_from_cli
 from dlnotes.bench.sphere_layers import transform_ratios
-from dlnotes.bench.sphere_transforms import correlation_scaling, ratio_at, s2_fft_vs_healpy
+from dlnotes.bench.sphere_transforms import (
+    correlation_scaling,
+    ratio_at,
+    s2_fft_vs_healpy,
+)
 
 PARTS = ("transforms", "layers")
 
 CORRELATION_BANDWIDTHS = (4, 6, 8, 10, 12)
-"""The bandwidths at which the ``fourier`` page times the naive and the FFT correlation."""
+"""The bandwidths at which the ``fourier`` page times the naive and the FFT
+correlation."""
 
 TRANSFORM_PAIRS = ((10, 6), (10, 10))
-"""The ``(b_in, b_out)`` at which the ``layers`` page times the general and real-signal SO(3) transforms."""
+"""The ``(b_in, b_out)`` at which the ``layers`` page times the general and
+real-signal SO(3) transforms."""
 
 
 def healpy_key(ours: str) -> str:
-    """The record's name for healpy's time over ``s2_fft``'s in ``ours`` (float32/float64) at b = 64."""
+    """The record's name for healpy's time over ``s2_fft``'s in ``ours``
+    (float32/float64) at b = 64."""
     return f"s2_fft/healpy-over-{ours}/b64"
 
 
 def correlation_key() -> str:
-    """The record's name for the naive correlation's time over the FFT route's at the largest bandwidth."""
+    """The record's name for the naive correlation's time over the FFT route's
+    at the largest bandwidth."""
     return f"correlation/naive-over-fft/b{CORRELATION_BANDWIDTHS[-1]}"
 
 
 def transform_key(direction: str, b_in: int, b_out: int) -> str:
-    """The record's name for the general SO(3) transform's time over the real-signal one's
-    (``direction``: ``"forward"`` or ``"inverse"``) at ``b_in → b_out``."""
+    """The record's name for the general SO(3) transform's time over the
+    real-signal one's (``direction``: ``"forward"`` or ``"inverse"``) at ``b_in
+    → b_out``."""
     return f"so3/general-over-real/{direction}/b{b_in}-{b_out}"
 
 
-def recorded_estimates(repeats: int, monitor: LoadMonitor) -> dict[str, RatioEstimate]:
-    """The comparisons of the ``fourier`` and ``layers`` pages, ``repeats`` interleaved rounds each,
-    one thread, by record name (:func:`healpy_key`, :func:`correlation_key`, :func:`transform_key`)."""
+def recorded_estimates(
+    repeats: int, monitor: LoadMonitor
+) -> dict[str, RatioEstimate]:
+    """The comparisons of the ``fourier`` and ``layers`` pages, ``repeats``
+    interleaved rounds each, one thread, by record name (:func:`healpy_key`,
+    :func:`correlation_key`, :func:`transform_key`)."""
     with threads(1):
         (s2,) = s2_fft_vs_healpy((64,), repeats=repeats, monitor=monitor)
-        fft, naive, _ = correlation_scaling(CORRELATION_BANDWIDTHS, repeats=repeats, monitor=monitor)
-        ratios = transform_ratios(TRANSFORM_PAIRS, repeats=repeats, monitor=monitor)
-    estimates = {healpy_key(ours): s2.healpy_over(ours) for ours in ("float32", "float64")}
-    estimates[correlation_key()] = ratio_at(naive, fft, CORRELATION_BANDWIDTHS[-1])
+        fft, naive, _ = correlation_scaling(
+            CORRELATION_BANDWIDTHS, repeats=repeats, monitor=monitor
+        )
+        ratios = transform_ratios(
+            TRANSFORM_PAIRS, repeats=repeats, monitor=monitor
+        )
+    estimates = {
+        healpy_key(ours): s2.healpy_over(ours)
+        for ours in ("float32", "float64")
+    }
+    estimates[correlation_key()] = ratio_at(
+        naive, fft, CORRELATION_BANDWIDTHS[-1]
+    )
     for r in ratios:
         estimates[transform_key("forward", r.b_in, r.b_out)] = r.forward
         estimates[transform_key("inverse", r.b_in, r.b_out)] = r.inverse
@@ -64,16 +88,44 @@ def recorded_estimates(repeats: int, monitor: LoadMonitor) -> dict[str, RatioEst
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m dlnotes.bench sphere", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m dlnotes.bench sphere",
+        description=__doc__.split("\n")[0],
+    )
     parser.add_argument("--part", choices=(*PARTS, "all"), default="all")
-    parser.add_argument("--quick", action="store_true", help="fewer sizes and repeats")
-    parser.add_argument("--record", metavar="PATH", help="run the pages' comparisons with more rounds and write them to PATH (.json)")
-    parser.add_argument("--repeats", type=int, default=15, help="rounds per comparison with --record (default 15)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer sizes and repeats"
+    )
+    parser.add_argument(
+        "--record",
+        metavar="PATH",
+        help=(
+            "run the pages' comparisons with more rounds and write them to"
+            " PATH (.json)"
+        ),
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=15,
+        help="rounds per comparison with --record (default 15)",
+    )
     args = parser.parse_args(argv)
     if args.repeats < 2:
-        parser.error(f"--repeats must be >= 2 (an interval needs two rounds), got {args.repeats}")
+        parser.error(
+            "--repeats must be >= 2 (an interval needs two rounds), got"
+            f" {args.repeats}"
+        )
     if args.record is not None:
-        record_from_cli(parser, args.record, "sphere", argv, lambda monitor: recorded_estimates(args.repeats, monitor))
+        record_from_cli(
+            parser,
+            args.record,
+            "sphere",
+            argv,
+            lambda monitor: recorded_estimates(args.repeats, monitor),
+        )
         return
     for part in PARTS if args.part == "all" else (args.part,):
-        importlib.import_module(f"dlnotes.bench.sphere_{part}").main(quick=args.quick)
+        importlib.import_module(f"dlnotes.bench.sphere_{part}").main(
+            quick=args.quick
+        )

@@ -1,19 +1,24 @@
-"""Cost of the spherical CNN layers: ``python -m dlnotes.bench sphere --part layers [--quick]``.
+"""Cost of the spherical CNN layers: ``python -m dlnotes.bench sphere --part
+layers [--quick]``.
 
-First, at one and two threads, a training step of the MNIST model at the paper's sizes (batch 32,
-b = 30 → 10 → 6, 20 and 40 channels): its forward pass, backward pass and whole step with Adam,
-each as a ratio to one 1024 × 1024 float32 matrix product timed interleaved with it in the same
-run (:func:`step_ratios`). Then three tables, medians of interleaved repeats (:mod:`dlnotes.bench`),
+First, at one and two threads, a training step of the MNIST model at the
+paper's sizes (batch 32, b = 30 → 10 → 6, 20 and 40 channels): its forward
+pass, backward pass and whole step with Adam, each as a ratio to one 1024 ×
+1024 float32 matrix product timed interleaved with it in the same run
+(:func:`step_ratios`). Then three tables, medians of interleaved repeats
+(:mod:`dlnotes.bench`),
 one thread:
 
-* forward and forward+backward time of :class:`~dlnotes.sphere.layers.S2Convolution` and
-  :class:`~dlnotes.sphere.layers.SO3Convolution` at the MNIST model's sizes (batch 32, 1 → 20
-  channels b → b1, then 20 → 40 channels b1 → b2) over a range of bandwidths;
-* the real-signal SO(3) transforms of :mod:`dlnotes.sphere.real_fft` against the general
-  ``so3_fft`` / ``so3_ifft(...).real`` on the same feature maps, as a ratio measured in the same run
-  with its 95 % interval;
-* seconds per training epoch (4,000 digits, batch 32, Adam) of the two MNIST models, from the
-  median time of one training step.
+* forward and forward+backward time of
+  :class:`~dlnotes.sphere.layers.S2Convolution` and
+  :class:`~dlnotes.sphere.layers.SO3Convolution` at the MNIST model's sizes
+  (batch 32, 1 → 20 channels b → b1, then 20 → 40 channels b1 → b2) over a
+  range of bandwidths;
+* the real-signal SO(3) transforms of :mod:`dlnotes.sphere.real_fft` against
+  the general ``so3_fft`` / ``so3_ifft(...).real`` on the same feature maps, as
+  a ratio measured in the same run with its 95 % interval;
+* seconds per training epoch (4,000 digits, batch 32, Adam) of the two MNIST
+  models, from the median time of one training step.
 """
 
 from __future__ import annotations
@@ -30,23 +35,38 @@ from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
 from dlnotes.bench.wording import cell
 from dlnotes.sphere.experiments.mnist import build_model
-from dlnotes.sphere.kernel_grids import s2_near_identity_grid, so3_near_identity_grid
+from dlnotes.sphere.kernel_grids import (
+    s2_near_identity_grid,
+    so3_near_identity_grid,
+)
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 
-#: Bandwidths (b, b1, b2) of the MNIST model to time, from small ones to the paper's.
+#: Bandwidths (b, b1, b2) of the MNIST model to time, from small ones to the
+#: paper's.
 SIZES = ((12, 6, 4), (16, 8, 5), (20, 10, 6), (30, 10, 6))
 QUICK_SIZES = ((12, 6, 4), (16, 10, 6))
 
 
-def layer_timings(sizes: tuple[tuple[int, int, int], ...] = SIZES, batch: int = 32, repeats: int = 5) -> pd.DataFrame:
-    """Forward and forward+backward median seconds of both layers of the MNIST model, per size."""
+def layer_timings(
+    sizes: tuple[tuple[int, int, int], ...] = SIZES,
+    batch: int = 32,
+    repeats: int = 5,
+) -> pd.DataFrame:
+    """Forward and forward+backward median seconds of both layers of the MNIST
+    model, per size."""
     rows = []
     for b, b1, b2 in sizes:
         torch.manual_seed(0)
         s2 = S2Convolution(1, 20, b, b1, s2_near_identity_grid())
-        so3 = SO3Convolution(20, 40, b1, b2, so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3))
+        so3 = SO3Convolution(
+            20,
+            40,
+            b1,
+            b2,
+            so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3),
+        )
         x = torch.rand(batch, 1, 2 * b, 2 * b)
         h = torch.relu(s2(x)).detach().requires_grad_()
         timings = time_interleaved(
@@ -59,7 +79,10 @@ def layer_timings(sizes: tuple[tuple[int, int, int], ...] = SIZES, batch: int = 
             repeats=repeats,
             warmup=1,
         )
-        for layer, (b_in, b_out) in (("S2Convolution", (b, b1)), ("SO3Convolution", (b1, b2))):
+        for layer, (b_in, b_out) in (
+            ("S2Convolution", (b, b1)),
+            ("SO3Convolution", (b1, b2)),
+        ):
             key = "s2" if layer == "S2Convolution" else "so3"
             rows.append(
                 {
@@ -67,7 +90,9 @@ def layer_timings(sizes: tuple[tuple[int, int, int], ...] = SIZES, batch: int = 
                     "b_in": b_in,
                     "b_out": b_out,
                     "forward (ms)": 1e3 * timings[f"{key} forward"].median,
-                    "forward+backward (ms)": 1e3 * timings[f"{key} forward+backward"].median,
+                    "forward+backward (ms)": (
+                        1e3 * timings[f"{key} forward+backward"].median
+                    ),
                 }
             )
     return pd.DataFrame(rows)
@@ -75,8 +100,9 @@ def layer_timings(sizes: tuple[tuple[int, int, int], ...] = SIZES, batch: int = 
 
 @dataclass(frozen=True)
 class TransformRatio:
-    """The general SO(3) transforms' time over the real-signal ones' on the same maps, each with
-    its 95 % interval over interleaved rounds (above 1: the real-signal transform is faster)."""
+    """The general SO(3) transforms' time over the real-signal ones' on the
+    same maps, each with its 95 % interval over interleaved rounds (above 1:
+    the real-signal transform is faster)."""
 
     b_in: int
     b_out: int
@@ -90,24 +116,51 @@ def transform_ratios(
     repeats: int = 5,
     monitor: LoadMonitor | None = None,
 ) -> list[TransformRatio]:
-    """``so3_fft`` against ``so3_rfft`` and ``so3_ifft(...).real`` against ``so3_irfft`` on ``maps``
-    real feature maps, per ``(b_in, b_out)``; ``monitor`` watches the load meanwhile."""
+    """``so3_fft`` against ``so3_rfft`` and ``so3_ifft(...).real`` against
+    ``so3_irfft`` on ``maps`` real feature maps, per ``(b_in, b_out)``;
+    ``monitor`` watches the load meanwhile."""
     out = []
     for b_in, b_out in pairs:
         x = torch.randn(maps, 2 * b_in, 2 * b_in, 2 * b_in)
         coeffs = so3_rfft(x, b_out)
-        forward = compare(lambda: so3_fft(x, b_out), lambda: so3_rfft(x, b_out), repeats=repeats, warmup=1, monitor=monitor)
-        inverse = compare(lambda: so3_ifft(coeffs).real, lambda: so3_irfft(coeffs), repeats=repeats, warmup=1, monitor=monitor)
-        out.append(TransformRatio(b_in, b_out, forward.estimate, inverse.estimate))
+        forward = compare(
+            lambda: so3_fft(x, b_out),
+            lambda: so3_rfft(x, b_out),
+            repeats=repeats,
+            warmup=1,
+            monitor=monitor,
+        )
+        inverse = compare(
+            lambda: so3_ifft(coeffs).real,
+            lambda: so3_irfft(coeffs),
+            repeats=repeats,
+            warmup=1,
+            monitor=monitor,
+        )
+        out.append(
+            TransformRatio(b_in, b_out, forward.estimate, inverse.estimate)
+        )
     return out
 
 
-def epoch_seconds(model: str, b: int, b1: int, b2: int, digits: int = 4000, batch: int = 32, repeats: int = 3) -> float:
-    """Seconds per training epoch of ``model``: median time of one Adam step × ⌈digits / batch⌉."""
+def epoch_seconds(
+    model: str,
+    b: int,
+    b1: int,
+    b2: int,
+    digits: int = 4000,
+    batch: int = 32,
+    repeats: int = 3,
+) -> float:
+    """Seconds per training epoch of ``model``: median time of one Adam step ×
+    ⌈digits / batch⌉."""
     torch.manual_seed(0)
     net = build_model(model, b, b1, b2)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
-    x, labels = torch.rand(batch, 1, 2 * b, 2 * b), torch.randint(0, 10, (batch,))
+    x, labels = (
+        torch.rand(batch, 1, 2 * b, 2 * b),
+        torch.randint(0, 10, (batch,)),
+    )
 
     def step() -> None:
         loss = torch.nn.functional.cross_entropy(net(x), labels)
@@ -115,13 +168,16 @@ def epoch_seconds(model: str, b: int, b1: int, b2: int, digits: int = 4000, batc
         loss.backward()
         optimizer.step()
 
-    timing = time_interleaved({"step": step}, repeats=repeats, warmup=1)["step"]
+    timing = time_interleaved({"step": step}, repeats=repeats, warmup=1)[
+        "step"
+    ]
     return timing.median * math.ceil(digits / batch)
 
 
 @dataclass(frozen=True)
 class StepRatios:
-    """Per-round times of one training step's phases over the same round's matmul time."""
+    """Per-round times of one training step's phases over the same round's
+    matmul time."""
 
     threads: int
     matmul_seconds: float  # median time of the reference product
@@ -137,15 +193,21 @@ class StepRatios:
 
 
 def step_ratios(
-    thread_counts: tuple[int, ...] = (1, 2), sizes: tuple[int, int, int] = (30, 10, 6), batch: int = 32, repeats: int = 11
+    thread_counts: tuple[int, ...] = (1, 2),
+    sizes: tuple[int, int, int] = (30, 10, 6),
+    batch: int = 32,
+    repeats: int = 11,
 ) -> list[StepRatios]:
-    """Forward, backward and Adam step of the spherical MNIST model, each / a 1024² float32 matmul.
+    """Forward, backward and Adam step of the spherical MNIST model, each / a
+    1024² float32 matmul.
 
-    Per thread count, :func:`~dlnotes.bench.timing.time_interleaved` times four callables in rotating
-    order, ``repeats`` rounds: the matmul, the forward pass (building the autograd graph, as in
-    training), forward + backward, and the whole step (forward, backward, ``Adam.step``). Round r
-    gives the ratios forward_r / matmul_r, (forward+backward_r − forward_r) / matmul_r for the
-    backward pass, and step_r / matmul_r, so each ratio compares times measured moments apart.
+    Per thread count, :func:`~dlnotes.bench.timing.time_interleaved` times four
+    callables in rotating order, ``repeats`` rounds: the matmul, the forward
+    pass (building the autograd graph, as in training), forward + backward, and
+    the whole step (forward, backward, ``Adam.step``). Round r gives the ratios
+    forward_r / matmul_r, (forward+backward_r − forward_r) / matmul_r for the
+    backward pass, and step_r / matmul_r, so each ratio compares times measured
+    moments apart.
     """
     b, b1, b2 = sizes
     rows = []
@@ -153,7 +215,10 @@ def step_ratios(
         torch.manual_seed(0)
         net = build_model("spherical", b, b1, b2)
         optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
-        x, labels = torch.rand(batch, 1, 2 * b, 2 * b), torch.randint(0, 10, (batch,))
+        x, labels = (
+            torch.rand(batch, 1, 2 * b, 2 * b),
+            torch.randint(0, 10, (batch,)),
+        )
         left, right = torch.randn(1024, 1024), torch.randn(1024, 1024)
 
         def loss() -> torch.Tensor:
@@ -169,50 +234,92 @@ def step_ratios(
 
         with threads(count):
             t = time_interleaved(
-                {"matmul": lambda: left @ right, "forward": loss, "forward+backward": forward_backward, "step": step},
+                {
+                    "matmul": lambda: left @ right,
+                    "forward": loss,
+                    "forward+backward": forward_backward,
+                    "step": step,
+                },
                 repeats=repeats,
                 warmup=2,
             )
-        mm, fwd, fb, full = (t[k].seconds for k in ("matmul", "forward", "forward+backward", "step"))
+        mm, fwd, fb, full = (
+            t[k].seconds
+            for k in ("matmul", "forward", "forward+backward", "step")
+        )
         rows.append(
             StepRatios(
                 count,
                 t["matmul"].median,
-                tuple(f / r for f, r in zip(fwd, mm)),
-                tuple((g - f) / r for g, f, r in zip(fb, fwd, mm)),
-                tuple(s / r for s, r in zip(full, mm)),
+                tuple(f / r for f, r in zip(fwd, mm, strict=True)),
+                tuple(
+                    (g - f) / r for g, f, r in zip(fb, fwd, mm, strict=True)
+                ),
+                tuple(s / r for s, r in zip(full, mm, strict=True)),
             )
         )
     return rows
 
 
-def print_step_ratios(rows: list[StepRatios], sizes: tuple[int, int, int] = (30, 10, 6), batch: int = 32) -> None:
+def print_step_ratios(
+    rows: list[StepRatios],
+    sizes: tuple[int, int, int] = (30, 10, 6),
+    batch: int = 32,
+) -> None:
     """The table of :func:`step_ratios`."""
     b, b1, b2 = sizes
     print(
-        f"Spherical CNN training step (batch {batch}, b = {b} -> {b1} -> {b2}, 20 and 40 channels), "
-        f"time / one 1024x1024 float32 matmul timed interleaved in the same run (median [quartiles] over rounds):"
+        f"Spherical CNN training step (batch {batch}, b = {b} -> {b1} -> {b2},"
+        " 20 and 40 channels), time / one 1024x1024 float32 matmul timed"
+        " interleaved in the same run (median [quartiles] over rounds):"
     )
-    print(f"  {'threads':>7}  {'matmul (ms)':>11}  {'forward':<22}{'backward':<22}{'step (with Adam)'}")
+    print(
+        f"  {'threads':>7}  {'matmul (ms)':>11} "
+        f" {'forward':<22}{'backward':<22}{'step (with Adam)'}"
+    )
     for r in rows:
-        ratios = f"{r.summary(r.forward):<22}{r.summary(r.backward):<22}{r.summary(r.step)}"
+        ratios = (
+            f"{r.summary(r.forward):<22}{r.summary(r.backward):<22}"
+            f"{r.summary(r.step)}"
+        )
         print(f"  {r.threads:>7}  {1e3 * r.matmul_seconds:>11.1f}  {ratios}")
 
 
 def main(quick: bool) -> None:
-    """Print the step ratios and the three tables (``quick``: fewer sizes and repeats)."""
+    """Print the step ratios and the three tables (``quick``: fewer sizes and
+    repeats)."""
     sizes = QUICK_SIZES if quick else SIZES
     repeats = 3 if quick else 7
     print_step_ratios(step_ratios(repeats=5 if quick else 11))
     print()
-    with threads(1), pd.option_context("display.float_format", "{:.1f}".format, "display.width", 120):
+    with (
+        threads(1),
+        pd.option_context(
+            "display.float_format", "{:.1f}".format, "display.width", 120
+        ),
+    ):
         print("Spherical CNN layers, batch 32, one thread (median ms):")
         print(layer_timings(sizes, repeats=repeats).to_string(index=False))
-        print("\nGeneral SO(3) transforms against the real-signal ones, 640 maps (95 % interval):")
-        for r in transform_ratios(((10, 6), (10, 10)) if quick else ((10, 6), (10, 10), (16, 16)), repeats=repeats):
-            print(f"  b {r.b_in:2d} -> {r.b_out:2d}: forward {cell(r.forward):<26} inverse {cell(r.inverse)}")
-        print("\nSeconds per training epoch (4,000 digits, batch 32, one thread):")
+        print(
+            "\nGeneral SO(3) transforms against the real-signal ones, 640 maps"
+            " (95 % interval):"
+        )
+        for r in transform_ratios(
+            ((10, 6), (10, 10)) if quick else ((10, 6), (10, 10), (16, 16)),
+            repeats=repeats,
+        ):
+            print(
+                f"  b {r.b_in:2d} -> {r.b_out:2d}: forward"
+                f" {cell(r.forward):<26} inverse {cell(r.inverse)}"
+            )
+        print(
+            "\nSeconds per training epoch (4,000 digits, batch 32, one"
+            " thread):"
+        )
         for b, b1, b2 in sizes:
             planar = epoch_seconds("planar", b, b1, b2)
             spherical = epoch_seconds("spherical", b, b1, b2)
-            print(f"  b = {b:2d} ({b1}, {b2}): planar {planar:6.1f} s, spherical {spherical:7.1f} s")
+            print(
+                f"  b = {b:2d} ({b1}, {b2}): planar {planar:6.1f} s, spherical"
+                f" {spherical:7.1f} s"
+            )

@@ -1,12 +1,14 @@
-"""Interleaved repeats: every candidate timed once per round, rounds repeated until the ratios of
-interest are known well enough.
+"""Interleaved repeats: every candidate timed once per round, rounds repeated
+until the ratios of interest are known well enough.
 
-Round ``r`` calls every candidate once, in an order rotated by ``r`` so no candidate is always
-first after a pause; untimed warm-up rounds come first. With ``max_repeats`` above ``repeats``,
-:func:`measure` keeps adding rounds until every ratio named in ``pairs`` has a bootstrap interval
-(:func:`~dlnotes.bench.interval.ratio_interval`) narrower than ``precision``, or ``max_repeats``
-rounds or ``max_seconds`` have been spent. A :class:`~dlnotes.bench.load.LoadMonitor` passed in
-times its calibration kernel before the rounds, between them and after them.
+Round ``r`` calls every candidate once, in an order rotated by ``r`` so no
+candidate is always first after a pause; untimed warm-up rounds come first.
+With ``max_repeats`` above ``repeats``, :func:`measure` keeps adding rounds
+until every ratio named in ``pairs`` has a bootstrap interval
+(:func:`~dlnotes.bench.interval.ratio_interval`) narrower than ``precision``,
+or ``max_repeats`` rounds or ``max_seconds`` have been spent. A
+:class:`~dlnotes.bench.load.LoadMonitor` passed in times its calibration kernel
+before the rounds, between them and after them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from dlnotes.bench.load import Load, LoadMonitor
 
 @dataclass(frozen=True)
 class Timing:
-    """All repeat times (seconds) of one callable, in round order, and their median."""
+    """All repeat times (seconds) of one callable, in round order, and their
+    median."""
 
     name: str
     seconds: tuple[float, ...]
@@ -35,7 +38,8 @@ class Timing:
 
 @dataclass(frozen=True)
 class Measurement:
-    """Interleaved timings of several callables (aligned by round) and the load seen meanwhile."""
+    """Interleaved timings of several callables (aligned by round) and the load
+    seen meanwhile."""
 
     timings: dict[str, Timing]
     load: Load | None = None
@@ -46,17 +50,28 @@ class Measurement:
         return len(next(iter(self.timings.values())).seconds)
 
     def ratio(self, candidate: str, reference: str) -> RatioEstimate:
-        """Median time of ``candidate`` over ``reference``, with its paired bootstrap interval."""
+        """Median time of ``candidate`` over ``reference``, with its paired
+        bootstrap interval."""
         for name in (candidate, reference):
             if name not in self.timings:
-                raise ValueError(f"no candidate named {name!r}; measured: {', '.join(self.timings)}")
-        return ratio_interval(self.timings[candidate].seconds, self.timings[reference].seconds)
+                raise ValueError(
+                    f"no candidate named {name!r}; measured:"
+                    f" {', '.join(self.timings)}"
+                )
+        return ratio_interval(
+            self.timings[candidate].seconds, self.timings[reference].seconds
+        )
 
 
-def _check_pairs(names: Sequence[str], pairs: Sequence[tuple[str, str]]) -> None:
+def _check_pairs(
+    names: Sequence[str], pairs: Sequence[tuple[str, str]]
+) -> None:
     for pair in pairs:
         if len(pair) != 2 or any(name not in names for name in pair):
-            raise ValueError(f"pairs must be (candidate, reference) names among {list(names)}, got {pair!r}")
+            raise ValueError(
+                "pairs must be (candidate, reference) names among"
+                f" {list(names)}, got {pair!r}"
+            )
 
 
 def measure(
@@ -71,33 +86,46 @@ def measure(
     monitor: LoadMonitor | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Measurement:
-    """Time the candidates in interleaved rounds; add rounds until ``pairs`` are resolved.
+    """Time the candidates in interleaved rounds; add rounds until ``pairs``
+    are resolved.
 
     Args:
         candidates: name → callable.
-        repeats: rounds always timed (all of them when ``max_repeats`` is ``None``).
+        repeats: rounds always timed (all of them when ``max_repeats`` is
+            ``None``).
         warmup: untimed rounds first.
-        pairs: ``(candidate, reference)`` names whose time ratio should be known to ``precision``.
+        pairs: ``(candidate, reference)`` names whose time ratio should be
+            known to ``precision``.
         max_repeats: at most this many rounds (``None``: exactly ``repeats``).
-        precision: stop once every pair's interval has ``high / low − 1`` at most this.
-        max_seconds: stop adding rounds after this much wall-clock time (warm-up included).
-        monitor: times its calibration kernel before the rounds, between them (every
-            ``(repeats + 1) // 2`` rounds) and after them; the measurement's
-            the measurement's ``load`` is what it saw.
+        precision: stop once every pair's interval has ``high / low − 1`` at
+            most this.
+        max_seconds: stop adding rounds after this much wall-clock time
+            (warm-up included).
+        monitor: times its calibration kernel before the rounds, between them
+            (every ``(repeats + 1) // 2`` rounds) and after them; the
+            measurement's the measurement's ``load`` is what it saw.
         clock: seconds, ``time.perf_counter`` unless a test scripts it.
 
     Raises:
-        ValueError: no candidates, ``repeats`` < 1, ``warmup`` < 0, ``max_repeats`` < ``repeats``,
-            ``precision`` <= 0, ``max_seconds`` <= 0, or a pair naming an unknown candidate.
+        ValueError: no candidates, ``repeats`` < 1, ``warmup`` < 0,
+            ``max_repeats`` < ``repeats``, ``precision`` <= 0, ``max_seconds``
+            <= 0, or a pair naming an unknown candidate.
     """
     if not candidates:
         raise ValueError("candidates must name at least one callable")
     if repeats < 1 or warmup < 0:
-        raise ValueError(f"repeats must be >= 1 and warmup >= 0, got {repeats} and {warmup}")
+        raise ValueError(
+            f"repeats must be >= 1 and warmup >= 0, got {repeats} and {warmup}"
+        )
     if max_repeats is not None and max_repeats < repeats:
-        raise ValueError(f"max_repeats must be >= repeats ({repeats}), got {max_repeats}")
+        raise ValueError(
+            f"max_repeats must be >= repeats ({repeats}), got {max_repeats}"
+        )
     if not precision > 0 or not max_seconds > 0:
-        raise ValueError(f"precision and max_seconds must be > 0, got {precision} and {max_seconds}")
+        raise ValueError(
+            f"precision and max_seconds must be > 0, got {precision} and"
+            f" {max_seconds}"
+        )
     names = list(candidates)
     _check_pairs(names, pairs)
     cap = repeats if max_repeats is None else max_repeats
@@ -112,10 +140,16 @@ def measure(
     times: dict[str, list[float]] = {name: [] for name in names}
 
     def resolved() -> bool:
-        return all(ratio_interval(times[c], times[r], resamples=1000).width <= precision for c, r in pairs)
+        return all(
+            ratio_interval(times[c], times[r], resamples=1000).width
+            <= precision
+            for c, r in pairs
+        )
 
     r = 0
-    while r < repeats or (r < cap and clock() - start < max_seconds and not resolved()):
+    while r < repeats or (
+        r < cap and clock() - start < max_seconds and not resolved()
+    ):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
             t0 = clock()
@@ -126,12 +160,20 @@ def measure(
             monitor.check()
     if monitor is not None and r % every != 0:
         monitor.check()
-    load = monitor.load(since=first_checkpoint) if monitor is not None else None
-    return Measurement({name: Timing(name, tuple(times[name])) for name in names}, load)
+    load = (
+        monitor.load(since=first_checkpoint) if monitor is not None else None
+    )
+    return Measurement(
+        {name: Timing(name, tuple(times[name])) for name in names}, load
+    )
 
 
 def time_interleaved(
-    candidates: Mapping[str, Callable[[], object]], repeats: int = 11, warmup: int = 2, **options: object
+    candidates: Mapping[str, Callable[[], object]],
+    repeats: int = 11,
+    warmup: int = 2,
+    **options: object,
 ) -> dict[str, Timing]:
-    """:func:`measure`'s timings alone (same arguments), for callers that need no load or interval."""
+    """:func:`measure`'s timings alone (same arguments), for callers that need
+    no load or interval."""
     return measure(candidates, repeats, warmup, **options).timings  # type: ignore[arg-type]

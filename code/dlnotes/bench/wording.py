@@ -1,17 +1,21 @@
 """Sentences about timings that say only what the measurements support.
 
-A timing comparison is a :class:`~dlnotes.bench.interval.RatioEstimate`: the candidate's median
-time over the reference's, with a 95 % bootstrap interval. The words follow the interval:
+A timing comparison is a :class:`~dlnotes.bench.interval.RatioEstimate`: the
+candidate's median time over the reference's, with a 95 % bootstrap interval.
+The words follow the interval:
 
-* the whole interval above 1 — the candidate was **slower**; below 1 — **faster**;
+* the whole interval above 1 — the candidate was **slower**; below 1 —
+  **faster**;
 * 1 inside the interval — the two were **indistinguishable on this machine**;
-* fewer than :data:`MIN_ROUNDS` rounds — **too few rounds** to tell (a bootstrap over a single
-  round has no width at all);
-* the machine was **busy** (a :class:`~dlnotes.bench.load.Load` says so) — no conclusion at all:
-  the sentence says the machine was busy; :func:`load_sentence` says how we know.
+* fewer than :data:`MIN_ROUNDS` rounds — **too few rounds** to tell (a
+  bootstrap over a single round has no width at all);
+* the machine was **busy** (a :class:`~dlnotes.bench.load.Load` says so) — no
+  conclusion at all: the sentence says the machine was busy;
+  :func:`load_sentence` says how we know.
 
-A factor is always at least 1 — "20× slower", never "0.05× as fast" — and is printed as
-:func:`factor` does, with its interval ("2.3× (95 % interval 2.1–2.6×)").
+A factor is always at least 1 — "20× slower", never "0.05× as fast" — and is
+printed as :func:`factor` does, with its interval ("2.3× (95 % interval
+2.1–2.6×)").
 """
 
 from __future__ import annotations
@@ -22,14 +26,21 @@ from dataclasses import dataclass
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadSummary
 
-FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW = "faster", "slower", "indistinguishable", "busy", "too few rounds"
+FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW = (
+    "faster",
+    "slower",
+    "indistinguishable",
+    "busy",
+    "too few rounds",
+)
 MIN_ROUNDS = 2
 """Fewer interleaved rounds than this support no conclusion."""
 
 
 def factor(x: float) -> str:
-    """A factor for prose: ``0.91`` (two significant digits below 1), ``1.04`` (two decimals below
-    2, so that a small difference does not print as "1.0"), ``2.3`` (one decimal below 10), ``20``."""
+    """A factor for prose: ``0.91`` (two significant digits below 1), ``1.04``
+    (two decimals below 2, so that a small difference does not print as "1.0"),
+    ``2.3`` (one decimal below 10), ``20``."""
     if not x > 0:
         raise ValueError(f"a factor must be > 0, got {x}")
     if x >= 10:
@@ -46,7 +57,8 @@ def span(low: float, high: float, unit: str = "×") -> str:
 
 @dataclass(frozen=True)
 class Wording:
-    """What an estimate supports: a direction, and the factor and interval in that direction."""
+    """What an estimate supports: a direction, and the factor and interval in
+    that direction."""
 
     direction: str
     factor: str
@@ -58,55 +70,80 @@ class Wording:
         return self.direction in (FASTER, SLOWER)
 
 
-def word(estimate: RatioEstimate, load: Load | LoadSummary | None = None) -> Wording:
-    """The direction the estimate supports, with the factor (≥ 1) and interval in that direction.
+def word(
+    estimate: RatioEstimate, load: Load | LoadSummary | None = None
+) -> Wording:
+    """The direction the estimate supports, with the factor (≥ 1) and interval
+    in that direction.
 
-    ``faster`` and ``slower`` are said of the candidate (the numerator of the ratio). For
-    ``indistinguishable`` the interval is the candidate's time over the reference's; for
-    ``busy`` and ``too few rounds`` both strings are empty.
+    ``faster`` and ``slower`` are said of the candidate (the numerator of the
+    ratio). For ``indistinguishable`` the interval is the candidate's time over
+    the reference's; for ``busy`` and ``too few rounds`` both strings are
+    empty.
     """
     if load is not None and load.busy:
         return Wording(BUSY, "", "")
     if estimate.rounds < MIN_ROUNDS:
         return Wording(TOO_FEW, "", "")
     if estimate.low > 1:
-        return Wording(SLOWER, f"{factor(estimate.ratio)}×", span(estimate.low, estimate.high))
+        return Wording(
+            SLOWER,
+            f"{factor(estimate.ratio)}×",
+            span(estimate.low, estimate.high),
+        )
     if estimate.high < 1:
         inverse = estimate.inverse()
-        return Wording(FASTER, f"{factor(inverse.ratio)}×", span(inverse.low, inverse.high))
-    return Wording(INDISTINGUISHABLE, f"{factor(estimate.ratio)}×", span(estimate.low, estimate.high))
+        return Wording(
+            FASTER,
+            f"{factor(inverse.ratio)}×",
+            span(inverse.low, inverse.high),
+        )
+    return Wording(
+        INDISTINGUISHABLE,
+        f"{factor(estimate.ratio)}×",
+        span(estimate.low, estimate.high),
+    )
 
 
 def busy_clause(load: Load | LoadSummary) -> str:
-    """Why we say the machine was busy: the calibration kernel's spread and CPU share."""
+    """Why we say the machine was busy: the calibration kernel's spread and CPU
+    share."""
     return (
-        f"a fixed calibration kernel timed before, between and after the measurements varied by "
-        f"a factor of {load.spread:.1f} and got {100 * load.cpu_share:.0f} % of a core"
+        "a fixed calibration kernel timed before, between and after the"
+        f" measurements varied by a factor of {load.spread:.1f} and got"
+        f" {100 * load.cpu_share:.0f} % of a core"
     )
 
 
 def busy_sentence(load: Load | LoadSummary) -> str:
-    """The sentence for a busy machine: say so, say how we know, draw no conclusion."""
+    """The sentence for a busy machine: say so, say how we know, draw no
+    conclusion."""
     return (
-        f"The machine was busy while these timings were taken ({busy_clause(load)}), so they show "
-        "the other work on the machine as much as the code: no conclusion is drawn from them here."
+        "The machine was busy while these timings were taken"
+        f" ({busy_clause(load)}), so they show the other work on the machine"
+        " as much as the code: no conclusion is drawn from them here."
     )
 
 
 def load_sentence(load: Load | LoadSummary) -> str:
-    """What the calibration kernel says about the machine: quiet, or busy (then no conclusion)."""
+    """What the calibration kernel says about the machine: quiet, or busy (then
+    no conclusion)."""
     if load.busy:
         return busy_sentence(load)
     return (
-        f"The machine looked quiet while these timings were taken: a fixed calibration kernel timed "
-        f"before, between and after the measurements varied by a factor of {load.spread:.2f} at most "
-        f"and got {100 * load.cpu_share:.0f} % of a core."
+        "The machine looked quiet while these timings were taken: a fixed"
+        " calibration kernel timed before, between and after the measurements"
+        f" varied by a factor of {load.spread:.2f} at most and got"
+        f" {100 * load.cpu_share:.0f} % of a core."
     )
 
 
-def cell(estimate: RatioEstimate, load: Load | LoadSummary | None = None) -> str:
-    """A table cell for a comparison: "slower, 3.1× (2.9–3.3×)", "faster, 20× (18–22×)",
-    "indistinguishable (0.91–1.2×)", "busy: no conclusion" or "too few rounds"."""
+def cell(
+    estimate: RatioEstimate, load: Load | LoadSummary | None = None
+) -> str:
+    """A table cell for a comparison: "slower, 3.1× (2.9–3.3×)", "faster, 20×
+    (18–22×)", "indistinguishable (0.91–1.2×)", "busy: no conclusion" or "too
+    few rounds"."""
     w = word(estimate, load)
     if w.direction == BUSY:
         return "busy: no conclusion"
@@ -118,47 +155,86 @@ def cell(estimate: RatioEstimate, load: Load | LoadSummary | None = None) -> str
 
 
 def _no_conclusion(w: Wording, estimate: RatioEstimate, question: str) -> str:
-    """The sentence for a ``busy`` or ``too few rounds`` wording: ``question`` "cannot be told"
-    from this run (the machine was busy) or from so few rounds."""
+    """The sentence for a ``busy`` or ``too few rounds`` wording: ``question``
+    "cannot be told" from this run (the machine was busy) or from so few
+    rounds."""
     if w.direction == BUSY:
-        return f"{question} cannot be told from this run, as the machine was busy."
-    return f"{question} cannot be told from {estimate.rounds} round(s), too few for an interval."
-
-
-def comparison(estimate: RatioEstimate, candidate: str, reference: str, load: Load | LoadSummary | None = None) -> str:
-    """One sentence comparing ``candidate`` with ``reference`` (``estimate``: candidate time over
-    reference time), e.g. "Conv MobileNet was slower than MobileNet: it took 3.1× as long (95 %
-    interval 2.9–3.3×)." Names are used as given (capitalise the first yourself if needed)."""
-    w = word(estimate, load)
-    if w.direction in (BUSY, TOO_FEW):
-        return _no_conclusion(w, estimate, f"Whether {candidate} is faster or slower than {reference}")
-    if w.direction == SLOWER:
-        return f"{_cap(candidate)} was slower than {reference}: it took {w.factor} as long (95 % interval {w.interval})."
-    if w.direction == FASTER:
-        return f"{_cap(candidate)} was faster than {reference}: {reference} took {w.factor} as long (95 % interval {w.interval})."
+        return (
+            f"{question} cannot be told from this run, as the machine was"
+            " busy."
+        )
     return (
-        f"{_cap(candidate)} and {reference} were indistinguishable on this machine: {candidate} took "
-        f"{w.interval} {_possessive(reference)} time (95 % interval), which includes 1."
+        f"{question} cannot be told from {estimate.rounds} round(s), too few"
+        " for an interval."
     )
 
 
-def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load | LoadSummary | None = None) -> str:
-    """A measured speed-up (``estimate``: the time of the side with more operations over the time of
-    the side with fewer) against the speed-up a count of operations predicts, ``theory``; e.g. "The
-    measured speed-up was 3.1× (95 % interval 2.9–3.3×), 34–39 % of the Mult-Add ratio of 8.6×."
-    ``what`` names the theory. A "speed-up" below 1 is said as a slow-down, never as "0.6×"."""
+def comparison(
+    estimate: RatioEstimate,
+    candidate: str,
+    reference: str,
+    load: Load | LoadSummary | None = None,
+) -> str:
+    """One sentence comparing ``candidate`` with ``reference`` (``estimate``:
+    candidate time over reference time), e.g. "Conv MobileNet was slower than
+    MobileNet: it took 3.1× as long (95 % interval 2.9–3.3×)." Names are used
+    as given (capitalise the first yourself if needed)."""
+    w = word(estimate, load)
+    if w.direction in (BUSY, TOO_FEW):
+        return _no_conclusion(
+            w,
+            estimate,
+            f"Whether {candidate} is faster or slower than {reference}",
+        )
+    if w.direction == SLOWER:
+        return (
+            f"{_cap(candidate)} was slower than {reference}: it took"
+            f" {w.factor} as long (95 % interval {w.interval})."
+        )
+    if w.direction == FASTER:
+        return (
+            f"{_cap(candidate)} was faster than {reference}: {reference} took"
+            f" {w.factor} as long (95 % interval {w.interval})."
+        )
+    return (
+        f"{_cap(candidate)} and {reference} were indistinguishable on this"
+        f" machine: {candidate} took {w.interval} {_possessive(reference)}"
+        " time (95 % interval), which includes 1."
+    )
+
+
+def against_theory(
+    estimate: RatioEstimate,
+    theory: float,
+    what: str,
+    load: Load | LoadSummary | None = None,
+) -> str:
+    """A measured speed-up (``estimate``: the time of the side with more
+    operations over the time of the side with fewer) against the speed-up a
+    count of operations predicts, ``theory``; e.g. "The measured speed-up was
+    3.1× (95 % interval 2.9–3.3×), 34–39 % of the Mult-Add ratio of 8.6×."
+    ``what`` names the theory. A "speed-up" below 1 is said as a slow-down,
+    never as "0.6×"."""
     if not theory > 0:
         raise ValueError(f"theory must be > 0, got {theory}")
     of = f"{what} of {factor(theory)}×"
     w = word(estimate, load)
     if w.direction in (BUSY, TOO_FEW):
-        return _no_conclusion(w, estimate, f"How the measured speed-up compares with {of}")
+        return _no_conclusion(
+            w, estimate, f"How the measured speed-up compares with {of}"
+        )
     if w.direction == FASTER:  # the side with fewer operations took longer
-        return (f"There was no speed-up at all: the side with fewer operations took {w.factor} as long "
-                f"(95 % interval {w.interval}), against {of}.")
+        return (
+            "There was no speed-up at all: the side with fewer operations"
+            f" took {w.factor} as long (95 % interval {w.interval}), against"
+            f" {of}."
+        )
     if w.direction == INDISTINGUISHABLE:
-        return (f"The measured speed-up, {w.factor} (95 % interval {w.interval}), cannot be told apart from none "
-                f"at all on this machine, against {of}.")
+        return (
+            f"The measured speed-up, {w.factor} (95 % interval {w.interval}),"
+            " cannot be told apart from none at all on this machine, against"
+            f" {of}."
+        )
     share = estimate.scaled(theory)
     head = f"The measured speed-up was {w.factor} (95 % interval {w.interval})"
     if not share.excludes(1.0):
@@ -169,26 +245,47 @@ def against_theory(estimate: RatioEstimate, theory: float, what: str, load: Load
     return f"{head}, more than {of} ({percent} of it)."
 
 
-def theory_tally(measured: Sequence[tuple[RatioEstimate, float, Load | LoadSummary | None]], what: str) -> str:
-    """How a set of speed-ups (each ``(estimate, theory, load)``, as in :func:`against_theory`) came
-    out against their theories: "short of the Mult-Add ratio in 9 of 10 settings, no clear
-    speed-up in 1". Settings measured on a busy machine, or with too few rounds, are counted as
-    such and draw no conclusion."""
+def theory_tally(
+    measured: Sequence[tuple[RatioEstimate, float, Load | LoadSummary | None]],
+    what: str,
+) -> str:
+    """How a set of speed-ups (each ``(estimate, theory, load)``, as in
+    :func:`against_theory`) came out against their theories: "short of the
+    Mult-Add ratio in 9 of 10 settings, no clear speed-up in 1". Settings
+    measured on a busy machine, or with too few rounds, are counted as such and
+    draw no conclusion."""
     if not measured:
         raise ValueError("measured must not be empty")
     outcomes = []
     for estimate, theory, load in measured:
         w = word(estimate, load)
         if w.direction in (BUSY, TOO_FEW):
-            outcomes.append("no conclusion (busy machine)" if w.direction == BUSY else TOO_FEW)
+            outcomes.append(
+                "no conclusion (busy machine)"
+                if w.direction == BUSY
+                else TOO_FEW
+            )
         elif w.direction != SLOWER:
             outcomes.append("no clear speed-up")
         else:
             share = estimate.scaled(theory)
-            outcomes.append(f"short of {what}" if share.high < 1 else f"consistent with {what}" if share.low <= 1 else f"above {what}")
+            outcomes.append(
+                f"short of {what}"
+                if share.high < 1
+                else (
+                    f"consistent with {what}"
+                    if share.low <= 1
+                    else f"above {what}"
+                )
+            )
     counts = {o: outcomes.count(o) for o in dict.fromkeys(outcomes)}
-    parts = [f"{o} in {k}" for o, k in sorted(counts.items(), key=lambda item: -item[1])]
-    parts[0] += f" of {len(outcomes)} setting{'s' if len(outcomes) > 1 else ''}"
+    parts = [
+        f"{o} in {k}"
+        for o, k in sorted(counts.items(), key=lambda item: -item[1])
+    ]
+    parts[0] += (
+        f" of {len(outcomes)} setting{'s' if len(outcomes) > 1 else ''}"
+    )
     return ", ".join(parts)
 
 
@@ -198,29 +295,51 @@ def agreement(
     live_load: Load | LoadSummary | None = None,
     recorded_load: Load | LoadSummary | None = None,
 ) -> str:
-    """How the measurement made while the page was built relates to the recorded one."""
+    """How the measurement made while the page was built relates to the
+    recorded one."""
     if recorded_load is not None and recorded_load.busy:
-        return "The recorded run was itself made on a busy machine, so it can neither confirm nor contradict this one."
+        return (
+            "The recorded run was itself made on a busy machine, so it can"
+            " neither confirm nor contradict this one."
+        )
     if live_load is not None and live_load.busy:
-        return "The machine that built this page was busy, so only the recorded run supports a conclusion."
+        return (
+            "The machine that built this page was busy, so only the recorded"
+            " run supports a conclusion."
+        )
     a, b = word(live), word(recorded)
     if not (a.conclusive and b.conclusive):
-        return ("At least one of the two runs cannot tell the direction, so they cannot contradict each other; "
-                "the recorded run is the one made on an idle machine.")
+        return (
+            "At least one of the two runs cannot tell the direction, so they"
+            " cannot contradict each other; the recorded run is the one made"
+            " on an idle machine."
+        )
     if a.direction != b.direction:
-        return ("The two runs disagree on the direction; the recorded run was made on an idle machine, "
-                "the other while this page was built, on a machine we do not control.")
+        return (
+            "The two runs disagree on the direction; the recorded run was made"
+            " on an idle machine, the other while this page was built, on a"
+            " machine we do not control."
+        )
     overlap = live.low <= recorded.high and recorded.low <= live.high
-    return ("The two runs agree: same direction, overlapping intervals." if overlap else
-            "The two runs agree on the direction but not on the size (their intervals do not overlap): "
-            "the size depends on the machine and its load.")
+    return (
+        "The two runs agree: same direction, overlapping intervals."
+        if overlap
+        else (
+            "The two runs agree on the direction but not on the size (their"
+            " intervals do not overlap): the size depends on the machine and"
+            " its load."
+        )
+    )
 
 
 def share_of(estimate: RatioEstimate, theory: float) -> str:
-    """The interval of a measured speed-up as a percentage of the theoretical one: "64–67"."""
+    """The interval of a measured speed-up as a percentage of the theoretical
+    one: "64–67"."""
     if not theory > 0:
         raise ValueError(f"theory must be > 0, got {theory}")
-    return f"{100 * estimate.low / theory:.0f}–{100 * estimate.high / theory:.0f}"
+    return (
+        f"{100 * estimate.low / theory:.0f}–{100 * estimate.high / theory:.0f}"
+    )
 
 
 def recorded_and_live(
@@ -232,13 +351,20 @@ def recorded_and_live(
     record_label: str = "",
     recorded_load: Load | LoadSummary | None = None,
 ) -> str:
-    """The recorded run's sentence (labelled with ``record_label``), this build's, and whether they
-    agree (:func:`agreement`); only this build's when there is no recorded estimate."""
-    now = f"Measured while this page was built: {comparison(live, candidate, reference, live_load)}"
+    """The recorded run's sentence (labelled with ``record_label``), this
+    build's, and whether they agree (:func:`agreement`); only this build's when
+    there is no recorded estimate."""
+    now = (
+        "Measured while this page was built:"
+        f" {comparison(live, candidate, reference, live_load)}"
+    )
     if recorded is None:
         return now
     kept = comparison(recorded, candidate, reference, recorded_load)
-    return f"{_cap(record_label)}: {kept} {now} {agreement(live, recorded, live_load, recorded_load)}"
+    return (
+        f"{_cap(record_label)}: {kept} {now}"
+        f" {agreement(live, recorded, live_load, recorded_load)}"
+    )
 
 
 def tally(
@@ -246,19 +372,36 @@ def tally(
     load: Load | LoadSummary | None = None,
     loads: Sequence[Load | LoadSummary | None] | None = None,
 ) -> str:
-    """How a set of comparisons came out: "faster in 2 of 4 settings, slower in 1, indistinguishable
-    in 1" (faster and slower said of the candidates). ``load`` judges them all (busy: no conclusion
-    at all); ``loads`` judges each by its own, and counts the busy ones as drawing no conclusion."""
+    """How a set of comparisons came out: "faster in 2 of 4 settings, slower in
+    1, indistinguishable in 1" (faster and slower said of the candidates).
+    ``load`` judges them all (busy: no conclusion at all); ``loads`` judges
+    each by its own, and counts the busy ones as drawing no conclusion."""
     if not estimates:
         raise ValueError("estimates must not be empty")
     if loads is not None and len(loads) != len(estimates):
-        raise ValueError(f"loads must match estimates, got {len(loads)} and {len(estimates)}")
+        raise ValueError(
+            f"loads must match estimates, got {len(loads)} and"
+            f" {len(estimates)}"
+        )
     if load is not None and load.busy:
         return "no conclusion, as the machine was busy"
-    directions = [word(e, l).direction for e, l in zip(estimates, loads or [None] * len(estimates))]
-    names = {FASTER: FASTER, SLOWER: SLOWER, INDISTINGUISHABLE: INDISTINGUISHABLE, TOO_FEW: TOO_FEW,
-             BUSY: "no conclusion (busy machine)"}
-    counts = [(names[d], directions.count(d)) for d in (FASTER, SLOWER, INDISTINGUISHABLE, TOO_FEW, BUSY)]
+    directions = [
+        word(e, l).direction
+        for e, l in zip(
+            estimates, loads or [None] * len(estimates), strict=True
+        )
+    ]
+    names = {
+        FASTER: FASTER,
+        SLOWER: SLOWER,
+        INDISTINGUISHABLE: INDISTINGUISHABLE,
+        TOO_FEW: TOO_FEW,
+        BUSY: "no conclusion (busy machine)",
+    }
+    counts = [
+        (names[d], directions.count(d))
+        for d in (FASTER, SLOWER, INDISTINGUISHABLE, TOO_FEW, BUSY)
+    ]
     parts = [f"{d} in {k}" for d, k in counts if k]
     n = len(estimates)
     parts[0] += f" of {n} setting{'s' if n > 1 else ''}"

@@ -1,28 +1,33 @@
-"""MobileNetV1 (Howard et al., 2017, Table 1), its variants, and a compact 28×28 sibling.
+"""MobileNetV1 (Howard et al., 2017, Table 1), its variants, and a compact
+28×28 sibling.
 
-The body is a list of :class:`BlockSpec` (output channels, stride, whether the block is one of the
-repeated ones that the "shallow" variant removes). :class:`MobileNet` builds any such list;
-:class:`MobileNetV1` is the paper's Table 1 and :class:`MobileNetDigits` the compact variant for
-28×28 digits that the trained trade-offs use.
+The body is a list of :class:`BlockSpec` (output channels, stride, whether the
+block is one of the repeated ones that the "shallow" variant removes).
+:class:`MobileNet` builds any such list; :class:`MobileNetV1` is the paper's
+Table 1 and :class:`MobileNetDigits` the compact variant for 28×28 digits that
+the trained trade-offs use.
 
 Knobs (Section 3.3–3.4 of the paper):
 
-* width multiplier α (``width_mult``): every layer's channels ``c`` become ``round(α·c)``
-  (at least 1); the classifier's input shrinks with them;
-* resolution multiplier ρ: not a constructor argument — feed a smaller image. The global average
-  pool (``AdaptiveAvgPool2d(1)``, the paper's 7×7 average pool at 224) accepts any size.
+* width multiplier α (``width_mult``): every layer's channels ``c`` become
+  ``round(α·c)`` (at least 1); the classifier's input shrinks with them;
+* resolution multiplier ρ: not a constructor argument — feed a smaller image.
+  The global average pool (``AdaptiveAvgPool2d(1)``, the paper's 7×7 average
+  pool at 224) accepts any size.
 
 Variants (``variant``):
 
 * ``"separable"`` — the paper's MobileNet;
-* ``"full"`` — every depthwise separable block replaced by a full 3×3 convolution with the same
-  channels and stride ("Conv MobileNet", Table 4);
-* ``"shallow"`` — the five repeated 14×14×512 blocks removed ("Shallow MobileNet", Table 5).
+* ``"full"`` — every depthwise separable block replaced by a full 3×3
+  convolution with the same channels and stride ("Conv MobileNet", Table 4);
+* ``"shallow"`` — the five repeated 14×14×512 blocks removed ("Shallow
+  MobileNet", Table 5).
 
-**Table 1's misprint.** The paper prints the last depthwise layer as ``Conv dw / s2`` with input
-7×7×1024; but its own input-size column stays at 7×7 for the next layer, and the 7×7 average pool
-needs a 7×7 map. A stride of 2 there would give 4×4. We use stride 1 (as every public
-implementation does); :data:`TABLE_1_PRINTED_LAST_STRIDE` records what is printed.
+**Table 1's misprint.** The paper prints the last depthwise layer as ``Conv dw
+/ s2`` with input 7×7×1024; but its own input-size column stays at 7×7 for the
+next layer, and the 7×7 average pool needs a 7×7 map. A stride of 2 there would
+give 4×4. We use stride 1 (as every public implementation does);
+:data:`TABLE_1_PRINTED_LAST_STRIDE` records what is printed.
 """
 
 from __future__ import annotations
@@ -41,8 +46,8 @@ VARIANTS = ("separable", "full", "shallow")
 
 @dataclass(frozen=True)
 class BlockSpec:
-    """One block of the body: its output channels (at α = 1), its stride, and whether the
-    ``"shallow"`` variant removes it."""
+    """One block of the body: its output channels (at α = 1), its stride, and
+    whether the ``"shallow"`` variant removes it."""
 
     out_channels: int
     stride: int = 1
@@ -51,7 +56,8 @@ class BlockSpec:
 
 @dataclass(frozen=True)
 class Architecture:
-    """A MobileNet body: a full 3×3 first layer (channels, stride) and a list of blocks."""
+    """A MobileNet body: a full 3×3 first layer (channels, stride) and a list
+    of blocks."""
 
     name: str
     stem_channels: int
@@ -60,8 +66,11 @@ class Architecture:
 
     @property
     def total_stride(self) -> int:
-        """The product of all strides (the input side must be at least this)."""
-        return self.stem_stride * math.prod(block.stride for block in self.blocks)
+        """The product of all strides (the input side must be at least
+        this)."""
+        return self.stem_stride * math.prod(
+            block.stride for block in self.blocks
+        )
 
 
 TABLE_1 = Architecture(
@@ -77,7 +86,9 @@ TABLE_1 = Architecture(
         BlockSpec(512, 2),
         *(BlockSpec(512, 1, removable=True) for _ in range(5)),
         BlockSpec(1024, 2),
-        BlockSpec(1024, 1),  # printed "Conv dw / s2" in Table 1: a misprint (see the module docstring)
+        # printed "Conv dw / s2" in Table 1: a misprint (see the module
+        # docstring)
+        BlockSpec(1024, 1),
     ),
 )
 """The paper's Table 1, mapping 224×224×3 to 7×7×1024 (total stride 32)."""
@@ -99,21 +110,29 @@ DIGITS = Architecture(
         BlockSpec(128, 1),
     ),
 )
-"""The compact variant for digits, with Table 1's pattern (a full first layer, 11 blocks instead of
-13, five repeated blocks), a quarter of the channels and one stride-2 stage fewer, mapping
-28×28×1 to 2×2×128 (total stride 16)."""
+"""The compact variant for digits, with Table 1's pattern (a full first layer,
+11 blocks instead of 13, five repeated blocks), a quarter of the channels and
+one stride-2 stage fewer, mapping 28×28×1 to 2×2×128 (total stride 16)."""
 
 
 def scale_channels(channels: int, width_mult: float) -> int:
-    """``round(α·c)``, at least 1: the channels of a layer under the width multiplier α."""
+    """``round(α·c)``, at least 1: the channels of a layer under the width
+    multiplier α."""
     return max(1, int(round(channels * width_mult)))
 
 
 def _check_width_mult(width_mult: object) -> float:
-    if isinstance(width_mult, bool) or not isinstance(width_mult, numbers.Real):
-        raise TypeError(f"width_mult must be a real number, got {type(width_mult).__name__}")
+    if isinstance(width_mult, bool) or not isinstance(
+        width_mult, numbers.Real
+    ):
+        raise TypeError(
+            "width_mult must be a real number, got"
+            f" {type(width_mult).__name__}"
+        )
     if not (width_mult > 0 and math.isfinite(width_mult)):
-        raise ValueError(f"width_mult (alpha) must be a finite number > 0, got {width_mult}")
+        raise ValueError(
+            f"width_mult (alpha) must be a finite number > 0, got {width_mult}"
+        )
     return float(width_mult)
 
 
@@ -126,14 +145,17 @@ def _check_positive_int(name: str, value: object) -> int:
 
 
 class MobileNet(nn.Module):
-    """A MobileNet built from an :class:`Architecture`: first layer, body, global average pool, FC.
+    """A MobileNet built from an :class:`Architecture`: first layer, body,
+    global average pool, FC.
 
     Args:
         architecture: the body (e.g. :data:`TABLE_1` or :data:`DIGITS`).
         width_mult: the width multiplier α > 0.
-        num_classes: outputs of the final fully connected layer (logits; no softmax).
+        num_classes: outputs of the final fully connected layer (logits; no
+            softmax).
         in_channels: channels of the input image.
-        variant: ``"separable"``, ``"full"`` or ``"shallow"`` (see the module docstring).
+        variant: ``"separable"``, ``"full"`` or ``"shallow"`` (see the module
+            docstring).
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -150,14 +172,18 @@ class MobileNet(nn.Module):
     ) -> None:
         super().__init__()
         if variant not in VARIANTS:
-            raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
+            raise ValueError(
+                f"variant must be one of {VARIANTS}, got {variant!r}"
+            )
         self.architecture = architecture
         self.width_mult = _check_width_mult(width_mult)
         self.num_classes = _check_positive_int("num_classes", num_classes)
         self.in_channels = _check_positive_int("in_channels", in_channels)
         self.variant = variant
         channels = scale_channels(architecture.stem_channels, self.width_mult)
-        layers: list[nn.Module] = [ConvBNReLU(self.in_channels, channels, architecture.stem_stride)]
+        layers: list[nn.Module] = [
+            ConvBNReLU(self.in_channels, channels, architecture.stem_stride)
+        ]
         block = ConvBNReLU if variant == "full" else DepthwiseSeparableConv
         for spec in architecture.blocks:
             if variant == "shallow" and spec.removable:
@@ -171,22 +197,27 @@ class MobileNet(nn.Module):
 
     @property
     def total_stride(self) -> int:
-        """The product of all strides; inputs must be at least this many pixels on each side."""
+        """The product of all strides; inputs must be at least this many pixels
+        on each side."""
         return self.architecture.total_stride
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits ``[B, num_classes]`` of images ``[B, in_channels, H, W]``.
 
         Raises:
-            ValueError: ``x`` is not 4-d with ``in_channels`` channels, or a side of the image is
-                smaller than the total stride.
+            ValueError: ``x`` is not 4-d with ``in_channels`` channels, or a
+                side of the image is smaller than the total stride.
         """
         if x.ndim != 4 or x.shape[1] != self.in_channels:
-            raise ValueError(f"x must have shape [batch, {self.in_channels}, H, W], got {list(x.shape)}")
+            raise ValueError(
+                f"x must have shape [batch, {self.in_channels}, H, W], got"
+                f" {list(x.shape)}"
+            )
         if min(x.shape[-2:]) < self.total_stride:
             raise ValueError(
-                f"input of {x.shape[-2]}×{x.shape[-1]} pixels is smaller than the network's total "
-                f"stride {self.total_stride}; each side must be >= {self.total_stride}"
+                f"input of {x.shape[-2]}×{x.shape[-1]} pixels is smaller than"
+                f" the network's total stride {self.total_stride}; each side"
+                f" must be >= {self.total_stride}"
             )
         x = self.pool(self.features(x))
         return self.classifier(torch.flatten(x, 1))
@@ -199,18 +230,25 @@ class MobileNetV1(MobileNet):
         width_mult: the width multiplier α > 0 (Table 6: 1, 0.75, 0.5, 0.25).
         num_classes: 1000 for ImageNet.
         in_channels: 3 for RGB.
-        variant: ``"separable"`` (MobileNet), ``"full"`` (Conv MobileNet, Table 4) or
-            ``"shallow"`` (Shallow MobileNet, Table 5).
+        variant: ``"separable"`` (MobileNet), ``"full"`` (Conv MobileNet, Table
+            4) or ``"shallow"`` (Shallow MobileNet, Table 5).
     """
 
     def __init__(
-        self, width_mult: float = 1.0, num_classes: int = 1000, in_channels: int = 3, variant: str = "separable"
+        self,
+        width_mult: float = 1.0,
+        num_classes: int = 1000,
+        in_channels: int = 3,
+        variant: str = "separable",
     ) -> None:
-        super().__init__(TABLE_1, width_mult, num_classes, in_channels, variant)
+        super().__init__(
+            TABLE_1, width_mult, num_classes, in_channels, variant
+        )
 
 
 class MobileNetDigits(MobileNet):
-    """The compact variant for 28×28 digits (:data:`DIGITS`; stride 16), same blocks and knobs.
+    """The compact variant for 28×28 digits (:data:`DIGITS`; stride 16), same
+    blocks and knobs.
 
     Args:
         width_mult: the width multiplier α > 0.
@@ -220,6 +258,10 @@ class MobileNetDigits(MobileNet):
     """
 
     def __init__(
-        self, width_mult: float = 1.0, num_classes: int = 10, in_channels: int = 1, variant: str = "separable"
+        self,
+        width_mult: float = 1.0,
+        num_classes: int = 10,
+        in_channels: int = 1,
+        variant: str = "separable",
     ) -> None:
         super().__init__(DIGITS, width_mult, num_classes, in_channels, variant)

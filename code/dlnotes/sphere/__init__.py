@@ -1,10 +1,12 @@
-"""Harmonic analysis on S² and SO(3) and spherical CNNs (Cohen, Geiger, Köhler, Welling, 2018).
+"""Harmonic analysis on S² and SO(3) and spherical CNNs (Cohen, Geiger, Köhler,
+Welling, 2018).
 
-The library of Part III: grids and quadrature, Wigner matrices, the S² and SO(3) FFTs, rotations,
-correlations, the layers. Its conventions (SOFT grid, ZYZ active rotations, Condon–Shortley
-harmonics, coefficient packing, measures) are stated once in :mod:`dlnotes.sphere.conventions`.
-The book's experiments built on it live in :mod:`dlnotes.sphere.experiments`; random
-band-limited signals for tests and checks in :mod:`dlnotes.sphere.testing`.
+The library of Part III: grids and quadrature, Wigner matrices, the S² and
+SO(3) FFTs, rotations, correlations, the layers. Its conventions (SOFT grid,
+ZYZ active rotations, Condon–Shortley harmonics, coefficient packing, measures)
+are stated once in :mod:`dlnotes.sphere.conventions`. The book's experiments
+built on it live in :mod:`dlnotes.sphere.experiments`; random band-limited
+signals for tests and checks in :mod:`dlnotes.sphere.testing`.
 """
 
 from dlnotes.sphere.correlation import (
@@ -15,7 +17,12 @@ from dlnotes.sphere.correlation import (
     so3_correlation,
     so3_spectral_correlation,
 )
-from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights, so3_grid, so3_quadrature_weights
+from dlnotes.sphere.grid import (
+    s2_grid,
+    s2_quadrature_weights,
+    so3_grid,
+    so3_quadrature_weights,
+)
 from dlnotes.sphere.haar import random_rotations
 from dlnotes.sphere.integrate import so3_integrate
 from dlnotes.sphere.kernel_grids import (
@@ -26,11 +33,23 @@ from dlnotes.sphere.kernel_grids import (
 )
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
-from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler, s2_rotate, so3_rotate
+from dlnotes.sphere.rotation import (
+    euler_to_matrix,
+    matrix_to_euler,
+    s2_rotate,
+    so3_rotate,
+)
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
-from dlnotes.sphere.s2cnn_weights import load_s2cnn_state_dict, s2cnn_kernel_factor
+from dlnotes.sphere.s2cnn_weights import (
+    load_s2cnn_state_dict,
+    s2cnn_kernel_factor,
+)
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
-from dlnotes.sphere.table_cache import clear_table_cache, set_table_cache_budget, table_cache_info
+from dlnotes.sphere.table_cache import (
+    clear_table_cache,
+    set_table_cache_budget,
+    table_cache_info,
+)
 from dlnotes.sphere.wigner import (
     s2_size,
     so3_size,

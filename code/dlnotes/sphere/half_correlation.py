@@ -1,20 +1,27 @@
-"""The correlation theorems on the half spectrum of real signals: what the layers compute.
+"""The correlation theorems on the half spectrum of real signals: what the
+layers compute.
 
-:mod:`dlnotes.sphere.correlation` states the theorems for the full SO(3) packing,
+:mod:`dlnotes.sphere.correlation` states the theorems for the full SO(3)
+packing,
 
-    (ψ ⋆ f)ˡ_mn = Σ_k (−1)^m f̂_{k,l,−m} ψ̂_{k,l,n}                        (S² → SO(3)),
-    (ψ ⋆ f)ˡ_pq = Σ_k Σ_n f̂ˡ_{k,pn} ψ̃ˡ_{k,qn} / (2l+1),  ψ̃ˡ_qn = (−1)^(q−n) ψ̂ˡ_{−q,−n}   (SO(3)).
+    (ψ ⋆ f)ˡ_mn = Σ_k (−1)^m f̂_{k,l,−m} ψ̂_{k,l,n}              (S² → SO(3)),
+    (ψ ⋆ f)ˡ_pq = Σ_k Σ_n f̂ˡ_{k,pn} ψ̃ˡ_{k,qn} / (2l+1)        (SO(3)),
+    ψ̃ˡ_qn = (−1)^(q−n) ψ̂ˡ_{−q,−n}.
 
-A layer correlates real signals with real filters, so the result is the coefficient set of a
-real signal, and :func:`~dlnotes.sphere.real_fft.so3_irfft_half` needs only its orders n ≥ 0
-(q ≥ 0 in the second line): these functions compute just those, directly in the half-spectrum
-layout ``[b, 2b−1, b, 2, P]`` (n, m, l, real/imaginary, map) of :mod:`dlnotes.sphere.real_fft`, so
-no packed coefficient set is ever formed. The SO(3) theorem still sums over every n of the input;
-the orders n < 0 come from the symmetry of a real signal, f̂ˡ_{p,n} = (−1)^{p−n} conj(f̂ˡ_{−p,−n}).
+A layer correlates real signals with real filters, so the result is the
+coefficient set of a real signal, and
+:func:`~dlnotes.sphere.real_fft.so3_irfft_half` needs only its orders n ≥ 0 (q
+≥ 0 in the second line): these functions compute just those, directly in the
+half-spectrum layout ``[b, 2b−1, b, 2, P]`` (n, m, l, real/imaginary, map) of
+:mod:`dlnotes.sphere.real_fft`, so no packed coefficient set is ever formed.
+The SO(3) theorem still sums over every n of the input; the orders n < 0 come
+from the symmetry of a real signal, f̂ˡ_{p,n} = (−1)^{p−n} conj(f̂ˡ_{−p,−n}).
 
-Conventions (grid, Wigner matrices, packing): :mod:`dlnotes.sphere.conventions`. The filters are
-given as the layers build them (:mod:`dlnotes.sphere.layers`): on S², ψ̂_{k,l,n} for n ≥ 0; on
-SO(3), ψ̃ˡ_{k,qn} / (2l+1) for q ≥ 0, which for a real filter Σ_i w_i δ_{Q_i} is Σ_i w_i Dˡ_qn(Q_i).
+Conventions (grid, Wigner matrices, packing):
+:mod:`dlnotes.sphere.conventions`. The filters are given as the layers build
+them (:mod:`dlnotes.sphere.layers`): on S², ψ̂_{k,l,n} for n ≥ 0; on SO(3),
+ψ̃ˡ_{k,qn} / (2l+1) for q ≥ 0, which for a real filter Σ_i w_i δ_{Q_i} is Σ_i
+w_i Dˡ_qn(Q_i).
 """
 
 from __future__ import annotations
@@ -28,40 +35,63 @@ from dlnotes.sphere._checks import s2_bandwidth
 
 
 @functools.lru_cache(maxsize=16)
-def _s2_reflection(b: int, dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """For (m, l) on ``[2b−1, b]``: the packed S² position of (l, −m) (``b²``, a zero slot, if l < abs(m)), and (−1)^m."""
+def _s2_reflection(
+    b: int, dtype: torch.dtype, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """For (m, l) on ``[2b−1, b]``: the packed S² position of (l, −m) (``b²``,
+    a zero slot, if l < abs(m)), and (−1)^m."""
     m = torch.arange(-(b - 1), b)[:, None]
     l = torch.arange(b)[None, :]
     position = torch.where(l >= m.abs(), l * l + l - m, b * b)
     sign = (1 - 2 * (m % 2)).expand(-1, b)
-    return position.flatten().to(device), sign.flatten().to(dtype=dtype, device=device)
+    return position.flatten().to(device), sign.flatten().to(
+        dtype=dtype, device=device
+    )
 
 
-def s2_half_correlation(f_hat: torch.Tensor, psi: torch.Tensor) -> torch.Tensor:
-    """Half spectrum of Σ_k ψ_k ⋆ f_k, S² → SO(3): ``[b, 2b−1, b, 2, B·F_out]``.
+def s2_half_correlation(
+    f_hat: torch.Tensor, psi: torch.Tensor
+) -> torch.Tensor:
+    """Half spectrum of Σ_k ψ_k ⋆ f_k, S² → SO(3): ``[b, 2b−1, b, 2,
+    B·F_out]``.
 
-    Entry (n, m, l, ·, (β, o)) is Σ_k g_{β,k}(l, m) ψ̂_{k,o}(l, n) with g(l, m) = (−1)^m f̂_{l,−m}.
+    Entry (n, m, l, ·, (β, o)) is Σ_k g_{β,k}(l, m) ψ̂_{k,o}(l, n) with g(l, m)
+    = (−1)^m f̂_{l,−m}.
 
     Args:
-        f_hat: complex ``[B, F_in, b²]``, S² coefficients (:func:`~dlnotes.sphere.s2_fft.s2_fft`).
-        psi: complex ``[F_in, F_out, b, b]``, ψ̂_{k,o}(l, n) at ``[k, o, n, l]`` (zero where n > l).
+        f_hat: complex ``[B, F_in, b²]``, S² coefficients
+            (:func:`~dlnotes.sphere.s2_fft.s2_fft`).
+        psi: complex ``[F_in, F_out, b, b]``, ψ̂_{k,o}(l, n) at ``[k, o, n,
+            l]`` (zero where n > l).
     """
     batch, f_in, size = f_hat.shape
     b = s2_bandwidth(size)
     position, sign = _s2_reflection(b, f_hat.real.dtype, f_hat.device)
     padded = torch.cat([f_hat, f_hat.new_zeros(batch, f_in, 1)], -1)
-    g = torch.view_as_real(padded.index_select(-1, position) * sign).view(batch, f_in, 2 * b - 1, b, 2)
-    g = g.permute(2, 3, 0, 4, 1).reshape(2 * b - 1, b, batch, 2 * f_in)  # [m, l, β, (x, k)]
-    real, imag = torch.view_as_real(psi).permute(2, 3, 4, 0, 1).unbind(2)  # [n, l, k, o]
-    # the complex product as a real contraction over (x, k), x = real/imaginary part of g: for c = 0, 1
-    psi_x = torch.stack([torch.cat([real, -imag], 2), torch.cat([imag, real], 2)], 2)  # [n, l, c, (x, k), o]
-    z = torch.matmul(g[None, :, :, None], psi_x[:, None])  # one small product per (n, m, l, c)
+    g = torch.view_as_real(padded.index_select(-1, position) * sign).view(
+        batch, f_in, 2 * b - 1, b, 2
+    )
+    # [m, l, β, (x, k)]
+    g = g.permute(2, 3, 0, 4, 1).reshape(2 * b - 1, b, batch, 2 * f_in)
+    # [n, l, k, o]
+    real, imag = torch.view_as_real(psi).permute(2, 3, 4, 0, 1).unbind(2)
+    # the complex product as a real contraction over (x, k), x = real/imaginary
+    # part of g: for c = 0, 1
+    # [n, l, c, (x, k), o]
+    psi_x = torch.stack(
+        [torch.cat([real, -imag], 2), torch.cat([imag, real], 2)], 2
+    )
+    # one small product per (n, m, l, c)
+    z = torch.matmul(g[None, :, :, None], psi_x[:, None])
     return z.view(b, 2 * b - 1, b, 2, batch * psi.shape[1])
 
 
 @functools.lru_cache(maxsize=16)
-def _mirror_signs(b: int, dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, ...]:
-    """Per degree l: (−1)^{p−n} for n = −l..−1, p = −l..l, times (1, −1) on (real, imaginary): ``[l, 2l+1, 2, 1]``."""
+def _mirror_signs(
+    b: int, dtype: torch.dtype, device: torch.device
+) -> tuple[torch.Tensor, ...]:
+    """Per degree l: (−1)^{p−n} for n = −l..−1, p = −l..l, times (1, −1) on
+    (real, imaginary): ``[l, 2l+1, 2, 1]``."""
     out = []
     for l in range(b):
         n = torch.arange(-l, 0)[:, None]
@@ -71,17 +101,22 @@ def _mirror_signs(b: int, dtype: torch.dtype, device: torch.device) -> tuple[tor
     return tuple(out)
 
 
-def so3_half_correlation(f_half: torch.Tensor, psi: torch.Tensor) -> torch.Tensor:
-    """Half spectrum of Σ_k ψ_k ⋆ f_k on SO(3): ``[b, 2b−1, b, 2, B·F_out]`` from ``f_half [b, 2b−1, b, 2, B·F_in]``.
+def so3_half_correlation(
+    f_half: torch.Tensor, psi: torch.Tensor
+) -> torch.Tensor:
+    """Half spectrum of Σ_k ψ_k ⋆ f_k on SO(3): ``[b, 2b−1, b, 2, B·F_out]``
+    from ``f_half [b, 2b−1, b, 2, B·F_in]``.
 
-    Block l of the result is ``Zˡ[q, p] = Σ_k Σ_{n=−l..l} f̂ˡ_{k,pn} ψ̃ˡ_{k,qn} / (2l+1)`` for q ≥ 0,
-    one complex matrix product per degree: ``[(B, p), (k, n)] @ [(k, n), (o, q)]``.
+    Block l of the result is ``Zˡ[q, p] = Σ_k Σ_{n=−l..l} f̂ˡ_{k,pn} ψ̃ˡ_{k,qn}
+    / (2l+1)`` for q ≥ 0, one complex matrix product per degree: ``[(B, p), (k,
+    n)] @ [(k, n), (o, q)]``.
 
     Args:
-        f_half: half spectrum of real signals (:func:`~dlnotes.sphere.real_fft.so3_rfft_half`),
-            maps ordered (batch, channel).
-        psi: complex ``[F_in, F_out, Σ_l (l+1)(2l+1)]``: per degree l, ψ̃ˡ_{k,o,qn} / (2l+1) for
-            q = 0..l, n = −l..l, row-major.
+        f_half: half spectrum of real signals
+            (:func:`~dlnotes.sphere.real_fft.so3_rfft_half`), maps ordered
+            (batch, channel).
+        psi: complex ``[F_in, F_out, Σ_l (l+1)(2l+1)]``: per degree l,
+            ψ̃ˡ_{k,o,qn} / (2l+1) for q = 0..l, n = −l..l, row-major.
     """
     b, m_count, _, _, maps = f_half.shape
     f_in, f_out, _ = psi.shape
@@ -89,13 +124,30 @@ def so3_half_correlation(f_half: torch.Tensor, psi: torch.Tensor) -> torch.Tenso
     signs = _mirror_signs(b, f_half.dtype, f_half.device)
     psi_blocks = psi.split([(l + 1) * (2 * l + 1) for l in range(b)], -1)
     blocks = []
-    for l, (f_l, psi_l) in enumerate(zip(f_half.unbind(2), psi_blocks)):
+    for l, (f_l, psi_l) in enumerate(
+        zip(f_half.unbind(2), psi_blocks, strict=True)
+    ):
         direct = f_l[: l + 1, b - 1 - l : b + l]  # n = 0..l: [n, p, c, (B, k)]
-        mirrored = direct[1:].flip(0, 1) * signs[l]  # n = −l..−1, from (−n, −p)
-        f_l = torch.cat([mirrored, direct]).view(2 * l + 1, 2 * l + 1, 2, batch, f_in).permute(2, 3, 1, 4, 0)
-        f_l = torch.complex(*f_l).reshape(batch * (2 * l + 1), f_in * (2 * l + 1))  # [(B, p), (k, n)]
+        # n = −l..−1, from (−n, −p)
+        mirrored = direct[1:].flip(0, 1) * signs[l]
+        f_l = (
+            torch.cat([mirrored, direct])
+            .view(2 * l + 1, 2 * l + 1, 2, batch, f_in)
+            .permute(2, 3, 1, 4, 0)
+        )
+        # [(B, p), (k, n)]
+        f_l = torch.complex(*f_l).reshape(
+            batch * (2 * l + 1), f_in * (2 * l + 1)
+        )
         psi_l = psi_l.view(f_in, f_out, l + 1, 2 * l + 1).permute(0, 3, 1, 2)
-        z_l = torch.view_as_real(f_l @ psi_l.reshape(f_in * (2 * l + 1), f_out * (l + 1)))
-        z_l = z_l.view(batch, 2 * l + 1, f_out, l + 1, 2).permute(3, 1, 4, 0, 2)  # [q, p, c, B, o]
-        blocks.append(F.pad(z_l, (0, 0, 0, 0, 0, 0, b - 1 - l, b - 1 - l, 0, b - 1 - l)))
+        z_l = torch.view_as_real(
+            f_l @ psi_l.reshape(f_in * (2 * l + 1), f_out * (l + 1))
+        )
+        # [q, p, c, B, o]
+        z_l = z_l.view(batch, 2 * l + 1, f_out, l + 1, 2).permute(
+            3, 1, 4, 0, 2
+        )
+        blocks.append(
+            F.pad(z_l, (0, 0, 0, 0, 0, 0, b - 1 - l, b - 1 - l, 0, b - 1 - l))
+        )
     return torch.stack(blocks, 2).view(b, m_count, b, 2, batch * f_out)

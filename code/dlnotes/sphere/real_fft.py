@@ -1,40 +1,48 @@
-"""The SO(3) Fourier transform pair specialised to *real* signals, as the layers use it.
+"""The SO(3) Fourier transform pair specialised to *real* signals, as the
+layers use it.
 
-A spherical CNN's feature maps are real, so their SO(3) coefficients are Hermitian-symmetric,
+A spherical CNN's feature maps are real, so their SO(3) coefficients are
+Hermitian-symmetric,
 
     f̂ˡ_{−m,−n} = (−1)^{m−n} conj(f̂ˡ_mn),
 
-and the orders n ≥ 0 determine the rest (conventions: :mod:`dlnotes.sphere.conventions`). This
-module computes exactly what :func:`~dlnotes.sphere.so3_fft.so3_fft` and ``so3_ifft(...).real``
-compute (same grid, packing and normalisation: f(R) = Σ f̂ˡ_mn Dˡ_mn(R),
-f̂ˡ_mn = (2l+1) ∫ f conj(Dˡ_mn) dR, ∫1 dR = 1), on the *half spectrum*: for orders
-m = −(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
+and the orders n ≥ 0 determine the rest (conventions:
+:mod:`dlnotes.sphere.conventions`). This module computes exactly what
+:func:`~dlnotes.sphere.so3_fft.so3_fft` and ``so3_ifft(...).real`` compute
+(same grid, packing and normalisation: f(R) = Σ f̂ˡ_mn Dˡ_mn(R), f̂ˡ_mn =
+(2l+1) ∫ f conj(Dˡ_mn) dR, ∫1 dR = 1), on the *half spectrum*: for orders m =
+−(b−1)..b−1, n = 0..b−1 and degrees l = 0..b−1, the real tensor
 
     z[n, m + b − 1, l, c, p] = Re f̂ˡ_mn (c = 0) or Im f̂ˡ_mn (c = 1) of map p,
 
-``[b, 2b−1, b, 2, P]``, zero where l < max(abs(m), n). The analysis (grid → half spectrum) is
+``[b, 2b−1, b, 2, P]``, zero where l < max(abs(m), n). The analysis (grid →
+half spectrum) is
 
-    X_j(m, n) = Σ_{k,i} f(β_j, α_k, γ_i) e^{i(mα_k + nγ_i)},    f̂ˡ_mn = (2l+1) Σ_j w_j dˡ_mn(β_j) X_j(m, n),
+    X_j(m, n) = Σ_{k,i} f(β_j, α_k, γ_i) e^{i(mα_k + nγ_i)},
+    f̂ˡ_mn = (2l+1) Σ_j w_j dˡ_mn(β_j) X_j(m, n),
 
 and the synthesis (half spectrum → grid), with c_0 = 1 and c_n = 2 for n > 0,
 
-    S_j(m, n) = Σ_l f̂ˡ_mn dˡ_mn(β_j),    f(β_j, α_k, γ_i) = Σ_{m, n≥0} c_n Re(S_j(m, n) e^{−i(mα_k + nγ_i)}).
+    S_j(m, n) = Σ_l f̂ˡ_mn dˡ_mn(β_j),
+    f(β_j, α_k, γ_i) = Σ_{m, n≥0} c_n Re(S_j(m, n) e^{−i(mα_k + nγ_i)}).
 
-Each is three contractions, applied as matrix products with tables computed once per
-(bandwidths, dtype, device): the sums over α and γ as real DFT matrices restricted to the 2b − 1
-and b orders that are kept, and the sum over β as one batched product per order pair (m, n) over
-all degrees, with dˡ_mn = 0 below l = max(abs(m), n). At the layers' sizes (2B ≤ 60 samples an
-axis) a DFT matrix costs O(B) operations a sample where an FFT costs O(log B), but it computes
-only the orders kept and runs as a few large matrix products, and the order of the axes is
-chosen so that every product reads and writes its operands in place (as strided matrices): no
-grid-sized tensor is transposed, sliced or copied. ``python -m dlnotes.bench sphere --part
-layers`` times the layers.
+Each is three contractions, applied as matrix products with tables computed
+once per (bandwidths, dtype, device): the sums over α and γ as real DFT
+matrices restricted to the 2b − 1 and b orders that are kept, and the sum over
+β as one batched product per order pair (m, n) over all degrees, with dˡ_mn = 0
+below l = max(abs(m), n). At the layers' sizes (2B ≤ 60 samples an axis) a DFT
+matrix costs O(B) operations a sample where an FFT costs O(log B), but it
+computes only the orders kept and runs as a few large matrix products, and the
+order of the axes is chosen so that every product reads and writes its operands
+in place (as strided matrices): no grid-sized tensor is transposed, sliced or
+copied. ``python -m dlnotes.bench sphere --part layers`` times the layers.
 
-The two maps are linear, and each one's adjoint is the other with its tables transposed
-(analysis: the quadrature weights w_j, the factor 2l+1 and the conjugate exponential; synthesis:
-c_n), so the backward pass of each is the other's forward code: no autograd graph through
-reshapes and index operations. The tests check both functions against the general transforms to
-rounding error, and gradients with ``gradcheck``.
+The two maps are linear, and each one's adjoint is the other with its tables
+transposed (analysis: the quadrature weights w_j, the factor 2l+1 and the
+conjugate exponential; synthesis: c_n), so the backward pass of each is the
+other's forward code: no autograd graph through reshapes and index operations.
+The tests check both functions against the general transforms to rounding
+error, and gradients with ``gradcheck``.
 """
 
 from __future__ import annotations
@@ -45,7 +53,12 @@ from dataclasses import dataclass, field
 
 import torch
 
-from dlnotes.sphere._checks import analysis_bandwidth, check_signal, so3_bandwidth, synthesis_bandwidth
+from dlnotes.sphere._checks import (
+    analysis_bandwidth,
+    check_signal,
+    so3_bandwidth,
+    synthesis_bandwidth,
+)
 from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
 from dlnotes.sphere.s2_fft import at_least_single, complex_dtype, empty_result
 from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
@@ -53,10 +66,12 @@ from dlnotes.sphere.wigner import so3_offset, so3_size, so3_wigner_table
 
 @dataclass(eq=False)
 class _Operator:
-    """One of the two linear maps on given bandwidths, as its three tables, and its adjoint.
+    """One of the two linear maps on given bandwidths, as its three tables, and
+    its adjoint.
 
-    ``wigner [NM, L, J]`` (batch (n, m)); ``gamma [2N, I]``: rows (n, c'); ``alpha [2, 2M, K]``:
-    for c' = 0, 1, rows (m, c). The adjoint is the other kind with the same tables.
+    ``wigner [NM, L, J]`` (batch (n, m)); ``gamma [2N, I]``: rows (n, c');
+    ``alpha [2, 2M, K]``: for c' = 0, 1, rows (m, c). The adjoint is the other
+    kind with the same tables.
     """
 
     kind: str
@@ -67,25 +82,31 @@ class _Operator:
 
 
 def _pair(op: _Operator) -> _Operator:
-    """``op`` with its adjoint attached (and the adjoint's adjoint being ``op``)."""
+    """``op`` with its adjoint attached (and the adjoint's adjoint being
+    ``op``)."""
     kind = "analysis" if op.kind == "synthesis" else "synthesis"
     op.adjoint = _Operator(kind, op.wigner, op.gamma, op.alpha, op)
     return op
 
 
 @functools.lru_cache(maxsize=32)
-def _operators(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) -> tuple[_Operator, _Operator]:
-    """``(synthesis, analysis)`` between the half spectrum of bandwidth ``b`` and the grid of ``b_grid``.
+def _operators(
+    b_grid: int, b: int, dtype: torch.dtype, device: torch.device
+) -> tuple[_Operator, _Operator]:
+    """``(synthesis, analysis)`` between the half spectrum of bandwidth ``b``
+    and the grid of ``b_grid``.
 
-    Analysis, in the order applied: over γ, ``V(α_k, n) = Σ_i f e^{inγ_i}`` (table ``gamma``:
-    cos nγ_i and sin nγ_i for c' = 0, 1); over α, ``X(m, n) = Σ_k e^{imα_k} V(α_k, n)`` (table
-    ``alpha``: the real and imaginary parts of that complex product); over β, the Wigner table
-    (2l+1) w_j dˡ_mn(β_j). Synthesis, in the reverse order, uses the transposed tables, with c_n
+    Analysis, in the order applied: over γ, ``V(α_k, n) = Σ_i f e^{inγ_i}``
+    (table ``gamma``: cos nγ_i and sin nγ_i for c' = 0, 1); over α, ``X(m, n) =
+    Σ_k e^{imα_k} V(α_k, n)`` (table ``alpha``: the real and imaginary parts of
+    that complex product); over β, the Wigner table (2l+1) w_j dˡ_mn(β_j).
+    Synthesis, in the reverse order, uses the transposed tables, with c_n
     folded into ``gamma`` and dˡ_mn(β_j) for the Wigner table.
     """
     f64 = torch.float64
     table = so3_wigner_table(b_grid, f64, torch.device("cpu"))
-    d = torch.zeros(b, 2 * b - 1, b, 2 * b_grid, dtype=f64)  # d^l_mn(β_j) at [n, m + b - 1, l, j]
+    # d^l_mn(β_j) at [n, m + b - 1, l, j]
+    d = torch.zeros(b, 2 * b - 1, b, 2 * b_grid, dtype=f64)
     for l in range(b):
         d[: l + 1, b - 1 - l : b + l, l] = table[l][:, :, l:].permute(2, 1, 0)
     weights = so3_quadrature_weights(b_grid, f64)
@@ -94,37 +115,60 @@ def _operators(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) ->
 
     _, angle, _ = so3_grid(b_grid, f64)
     n = torch.arange(b, dtype=f64)[:, None]
-    gamma = torch.stack([torch.cos(n * angle), torch.sin(n * angle)], 1).reshape(2 * b, 2 * b_grid)
+    gamma = torch.stack(
+        [torch.cos(n * angle), torch.sin(n * angle)], 1
+    ).reshape(2 * b, 2 * b_grid)
     c_n = torch.where(n > 0, 2.0, 1.0).repeat_interleave(2, 0)
     m = torch.arange(-(b - 1), b, dtype=f64)[:, None]
     cos, sin = torch.cos(m * angle), torch.sin(m * angle)
-    # (X_r, X_i) = (cos V_r - sin V_i, sin V_r + cos V_i): rows (m, c) of the c' = 0 and c' = 1 tables
-    alpha = torch.stack([torch.stack([cos, sin], 1), torch.stack([-sin, cos], 1)])
+    # (X_r, X_i) = (cos V_r - sin V_i, sin V_r + cos V_i): rows (m, c) of the
+    # c' = 0 and c' = 1 tables
+    alpha = torch.stack(
+        [torch.stack([cos, sin], 1), torch.stack([-sin, cos], 1)]
+    )
     alpha = alpha.reshape(2, 2 * (2 * b - 1), 2 * b_grid)
 
     def cast(t: torch.Tensor) -> torch.Tensor:
         return t.to(dtype=dtype, device=device).contiguous()
 
     nm = b * (2 * b - 1)
-    synthesis = _Operator("synthesis", cast(d.reshape(nm, b, 2 * b_grid)), cast(gamma * c_n), cast(alpha))
-    analysis = _Operator("analysis", cast(analysis_d.reshape(nm, b, 2 * b_grid)), cast(gamma), cast(alpha))
+    synthesis = _Operator(
+        "synthesis",
+        cast(d.reshape(nm, b, 2 * b_grid)),
+        cast(gamma * c_n),
+        cast(alpha),
+    )
+    analysis = _Operator(
+        "analysis",
+        cast(analysis_d.reshape(nm, b, 2 * b_grid)),
+        cast(gamma),
+        cast(alpha),
+    )
     return _pair(synthesis), _pair(analysis)
 
 
-def _synthesise(z: torch.Tensor, op: _Operator, constant: torch.Tensor | None) -> torch.Tensor:
-    """Half spectrum ``[N, M, L, 2, P]`` → grid ``[P, J, K, I]`` (β, α, γ); ``constant [P]`` is added to S(0, 0)."""
+def _synthesise(
+    z: torch.Tensor, op: _Operator, constant: torch.Tensor | None
+) -> torch.Tensor:
+    """Half spectrum ``[N, M, L, 2, P]`` → grid ``[P, J, K, I]`` (β, α, γ);
+    ``constant [P]`` is added to S(0, 0)."""
     nm, l, j = op.wigner.shape
     n2, i = op.gamma.shape
     _, m2, k = op.alpha.shape
     p = z.shape[4]
-    s = torch.bmm(z.reshape(nm, l, 2 * p).transpose(1, 2), op.wigner)  # S_j(m, n): [(n, m), (c, p), j]
+    # S_j(m, n): [(n, m), (c, p), j]
+    s = torch.bmm(z.reshape(nm, l, 2 * p).transpose(1, 2), op.wigner)
     s = s.view(n2 // 2, m2, p * j)
     if constant is not None:
-        s.view(n2 // 2, m2 // 2, 2, p, j)[0, (m2 // 2) // 2, 0] += constant[:, None]  # (n, m) = (0, 0), real part
+        # (n, m) = (0, 0), real part
+        s.view(n2 // 2, m2 // 2, 2, p, j)[0, (m2 // 2) // 2, 0] += constant[
+            :, None
+        ]
     v = s.new_empty(n2, p * j, k)  # V(α_k, n): [(n, c'), (p, j), k]
     for row in range(n2):
         torch.mm(s[row // 2].t(), op.alpha[row % 2], out=v[row])
-    return torch.mm(v.view(n2, p * j * k).t(), op.gamma).view(p, j, k, i)  # over n: [(p, j, k), i]
+    # over n: [(p, j, k), i]
+    return torch.mm(v.view(n2, p * j * k).t(), op.gamma).view(p, j, k, i)
 
 
 def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
@@ -133,72 +177,104 @@ def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
     n2, i = op.gamma.shape
     _, m2, k = op.alpha.shape
     p = x.shape[0]
-    v = torch.mm(op.gamma, x.reshape(p * j * k, i).t()).view(n2, p * j, k)  # over γ: [(n, c'), (p, j), k]
+    # over γ: [(n, c'), (p, j), k]
+    v = torch.mm(op.gamma, x.reshape(p * j * k, i).t()).view(n2, p * j, k)
     s = x.new_empty(n2 // 2, m2, p * j)  # X_j(m, n): [n, (m, c), (p, j)]
     for n in range(n2 // 2):
         torch.mm(op.alpha[0], v[2 * n].t(), out=s[n])
         s[n].addmm_(op.alpha[1], v[2 * n + 1].t())
-    return torch.bmm(op.wigner, s.view(nm, 2 * p, j).transpose(1, 2)).view(n2 // 2, m2 // 2, l, 2, p)
+    return torch.bmm(op.wigner, s.view(nm, 2 * p, j).transpose(1, 2)).view(
+        n2 // 2, m2 // 2, l, 2, p
+    )
 
 
 class _SoftTransform(torch.autograd.Function):
-    """Autograd for the linear maps: the backward pass of each is the adjoint's forward."""
+    """Autograd for the linear maps: the backward pass of each is the adjoint's
+    forward."""
 
     @staticmethod
-    def forward(ctx, t: torch.Tensor, constant: torch.Tensor | None, op: _Operator) -> torch.Tensor:
+    def forward(
+        ctx, t: torch.Tensor, constant: torch.Tensor | None, op: _Operator
+    ) -> torch.Tensor:
         ctx.op = op
         if op.kind == "synthesis":
             return _synthesise(t, op, constant)
         return _analyse(t, op)
 
     @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor | None, torch.Tensor | None, None]:
-        grad_t = _SoftTransform.apply(grad.contiguous(), None, ctx.op.adjoint) if ctx.needs_input_grad[0] else None
-        grad_constant = grad.sum((1, 2, 3)) if ctx.needs_input_grad[1] else None
+    def backward(
+        ctx, grad: torch.Tensor
+    ) -> tuple[torch.Tensor | None, torch.Tensor | None, None]:
+        grad_t = (
+            _SoftTransform.apply(grad.contiguous(), None, ctx.op.adjoint)
+            if ctx.needs_input_grad[0]
+            else None
+        )
+        grad_constant = (
+            grad.sum((1, 2, 3)) if ctx.needs_input_grad[1] else None
+        )
         return grad_t, grad_constant, None
 
 
 def so3_rfft_half(x: torch.Tensor, b: int) -> torch.Tensor:
-    """Half spectrum ``[b, 2b−1, b, 2, P]`` (module docstring) of real maps ``x [P, 2B, 2B, 2B]``, b ≤ B."""
+    """Half spectrum ``[b, 2b−1, b, 2, P]`` (module docstring) of real maps ``x
+    [P, 2B, 2B, 2B]``, b ≤ B."""
     op = _operators(x.shape[-1] // 2, b, x.dtype, x.device)[1]
     return _SoftTransform.apply(x, None, op)
 
 
-def so3_irfft_half(z: torch.Tensor, b_grid: int, constant: torch.Tensor | None = None) -> torch.Tensor:
-    """Real maps ``[P, 2B, 2B, 2B]`` on the grid of ``b_grid`` = B from a half spectrum ``[b, 2b−1, b, 2, P]``.
+def so3_irfft_half(
+    z: torch.Tensor, b_grid: int, constant: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Real maps ``[P, 2B, 2B, 2B]`` on the grid of ``b_grid`` = B from a half
+    spectrum ``[b, 2b−1, b, 2, P]``.
 
-    ``constant [P]``, if given, is added to every sample of map p (it is f̂⁰_00, as D⁰_00 = 1).
+    ``constant [P]``, if given, is added to every sample of map p (it is
+    f̂⁰_00, as D⁰_00 = 1).
     """
     op = _operators(b_grid, z.shape[0], z.dtype, z.device)[0]
     return _SoftTransform.apply(z, constant, op)
 
 
 @functools.lru_cache(maxsize=32)
-def _packing(b: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Index maps between the SO(3) packing and the flattened half spectrum ``[(n, m, l)]``.
+def _packing(
+    b: int, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Index maps between the SO(3) packing and the flattened half spectrum
+    ``[(n, m, l)]``.
 
-    Returns ``source [so3_size(b)]``: for each packed (l, m, n), the half-spectrum position of
-    (n, m, l) if n ≥ 0, else of (−n, −m, l); ``mirrored [so3_size(b)]``: n < 0; and ``dense [b (2b−1) b]``:
-    for each half-spectrum position, the packed position of (l, m, n), or ``so3_size(b)`` (a zero
-    slot) where l < max(abs(m), n).
+    Returns ``source [so3_size(b)]``: for each packed (l, m, n), the
+    half-spectrum position of (n, m, l) if n ≥ 0, else of (−n, −m, l);
+    ``mirrored [so3_size(b)]``: n < 0; and ``dense [b (2b−1) b]``: for each
+    half-spectrum position, the packed position of (l, m, n), or
+    ``so3_size(b)`` (a zero slot) where l < max(abs(m), n).
     """
     source = torch.empty(so3_size(b), dtype=torch.long)
     mirrored = torch.empty(so3_size(b), dtype=torch.bool)
     dense = torch.full((b, 2 * b - 1, b), so3_size(b), dtype=torch.long)
     for l in range(b):
         r = torch.arange(-l, l + 1)
-        m, n = r[:, None].expand(-1, 2 * l + 1), r[None, :].expand(2 * l + 1, -1)
+        m, n = (
+            r[:, None].expand(-1, 2 * l + 1),
+            r[None, :].expand(2 * l + 1, -1),
+        )
         block = slice(so3_offset(l), so3_offset(l + 1))
         half_m, half_n = torch.where(n >= 0, m, -m), n.abs()
-        source[block] = ((half_n * (2 * b - 1) + half_m + b - 1) * b + l).flatten()
+        source[block] = (
+            (half_n * (2 * b - 1) + half_m + b - 1) * b + l
+        ).flatten()
         mirrored[block] = (n < 0).flatten()
-        packed = so3_offset(l) + torch.arange((2 * l + 1) ** 2).reshape(2 * l + 1, 2 * l + 1)
+        packed = so3_offset(l) + torch.arange((2 * l + 1) ** 2).reshape(
+            2 * l + 1, 2 * l + 1
+        )
         dense[: l + 1, b - 1 - l : b + l, l] = packed[:, l:].t()
     return source.to(device), mirrored.to(device), dense.flatten().to(device)
 
 
 @functools.lru_cache(maxsize=32)
-def _mirror_sign(b: int, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+def _mirror_sign(
+    b: int, dtype: torch.dtype, device: torch.device
+) -> torch.Tensor:
     """(−1)^{m−n} for each packed (l, m, n)."""
     signs = []
     for l in range(b):
@@ -208,36 +284,54 @@ def _mirror_sign(b: int, dtype: torch.dtype, device: torch.device) -> torch.Tens
 
 
 def half_to_packed(z: torch.Tensor) -> torch.Tensor:
-    """SO(3) coefficients ``[P, b(4b²−1)/3]`` (complex, SO(3) packing) from a half spectrum ``[b, 2b−1, b, 2, P]``.
+    """SO(3) coefficients ``[P, b(4b²−1)/3]`` (complex, SO(3) packing) from a
+    half spectrum ``[b, 2b−1, b, 2, P]``.
 
     Entries with n < 0 are f̂ˡ_mn = (−1)^{m−n} conj(f̂ˡ_{−m,−n}).
     """
     b, p = z.shape[0], z.shape[4]
     source, mirrored, _ = _packing(b, z.device)
-    flat = torch.complex(z[:, :, :, 0], z[:, :, :, 1]).permute(3, 0, 1, 2).reshape(p, b * (2 * b - 1) * b)
+    flat = (
+        torch.complex(z[:, :, :, 0], z[:, :, :, 1])
+        .permute(3, 0, 1, 2)
+        .reshape(p, b * (2 * b - 1) * b)
+    )
     direct = flat.index_select(-1, source)
-    return torch.where(mirrored, direct.conj() * _mirror_sign(b, z.dtype, z.device), direct)
+    return torch.where(
+        mirrored, direct.conj() * _mirror_sign(b, z.dtype, z.device), direct
+    )
 
 
 def packed_to_half(coeffs: torch.Tensor) -> torch.Tensor:
-    """Half spectrum ``[b, 2b−1, b, 2, P]`` of SO(3) coefficients ``[P, b(4b²−1)/3]`` (orders n ≥ 0 only)."""
+    """Half spectrum ``[b, 2b−1, b, 2, P]`` of SO(3) coefficients ``[P,
+    b(4b²−1)/3]`` (orders n ≥ 0 only)."""
     b = so3_bandwidth(coeffs.shape[-1])
     p = coeffs.shape[0]
     _, _, dense = _packing(b, coeffs.device)
-    padded = torch.cat([torch.view_as_real(coeffs), coeffs.real.new_zeros(p, 1, 2)], 1)  # zero slot at the end
-    return padded.index_select(1, dense).view(p, b, 2 * b - 1, b, 2).permute(1, 2, 3, 4, 0).contiguous()
+    # zero slot at the end
+    padded = torch.cat(
+        [torch.view_as_real(coeffs), coeffs.real.new_zeros(p, 1, 2)], 1
+    )
+    return (
+        padded.index_select(1, dense)
+        .view(p, b, 2 * b - 1, b, 2)
+        .permute(1, 2, 3, 4, 0)
+        .contiguous()
+    )
 
 
 def so3_rfft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
-    """SO(3) coefficients of a real signal: equals ``so3_fft(x, b_out)`` for real ``x``.
+    """SO(3) coefficients of a real signal: equals ``so3_fft(x, b_out)`` for
+    real ``x``.
 
     Args:
         x: real ``[..., 2b, 2b, 2b]`` on the SOFT grid, ordered (β, α, γ).
         b_out: keep degrees l < b_out (``b_out <= b``, default b).
 
     Returns:
-        complex ``[..., b_out(4b_out²−1)/3]`` in the SO(3) packing; complex64 unless ``x`` is
-        float64 (float16 and bfloat16 are computed in float32); an empty batch gives an empty result.
+        complex ``[..., b_out(4b_out²−1)/3]`` in the SO(3) packing; complex64
+        unless ``x`` is float64 (float16 and bfloat16 are computed in float32);
+        an empty batch gives an empty result.
 
     Raises:
         TypeError: ``x`` is complex or not floating point.
@@ -249,37 +343,48 @@ def so3_rfft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     b = analysis_bandwidth(b_out, b_grid)
     x = at_least_single(x)
     if x.numel() == 0:
-        return empty_result(x, (*x.shape[:-3], so3_size(b)), complex_dtype(x.dtype))
+        return empty_result(
+            x, (*x.shape[:-3], so3_size(b)), complex_dtype(x.dtype)
+        )
     batch = x.shape[:-3]
     maps = x.reshape(math.prod(batch), 2 * b_grid, 2 * b_grid, 2 * b_grid)
     return half_to_packed(so3_rfft_half(maps, b)).reshape(*batch, so3_size(b))
 
 
 def so3_irfft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
-    """Real signal from Hermitian-symmetric SO(3) coefficients: equals ``so3_ifft(coeffs, b_out).real``.
+    """Real signal from Hermitian-symmetric SO(3) coefficients: equals
+    ``so3_ifft(coeffs, b_out).real``.
 
-    Only the orders n ≥ 0 are read; for coefficients of a real signal (the symmetry above holds,
-    as for every correlation of real signals and real filters) the result is the exact inverse.
+    Only the orders n ≥ 0 are read; for coefficients of a real signal (the
+    symmetry above holds, as for every correlation of real signals and real
+    filters) the result is the exact inverse.
 
     Args:
         coeffs: complex ``[..., b(4b²−1)/3]`` in the SO(3) packing.
         b_out: grid bandwidth of the output, ``b_out >= b`` (default b).
 
     Returns:
-        real ``[..., 2b_out, 2b_out, 2b_out]`` ordered (β, α, γ); float64 for complex128
-        coefficients, float32 otherwise; an empty batch gives an empty result.
+        real ``[..., 2b_out, 2b_out, 2b_out]`` ordered (β, α, γ); float64 for
+        complex128 coefficients, float32 otherwise; an empty batch gives an
+        empty result.
 
     Raises:
         TypeError: ``coeffs`` is not complex.
         ValueError: the last axis is not b(4b²−1)/3 long, or ``b_out < b``.
     """
     if not isinstance(coeffs, torch.Tensor) or not coeffs.is_complex():
-        raise TypeError("coeffs must be a complex torch.Tensor of SO(3) coefficients")
+        raise TypeError(
+            "coeffs must be a complex torch.Tensor of SO(3) coefficients"
+        )
     b = so3_bandwidth(coeffs.shape[-1])
     b_grid = synthesis_bandwidth(b_out, b)
     coeffs = at_least_single(coeffs)
     if coeffs.numel() == 0:
-        return empty_result(coeffs, (*coeffs.shape[:-1], 2 * b_grid, 2 * b_grid, 2 * b_grid), coeffs.real.dtype)
+        return empty_result(
+            coeffs,
+            (*coeffs.shape[:-1], 2 * b_grid, 2 * b_grid, 2 * b_grid),
+            coeffs.real.dtype,
+        )
     batch = coeffs.shape[:-1]
     half = packed_to_half(coeffs.reshape(math.prod(batch), coeffs.shape[-1]))
     side = 2 * b_grid

@@ -1,36 +1,45 @@
-"""The S² Fourier transform on the SOFT grid: FFT over α, then a Legendre contraction over β.
+"""The S² Fourier transform on the SOFT grid: FFT over α, then a Legendre
+contraction over β.
 
-Conventions (grid, harmonics, packing, area measure): :mod:`dlnotes.sphere.conventions`; the
-weights of :mod:`dlnotes.sphere.grid`. For a signal of bandwidth ``b``,
+Conventions (grid, harmonics, packing, area measure):
+:mod:`dlnotes.sphere.conventions`; the weights of :mod:`dlnotes.sphere.grid`.
+For a signal of bandwidth ``b``,
 
-    f(β, α) = Σ_{l<b} Σ_{m=-l..l} f̂_lm Y_l^m(β, α),      f̂_lm = ∫_{S²} f(x) conj(Y_l^m(x)) dx,
+    f(β, α) = Σ_{l<b} Σ_{m=-l..l} f̂_lm Y_l^m(β, α),
+    f̂_lm = ∫_{S²} f(x) conj(Y_l^m(x)) dx,
 
 so the coefficients equal healpy's ``a_lm`` for the same function. The forward
-transform is the paper's §4.1 algorithm (Driscoll and Healy 1994): ``X_j(m) = Σ_k f(β_j, α_k)
-e^{-imα_k}`` by an FFT, then ``f̂_lm = Σ_j w_j N_l d^l_{m0}(β_j) X_j(m)``, one matrix product per
-order m. Both directions are exact on band-limited signals (the quadrature is exact).
+transform is the paper's §4.1 algorithm (Driscoll and Healy 1994): ``X_j(m) =
+Σ_k f(β_j, α_k) e^{-imα_k}`` by an FFT, then ``f̂_lm = Σ_j w_j N_l
+d^l_{m0}(β_j) X_j(m)``, one matrix product per order m. Both directions are
+exact on band-limited signals (the quadrature is exact).
 
-**Memory.** The table ``N_l d^l_{m0}(β_j)`` is stored only where the symmetries do not give it:
+**Memory.** The table ``N_l d^l_{m0}(β_j)`` is stored only where the symmetries
+do not give it:
 
 * orders m ≥ 0, since ``d^l_{-m,0} = (-1)^m d^l_{m0}``;
-* the northern rows j < b, since the grid is symmetric, ``β_{2b-1-j} = π - β_j`` with
-  ``w_{2b-1-j} = w_j``, and ``d^l_{m0}(π - β) = (-1)^(l+m) d^l_{m0}(β)``: the analysis becomes
-  ``f̂_lm = Σ_{j<b} w_j N_l d^l_{m0}(β_j) (X_j(m) ± X_{2b-1-j}(m))`` (+ for even l + m), two
-  half-size products, each against the degrees of one parity only, and the synthesis the same
-  sums read backwards;
+* the northern rows j < b, since the grid is symmetric, ``β_{2b-1-j} = π -
+  β_j`` with ``w_{2b-1-j} = w_j``, and ``d^l_{m0}(π - β) = (-1)^(l+m)
+  d^l_{m0}(β)``: the analysis becomes ``f̂_lm = Σ_{j<b} w_j N_l d^l_{m0}(β_j)
+  (X_j(m) ± X_{2b-1-j}(m))`` (+ for even l + m), two half-size products, each
+  against the degrees of one parity only, and the synthesis the same sums read
+  backwards;
 * degrees l ≥ m only, in blocks of consecutive orders.
 
-That is about ``b · b_out²/2`` numbers (0.6 GB in float64 at b = 512, where one full
-``[2b-1, 2b, b]`` table takes 4.3 GB), one table for both directions (the quadrature weight
-multiplies the signal, not the table), written in place one degree at a time by the three-term
-recursion in l of the n = 0 column (:mod:`dlnotes.sphere.wigner`). Tables are kept in the memory-budgeted
-:mod:`~dlnotes.sphere.table_cache`; one larger than the budget is built block by block during
-each call and dropped. Before allocating, each call estimates the memory it needs and raises a
-``MemoryError`` stating it if the machine has less available.
+That is about ``b · b_out²/2`` numbers (0.6 GB in float64 at b = 512, where one
+full ``[2b-1, 2b, b]`` table takes 4.3 GB), one table for both directions (the
+quadrature weight multiplies the signal, not the table), written in place one
+degree at a time by the three-term recursion in l of the n = 0 column
+(:mod:`dlnotes.sphere.wigner`). Tables are kept in the memory-budgeted
+:mod:`~dlnotes.sphere.table_cache`; one larger than the budget is built block
+by block during each call and dropped. Before allocating, each call estimates
+the memory it needs and raises a ``MemoryError`` stating it if the machine has
+less available.
 
-**Edge cases**, as torch's layers behave: an empty batch gives an empty result of the right
-shape; float16/bfloat16 (complex32) inputs are computed in float32 and give complex64 (torch's
-CPU FFTs have no half-precision kernel, and there is no complex bfloat16).
+**Edge cases**, as torch's layers behave: an empty batch gives an empty result
+of the right shape; float16/bfloat16 (complex32) inputs are computed in float32
+and give complex64 (torch's CPU FFTs have no half-precision kernel, and there
+is no complex bfloat16).
 """
 
 from __future__ import annotations
@@ -40,37 +49,60 @@ from collections.abc import Callable, Hashable, Iterable
 
 import torch
 
-from dlnotes.sphere._checks import analysis_bandwidth, check_coefficients, check_signal, s2_bandwidth, synthesis_bandwidth
+from dlnotes.sphere._checks import (
+    analysis_bandwidth,
+    check_coefficients,
+    check_signal,
+    s2_bandwidth,
+    synthesis_bandwidth,
+)
 from dlnotes.sphere._indices import s2_indices
 from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights
 from dlnotes.sphere.table_cache import TABLES
 from dlnotes.sphere.wigner import legendre_steps
 
-_SINGLE = {torch.float16: torch.float32, torch.bfloat16: torch.float32, torch.complex32: torch.complex64}
+_SINGLE = {
+    torch.float16: torch.float32,
+    torch.bfloat16: torch.float32,
+    torch.complex32: torch.complex64,
+}
 
 Block = tuple[int, int, torch.Tensor]
 
 
 def complex_dtype(dtype: torch.dtype) -> torch.dtype:
     """complex128 for float64/complex128 inputs, complex64 otherwise."""
-    return torch.complex128 if dtype in (torch.float64, torch.complex128) else torch.complex64
+    return (
+        torch.complex128
+        if dtype in (torch.float64, torch.complex128)
+        else torch.complex64
+    )
 
 
 def real_dtype(dtype: torch.dtype) -> torch.dtype:
     """float64 for float64/complex128 inputs, float32 otherwise."""
-    return torch.float64 if dtype in (torch.float64, torch.complex128) else torch.float32
+    return (
+        torch.float64
+        if dtype in (torch.float64, torch.complex128)
+        else torch.float32
+    )
 
 
 def at_least_single(x: torch.Tensor) -> torch.Tensor:
-    """``x`` in float32 (complex64) if it is float16 or bfloat16 (complex32), else ``x`` itself."""
+    """``x`` in float32 (complex64) if it is float16 or bfloat16 (complex32),
+    else ``x`` itself."""
     return x.to(_SINGLE[x.dtype]) if x.dtype in _SINGLE else x
 
 
-def empty_result(x: torch.Tensor, shape: tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:
-    """The result of a transform of zero signals: a tensor of ``shape`` (no element) in ``dtype``.
+def empty_result(
+    x: torch.Tensor, shape: tuple[int, ...], dtype: torch.dtype
+) -> torch.Tensor:
+    """The result of a transform of zero signals: a tensor of ``shape`` (no
+    element) in ``dtype``.
 
-    Kept on ``x``'s autograd graph, so a backward pass reaches ``x`` and what it depends on with
-    zero gradients, as through torch's layers (torch's FFTs themselves fail on zero-size inputs).
+    Kept on ``x``'s autograd graph, so a backward pass reaches ``x`` and what
+    it depends on with zero gradients, as through torch's layers (torch's FFTs
+    themselves fail on zero-size inputs).
     """
     anchor = x.sum()
     if anchor.is_complex() and not dtype.is_complex:
@@ -79,7 +111,8 @@ def empty_result(x: torch.Tensor, shape: tuple[int, ...], dtype: torch.dtype) ->
 
 
 def _available_bytes(device: torch.device) -> int | None:
-    """Memory available for new tensors on ``device``, or ``None`` where unknown."""
+    """Memory available for new tensors on ``device``, or ``None`` where
+    unknown."""
     if device.type == "cuda":
         return torch.cuda.mem_get_info(device)[0]
     if device.type != "cpu":
@@ -99,68 +132,93 @@ CHECKED_ABOVE = 256 * 2**20
 
 
 def check_memory(needed: int, what: str, device: torch.device) -> None:
-    """Raise a ``MemoryError`` stating ``needed`` bytes if ``device`` has less available.
+    """Raise a ``MemoryError`` stating ``needed`` bytes if ``device`` has less
+    available.
 
-    Calls needing less than :data:`CHECKED_ABOVE` bytes are not checked (asking the system
-    costs more than a small transform).
+    Calls needing less than :data:`CHECKED_ABOVE` bytes are not checked (asking
+    the system costs more than a small transform).
 
     Raises:
-        MemoryError: ``needed`` is above :data:`CHECKED_ABOVE` and above what ``device`` has available.
+        MemoryError: ``needed`` is above :data:`CHECKED_ABOVE` and above what
+            ``device`` has available.
     """
     if needed < CHECKED_ABOVE:
         return
     available = _available_bytes(device)
     if available is not None and needed > available:
         raise MemoryError(
-            f"{what} needs about {needed / 2**30:.2f} GiB of memory, more than the {available / 2**30:.2f} GiB "
-            "available; transform fewer signals at a time, or at a lower bandwidth"
+            f"{what} needs about {needed / 2**30:.2f} GiB of memory, more than"
+            f" the {available / 2**30:.2f} GiB available; transform fewer"
+            " signals at a time, or at a lower bandwidth"
         )
 
 
 def _order_blocks(b: int) -> tuple[tuple[int, int], ...]:
-    """Orders ``0 .. b-1`` as at most 16 blocks ``[start, stop)`` of at least 32 consecutive orders."""
+    """Orders ``0 .. b-1`` as at most 16 blocks ``[start, stop)`` of at least
+    32 consecutive orders."""
     count = min(16, -(-b // 32))
     width = -(-b // count)
-    return tuple((start, min(start + width, b)) for start in range(0, b, width))
+    return tuple(
+        (start, min(start + width, b)) for start in range(0, b, width)
+    )
 
 
 def _widths(b: int, start: int) -> tuple[int, int]:
-    """Columns of a block's even and odd views: degrees l = m + parity, m + parity + 2, ... < b for m = start."""
+    """Columns of a block's even and odd views: degrees l = m + parity, m +
+    parity + 2, ... < b for m = start."""
     return (b - start + 1) // 2, (b - start) // 2
 
 
-def _block_bytes(b_grid: int, b: int, start: int, stop: int, dtype: torch.dtype) -> int:
+def _block_bytes(
+    b_grid: int, b: int, start: int, stop: int, dtype: torch.dtype
+) -> int:
     return (stop - start) * b_grid * (b - start) * dtype.itemsize
 
 
 def _table_bytes(b_grid: int, b: int, dtype: torch.dtype) -> int:
-    return sum(_block_bytes(b_grid, b, start, stop, dtype) for start, stop in _order_blocks(b))
+    return sum(
+        _block_bytes(b_grid, b, start, stop, dtype)
+        for start, stop in _order_blocks(b)
+    )
 
 
 def _block_table(b_grid: int, b: int, start: int, stop: int) -> torch.Tensor:
-    """float64 ``[stop - start, b - start, b_grid]``: ``N_l d^l_{m0}(β_j)`` on the rows j < b_grid at ``[m - start, l - m, j]``.
+    """float64 ``[stop - start, b - start, b_grid]``: ``N_l d^l_{m0}(β_j)`` on
+    the rows j < b_grid at ``[m - start, l - m, j]``.
 
-    Orders ``start <= m < stop``, degrees ``m <= l < b`` (zero past l = b - 1). Indexing by
-    ``l - m`` makes the degrees of one parity of l + m a strided view (``[:, 0::2]`` even,
-    ``[:, 1::2]`` odd). Filled in place: at degree l, order m's row goes to column ``l - m``, an
-    anti-diagonal of the table written through one strided view.
+    Orders ``start <= m < stop``, degrees ``m <= l < b`` (zero past l = b - 1).
+    Indexing by ``l - m`` makes the degrees of one parity of l + m a strided
+    view (``[:, 0::2]`` even, ``[:, 1::2]`` odd). Filled in place: at degree l,
+    order m's row goes to column ``l - m``, an anti-diagonal of the table
+    written through one strided view.
     """
     beta = s2_grid(b_grid, torch.float64)[0][:b_grid]
     count, degrees = stop - start, b - start
     table = torch.zeros(count, degrees, b_grid, dtype=torch.float64)
-    for l, column in legendre_steps(b, beta, start, stop):  # column [b_grid, count]
+    # column [b_grid, count]
+    for l, column in legendre_steps(b, beta, start, stop):
         reached = min(l - start + 1, count)  # orders m <= l
-        # entries [i, l - start - i, :] for i < reached: offset (l - start) b_grid, step (degrees - 1) b_grid
-        diagonal = table.as_strided((reached, b_grid), ((degrees - 1) * b_grid, 1), (l - start) * b_grid)
-        diagonal.copy_(column[:, :reached].T * math.sqrt((2 * l + 1) / (4 * math.pi)))
+        # entries [i, l - start - i, :] for i < reached: offset (l - start)
+        # b_grid, step (degrees - 1) b_grid
+        diagonal = table.as_strided(
+            (reached, b_grid),
+            ((degrees - 1) * b_grid, 1),
+            (l - start) * b_grid,
+        )
+        diagonal.copy_(
+            column[:, :reached].T * math.sqrt((2 * l + 1) / (4 * math.pi))
+        )
     return table
 
 
-def _legendre_tables(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) -> Iterable[Block]:
-    """The blocks ``(start, stop, table)`` of :func:`_block_table` for all orders, in ``dtype`` on ``device``.
+def _legendre_tables(
+    b_grid: int, b: int, dtype: torch.dtype, device: torch.device
+) -> Iterable[Block]:
+    """The blocks ``(start, stop, table)`` of :func:`_block_table` for all
+    orders, in ``dtype`` on ``device``.
 
-    Cached if the whole table fits the cache's budget; otherwise each block is built when the
-    caller reaches it, so only one is in memory at a time.
+    Cached if the whole table fits the cache's budget; otherwise each block is
+    built when the caller reaches it, so only one is in memory at a time.
     """
     key = ("s2 legendre", b_grid, b, dtype, device)
     cached = TABLES.get(key)
@@ -168,7 +226,13 @@ def _legendre_tables(b_grid: int, b: int, dtype: torch.dtype, device: torch.devi
         return cached
 
     def build(start: int, stop: int) -> Block:
-        return start, stop, _block_table(b_grid, b, start, stop).to(dtype=dtype, device=device)
+        return (
+            start,
+            stop,
+            _block_table(b_grid, b, start, stop).to(
+                dtype=dtype, device=device
+            ),
+        )
 
     nbytes = _table_bytes(b_grid, b, dtype)
     if not TABLES.fits(nbytes):
@@ -178,61 +242,93 @@ def _legendre_tables(b_grid: int, b: int, dtype: torch.dtype, device: torch.devi
     return blocks
 
 
-def _table_memory(b_grid: int, b: int, dtype: torch.dtype, device: torch.device) -> int:
-    """Bytes a call will allocate for tables: none if cached, all if they will be, else the largest block twice."""
+def _table_memory(
+    b_grid: int, b: int, dtype: torch.dtype, device: torch.device
+) -> int:
+    """Bytes a call will allocate for tables: none if cached, all if they will
+    be, else the largest block twice."""
     if TABLES.get(("s2 legendre", b_grid, b, dtype, device)) is not None:
         return 0
     if TABLES.fits(_table_bytes(b_grid, b, dtype)):
         return _table_bytes(b_grid, b, dtype)
     start, stop = _order_blocks(b)[0]
-    return _block_bytes(b_grid, b, start, stop, torch.float64) + _block_bytes(b_grid, b, start, stop, dtype)
+    return _block_bytes(b_grid, b, start, stop, torch.float64) + _block_bytes(
+        b_grid, b, start, stop, dtype
+    )
 
 
-def _cached(key: Hashable, build: Callable[[], tuple[torch.Tensor, ...]]) -> tuple[torch.Tensor, ...]:
+def _cached(
+    key: Hashable, build: Callable[[], tuple[torch.Tensor, ...]]
+) -> tuple[torch.Tensor, ...]:
     """``build()``, kept in the table cache under ``key``."""
     value = TABLES.get(key)
     if value is None:
         value = build()
-        TABLES.put(key, value, sum(t.numel() * t.element_size() for t in value))
+        TABLES.put(
+            key, value, sum(t.numel() * t.element_size() for t in value)
+        )
     return value
 
 
 def _product_positions(b: int) -> tuple[torch.Tensor, int]:
-    """Where :func:`_legendre_products` puts each (l, m ≥ 0): int64 ``[b, b]`` at ``[l, m]`` (real part; -1 if l < m), and the row length."""
+    """Where :func:`_legendre_products` puts each (l, m ≥ 0): int64 ``[b, b]``
+    at ``[l, m]`` (real part; -1 if l < m), and the row length."""
     position = torch.full((b, b), -1, dtype=torch.long)
     offset = 0
     for start, stop in _order_blocks(b):
         for parity, width in enumerate(_widths(b, start)):
             for i, m in enumerate(range(start, stop)):
                 degrees = torch.arange(m + parity, b, 2)
-                position[degrees, m] = offset + (i * width + (degrees - m - parity) // 2) * 2
+                position[degrees, m] = (
+                    offset + (i * width + (degrees - m - parity) // 2) * 2
+                )
             offset += (stop - start) * width * 2
     return position, offset
 
 
-def _legendre_products(spectrum: torch.Tensor, b_grid: int, blocks: Iterable[Block]) -> torch.Tensor:
-    """``Σ_{j<b_grid} N_l d^l_{m0}(β_j) (S_j(m) ± S_{2b_grid-1-j}(m))`` for the rows of ``spectrum``.
+def _legendre_products(
+    spectrum: torch.Tensor, b_grid: int, blocks: Iterable[Block]
+) -> torch.Tensor:
+    """``Σ_{j<b_grid} N_l d^l_{m0}(β_j) (S_j(m) ± S_{2b_grid-1-j}(m))`` for the
+    rows of ``spectrum``.
 
-    ``spectrum`` is complex ``[P, 2b_grid, M]`` (orders m = 0 .. M-1, quadrature weights applied);
-    returns real ``[P, length]``, real and imaginary parts laid out as :func:`_product_positions` says.
+    ``spectrum`` is complex ``[P, 2b_grid, M]`` (orders m = 0 .. M-1,
+    quadrature weights applied); returns real ``[P, length]``, real and
+    imaginary parts laid out as :func:`_product_positions` says.
     """
     north, south = spectrum[:, :b_grid], spectrum[:, b_grid:].flip(1)
-    sides = [torch.view_as_real(side).permute(2, 0, 3, 1) for side in (north + south, north - south)]  # [M, P, 2, j]
+    # [M, P, 2, j]
+    sides = [
+        torch.view_as_real(side).permute(2, 0, 3, 1)
+        for side in (north + south, north - south)
+    ]
     rows = spectrum.shape[0]
     pieces = []
     for start, stop, table in blocks:
         for parity, side in enumerate(sides):
-            part = table[:, parity::2].transpose(1, 2)  # [orders, j, width]: degrees with l + m of this parity
-            product = torch.bmm(side[start:stop].reshape(stop - start, 2 * rows, b_grid), part)  # [orders, P*2, width]
-            pieces.append(product.unflatten(1, (rows, 2)).permute(1, 0, 3, 2).reshape(rows, product.numel() // rows))
+            # [orders, j, width]: degrees with l + m of this parity
+            part = table[:, parity::2].transpose(1, 2)
+            # [orders, P*2, width]
+            product = torch.bmm(
+                side[start:stop].reshape(stop - start, 2 * rows, b_grid), part
+            )
+            pieces.append(
+                product.unflatten(1, (rows, 2))
+                .permute(1, 0, 3, 2)
+                .reshape(rows, product.numel() // rows)
+            )
     return torch.cat(pieces, -1)
 
 
-def _analysis_gather(b: int, real_input: bool, dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """For each packed (l, m), l < b, its real and imaginary parts' positions in the products, and their signs.
+def _analysis_gather(
+    b: int, real_input: bool, dtype: torch.dtype, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """For each packed (l, m), l < b, its real and imaginary parts' positions
+    in the products, and their signs.
 
-    A real signal's products hold m ≥ 0 only, and ``f̂_{l,-m} = (-1)^m conj(f̂_lm)``; a complex
-    signal's hold the orders m ≥ 0, then (after ``length`` entries) the orders -m.
+    A real signal's products hold m ≥ 0 only, and ``f̂_{l,-m} = (-1)^m
+    conj(f̂_lm)``; a complex signal's hold the orders m ≥ 0, then (after
+    ``length`` entries) the orders -m.
     """
 
     def build() -> tuple[torch.Tensor, torch.Tensor]:
@@ -241,9 +337,13 @@ def _analysis_gather(b: int, real_input: bool, dtype: torch.dtype, device: torch
         if real_input:
             real = position[l, m.abs()]
             flip = torch.where(m < 0, 1.0 - 2.0 * (m % 2), 1.0)
-            sign = torch.stack([flip, torch.where(m < 0, -flip, flip)], -1).flatten()
+            sign = torch.stack(
+                [flip, torch.where(m < 0, -flip, flip)], -1
+            ).flatten()
         else:
-            real = torch.where(m >= 0, position[l, m.abs()], length + position[l, m.abs()])
+            real = torch.where(
+                m >= 0, position[l, m.abs()], length + position[l, m.abs()]
+            )
             sign = torch.ones(2 * len(m))
         gather = torch.stack([real, real + 1], -1).flatten()
         return gather.to(device), sign.to(dtype=dtype, device=device)
@@ -251,12 +351,16 @@ def _analysis_gather(b: int, real_input: bool, dtype: torch.dtype, device: torch
     return _cached(("s2 analysis gather", b, real_input, dtype, device), build)
 
 
-def _synthesis_scatter(b: int, dtype: torch.dtype, device: torch.device) -> tuple[tuple[torch.Tensor, torch.Tensor], ...]:
-    """Per block and parity, the index and sign that fill ``[±, order, column, re/im]`` from packed coefficients.
+def _synthesis_scatter(
+    b: int, dtype: torch.dtype, device: torch.device
+) -> tuple[tuple[torch.Tensor, torch.Tensor], ...]:
+    """Per block and parity, the index and sign that fill ``[±, order, column,
+    re/im]`` from packed coefficients.
 
-    The index points into the interleaved (real, imaginary) coefficients with a zero appended at
-    position ``2b²``: "+" holds f̂_lm, "−" holds ``(-1)^m f̂_{l,-m}`` (zero for m = 0), at the
-    degree of the table's column (zero past b - 1).
+    The index points into the interleaved (real, imaginary) coefficients with a
+    zero appended at position ``2b²``: "+" holds f̂_lm, "−" holds ``(-1)^m
+    f̂_{l,-m}`` (zero for m = 0), at the degree of the table's column (zero
+    past b - 1).
     """
 
     def build() -> tuple[torch.Tensor, ...]:
@@ -264,49 +368,77 @@ def _synthesis_scatter(b: int, dtype: torch.dtype, device: torch.device) -> tupl
         for start, stop in _order_blocks(b):
             m = torch.arange(start, stop)[:, None]
             for parity, width in enumerate(_widths(b, start)):
-                l = m + parity + 2 * torch.arange(width)[None, :]  # [orders, width]
+                # [orders, width]
+                l = m + parity + 2 * torch.arange(width)[None, :]
                 valid = l < b
                 plus = torch.where(valid, l * l + l + m, -1)
                 minus = torch.where(valid & (m > 0), l * l + l - m, -1)
                 packed = torch.stack([plus, minus])  # [±, orders, width]
-                index = torch.where(packed[..., None] >= 0, 2 * packed[..., None] + torch.tensor([0, 1]), 2 * b * b)
-                odd_order = torch.stack([torch.zeros_like(m), m % 2])[..., None].expand(-1, -1, width, 2)
-                maps += [index.flatten().to(device), (1.0 - 2.0 * odd_order).flatten().to(dtype=dtype, device=device)]
+                index = torch.where(
+                    packed[..., None] >= 0,
+                    2 * packed[..., None] + torch.tensor([0, 1]),
+                    2 * b * b,
+                )
+                odd_order = torch.stack([torch.zeros_like(m), m % 2])[
+                    ..., None
+                ].expand(-1, -1, width, 2)
+                maps += [
+                    index.flatten().to(device),
+                    (1.0 - 2.0 * odd_order)
+                    .flatten()
+                    .to(dtype=dtype, device=device),
+                ]
         return tuple(maps)
 
     maps = _cached(("s2 synthesis scatter", b, dtype, device), build)
-    return tuple(zip(maps[0::2], maps[1::2]))
+    return tuple(zip(maps[0::2], maps[1::2], strict=True))
 
 
-def _analysis_bytes(count: int, b: int, b_out: int, real_input: bool, dtype: torch.dtype) -> int:
-    """Rough upper bound on the bytes :func:`s2_fft` allocates for ``count`` signals, tables excluded."""
+def _analysis_bytes(
+    count: int, b: int, b_out: int, real_input: bool, dtype: torch.dtype
+) -> int:
+    """Rough upper bound on the bytes :func:`s2_fft` allocates for ``count``
+    signals, tables excluded."""
     rows = count if real_input else 2 * count
-    return dtype.itemsize * (4 * count * (2 * b) ** 2 + 16 * rows * b * b_out + 10 * rows * b_out * b_out)
+    return dtype.itemsize * (
+        4 * count * (2 * b) ** 2
+        + 16 * rows * b * b_out
+        + 10 * rows * b_out * b_out
+    )
 
 
-def _synthesis_bytes(count: int, b: int, b_out: int, dtype: torch.dtype) -> int:
-    """Rough upper bound on the bytes :func:`s2_ifft` allocates for ``count`` signals, tables excluded."""
-    return dtype.itemsize * (6 * count * b * b + 16 * count * b * b_out + 24 * count * b_out * b_out)
+def _synthesis_bytes(
+    count: int, b: int, b_out: int, dtype: torch.dtype
+) -> int:
+    """Rough upper bound on the bytes :func:`s2_ifft` allocates for ``count``
+    signals, tables excluded."""
+    return dtype.itemsize * (
+        6 * count * b * b + 16 * count * b * b_out + 24 * count * b_out * b_out
+    )
 
 
 def s2_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     """Spherical harmonic coefficients of a signal on the SOFT grid.
 
     Args:
-        x: real or complex ``[..., 2b, 2b]`` samples ``f(β_j, α_k)`` (see :mod:`dlnotes.sphere.grid`).
+        x: real or complex ``[..., 2b, 2b]`` samples ``f(β_j, α_k)`` (see
+            :mod:`dlnotes.sphere.grid`).
         b_out: keep degrees ``l < b_out`` (``b_out <= b``, default ``b``).
 
     Returns:
-        complex ``[..., b_out²]``, entry ``l*l + l + m`` is ``f̂_lm = ∫ f conj(Y_l^m)`` (exact when f
-        has bandwidth ``b``; healpy's ``a_lm`` of the same function). complex128 for float64 or
-        complex128 input, complex64 otherwise (float16 and bfloat16 are computed in float32);
-        an empty batch gives an empty result.
+        complex ``[..., b_out²]``, entry ``l*l + l + m`` is ``f̂_lm = ∫ f
+        conj(Y_l^m)`` (exact when f has bandwidth ``b``; healpy's ``a_lm`` of
+        the same function). complex128 for float64 or complex128 input,
+        complex64 otherwise (float16 and bfloat16 are computed in float32); an
+        empty batch gives an empty result.
 
     Raises:
-        TypeError: ``x`` is not a tensor, or not of a floating or complex dtype; ``b_out`` not an int.
-        ValueError: the last two axes are not equal and even (``2b × 2b``), or ``b_out`` is
-            below 1 or above ``b``.
-        MemoryError: the transform needs more memory than is available (the message says how much).
+        TypeError: ``x`` is not a tensor, or not of a floating or complex
+            dtype; ``b_out`` not an int.
+        ValueError: the last two axes are not equal and even (``2b × 2b``), or
+            ``b_out`` is below 1 or above ``b``.
+        MemoryError: the transform needs more memory than is available (the
+            message says how much).
     """
     b = check_signal(x, "x", 2)
     b_out = analysis_bandwidth(b_out, b)
@@ -317,41 +449,63 @@ def s2_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     real_input = not x.is_complex()
     dtype = real_dtype(x.dtype)
     count = math.prod(batch)
-    needed = _analysis_bytes(count, b, b_out, real_input, dtype) + _table_memory(b, b_out, dtype, x.device)
-    check_memory(needed, f"s2_fft of {count} signal(s) at b = {b}, b_out = {b_out} in {dtype}", x.device)
+    needed = _analysis_bytes(
+        count, b, b_out, real_input, dtype
+    ) + _table_memory(b, b_out, dtype, x.device)
+    check_memory(
+        needed,
+        f"s2_fft of {count} signal(s) at b = {b}, b_out = {b_out} in {dtype}",
+        x.device,
+    )
     blocks = _legendre_tables(b, b_out, dtype, x.device)
-    (weights,) = _cached(("s2 weights", b, dtype, x.device), lambda: (s2_quadrature_weights(b, dtype, x.device)[:, None],))
+    (weights,) = _cached(
+        ("s2 weights", b, dtype, x.device),
+        lambda: (s2_quadrature_weights(b, dtype, x.device)[:, None],),
+    )
     flat = x.reshape(count, 2 * b, 2 * b)
     if real_input:
-        spectrum = torch.fft.rfft(flat, dim=-1)[..., :b_out] * weights  # w_j X_j(m), m = 0 .. b_out-1
+        # w_j X_j(m), m = 0 .. b_out-1
+        spectrum = torch.fft.rfft(flat, dim=-1)[..., :b_out] * weights
     else:
         full = torch.fft.fft(flat, dim=-1)
         orders = torch.arange(b_out, device=x.device)
-        negative = full.index_select(-1, -orders % (2 * b)) * (1.0 - 2.0 * (orders % 2))  # (-1)^m X_j(-m)
-        spectrum = torch.stack([full[..., :b_out], negative], 1).flatten(0, 1) * weights
+        # (-1)^m X_j(-m)
+        negative = full.index_select(-1, -orders % (2 * b)) * (
+            1.0 - 2.0 * (orders % 2)
+        )
+        spectrum = (
+            torch.stack([full[..., :b_out], negative], 1).flatten(0, 1)
+            * weights
+        )
     products = _legendre_products(spectrum, b, blocks).reshape(count, -1)
     gather, sign = _analysis_gather(b_out, real_input, dtype, x.device)
-    coeffs = torch.view_as_complex((products.index_select(-1, gather) * sign).unflatten(-1, (-1, 2)))
+    coeffs = torch.view_as_complex(
+        (products.index_select(-1, gather) * sign).unflatten(-1, (-1, 2))
+    )
     return coeffs.reshape(*batch, b_out * b_out)
 
 
 def s2_ifft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
-    """Samples on the SOFT grid of bandwidth ``b_out`` of ``f = Σ_{l<b} Σ_m f̂_lm Y_l^m``.
+    """Samples on the SOFT grid of bandwidth ``b_out`` of ``f = Σ_{l<b} Σ_m
+    f̂_lm Y_l^m``.
 
     Args:
         coeffs: complex (or real) ``[..., b²]`` in the packing ``l*l + l + m``.
-        b_out: grid bandwidth of the output, ``b_out >= b`` (default ``b``); a larger grid samples
-            the same band-limited function more finely.
+        b_out: grid bandwidth of the output, ``b_out >= b`` (default ``b``); a
+            larger grid samples the same band-limited function more finely.
 
     Returns:
-        complex ``[..., 2b_out, 2b_out]`` ordered (β, α); take ``.real`` for a real function.
-        complex128 for float64 or complex128 input, complex64 otherwise; an empty batch gives an
-        empty result.
+        complex ``[..., 2b_out, 2b_out]`` ordered (β, α); take ``.real`` for a
+        real function. complex128 for float64 or complex128 input, complex64
+        otherwise; an empty batch gives an empty result.
 
     Raises:
-        TypeError: ``coeffs`` is not a tensor, or not of a floating or complex dtype; ``b_out`` not an int.
-        ValueError: ``coeffs`` is a scalar or its last axis is not ``b²`` long, or ``b_out < b``.
-        MemoryError: the transform needs more memory than is available (the message says how much).
+        TypeError: ``coeffs`` is not a tensor, or not of a floating or complex
+            dtype; ``b_out`` not an int.
+        ValueError: ``coeffs`` is a scalar or its last axis is not ``b²`` long,
+            or ``b_out < b``.
+        MemoryError: the transform needs more memory than is available (the
+            message says how much).
     """
     check_coefficients(coeffs, "coeffs")
     coeffs = coeffs.to(complex_dtype(coeffs.dtype))
@@ -359,27 +513,53 @@ def s2_ifft(coeffs: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
     b_out = synthesis_bandwidth(b_out, b)
     batch = coeffs.shape[:-1]
     if coeffs.numel() == 0:
-        return empty_result(coeffs, (*batch, 2 * b_out, 2 * b_out), coeffs.dtype)
+        return empty_result(
+            coeffs, (*batch, 2 * b_out, 2 * b_out), coeffs.dtype
+        )
     dtype = real_dtype(coeffs.dtype)
     count = math.prod(batch)
-    needed = _synthesis_bytes(count, b, b_out, dtype) + _table_memory(b_out, b, dtype, coeffs.device)
-    check_memory(needed, f"s2_ifft of {count} signal(s) at b = {b}, b_out = {b_out} in {dtype}", coeffs.device)
+    needed = _synthesis_bytes(count, b, b_out, dtype) + _table_memory(
+        b_out, b, dtype, coeffs.device
+    )
+    check_memory(
+        needed,
+        f"s2_ifft of {count} signal(s) at b = {b}, b_out = {b_out} in {dtype}",
+        coeffs.device,
+    )
     blocks = _legendre_tables(b_out, b, dtype, coeffs.device)
     scatter = iter(_synthesis_scatter(b, dtype, coeffs.device))
-    flat = torch.view_as_real(coeffs.reshape(count, b * b)).reshape(count, 2 * b * b)
-    flat = torch.cat([flat, flat.new_zeros(count, 1)], -1)  # a zero at position 2b²
+    flat = torch.view_as_real(coeffs.reshape(count, b * b)).reshape(
+        count, 2 * b * b
+    )
+    # a zero at position 2b²
+    flat = torch.cat([flat, flat.new_zeros(count, 1)], -1)
     rows = []
     for start, stop, table in blocks:
         sums = []
-        for parity, (index, sign) in zip((0, 1), scatter):
+        for parity, (index, sign) in zip((0, 1), scatter, strict=False):
             part = table[:, parity::2]  # [orders, width, j]
-            dense = (flat.index_select(-1, index) * sign).unflatten(-1, (2, stop - start, part.shape[1], 2))
-            dense = dense.permute(2, 0, 1, 4, 3).reshape(stop - start, 4 * count, part.shape[1])  # [m, (P, ±, re/im), column]
-            sums.append(torch.bmm(dense, part))  # [m, (P, ±, re/im), j < b_out]
+            dense = (flat.index_select(-1, index) * sign).unflatten(
+                -1, (2, stop - start, part.shape[1], 2)
+            )
+            # [m, (P, ±, re/im), column]
+            dense = dense.permute(2, 0, 1, 4, 3).reshape(
+                stop - start, 4 * count, part.shape[1]
+            )
+            # [m, (P, ±, re/im), j < b_out]
+            sums.append(torch.bmm(dense, part))
         even, odd = sums
-        rows.append(torch.cat([even + odd, (even - odd).flip(-1)], -1))  # north rows, then the mirrored south
-    per_order = torch.cat(rows).unflatten(1, (count, 2, 2)).permute(1, 4, 2, 0, 3)  # [P, j, ±, m, re/im]
+        # north rows, then the mirrored south
+        rows.append(torch.cat([even + odd, (even - odd).flip(-1)], -1))
+    # [P, j, ±, m, re/im]
+    per_order = (
+        torch.cat(rows).unflatten(1, (count, 2, 2)).permute(1, 4, 2, 0, 3)
+    )
     per_order = torch.view_as_complex(per_order.contiguous())
     gap = per_order.new_zeros(count, 2 * b_out, 2 * b_out - 2 * b + 1)
-    full = torch.cat([per_order[:, :, 0], gap, per_order[:, :, 1, 1:].flip(-1)], -1)  # FFT layout of the orders
-    return (torch.fft.ifft(full, dim=-1) * (2 * b_out)).reshape(*batch, 2 * b_out, 2 * b_out)
+    # FFT layout of the orders
+    full = torch.cat(
+        [per_order[:, :, 0], gap, per_order[:, :, 1, 1:].flip(-1)], -1
+    )
+    return (torch.fft.ifft(full, dim=-1) * (2 * b_out)).reshape(
+        *batch, 2 * b_out, 2 * b_out
+    )

@@ -1,9 +1,12 @@
-"""Random band-limited signals on S² and SO(3), for tests, checks and the chapters' experiments.
+"""Random band-limited signals on S² and SO(3), for tests, checks and the
+chapters' experiments.
 
-A signal of bandwidth b is a finite sum of harmonics of degree l < b (conventions:
-:mod:`dlnotes.sphere.conventions`). Drawing its coefficients i.i.d. standard complex normal and synthesising
-gives a complex band-limited signal; its real part is band-limited too, because conjugation maps
-the degree-l harmonics to themselves (conj Yₗᵐ = (−1)ᵐ Yₗ⁻ᵐ, conj Dˡ_mn = (−1)^{m−n} Dˡ_{−m,−n}).
+A signal of bandwidth b is a finite sum of harmonics of degree l < b
+(conventions: :mod:`dlnotes.sphere.conventions`). Drawing its coefficients
+i.i.d. standard complex normal and synthesising gives a complex band-limited
+signal; its real part is band-limited too, because conjugation maps the
+degree-l harmonics to themselves (conj Yₗᵐ = (−1)ᵐ Yₗ⁻ᵐ, conj Dˡ_mn =
+(−1)^{m−n} Dˡ_{−m,−n}).
 """
 
 from __future__ import annotations
@@ -16,60 +19,107 @@ from dlnotes.sphere.so3_fft import so3_ifft
 from dlnotes.sphere.wigner import s2_size, so3_size
 
 
-def _complex_normal(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
-    return torch.view_as_complex(torch.randn(*shape, 2, generator=generator, dtype=torch.float64))
+def _complex_normal(
+    shape: tuple[int, ...], generator: torch.Generator
+) -> torch.Tensor:
+    return torch.view_as_complex(
+        torch.randn(*shape, 2, generator=generator, dtype=torch.float64)
+    )
 
 
-def _generator(seed: int, generator: torch.Generator | None) -> torch.Generator:
-    return generator if generator is not None else torch.Generator().manual_seed(seed)
+def _generator(
+    seed: int, generator: torch.Generator | None
+) -> torch.Generator:
+    return (
+        generator
+        if generator is not None
+        else torch.Generator().manual_seed(seed)
+    )
 
 
-def random_s2_coefficients(b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None) -> torch.Tensor:
-    """i.i.d. standard complex normal coefficients ``[*shape, b²]`` (complex128) of an S² signal."""
+def random_s2_coefficients(
+    b: int,
+    *shape: int,
+    seed: int = 0,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """i.i.d. standard complex normal coefficients ``[*shape, b²]``
+    (complex128) of an S² signal."""
     return _complex_normal((*shape, s2_size(b)), _generator(seed, generator))
 
 
-def random_so3_coefficients(b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None) -> torch.Tensor:
-    """i.i.d. standard complex normal coefficients ``[*shape, b(4b²−1)/3]`` (complex128) of an SO(3) signal."""
+def random_so3_coefficients(
+    b: int,
+    *shape: int,
+    seed: int = 0,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """i.i.d. standard complex normal coefficients ``[*shape, b(4b²−1)/3]``
+    (complex128) of an SO(3) signal."""
     return _complex_normal((*shape, so3_size(b)), _generator(seed, generator))
 
 
 def random_s2(
-    b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None, dtype: torch.dtype = torch.float64
+    b: int,
+    *shape: int,
+    seed: int = 0,
+    generator: torch.Generator | None = None,
+    dtype: torch.dtype = torch.float64,
 ) -> torch.Tensor:
-    """A real signal of bandwidth ``b`` on the S² grid, ``[*shape, 2b, 2b]`` in ``dtype``.
+    """A real signal of bandwidth ``b`` on the S² grid, ``[*shape, 2b, 2b]`` in
+    ``dtype``.
 
-    Seeded by ``seed``, or drawn from ``generator`` when one is given (to draw several in turn).
+    Seeded by ``seed``, or drawn from ``generator`` when one is given (to draw
+    several in turn).
     """
-    return s2_ifft(random_s2_coefficients(b, *shape, seed=seed, generator=generator)).real.to(dtype)
+    return s2_ifft(
+        random_s2_coefficients(b, *shape, seed=seed, generator=generator)
+    ).real.to(dtype)
 
 
 def random_so3(
-    b: int, *shape: int, seed: int = 0, generator: torch.Generator | None = None, dtype: torch.dtype = torch.float64
+    b: int,
+    *shape: int,
+    seed: int = 0,
+    generator: torch.Generator | None = None,
+    dtype: torch.dtype = torch.float64,
 ) -> torch.Tensor:
-    """A real signal of bandwidth ``b`` on the SO(3) grid, ``[*shape, 2b, 2b, 2b]`` in ``dtype``."""
-    return so3_ifft(random_so3_coefficients(b, *shape, seed=seed, generator=generator)).real.to(dtype)
+    """A real signal of bandwidth ``b`` on the SO(3) grid, ``[*shape, 2b, 2b,
+    2b]`` in ``dtype``."""
+    return so3_ifft(
+        random_so3_coefficients(b, *shape, seed=seed, generator=generator)
+    ).real.to(dtype)
 
 
 def relative_error(result: torch.Tensor, expected: torch.Tensor) -> float:
-    """``max |result − expected| / max |expected|``: the error measure of the equivariance checks."""
+    """``max |result − expected| / max |expected|``: the error measure of the
+    equivariance checks."""
     if result.shape != expected.shape:
-        raise ValueError(f"result and expected must have the same shape, got {tuple(result.shape)} and {tuple(expected.shape)}")
+        raise ValueError(
+            "result and expected must have the same shape, got"
+            f" {tuple(result.shape)} and {tuple(expected.shape)}"
+        )
     return ((result - expected).abs().max() / expected.abs().max()).item()
 
 
-def gaussian_bump(b: int, polar: float, azimuth: float, width: float) -> torch.Tensor:
-    """A smooth bump on the SOFT grid of bandwidth ``b`` centred at colatitude ``polar`` and
-    longitude ``azimuth`` (float64 ``[2b, 2b]``).
+def gaussian_bump(
+    b: int, polar: float, azimuth: float, width: float
+) -> torch.Tensor:
+    """A smooth bump on the SOFT grid of bandwidth ``b`` centred at colatitude
+    ``polar`` and longitude ``azimuth`` (float64 ``[2b, 2b]``).
 
-    It is the zonal function with coefficients ``f̂ˡ₀ = √((2l + 1)/4π) · exp(−l(l + 1) w²/2)``
-    (a heat-kernel bump of angular width about ``w`` = ``width`` radians at the north pole),
-    rotated to the point by :func:`~dlnotes.sphere.rotation.s2_rotate` — band-limited, so it
-    rotates exactly on the grid.
+    It is the zonal function with coefficients ``f̂ˡ₀ = √((2l + 1)/4π) ·
+    exp(−l(l + 1) w²/2)`` (a heat-kernel bump of angular width about ``w`` =
+    ``width`` radians at the north pole), rotated to the point by
+    :func:`~dlnotes.sphere.rotation.s2_rotate` — band-limited, so it rotates
+    exactly on the grid.
     """
     if width <= 0:
         raise ValueError(f"width must be > 0, got {width}")
     l = torch.arange(b, dtype=torch.float64)
     coefficients = torch.zeros(s2_size(b), dtype=torch.complex128)
-    coefficients[(l * l + l).long()] = (torch.sqrt((2 * l + 1) / (4 * torch.pi)) * torch.exp(-l * (l + 1) * width**2 / 2)).to(torch.complex128)
+    coefficients[(l * l + l).long()] = (
+        torch.sqrt((2 * l + 1) / (4 * torch.pi))
+        * torch.exp(-l * (l + 1) * width**2 / 2)
+    ).to(torch.complex128)
     return s2_rotate(s2_ifft(coefficients).real, azimuth, polar, 0.0)

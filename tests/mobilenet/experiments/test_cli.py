@@ -1,11 +1,24 @@
-"""dlnotes.mobilenet.experiments.cli: ``tradeoffs`` checks every argument before reading data, records runs, resumes."""
+"""dlnotes.mobilenet.experiments.cli: ``tradeoffs`` checks every argument
+before reading data, records runs, resumes."""
 
 import pytest
+
 from dlnotes.mobilenet.experiments import runs
 from dlnotes.mobilenet.experiments import tradeoffs as ex
 from dlnotes.mobilenet.experiments.cli import main
 
-SMALL = ["--epochs", "1", "--seeds", "0", "--batch-size", "16", "--task", "mnist", "--configs", "separable-a0.25-28px"]
+SMALL = [
+    "--epochs",
+    "1",
+    "--seeds",
+    "0",
+    "--batch-size",
+    "16",
+    "--task",
+    "mnist",
+    "--configs",
+    "separable-a0.25-28px",
+]
 
 
 @pytest.fixture
@@ -16,12 +29,24 @@ def no_data(monkeypatch):
     monkeypatch.setattr(ex, "task_split", refuse)
 
 
-def test_records_one_run_per_config_and_seed_and_resumes(tmp_path, tiny_data, capsys):
+def test_records_one_run_per_config_and_seed_and_resumes(
+    tmp_path, tiny_data, capsys
+):
     main(["tradeoffs", "--save", str(tmp_path), *SMALL])
     out = capsys.readouterr().out
-    assert "separable-a0.25-28px-seed0 epoch 1/1" in out and "[1/1]" in out and "1 runs recorded" in out
+    assert (
+        "separable-a0.25-28px-seed0 epoch 1/1" in out
+        and "[1/1]" in out
+        and "1 runs recorded" in out
+    )
     record = runs.read_record(tmp_path / "separable-a0.25-28px-seed0.json")
-    assert record.command == "python -m dlnotes.mobilenet.experiments tradeoffs --save " + str(tmp_path) + " " + " ".join(SMALL)
+    assert (
+        record.command
+        == "python -m dlnotes.mobilenet.experiments tradeoffs --save "
+        + str(tmp_path)
+        + " "
+        + " ".join(SMALL)
+    )
     main(["tradeoffs", "--save", str(tmp_path), *SMALL, "--resume", "--quiet"])
     assert capsys.readouterr().out == f"0 runs recorded in {tmp_path}\n"
 
@@ -41,7 +66,9 @@ def test_records_one_run_per_config_and_seed_and_resumes(tmp_path, tiny_data, ca
         (["--configs", "wide-a1-28px"], "invalid choice"),
     ],
 )
-def test_every_argument_is_checked_before_any_data_is_read(tmp_path, no_data, capsys, arguments, message):
+def test_every_argument_is_checked_before_any_data_is_read(
+    tmp_path, no_data, capsys, arguments, message
+):
     with pytest.raises(SystemExit) as exit_:
         main(["tradeoffs", "--save", str(tmp_path / "out"), *arguments])
     assert exit_.value.code == 2
@@ -49,7 +76,9 @@ def test_every_argument_is_checked_before_any_data_is_read(tmp_path, no_data, ca
     assert not (tmp_path / "out").exists()
 
 
-def test_save_must_be_given_and_be_a_folder_of_matching_records(tmp_path, no_data, capsys):
+def test_save_must_be_given_and_be_a_folder_of_matching_records(
+    tmp_path, no_data, capsys
+):
     with pytest.raises(SystemExit):
         main(["tradeoffs"])
     assert "--save" in capsys.readouterr().err
@@ -57,8 +86,20 @@ def test_save_must_be_given_and_be_a_folder_of_matching_records(tmp_path, no_dat
     with pytest.raises(SystemExit):
         main(["tradeoffs", "--save", str(tmp_path / "file")])
     assert "is a file" in capsys.readouterr().err
-    record = runs.TradeoffRecord("c", ex.Config(), 0, {"epochs": 99}, 0.5, 1, 1, "m", ({"test_accuracy": 0.5, "seconds": 1.0},))
-    runs.write_record(record, tmp_path / "old" / "separable-a1-28px-seed0.json")
+    record = runs.TradeoffRecord(
+        "c",
+        ex.Config(),
+        0,
+        {"epochs": 99},
+        0.5,
+        1,
+        1,
+        "m",
+        ({"test_accuracy": 0.5, "seconds": 1.0},),
+    )
+    runs.write_record(
+        record, tmp_path / "old" / "separable-a1-28px-seed0.json"
+    )
     with pytest.raises(SystemExit):
         main(["tradeoffs", "--save", str(tmp_path / "old")])
     assert "--resume" in capsys.readouterr().err

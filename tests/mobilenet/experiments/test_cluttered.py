@@ -1,7 +1,9 @@
-"""dlnotes.mobilenet.experiments.cluttered: the warped, cluttered digits are seeded, in range and harder."""
+"""dlnotes.mobilenet.experiments.cluttered: the warped, cluttered digits are
+seeded, in range and harder."""
 
 import pytest
 import torch
+
 from dlnotes.data import Dataset
 from dlnotes.mobilenet.experiments import cluttered as cl
 
@@ -15,15 +17,21 @@ def _tiny(n=6):
 def test_distort_is_seeded_keeps_labels_and_range():
     data = _tiny()
     a, b, c = cl.distort(data, 0), cl.distort(data, 0), cl.distort(data, 1)
-    assert torch.equal(a.images, b.images) and not torch.equal(a.images, c.images)
-    assert torch.equal(a.labels, data.labels) and a.images.shape == data.images.shape
+    assert torch.equal(a.images, b.images) and not torch.equal(
+        a.images, c.images
+    )
+    assert (
+        torch.equal(a.labels, data.labels)
+        and a.images.shape == data.images.shape
+    )
     assert a.images.min() >= 0 and a.images.max() <= 1
     assert not torch.equal(a.images, data.images)
 
 
 @pytest.fixture
 def identity_ranges(monkeypatch):
-    """No rotation, shear, scaling or shift: every random affine map is the identity."""
+    """No rotation, shear, scaling or shift: every random affine map is the
+    identity."""
     monkeypatch.setattr(cl, "ROTATION_DEGREES", 0.0)
     monkeypatch.setattr(cl, "SHEAR", 0.0)
     monkeypatch.setattr(cl, "SCALE", (1.0, 1.0))
@@ -32,7 +40,9 @@ def identity_ranges(monkeypatch):
 
 def test_warp_with_the_identity_range_is_the_identity(identity_ranges):
     images = torch.rand(3, 1, 28, 28)
-    assert torch.allclose(cl.warp(images, torch.Generator().manual_seed(0)), images, atol=1e-5)
+    assert torch.allclose(
+        cl.warp(images, torch.Generator().manual_seed(0)), images, atol=1e-5
+    )
 
 
 def test_the_identity_warp_does_not_blur_a_single_pixel(identity_ranges):
@@ -44,19 +54,28 @@ def test_the_identity_warp_does_not_blur_a_single_pixel(identity_ranges):
 
 def test_clutter_only_adds_pieces_of_other_digits():
     images = torch.zeros(5, 1, 28, 28)
-    sources = torch.stack([torch.full((1, 28, 28), (i + 1) / 10) for i in range(5)])
+    sources = torch.stack(
+        [torch.full((1, 28, 28), (i + 1) / 10) for i in range(5)]
+    )
     out = cl.clutter(images, sources, torch.Generator().manual_seed(0))
     for i in range(5):
         values = {round(v, 4) for v in out[i].unique().tolist()} - {0.0}
-        assert values and round((i + 1) / 10, 4) not in values  # never a piece of itself
+        # never a piece of itself
+        assert values and round((i + 1) / 10, 4) not in values
         assert (out[i] > 0).sum() <= cl.PIECES * cl.PIECE_SIDE**2
 
 
 def test_cluttered_mnist_is_the_split_distorted_and_fresh():
     split = cl.cluttered_mnist()
-    assert split.train.images.shape == (4000, 1, 28, 28) and split.test.images.shape == (1000, 1, 28, 28)
+    assert split.train.images.shape == (
+        4000,
+        1,
+        28,
+        28,
+    ) and split.test.images.shape == (1000, 1, 28, 28)
     split.train.images.zero_()
-    assert cl.cluttered_mnist().train.images.abs().sum() > 0  # the cache is not touched
+    # the cache is not touched
+    assert cl.cluttered_mnist().train.images.abs().sum() > 0
 
 
 def test_task_split_and_bad_input():

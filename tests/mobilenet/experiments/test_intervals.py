@@ -1,16 +1,23 @@
-"""dlnotes.mobilenet.experiments.intervals: t intervals of paired effects and their verdicts."""
+"""dlnotes.mobilenet.experiments.intervals: t intervals of paired effects and
+their verdicts."""
 
 import math
 
 import numpy as np
 import pytest
+
 from dlnotes import verdicts
 from dlnotes.mobilenet.experiments import intervals as iv
 
 
 def test_t_quantiles_are_the_textbook_values():
-    # the 97.5 % row of a printed t table: df = 1, 4 (five seeds), 30, and the normal's limit
-    assert [round(iv.t_quantile(df), 3) for df in (1, 4, 30)] == [12.706, 2.776, 2.042]
+    # the 97.5 % row of a printed t table: df = 1, 4 (five seeds), 30, and the
+    # normal's limit
+    assert [round(iv.t_quantile(df), 3) for df in (1, 4, 30)] == [
+        12.706,
+        2.776,
+        2.042,
+    ]
     assert iv.t_quantile(10**6) == pytest.approx(1.960, abs=1e-3)
 
 
@@ -20,15 +27,24 @@ def test_mean_interval_by_hand():
     stderr = np.std(x, ddof=1) / math.sqrt(5)
     assert interval.mean == 3.0 and interval.stderr == pytest.approx(stderr)
     t4 = 2.7764451  # the 97.5 % quantile of t with 4 degrees of freedom
-    assert interval.low == pytest.approx(3.0 - t4 * stderr) and interval.high == pytest.approx(3.0 + t4 * stderr)
+    assert interval.low == pytest.approx(
+        3.0 - t4 * stderr
+    ) and interval.high == pytest.approx(3.0 + t4 * stderr)
     assert interval.excludes(0.0) and not interval.excludes(3.5)
     points = interval.scaled(-100)
-    assert points.mean == -300 and points.low == pytest.approx(-100 * interval.high) and points.stderr == pytest.approx(100 * stderr)
+    assert (
+        points.mean == -300
+        and points.low == pytest.approx(-100 * interval.high)
+        and points.stderr == pytest.approx(100 * stderr)
+    )
 
 
 def test_verdict_follows_the_interval():
     resolved = iv.mean_interval([-1.0, -1.2, -0.9, -1.1, -1.0])
-    assert iv.interval_verdict(resolved, paper=-1.1, tolerance=0.1) == verdicts.REPRODUCED
+    assert (
+        iv.interval_verdict(resolved, paper=-1.1, tolerance=0.1)
+        == verdicts.REPRODUCED
+    )
     assert iv.interval_verdict(resolved, paper=-5.0) == verdicts.SAME_DIRECTION
     assert iv.interval_verdict(resolved, paper=3.1) == verdicts.CONTRADICTED
     straddling = iv.mean_interval([-1.0, 1.2, -0.9, 0.5, 0.1])

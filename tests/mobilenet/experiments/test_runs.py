@@ -1,38 +1,73 @@
-"""dlnotes.mobilenet.experiments.runs: records written atomically, read back, resumed; the shipped ones load."""
+"""dlnotes.mobilenet.experiments.runs: records written atomically, read back,
+resumed; the shipped ones load."""
 
 import json
 
 import pytest
 import torch
+
 from dlnotes.mobilenet.experiments import runs
 from dlnotes.mobilenet.experiments import tradeoffs as ex
 from dlnotes.record_json import run_settings
 
-TINY = ex.Settings(epochs=2, seeds=(0, 1), batch_size=16, schedule="cosine", task="mnist")
+TINY = ex.Settings(
+    epochs=2, seeds=(0, 1), batch_size=16, schedule="cosine", task="mnist"
+)
 CONFIGS = (ex.Config("separable", 0.25, 16), ex.Config("shallow", 0.25, 16))
 
 
 def test_record_round_trip_and_atomic_files(tmp_path, tiny_data):
-    written = runs.record_runs(tmp_path, CONFIGS, TINY, "test command", weights=True)
-    assert [(r.config, r.seed) for r in written] == [(c, s) for s in (0, 1) for c in CONFIGS]  # seed by seed
+    written = runs.record_runs(
+        tmp_path, CONFIGS, TINY, "test command", weights=True
+    )
+    # seed by seed
+    assert [(r.config, r.seed) for r in written] == [
+        (c, s) for s in (0, 1) for c in CONFIGS
+    ]
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(f"{runs.run_name(c, s)}{ext}" for c in CONFIGS for s in (0, 1) for ext in (".json", ".pt"))  # no .tmp, no .ckpt
-    record = runs.read_record(tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.json")
+    # no .tmp, no .ckpt
+    assert names == sorted(
+        f"{runs.run_name(c, s)}{ext}"
+        for c in CONFIGS
+        for s in (0, 1)
+        for ext in (".json", ".pt")
+    )
+    record = runs.read_record(
+        tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.json"
+    )
     assert record == written[2]
-    assert record.command == "test command" and record.settings == run_settings(TINY) and len(record.epochs) == 2
-    assert record.accuracy == record.epochs[-1]["test_accuracy"] and "1 thread" in record.machine
-    model = runs.load_model(record, tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.pt")
-    assert (tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.pt").stat().st_size < 1_000_000
+    assert (
+        record.command == "test command"
+        and record.settings == run_settings(TINY)
+        and len(record.epochs) == 2
+    )
+    assert (
+        record.accuracy == record.epochs[-1]["test_accuracy"]
+        and "1 thread" in record.machine
+    )
+    model = runs.load_model(
+        record, tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.pt"
+    )
+    assert (
+        tmp_path / f"{runs.run_name(CONFIGS[0], 1)}.pt"
+    ).stat().st_size < 1_000_000
     assert model(torch.zeros(1, 1, 16, 16)).shape == (1, 10)
 
 
-def test_resume_skips_finished_runs_and_refuses_other_settings(tmp_path, tiny_data):
+def test_resume_skips_finished_runs_and_refuses_other_settings(
+    tmp_path, tiny_data
+):
     runs.record_runs(tmp_path, CONFIGS[:1], TINY, "first")
     with pytest.raises(ValueError, match="--resume"):
         runs.record_runs(tmp_path, CONFIGS, TINY, "again")
     again = runs.record_runs(tmp_path, CONFIGS, TINY, "again", resume=True)
-    assert [(r.config, r.seed) for r in again] == [(CONFIGS[1], 0), (CONFIGS[1], 1)]
-    other = ex.Settings(epochs=1, seeds=(0, 1), batch_size=16, schedule="cosine", task="mnist")
+    assert [(r.config, r.seed) for r in again] == [
+        (CONFIGS[1], 0),
+        (CONFIGS[1], 1),
+    ]
+    other = ex.Settings(
+        epochs=1, seeds=(0, 1), batch_size=16, schedule="cosine", task="mnist"
+    )
     with pytest.raises(ValueError, match="made with settings"):
         runs.record_runs(tmp_path, CONFIGS, other, "other", resume=True)
 
@@ -43,18 +78,38 @@ def test_recorded_source_pairs_common_seeds(tmp_path, tiny_data):
     source = runs.recorded(tmp_path)
     assert source.seeds == (0,)
     summary = source(CONFIGS[0])
-    assert [r.seed for r in summary.runs] == [0] and summary.mult_adds == CONFIGS[0].mult_adds
+    assert [r.seed for r in summary.runs] == [
+        0
+    ] and summary.mult_adds == CONFIGS[0].mult_adds
     with pytest.raises(KeyError, match="no recorded run"):
         source(ex.Config("full"))
 
 
 @pytest.mark.parametrize(
     ("text", "match"),
-    [("not json", "not a JSON run record"), ('{"format": 2}', "format must be 1"), ('{"format": 1}', "lacks the field"),
-     ('{"format": 1, "command": "c", "config": {"variant": "wide"}, "seed": 0, "settings": {}, "accuracy": 0.5, '
-      '"mult_adds": 1, "params": 1, "machine": "m", "epochs": [{"test_accuracy": 0.5, "seconds": 1}]}', "bad value"),
-     ('{"format": 1, "command": "c", "config": {"variant": "full"}, "seed": 0, "settings": {}, "accuracy": 0.5, '
-      '"mult_adds": 1, "params": 1, "machine": "m", "epochs": [{"test_accuracy": 0.4, "seconds": 1}]}', "last epoch")],
+    [
+        ("not json", "not a JSON run record"),
+        ('{"format": 2}', "format must be 1"),
+        ('{"format": 1}', "lacks the field"),
+        (
+            (
+                '{"format": 1, "command": "c", "config": {"variant": "wide"},'
+                ' "seed": 0, "settings": {}, "accuracy": 0.5, "mult_adds": 1,'
+                ' "params": 1, "machine": "m", "epochs": [{"test_accuracy":'
+                ' 0.5, "seconds": 1}]}'
+            ),
+            "bad value",
+        ),
+        (
+            (
+                '{"format": 1, "command": "c", "config": {"variant": "full"},'
+                ' "seed": 0, "settings": {}, "accuracy": 0.5, "mult_adds": 1,'
+                ' "params": 1, "machine": "m", "epochs": [{"test_accuracy":'
+                ' 0.4, "seconds": 1}]}'
+            ),
+            "last epoch",
+        ),
+    ],
 )
 def test_bad_records_are_named(tmp_path, text, match):
     path = tmp_path / "bad.json"
@@ -64,22 +119,47 @@ def test_bad_records_are_named(tmp_path, text, match):
 
 
 def test_records_of_other_settings_are_not_mixed(tmp_path):
-    record = runs.TradeoffRecord("c", ex.Config(), 0, {"epochs": 1}, 0.5, 1, 1, "m", ({"test_accuracy": 0.5, "seconds": 1.0},))
-    other = runs.TradeoffRecord("c", ex.Config(), 1, {"epochs": 2}, 0.5, 1, 1, "m", ({"test_accuracy": 0.5, "seconds": 1.0},))
+    record = runs.TradeoffRecord(
+        "c",
+        ex.Config(),
+        0,
+        {"epochs": 1},
+        0.5,
+        1,
+        1,
+        "m",
+        ({"test_accuracy": 0.5, "seconds": 1.0},),
+    )
+    other = runs.TradeoffRecord(
+        "c",
+        ex.Config(),
+        1,
+        {"epochs": 2},
+        0.5,
+        1,
+        1,
+        "m",
+        ({"test_accuracy": 0.5, "seconds": 1.0},),
+    )
     with pytest.raises(ValueError, match="different settings"):
         runs.Recorded([record, other])
     with pytest.raises(FileNotFoundError, match="no folder"):
         runs.read_records(tmp_path / "missing")
 
 
-def test_shipped_records_cover_every_configuration_with_the_recorded_settings():
+def test_shipped_records_cover_every_configuration_with_recorded_settings():
     source = runs.recorded()
     assert source.settings == run_settings(ex.RECORDED)
     assert len(source.seeds) >= 2
     assert {r.config for r in source.records} == set(ex.claim_configs())
     for record in source.records:
-        assert record.mult_adds == record.config.mult_adds and len(record.epochs) == ex.RECORDED.epochs
-        assert json.loads(record.to_json())["command"].startswith("python -m dlnotes.mobilenet.experiments tradeoffs")
+        assert (
+            record.mult_adds == record.config.mult_adds
+            and len(record.epochs) == ex.RECORDED.epochs
+        )
+        assert json.loads(record.to_json())["command"].startswith(
+            "python -m dlnotes.mobilenet.experiments tradeoffs"
+        )
 
 
 def test_shipped_records_install_with_the_package():
@@ -88,7 +168,13 @@ def test_shipped_records_install_with_the_package():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
-    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["dlnotes.mobilenet.experiments"]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"][
+        "setuptools"
+    ]["package-data"]["dlnotes.mobilenet.experiments"]
     package = root / "code" / "dlnotes" / "mobilenet" / "experiments"
-    shipped = [p.relative_to(package).as_posix() for p in runs.RECORDS.iterdir()]
-    assert "records/tradeoffs/README.md" in shipped and all(any(fnmatch(name, g) for g in globs) for name in shipped)
+    shipped = [
+        p.relative_to(package).as_posix() for p in runs.RECORDS.iterdir()
+    ]
+    assert "records/tradeoffs/README.md" in shipped and all(
+        any(fnmatch(name, g) for g in globs) for name in shipped
+    )

@@ -1,8 +1,10 @@
-"""dlnotes.mobilenet.experiments.tradeoffs: configurations, the ρ transform, the fits, paired intervals, and one tiny training run."""
+"""dlnotes.mobilenet.experiments.tradeoffs: configurations, the ρ transform,
+the fits, paired intervals, and one tiny training run."""
 
 import numpy as np
 import pytest
 import torch
+
 from dlnotes.mobilenet.experiments import tradeoffs as ex
 
 
@@ -18,20 +20,29 @@ def test_matched_width_is_closest():
     target = ex.Config("shallow").mult_adds
     alpha = ex.matched_width(target)
     error = abs(ex.Config("separable", alpha).mult_adds - target)
-    assert all(error <= abs(ex.Config("separable", a).mult_adds - target) for a in (0.5, 0.75, 1.0))
+    assert all(
+        error <= abs(ex.Config("separable", a).mult_adds - target)
+        for a in (0.5, 0.75, 1.0)
+    )
 
 
 def test_resize_is_the_rho_knob():
     images = torch.rand(2, 1, 28, 28)
     out = ex.resize(images, 20)
     assert out.shape == (2, 1, 20, 20)
-    assert torch.allclose(ex.resize(torch.ones(1, 1, 28, 28), 20), torch.ones(1, 1, 20, 20))
+    assert torch.allclose(
+        ex.resize(torch.ones(1, 1, 28, 28), 20), torch.ones(1, 1, 20, 20)
+    )
 
 
 def test_log_linear_fit_recovers_a_line():
     x = np.array([1e5, 1e6, 1e7])
     fit = ex.log_linear_fit(x, 0.5 + 0.1 * np.log10(x))
-    assert fit.slope == pytest.approx(0.1) and fit.intercept == pytest.approx(0.5) and fit.r_squared == pytest.approx(1.0)
+    assert (
+        fit.slope == pytest.approx(0.1)
+        and fit.intercept == pytest.approx(0.5)
+        and fit.r_squared == pytest.approx(1.0)
+    )
 
 
 def test_one_epoch_trains_and_is_cached():
@@ -67,22 +78,35 @@ def test_bad_input():
 
 
 def _summary(config, accuracies, mult_adds=None):
-    runs = tuple(ex.Run(config, seed, (acc,), 1.0) for seed, acc in enumerate(accuracies))
-    return ex.Summary(config, runs, mult_adds or config.mult_adds, config.params)
+    runs = tuple(
+        ex.Run(config, seed, (acc,), 1.0)
+        for seed, acc in enumerate(accuracies)
+    )
+    return ex.Summary(
+        config, runs, mult_adds or config.mult_adds, config.params
+    )
 
 
 def test_pair_interval_is_paired_over_seeds():
     a = _summary(ex.Config("separable"), [0.80, 0.70, 0.90])
     b = _summary(ex.Config("full"), [0.81, 0.71, 0.91])
     interval = ex.Pair(a, b).interval
-    assert interval.mean == pytest.approx(-0.01) and interval.stderr == pytest.approx(0.0, abs=1e-12)
+    assert interval.mean == pytest.approx(
+        -0.01
+    ) and interval.stderr == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(ValueError, match="same seeds"):
         ex.Pair(a, _summary(ex.Config("full"), [0.8, 0.7]))
 
 
 def test_slope_interval_recovers_per_seed_slopes():
-    sweep = [_summary(ex.Config("separable", a), [0.5 + 0.1 * k + s for s in (0.0, 0.01, -0.01)], mult_adds=10**k)
-             for k, a in zip((5, 6, 7), (0.25, 0.5, 1.0))]
+    sweep = [
+        _summary(
+            ex.Config("separable", a),
+            [0.5 + 0.1 * k + s for s in (0.0, 0.01, -0.01)],
+            mult_adds=10**k,
+        )
+        for k, a in zip((5, 6, 7), (0.25, 0.5, 1.0), strict=True)
+    ]
     interval = ex.slope_interval(sweep)
     assert interval.mean == pytest.approx(0.1) and interval.n == 3
     with pytest.raises(ValueError, match="at least 2"):
@@ -94,7 +118,9 @@ def test_claim_configs_cover_every_experiment():
     assert len(configs) == len(set(configs)) == 10
     assert ex.Config("full") in configs and ex.Config("shallow") in configs
     assert {ex.Config("separable", a) for a in ex.ALPHAS} <= set(configs)
-    assert {ex.Config("separable", 1.0, side) for side in ex.SIDES} <= set(configs)
+    assert {ex.Config("separable", 1.0, side) for side in ex.SIDES} <= set(
+        configs
+    )
 
 
 def test_experiments_read_any_source():
@@ -105,36 +131,63 @@ def test_experiments_read_any_source():
         return _summary(config, [0.5, 0.6])
 
     assert ex.separable_vs_full(source).a.config == ex.Config("separable")
-    assert [s.config.side for s in ex.resolution_sweep(source)] == list(ex.SIDES)
+    assert [s.config.side for s in ex.resolution_sweep(source)] == list(
+        ex.SIDES
+    )
     assert len(seen) == 2 + len(ex.SIDES)
 
 
 def test_claims_from_a_source_and_their_verdicts():
     from dlnotes import verdicts
 
-    def source(config):  # full and shallow 2 points better, accuracy rising 10 points per decade
+    # full and shallow 2 points better, accuracy rising 10 points per decade
+    def source(config):
         base = 0.6 + 0.1 * np.log10(config.mult_adds / ex.Config().mult_adds)
         bonus = 0.02 if config.variant in ("full", "shallow") else 0.0
-        return _summary(config, [base + bonus + noise for noise in (0.0, 0.004, -0.003, 0.002, -0.001)])
+        return _summary(
+            config,
+            [
+                base + bonus + noise
+                for noise in (0.0, 0.004, -0.003, 0.002, -0.001)
+            ],
+        )
 
     claims = ex.claims(source)
-    assert claims["sf"].paper == pytest.approx(-1.1) and claims["ns"].paper == pytest.approx(3.1)
+    assert claims["sf"].paper == pytest.approx(-1.1) and claims[
+        "ns"
+    ].paper == pytest.approx(3.1)
     ratio = ex.Config("full").mult_adds / ex.Config().mult_adds
-    assert claims["sf"].ours.mean == pytest.approx(-(2.0 + 10 * np.log10(ratio)))
-    assert claims["ns"].verdict == verdicts.CONTRADICTED  # shallow better here, against the paper
-    assert claims["alpha"].ours.mean == pytest.approx(10.0) and claims["rho"].ours.mean == pytest.approx(10.0)
-    assert claims["alpha"].verdict in (verdicts.REPRODUCED, verdicts.SAME_DIRECTION)
+    assert claims["sf"].ours.mean == pytest.approx(
+        -(2.0 + 10 * np.log10(ratio))
+    )
+    # shallow better here, against the paper
+    assert claims["ns"].verdict == verdicts.CONTRADICTED
+    assert claims["alpha"].ours.mean == pytest.approx(10.0) and claims[
+        "rho"
+    ].ours.mean == pytest.approx(10.0)
+    assert claims["alpha"].verdict in (
+        verdicts.REPRODUCED,
+        verdicts.SAME_DIRECTION,
+    )
     assert ex.paper_slope(ex.paper.TABLE_6).slope > 0
     row = ex.table_row(source(ex.Config()), ex.paper.TABLE_4[1])
-    assert row["paper: ImageNet %"] == 70.6 and row["test accuracy %"].startswith("60.")
+    assert row["paper: ImageNet %"] == 70.6 and row[
+        "test accuracy %"
+    ].startswith("60.")
 
 
 def test_main_prints_each_table_with_paired_intervals(monkeypatch, capsys):
-    def fake_run(config, seed, settings):  # wider nets score higher; seeds differ by half a point
-        return ex.Run(config, seed, (0.5 + 0.3 * config.width_mult + 0.005 * seed,), 1.0)
+    # wider nets score higher; seeds differ by half a point
+    def fake_run(config, seed, settings):
+        return ex.Run(
+            config, seed, (0.5 + 0.3 * config.width_mult + 0.005 * seed,), 1.0
+        )
 
     monkeypatch.setattr(ex, "_cached_run", fake_run)
     ex.main([])
     out = capsys.readouterr().out
     assert "separable − full: +0.0 points (95 % interval +0.0 to +0.0)" in out
-    assert "narrow − shallow: -11.3 points (95 % interval -11.3 to -11.3)" in out and "points per decade" in out
+    assert (
+        "narrow − shallow: -11.3 points (95 % interval -11.3 to -11.3)" in out
+        and "points per decade" in out
+    )

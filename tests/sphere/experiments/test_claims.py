@@ -3,22 +3,44 @@ import math
 import pandas as pd
 import pytest
 
-from dlnotes.sphere.experiments.mnist.claims import CLAIMS, explain, table1_claims
+from dlnotes.sphere.experiments.mnist.claims import (
+    CLAIMS,
+    explain,
+    table1_claims,
+)
 from dlnotes.sphere.experiments.mnist.experiment import PAPER_ACCURACY
 from dlnotes.verdicts import NOT_RESOLVED, REPRODUCED, SAME_DIRECTION
 
 
-def runs_frame(accuracy: dict[tuple[str, str], list[tuple[float, float]]], n_test: int = 1000) -> pd.DataFrame:
-    """``evaluate_runs``-shaped rows: ``accuracy[(model, train_on)]`` lists (test NR, test R) per seed."""
+def runs_frame(
+    accuracy: dict[tuple[str, str], list[tuple[float, float]]],
+    n_test: int = 1000,
+) -> pd.DataFrame:
+    """``evaluate_runs``-shaped rows: ``accuracy[(model, train_on)]`` lists
+    (test NR, test R) per seed."""
     rows = []
     for (model, train_on), per_seed in accuracy.items():
         for seed, (nr, r) in enumerate(per_seed):
-            rows.append({"model": model, "train_on": train_on, "seed": seed, "n test": n_test, "test NR": nr, "test R": r})
+            rows.append(
+                {
+                    "model": model,
+                    "train_on": train_on,
+                    "seed": seed,
+                    "n test": n_test,
+                    "test NR": nr,
+                    "test R": r,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def test_the_paper_read_as_our_runs_reproduces_every_claim():
-    paper = {(m, "NR"): [(PAPER_ACCURACY[m]["NR/NR"], PAPER_ACCURACY[m]["NR/R"])] * 2 for m in ("planar", "spherical")}
+    paper = {
+        (m, "NR"): (
+            [(PAPER_ACCURACY[m]["NR/NR"], PAPER_ACCURACY[m]["NR/R"])] * 2
+        )
+        for m in ("planar", "spherical")
+    }
     claims = table1_claims(runs_frame(paper, n_test=10_000))
     assert list(claims["claim"]) == [c.statement for c in CLAIMS]
     assert claims["ours"].tolist() == pytest.approx(claims["paper"].tolist())
@@ -28,42 +50,90 @@ def test_the_paper_read_as_our_runs_reproduces_every_claim():
 
 
 def test_the_standard_error_adds_the_seed_spread_and_the_test_set_error():
-    runs = runs_frame({("planar", "NR"): [(0.95, 0.10), (0.93, 0.12)], ("spherical", "NR"): [(0.90, 0.90), (0.90, 0.90)]}, n_test=1000)
+    runs = runs_frame(
+        {
+            ("planar", "NR"): [(0.95, 0.10), (0.93, 0.12)],
+            ("spherical", "NR"): [(0.90, 0.90), (0.90, 0.90)],
+        },
+        n_test=1000,
+    )
     planar = table1_claims(runs).iloc[0]
-    seeds_part = ((0.85 - 0.81) ** 2 / 2) / 2  # sample variance of (0.85, 0.81) over 2 seeds
+    # sample variance of (0.85, 0.81) over 2 seeds
+    seeds_part = ((0.85 - 0.81) ** 2 / 2) / 2
     test_part = (0.94 * 0.06 + 0.11 * 0.89) / 1000
     assert planar["ours"] == pytest.approx(0.83)
     assert planar["stderr"] == pytest.approx(math.sqrt(seeds_part + test_part))
 
 
 def test_a_difference_smaller_than_the_test_sets_resolution_is_not_resolved():
-    runs = runs_frame({("planar", "NR"): [(0.95, 0.10), (0.95, 0.10)], ("spherical", "NR"): [(0.905, 0.90), (0.905, 0.90)]})
+    runs = runs_frame(
+        {
+            ("planar", "NR"): [(0.95, 0.10), (0.95, 0.10)],
+            ("spherical", "NR"): [(0.905, 0.90), (0.905, 0.90)],
+        }
+    )
     assert table1_claims(runs).iloc[1]["verdict"] == NOT_RESOLVED
 
 
 def test_a_clear_difference_of_another_size_is_same_direction():
-    runs = runs_frame({("planar", "NR"): [(0.95, 0.50), (0.95, 0.50)], ("spherical", "NR"): [(0.90, 0.90), (0.90, 0.90)]})
+    runs = runs_frame(
+        {
+            ("planar", "NR"): [(0.95, 0.50), (0.95, 0.50)],
+            ("spherical", "NR"): [(0.90, 0.90), (0.90, 0.90)],
+        }
+    )
     assert table1_claims(runs).iloc[0]["verdict"] == SAME_DIRECTION
 
 
 def test_one_seed_gives_no_spread_and_no_verdict():
-    runs = runs_frame({("planar", "NR"): [(0.95, 0.10)], ("spherical", "NR"): [(0.90, 0.90)]})
+    runs = runs_frame(
+        {("planar", "NR"): [(0.95, 0.10)], ("spherical", "NR"): [(0.90, 0.90)]}
+    )
     claims = table1_claims(runs)
-    assert claims["verdict"].tolist() == [NOT_RESOLVED] * 3 and claims["stderr"].isna().all()
+    assert (
+        claims["verdict"].tolist() == [NOT_RESOLVED] * 3
+        and claims["stderr"].isna().all()
+    )
 
 
 def test_a_missing_model_is_named():
     with pytest.raises(ValueError, match="spherical"):
-        table1_claims(runs_frame({("planar", "NR"): [(0.95, 0.10), (0.94, 0.11)]}))
+        table1_claims(
+            runs_frame({("planar", "NR"): [(0.95, 0.10), (0.94, 0.11)]})
+        )
 
 
 def test_the_sentence_follows_the_verdict():
-    runs = runs_frame({("planar", "NR"): [(0.95, 0.10), (0.95, 0.10)], ("spherical", "NR"): [(0.905, 0.90), (0.905, 0.90)]})
+    runs = runs_frame(
+        {
+            ("planar", "NR"): [(0.95, 0.10), (0.95, 0.10)],
+            ("spherical", "NR"): [(0.905, 0.90), (0.905, 0.90)],
+        }
+    )
     claims = table1_claims(runs)
-    assert "cannot tell the sign" in explain(claims.iloc[1]) and "includes the paper's value" in explain(claims.iloc[1])
-    assert explain(claims.iloc[0]).startswith("Rotation costs the upright-trained planar CNN most of its accuracy: ours +0.850")
+    assert "cannot tell the sign" in explain(
+        claims.iloc[1]
+    ) and "includes the paper's value" in explain(claims.iloc[1])
+    assert explain(claims.iloc[0]).startswith(
+        "Rotation costs the upright-trained planar CNN most of its accuracy:"
+        " ours +0.850"
+    )
     assert "lies within our interval" in explain(claims.iloc[0])
-    one_seed = table1_claims(runs_frame({("planar", "NR"): [(0.95, 0.10)], ("spherical", "NR"): [(0.90, 0.90)]}))
+    one_seed = table1_claims(
+        runs_frame(
+            {
+                ("planar", "NR"): [(0.95, 0.10)],
+                ("spherical", "NR"): [(0.90, 0.90)],
+            }
+        )
+    )
     assert "one seed" in explain(one_seed.iloc[0])
-    far = table1_claims(runs_frame({("planar", "NR"): [(0.95, 0.50), (0.95, 0.50)], ("spherical", "NR"): [(0.90, 0.90), (0.90, 0.90)]}))
+    far = table1_claims(
+        runs_frame(
+            {
+                ("planar", "NR"): [(0.95, 0.50), (0.95, 0.50)],
+                ("spherical", "NR"): [(0.90, 0.90), (0.90, 0.90)],
+            }
+        )
+    )
     assert "outside our interval" in explain(far.iloc[0])

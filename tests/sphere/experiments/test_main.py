@@ -1,39 +1,141 @@
-"""dlnotes.sphere.experiments: the command line runs both experiments (on tiny sizes here)."""
+"""dlnotes.sphere.experiments: the command line runs both experiments (on tiny
+sizes here)."""
 
 import pytest
+
 from dlnotes.sphere.experiments.cli import main
 
 
 def test_equivariance_command_prints_the_table(capsys):
-    main(["equivariance", "--bandwidths", "2", "--depth", "2", "--rotations", "2", "--channels", "2"])
+    main(
+        [
+            "equivariance",
+            "--bandwidths",
+            "2",
+            "--depth",
+            "2",
+            "--rotations",
+            "2",
+            "--channels",
+            "2",
+        ]
+    )
     out = capsys.readouterr().out
     assert "delta" in out and "float32" in out and "float64" in out
 
 
 def test_mnist_command_prints_the_table_and_the_sizes(capsys):
-    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "1", "--seeds", "0", "--n-train", "20", "--n-test", "10"])
+    main(
+        [
+            "mnist",
+            "--bandwidth",
+            "10",
+            "--b1",
+            "3",
+            "--b2",
+            "2",
+            "--epochs",
+            "1",
+            "--seeds",
+            "0",
+            "--n-train",
+            "20",
+            "--n-test",
+            "10",
+        ]
+    )
     out = capsys.readouterr().out
     assert "NR/NR" in out and "NR/R" in out
     assert "planar:" in out and "spherical:" in out and "s per epoch" in out
 
 
-def test_mnist_command_can_train_one_model_on_one_condition_with_progress(capsys):
-    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "2", "--seeds", "0", "--n-train", "20",
-          "--n-test", "10", "--models", "spherical", "--train-on", "R", "--progress"])
+def test_mnist_command_can_train_one_model_on_one_condition_with_progress(
+    capsys,
+):
+    main(
+        [
+            "mnist",
+            "--bandwidth",
+            "10",
+            "--b1",
+            "3",
+            "--b2",
+            "2",
+            "--epochs",
+            "2",
+            "--seeds",
+            "0",
+            "--n-train",
+            "20",
+            "--n-test",
+            "10",
+            "--models",
+            "spherical",
+            "--train-on",
+            "R",
+            "--progress",
+        ]
+    )
     out = capsys.readouterr().out
     assert "spherical trained on R, seed 0, epoch 2:" in out
     assert "R/R" in out and "NR/NR" not in out and "planar:" not in out
 
 
 def test_mnist_command_passes_the_input_scale(capsys):
-    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "1", "--seeds", "0", "--n-train", "20",
-          "--n-test", "10", "--models", "spherical", "--train-on", "NR", "--input-scale", "1"])
+    main(
+        [
+            "mnist",
+            "--bandwidth",
+            "10",
+            "--b1",
+            "3",
+            "--b2",
+            "2",
+            "--epochs",
+            "1",
+            "--seeds",
+            "0",
+            "--n-train",
+            "20",
+            "--n-test",
+            "10",
+            "--models",
+            "spherical",
+            "--train-on",
+            "NR",
+            "--input-scale",
+            "1",
+        ]
+    )
     assert "input_scale=1.0" in capsys.readouterr().out
 
 
 def test_mnist_command_passes_the_schedule(capsys):
-    main(["mnist", "--bandwidth", "10", "--b1", "3", "--b2", "2", "--epochs", "1", "--seeds", "0", "--n-train", "20",
-          "--n-test", "10", "--models", "spherical", "--train-on", "NR", "--schedule", "cosine"])
+    main(
+        [
+            "mnist",
+            "--bandwidth",
+            "10",
+            "--b1",
+            "3",
+            "--b2",
+            "2",
+            "--epochs",
+            "1",
+            "--seeds",
+            "0",
+            "--n-train",
+            "20",
+            "--n-test",
+            "10",
+            "--models",
+            "spherical",
+            "--train-on",
+            "NR",
+            "--schedule",
+            "cosine",
+        ]
+    )
     assert "schedule='cosine'" in capsys.readouterr().out
 
 
@@ -43,42 +145,98 @@ def test_unknown_command_is_refused(capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
-TINY = ["--bandwidth", "10", "--b1", "3", "--b2", "2", "--seeds", "0", "--n-train", "24", "--n-test", "10"]
+TINY = [
+    "--bandwidth",
+    "10",
+    "--b1",
+    "3",
+    "--b2",
+    "2",
+    "--seeds",
+    "0",
+    "--n-train",
+    "24",
+    "--n-test",
+    "10",
+]
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
         (["--b1", "40"], "b >= b1 >= b2"),
-        (["--bandwidth", "8", "--b1", "4", "--b2", "2"], "planar model needs b >= 9"),
+        (
+            ["--bandwidth", "8", "--b1", "4", "--b2", "2"],
+            "planar model needs b >= 9",
+        ),
         (["--lr", "inf"], "lr must be a positive finite"),
         (["--epochs", "0"], "epochs must be an int >= 1"),
         (["--n-train", "5000"], "must not exceed the 4000"),
         (["--seeds", "1", "1"], "seeds must be distinct"),
     ],
 )
-def test_every_setting_is_checked_before_any_data_is_loaded(monkeypatch, capsys, arguments, message):
+def test_every_setting_is_checked_before_any_data_is_loaded(
+    monkeypatch, capsys, arguments, message
+):
     def no_data(*args, **kwargs):
-        raise AssertionError("data was loaded before the settings were checked")
+        raise AssertionError(
+            "data was loaded before the settings were checked"
+        )
 
-    monkeypatch.setattr("dlnotes.sphere.experiments.mnist.experiment.mnist_5k", no_data)
+    monkeypatch.setattr(
+        "dlnotes.sphere.experiments.mnist.experiment.mnist_5k", no_data
+    )
     with pytest.raises(SystemExit) as exit_:
         main(["mnist", *arguments])
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("arguments", "message"), [(["--threads", "0"], "must be an int >= 1"), (["--data", "/no/such/dir"], "is not a folder")])
-def test_bad_paths_and_counts_are_refused_by_the_parser(capsys, arguments, message):
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--threads", "0"], "must be an int >= 1"),
+        (["--data", "/no/such/dir"], "is not a folder"),
+    ],
+)
+def test_bad_paths_and_counts_are_refused_by_the_parser(
+    capsys, arguments, message
+):
     with pytest.raises(SystemExit):
         main(["mnist", *arguments])
     assert message in capsys.readouterr().err
 
 
 def test_existing_runs_are_never_overwritten(tmp_path, capsys):
-    main(["mnist", *TINY, "--epochs", "1", "--models", "planar", "--train-on", "NR", "--save", str(tmp_path)])
+    main(
+        [
+            "mnist",
+            *TINY,
+            "--epochs",
+            "1",
+            "--models",
+            "planar",
+            "--train-on",
+            "NR",
+            "--save",
+            str(tmp_path),
+        ]
+    )
     with pytest.raises(SystemExit):
-        main(["mnist", *TINY, "--epochs", "1", "--models", "planar", "--train-on", "NR", "--save", str(tmp_path)])
+        main(
+            [
+                "mnist",
+                *TINY,
+                "--epochs",
+                "1",
+                "--models",
+                "planar",
+                "--train-on",
+                "NR",
+                "--save",
+                str(tmp_path),
+            ]
+        )
     assert "--resume" in capsys.readouterr().err
 
 
@@ -89,4 +247,8 @@ def test_mnist_eval_prints_one_line_per_model_and_condition(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     table = lines[lines.index("") + 1 :]
     assert table[0].split() == ["model", "condition", "mean", "std", "paper"]
-    assert [line.split()[:2] for line in table[1:]] == [[m, c] for m in ("planar", "spherical") for c in ("NR/NR", "R/R", "NR/R")]
+    assert [line.split()[:2] for line in table[1:]] == [
+        [m, c]
+        for m in ("planar", "spherical")
+        for c in ("NR/NR", "R/R", "NR/R")
+    ]

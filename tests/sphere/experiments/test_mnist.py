@@ -1,10 +1,12 @@
-"""dlnotes.sphere.experiments.mnist: projection, exact rotations, the two models and the experiment's bookkeeping."""
+"""dlnotes.sphere.experiments.mnist: projection, exact rotations, the two
+models and the experiment's bookkeeping."""
 
 import math
 
 import numpy as np
 import pytest
 import torch
+
 from dlnotes.data import Dataset, Split
 from dlnotes.sphere.experiments.mnist import (
     PlanarCNN,
@@ -21,11 +23,17 @@ from dlnotes.sphere.grid import s2_grid
 
 
 def images(n: int = 3, seed: int = 0) -> torch.Tensor:
-    return torch.rand(n, 1, 28, 28, generator=torch.Generator().manual_seed(seed))
+    return torch.rand(
+        n, 1, 28, 28, generator=torch.Generator().manual_seed(seed)
+    )
 
 
-def angles(alpha: float, beta: float, gamma: float, n: int = 3) -> tuple[torch.Tensor, ...]:
-    return tuple(torch.full((n,), v, dtype=torch.float64) for v in (alpha, beta, gamma))
+def angles(
+    alpha: float, beta: float, gamma: float, n: int = 3
+) -> tuple[torch.Tensor, ...]:
+    return tuple(
+        torch.full((n,), v, dtype=torch.float64) for v in (alpha, beta, gamma)
+    )
 
 
 def test_projection_lies_on_the_northern_hemisphere_and_centres_the_image():
@@ -34,8 +42,10 @@ def test_projection_lies_on_the_northern_hemisphere_and_centres_the_image():
     assert x.shape == (3, 1, 20, 20) and x.dtype == torch.float32
     beta, _ = s2_grid(b, dtype=torch.float64)
     assert x[..., beta > math.pi / 2, :].abs().max() == 0
-    assert x[..., beta < math.pi / 4, :].abs().min() > 0  # the image fills the polar cap
-    # A single bright pixel at the image centre lights the rings nearest the pole.
+    # the image fills the polar cap
+    assert x[..., beta < math.pi / 4, :].abs().min() > 0
+    # A single bright pixel at the image centre lights the rings nearest the
+    # pole.
     dot = torch.zeros(1, 1, 28, 28)
     dot[..., 13:15, 13:15] = 1
     y = project(dot, 16)[0, 0]
@@ -46,12 +56,17 @@ def test_rotation_about_the_pole_by_a_grid_step_is_a_shift_in_alpha():
     b = 8
     x = project(images(), b)
     shift = 3
-    rotated = project(images(), b, angles(2 * math.pi * shift / (2 * b), 0.0, 0.0))
-    torch.testing.assert_close(rotated, torch.roll(x, shift, dims=-1), rtol=0, atol=1e-6)
+    rotated = project(
+        images(), b, angles(2 * math.pi * shift / (2 * b), 0.0, 0.0)
+    )
+    torch.testing.assert_close(
+        rotated, torch.roll(x, shift, dims=-1), rtol=0, atol=1e-6
+    )
 
 
 def test_half_turn_about_y_maps_the_north_cap_to_the_south():
-    # R_y(π) sends (β, α) to (π − β, π − α): the rotated signal is the original read backwards in β.
+    # R_y(π) sends (β, α) to (π − β, π − α): the rotated signal is the original
+    # read backwards in β.
     b = 8
     x = project(images(), b)
     rotated = project(images(), b, angles(0.0, math.pi, 0.0))
@@ -62,15 +77,33 @@ def test_half_turn_about_y_maps_the_north_cap_to_the_south():
 
 def test_rotation_is_per_digit():
     b = 6
-    first = project(images(2), b, (torch.tensor([0.0, 1.0], dtype=torch.float64), torch.tensor([0.0, 2.0], dtype=torch.float64), torch.zeros(2, dtype=torch.float64)))
-    torch.testing.assert_close(first[:1], project(images(2)[:1], b), rtol=0, atol=1e-6)
+    first = project(
+        images(2),
+        b,
+        (
+            torch.tensor([0.0, 1.0], dtype=torch.float64),
+            torch.tensor([0.0, 2.0], dtype=torch.float64),
+            torch.zeros(2, dtype=torch.float64),
+        ),
+    )
+    torch.testing.assert_close(
+        first[:1], project(images(2)[:1], b), rtol=0, atol=1e-6
+    )
     assert not torch.allclose(first[1:], project(images(2)[1:], b))
 
 
 def test_spherical_mnist_has_four_sets_with_independent_rotations():
-    split = Split(Dataset(images(4), torch.arange(4)), Dataset(images(2, seed=1), torch.arange(2)))
+    split = Split(
+        Dataset(images(4), torch.arange(4)),
+        Dataset(images(2, seed=1), torch.arange(2)),
+    )
     data = spherical_mnist(split, 6, seed=0)
-    assert data.train_nr.images.shape == (4, 1, 12, 12) and data.test_r.images.shape == (2, 1, 12, 12)
+    assert data.train_nr.images.shape == (
+        4,
+        1,
+        12,
+        12,
+    ) and data.test_r.images.shape == (2, 1, 12, 12)
     torch.testing.assert_close(data.train_nr.labels, data.train_r.labels)
     assert not torch.allclose(data.train_nr.images, data.train_r.images)
     again = spherical_mnist(split, 6, seed=0)
@@ -107,37 +140,60 @@ def test_spherical_cnn_input_scale_multiplies_the_signal():
     plain = SphericalCNN(8, 4, 2, input_scale=1)
     with torch.no_grad():
         torch.testing.assert_close(scaled.features(x), plain.features(255 * x))
-        # zero biases at initialisation: the features are positively homogeneous in the input
-        torch.testing.assert_close(scaled.features(x), 255 * plain.features(x), rtol=1e-4, atol=1e-5)
+        # zero biases at initialisation: the features are positively
+        # homogeneous in the input
+        torch.testing.assert_close(
+            scaled.features(x), 255 * plain.features(x), rtol=1e-4, atol=1e-5
+        )
     with pytest.raises(ValueError, match="input_scale must be > 0"):
         SphericalCNN(8, 4, 2, input_scale=0)
 
 
 def test_spherical_cnn_is_invariant_to_grid_rotations_about_the_pole():
-    # A rotation about z by a whole step of the coarsest grid (b2 = 2: 4 longitudes, i.e. 4 steps
-    # of the input's 16) keeps every grid, so it commutes exactly with every step, ReLU included.
+    # A rotation about z by a whole step of the coarsest grid (b2 = 2: 4
+    # longitudes, i.e. 4 steps of the input's 16) keeps every grid, so it
+    # commutes exactly with every step, ReLU included.
     torch.manual_seed(1)
     model = SphericalCNN(8, 4, 2).double()
     x = project(images(2), 8).double()
     with torch.no_grad():
-        torch.testing.assert_close(model(torch.roll(x, 4, dims=-1)), model(x), rtol=0, atol=1e-12)
+        torch.testing.assert_close(
+            model(torch.roll(x, 4, dims=-1)), model(x), rtol=0, atol=1e-12
+        )
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match=r"images must have shape \[N, 1, H, W\]"):
+    with pytest.raises(
+        ValueError, match=r"images must have shape \[N, 1, H, W\]"
+    ):
         project(torch.zeros(2, 28, 28), 4)
-    with pytest.raises(ValueError, match="rotations must be three tensors of shape"):
+    with pytest.raises(
+        ValueError, match="rotations must be three tensors of shape"
+    ):
         project(images(3), 4, angles(0.0, 0.0, 0.0, n=2))
     with pytest.raises(ValueError, match="b must be >= 9"):
         PlanarCNN(8)
-    with pytest.raises(ValueError, match="models must be distinct names drawn from"):
+    with pytest.raises(
+        ValueError, match="models must be distinct names drawn from"
+    ):
         mnist_experiment(models=("resnet",))
-    with pytest.raises(ValueError, match="train_on must be a non-empty selection"):
+    with pytest.raises(
+        ValueError, match="train_on must be a non-empty selection"
+    ):
         mnist_experiment(train_on=("rotated",))
 
 
 def test_experiment_bookkeeping_on_a_tiny_run():
-    result = mnist_experiment(b=10, b1=4, b2=2, epochs=1, seeds=(0, 1), n_train=40, n_test=20, models=("planar", "spherical"))
+    result = mnist_experiment(
+        b=10,
+        b1=4,
+        b2=2,
+        epochs=1,
+        seeds=(0, 1),
+        n_train=40,
+        n_test=20,
+        models=("planar", "spherical"),
+    )
     table = result.table()
     assert list(table["condition"]) == ["NR/NR", "R/R", "NR/R"] * 2
     assert table["paper"].tolist() == [0.98, 0.23, 0.11, 0.96, 0.95, 0.94]
@@ -152,8 +208,18 @@ def test_experiment_bookkeeping_on_a_tiny_run():
 def test_training_on_one_condition_reports_its_columns_and_every_epoch():
     seen = []
     result = mnist_experiment(
-        b=10, b1=4, b2=2, epochs=2, seeds=(0,), n_train=20, n_test=10, models=("spherical",), train_on=("NR",),
-        on_epoch=lambda model, train_on, seed, stats: seen.append((model, train_on, seed, stats.epoch)),
+        b=10,
+        b1=4,
+        b2=2,
+        epochs=2,
+        seeds=(0,),
+        n_train=20,
+        n_test=10,
+        models=("spherical",),
+        train_on=("NR",),
+        on_epoch=lambda model, train_on, seed, stats: seen.append(
+            (model, train_on, seed, stats.epoch)
+        ),
     )
     assert list(result.table()["condition"]) == ["NR/NR", "NR/R"]
     assert seen == [("spherical", "NR", 0, 1), ("spherical", "NR", 0, 2)]
@@ -161,8 +227,12 @@ def test_training_on_one_condition_reports_its_columns_and_every_epoch():
 
 
 def test_input_scale_reaches_the_spherical_model_only():
-    assert build_model("spherical", 10, 4, 2, input_scale=3.0).input_scale == 3.0
-    assert not hasattr(build_model("planar", 10, 4, 2, input_scale=3.0), "input_scale")
+    assert (
+        build_model("spherical", 10, 4, 2, input_scale=3.0).input_scale == 3.0
+    )
+    assert not hasattr(
+        build_model("planar", 10, 4, 2, input_scale=3.0), "input_scale"
+    )
 
 
 def test_sympy_stereographic_radius_is_tan_half_beta():
@@ -183,12 +253,15 @@ def test_healpix_view_is_the_same_function():
     assert maps.shape == (2, hp.nside2npix(nside))
     z = hp.pix2vec(nside, np.arange(hp.nside2npix(nside)))[2]
     assert np.abs(maps[:, z < 0]).max() == 0 and maps[:, z > 0.9].min() > 0
-    flipped = project_to_healpix(images(2), nside, angles(0.0, math.pi, 0.0, n=2))
+    flipped = project_to_healpix(
+        images(2), nside, angles(0.0, math.pi, 0.0, n=2)
+    )
     assert np.abs(flipped[:, z > 0]).max() == 0
 
 
 def test_features_are_what_the_classifier_reads():
     import torch
+
     from dlnotes.sphere.experiments.mnist import SphericalCNN
 
     torch.manual_seed(0)
@@ -202,8 +275,13 @@ def test_features_are_what_the_classifier_reads():
 def test_feature_diagnosis_is_bounded_and_repeatable():
     from dlnotes.sphere.experiments.mnist import diagnose_invariant_features
 
-    first = diagnose_invariant_features(6, 4, 3, n_train=100, n_test=50, seed=0)
+    first = diagnose_invariant_features(
+        6, 4, 3, n_train=100, n_test=50, seed=0
+    )
     assert 0 < first.first_component_share <= 1
     assert 0 <= first.mass_correlation <= 1
     assert 0 <= first.frozen_accuracy <= 1
-    assert diagnose_invariant_features(6, 4, 3, n_train=100, n_test=50, seed=0) == first
+    assert (
+        diagnose_invariant_features(6, 4, 3, n_train=100, n_test=50, seed=0)
+        == first
+    )

@@ -1,4 +1,5 @@
-"""``python -m dlnotes.mobilenet.experiments``: see :mod:`dlnotes.mobilenet.experiments.cli`."""
+"""``python -m dlnotes.mobilenet.experiments``: see
+:mod:`dlnotes.mobilenet.experiments.cli`."""
 
 from dlnotes.mobilenet.experiments.cli import main
 

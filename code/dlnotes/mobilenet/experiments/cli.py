@@ -1,14 +1,17 @@
-"""``python -m dlnotes.mobilenet.experiments``: the trained trade-offs from the command line.
+"""``python -m dlnotes.mobilenet.experiments``: the trained trade-offs from the
+command line::
 
     python -m dlnotes.mobilenet.experiments [--full]
-    python -m dlnotes.mobilenet.experiments tradeoffs --save DIR [--epochs 8 --seeds 0 1 2 3 4 ...] [--resume]
+    python -m dlnotes.mobilenet.experiments tradeoffs --save DIR \\
+        [--epochs 8 --seeds 0 1 2 3 4 ...] [--resume]
 
 Without a command it trains the four experiments now and prints their tables
-(:func:`dlnotes.mobilenet.experiments.tradeoffs.main`). ``tradeoffs`` trains every configuration
-the chapter compares (or those named by ``--configs``) with each seed and writes one JSON record
-per (configuration, seed) into ``--save`` (:mod:`dlnotes.mobilenet.experiments.runs`); every
-argument is checked before any data is read. The defaults are the settings of the shipped
-records (:data:`~dlnotes.mobilenet.experiments.tradeoffs.RECORDED`).
+(:func:`dlnotes.mobilenet.experiments.tradeoffs.main`). ``tradeoffs`` trains
+every configuration the chapter compares (or those named by ``--configs``) with
+each seed and writes one JSON record per (configuration, seed) into ``--save``
+(:mod:`dlnotes.mobilenet.experiments.runs`); every argument is checked before
+any data is read. The defaults are the settings of the shipped records
+(:data:`~dlnotes.mobilenet.experiments.tradeoffs.RECORDED`).
 """
 
 from __future__ import annotations
@@ -22,20 +25,29 @@ from pathlib import Path
 from dlnotes.mobilenet.experiments import tradeoffs
 from dlnotes.mobilenet.experiments.cluttered import TASKS
 from dlnotes.mobilenet.experiments.runs import record_runs, run_name
-from dlnotes.mobilenet.experiments.tradeoffs import RECORDED, Settings, claim_configs
+from dlnotes.mobilenet.experiments.tradeoffs import (
+    RECORDED,
+    Settings,
+    claim_configs,
+)
 from dlnotes.train import SCHEDULES
 
 
 def _int_at_least(minimum: int) -> Callable[[str], int]:
-    """An argparse ``type`` that accepts an int >= ``minimum`` and names the rule otherwise."""
+    """An argparse ``type`` that accepts an int >= ``minimum`` and names the
+    rule otherwise."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an int >= {minimum}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"must be an int >= {minimum}, got {text!r}"
+            ) from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be an int >= {minimum}, got {text}")
+            raise argparse.ArgumentTypeError(
+                f"must be an int >= {minimum}, got {text}"
+            )
         return value
 
     return parse
@@ -45,44 +57,118 @@ _positive, _seed = _int_at_least(1), _int_at_least(0)
 
 
 def _config_names() -> dict[str, tradeoffs.Config]:
-    return {run_name(config, 0).removesuffix("-seed0"): config for config in claim_configs()}
+    return {
+        run_name(config, 0).removesuffix("-seed0"): config
+        for config in claim_configs()
+    }
 
 
 def _tradeoffs(argv: list[str]) -> None:
     names = _config_names()
     parser = argparse.ArgumentParser(
         prog="python -m dlnotes.mobilenet.experiments tradeoffs",
-        description="Train the chapter's configurations with several seeds and record each run as JSON.",
+        description=(
+            "Train the chapter's configurations with several seeds and record"
+            " each run as JSON."
+        ),
     )
-    parser.add_argument("--save", type=Path, required=True, help="folder for the records (created if missing)")
+    parser.add_argument(
+        "--save",
+        type=Path,
+        required=True,
+        help="folder for the records (created if missing)",
+    )
     parser.add_argument("--epochs", type=_positive, default=RECORDED.epochs)
-    parser.add_argument("--seeds", type=_seed, nargs="+", default=list(RECORDED.seeds))
-    parser.add_argument("--lr", type=float, default=RECORDED.lr, help="Adam's (peak) learning rate")
-    parser.add_argument("--batch-size", type=_positive, default=RECORDED.batch_size)
-    parser.add_argument("--schedule", choices=SCHEDULES, default=RECORDED.schedule)
-    parser.add_argument("--task", choices=TASKS, default=RECORDED.task, help="upright digits or the cluttered ones")
-    parser.add_argument("--configs", nargs="+", choices=sorted(names), default=None, help="a subset of the configurations (default: all)")
-    parser.add_argument("--threads", type=_positive, default=RECORDED.threads, help="CPU threads (default 1)")
-    parser.add_argument("--resume", action="store_true", help="continue the runs recorded in --save; skip the finished ones")
-    parser.add_argument("--weights", action="store_true", help="also save each final state_dict as <run>.pt")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--seeds", type=_seed, nargs="+", default=list(RECORDED.seeds)
+    )
+    parser.add_argument(
+        "--lr",
+        type=float,
+        default=RECORDED.lr,
+        help="Adam's (peak) learning rate",
+    )
+    parser.add_argument(
+        "--batch-size", type=_positive, default=RECORDED.batch_size
+    )
+    parser.add_argument(
+        "--schedule", choices=SCHEDULES, default=RECORDED.schedule
+    )
+    parser.add_argument(
+        "--task",
+        choices=TASKS,
+        default=RECORDED.task,
+        help="upright digits or the cluttered ones",
+    )
+    parser.add_argument(
+        "--configs",
+        nargs="+",
+        choices=sorted(names),
+        default=None,
+        help="a subset of the configurations (default: all)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=_positive,
+        default=RECORDED.threads,
+        help="CPU threads (default 1)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the runs recorded in --save; skip the finished ones",
+    )
+    parser.add_argument(
+        "--weights",
+        action="store_true",
+        help="also save each final state_dict as <run>.pt",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress lines"
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings(
-            epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seeds=tuple(args.seeds),
-            threads=args.threads, schedule=args.schedule, task=args.task,
+            epochs=args.epochs,
+            lr=args.lr,
+            batch_size=args.batch_size,
+            seeds=tuple(args.seeds),
+            threads=args.threads,
+            schedule=args.schedule,
+            task=args.task,
         )
-        configs = [names[name] for name in args.configs] if args.configs else list(claim_configs())
-        command = shlex.join(["python", "-m", "dlnotes.mobilenet.experiments", "tradeoffs", *argv])
+        configs = (
+            [names[name] for name in args.configs]
+            if args.configs
+            else list(claim_configs())
+        )
+        command = shlex.join(
+            [
+                "python",
+                "-m",
+                "dlnotes.mobilenet.experiments",
+                "tradeoffs",
+                *argv,
+            ]
+        )
         say = None if args.quiet else (lambda line: print(line, flush=True))
-        written = record_runs(args.save, configs, settings, command, resume=args.resume, weights=args.weights, say=say)
+        written = record_runs(
+            args.save,
+            configs,
+            settings,
+            command,
+            resume=args.resume,
+            weights=args.weights,
+            say=say,
+        )
     except ValueError as error:  # bad settings, found before anything ran
         parser.exit(2, f"{parser.prog}: error: {error}\n")
     print(f"{len(written)} runs recorded in {args.save}")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Dispatch ``tradeoffs`` to the recording command, anything else to the quick experiments."""
+    """Dispatch ``tradeoffs`` to the recording command, anything else to the
+    quick experiments."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["tradeoffs"]:
         _tradeoffs(argv[1:])

@@ -1,25 +1,31 @@
-"""Distorted, cluttered digits: a harder task built offline from the shipped MNIST digits.
+"""Distorted, cluttered digits: a harder task built offline from the shipped
+MNIST digits.
 
-**Why.** On the upright 4,000 / 1,000 ``mnist_5k`` split every MobileNetDigits variant, trained
-to convergence, scores close to 100 %: the paper's differences of one to three points (measured at
-about 70 % on ImageNet) would be squeezed against that ceiling and against the binomial noise of
-1,000 test digits (about 0.4 points at 98 %). A task on which the small networks stay well below
-the ceiling lets differences of capacity show. It was fixed, with the settings below, before any
-network was trained on it.
+**Why.** On the upright 4,000 / 1,000 ``mnist_5k`` split every MobileNetDigits
+variant, trained to convergence, scores close to 100 %: the paper's differences
+of one to three points (measured at about 70 % on ImageNet) would be squeezed
+against that ceiling and against the binomial noise of 1,000 test digits (about
+0.4 points at 98 %). A task on which the small networks stay well below the
+ceiling lets differences of capacity show. It was fixed, with the settings
+below, before any network was trained on it.
 
 **What.** Each digit ``x`` (28×28, in ``[0, 1]``) becomes ``clutter(warp(x))``:
 
-* ``warp`` — an affine map drawn per digit, applied with bilinear sampling on the same 28×28
-  canvas: rotation φ ~ U(−40°, 40°), shear k ~ U(−0.3, 0.3), scale s ~ U(0.75, 1.1), shift
-  t ~ U(−3, 3) pixels along each axis. The pixel at output position p (in the centred, normalised
-  coordinates of ``torch.nn.functional.affine_grid``) is read from the input at ``M⁻¹ p``, with
-  ``M = T(t) · R(φ) · K(k) · S(s)``;
-* ``clutter`` — four 7×7 pieces cut from random places of *other* digits of the same part
-  (training or test) are laid over the warped digit at random places, pixel-wise maximum, as in
-  the cluttered MNIST of Mnih et al. (2014, "Recurrent models of visual attention").
+* ``warp`` — an affine map drawn per digit, applied with bilinear sampling on
+  the same 28×28
+  canvas: rotation φ ~ U(−40°, 40°), shear k ~ U(−0.3, 0.3), scale s ~ U(0.75,
+  1.1), shift t ~ U(−3, 3) pixels along each axis. The pixel at output position
+  p (in the centred, normalised coordinates of
+  ``torch.nn.functional.affine_grid``) is read from the input at ``M⁻¹ p``,
+  with ``M = T(t) · R(φ) · K(k) · S(s)``;
+* ``clutter`` — four 7×7 pieces cut from random places of *other* digits of the
+  same part (training or test) are laid over the warped digit at random places,
+  pixel-wise maximum, as in the cluttered MNIST of Mnih et al. (2014,
+  "Recurrent models of visual attention").
 
-Everything is drawn from one ``torch.Generator`` seeded by ``seed`` (the test part by
-``seed + 1``), so the task is the same on every machine; labels are unchanged.
+Everything is drawn from one ``torch.Generator`` seeded by ``seed`` (the test
+part by ``seed + 1``), so the task is the same on every machine; labels are
+unchanged.
 """
 
 from __future__ import annotations
@@ -45,36 +51,71 @@ PIECE_SIDE = 7
 """Side of each piece in pixels."""
 
 
-def _uniform(n: int, low: float, high: float, generator: torch.Generator) -> torch.Tensor:
-    return low + (high - low) * torch.rand(n, generator=generator, dtype=torch.float64)
+def _uniform(
+    n: int, low: float, high: float, generator: torch.Generator
+) -> torch.Tensor:
+    return low + (high - low) * torch.rand(
+        n, generator=generator, dtype=torch.float64
+    )
 
 
 def warp(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Each image of ``[N, 1, H, W]`` under its own random affine map ``M`` (module docstring)."""
+    """Each image of ``[N, 1, H, W]`` under its own random affine map ``M``
+    (module docstring)."""
     n, _, height, width = images.shape
-    phi = torch.deg2rad(_uniform(n, -ROTATION_DEGREES, ROTATION_DEGREES, generator))
+    phi = torch.deg2rad(
+        _uniform(n, -ROTATION_DEGREES, ROTATION_DEGREES, generator)
+    )
     shear = _uniform(n, -SHEAR, SHEAR, generator)
     scale = _uniform(n, *SCALE, generator)
-    shift = _uniform(2 * n, -SHIFT_PIXELS, SHIFT_PIXELS, generator).reshape(n, 2)
+    shift = _uniform(2 * n, -SHIFT_PIXELS, SHIFT_PIXELS, generator).reshape(
+        n, 2
+    )
     eye = torch.eye(3, dtype=torch.float64).expand(n, 3, 3)
     rotate, skew, stretch, move = (eye.clone() for _ in range(4))
-    rotate[:, 0, 0], rotate[:, 0, 1], rotate[:, 1, 0], rotate[:, 1, 1] = phi.cos(), -phi.sin(), phi.sin(), phi.cos()
+    rotate[:, 0, 0], rotate[:, 0, 1], rotate[:, 1, 0], rotate[:, 1, 1] = (
+        phi.cos(),
+        -phi.sin(),
+        phi.sin(),
+        phi.cos(),
+    )
     skew[:, 0, 1] = shear
     stretch[:, 0, 0] = stretch[:, 1, 1] = scale
-    move[:, 0, 2], move[:, 1, 2] = 2 * shift[:, 0] / width, 2 * shift[:, 1] / height  # pixels → [−1, 1] units
+    # pixels → [−1, 1] units
+    move[:, 0, 2], move[:, 1, 2] = (
+        2 * shift[:, 0] / width,
+        2 * shift[:, 1] / height,
+    )
     theta = torch.linalg.inv(move @ rotate @ skew @ stretch)[:, :2]
-    grid = F.affine_grid(theta.to(images.dtype), [n, 1, height, width], align_corners=False)
-    return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    grid = F.affine_grid(
+        theta.to(images.dtype), [n, 1, height, width], align_corners=False
+    )
+    return F.grid_sample(
+        images,
+        grid,
+        mode="bilinear",
+        padding_mode="zeros",
+        align_corners=False,
+    )
 
 
-def clutter(images: torch.Tensor, sources: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Lay :data:`PIECES` pieces of ``sources`` (other digits than the one at the same index) over
-    each image, pixel-wise maximum."""
+def clutter(
+    images: torch.Tensor, sources: torch.Tensor, generator: torch.Generator
+) -> torch.Tensor:
+    """Lay :data:`PIECES` pieces of ``sources`` (other digits than the one at
+    the same index) over each image, pixel-wise maximum."""
     n, _, height, width = images.shape
     out = images.clone()
-    others = (torch.arange(n).repeat_interleave(PIECES) + torch.randint(1, n, (n * PIECES,), generator=generator)) % n
-    corners = torch.randint(0, height - PIECE_SIDE + 1, (n * PIECES, 4), generator=generator).tolist()
-    for k, (j, (sy, sx, dy, dx)) in enumerate(zip(others.tolist(), corners, strict=True)):
+    others = (
+        torch.arange(n).repeat_interleave(PIECES)
+        + torch.randint(1, n, (n * PIECES,), generator=generator)
+    ) % n
+    corners = torch.randint(
+        0, height - PIECE_SIDE + 1, (n * PIECES, 4), generator=generator
+    ).tolist()
+    for k, (j, (sy, sx, dy, dx)) in enumerate(
+        zip(others.tolist(), corners, strict=True)
+    ):
         i = k // PIECES
         piece = sources[j, :, sy : sy + PIECE_SIDE, sx : sx + PIECE_SIDE]
         region = out[i, :, dy : dy + PIECE_SIDE, dx : dx + PIECE_SIDE]
@@ -83,14 +124,21 @@ def clutter(images: torch.Tensor, sources: torch.Tensor, generator: torch.Genera
 
 
 def distort(data: Dataset, seed: int) -> Dataset:
-    """``clutter(warp(x))`` for every digit of ``data``, drawn from a generator seeded by ``seed``."""
+    """``clutter(warp(x))`` for every digit of ``data``, drawn from a generator
+    seeded by ``seed``."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     if len(data) < 2:
-        raise ValueError(f"data must hold at least 2 digits (clutter comes from the others), got {len(data)}")
+        raise ValueError(
+            "data must hold at least 2 digits (clutter comes from the"
+            f" others), got {len(data)}"
+        )
     generator = torch.Generator().manual_seed(seed)
     images = warp(data.images, generator)
-    return Dataset(clutter(images, data.images, generator).clamp_(0.0, 1.0), data.labels.clone())
+    return Dataset(
+        clutter(images, data.images, generator).clamp_(0.0, 1.0),
+        data.labels.clone(),
+    )
 
 
 @functools.lru_cache(maxsize=2)
@@ -100,9 +148,11 @@ def _cluttered(seed: int) -> Split:
 
 
 def cluttered_mnist(seed: int = 0) -> Split:
-    """The 4,000 / 1,000 ``mnist_5k`` split, every digit warped and cluttered (module docstring).
+    """The 4,000 / 1,000 ``mnist_5k`` split, every digit warped and cluttered
+    (module docstring).
 
-    Built once per process and seed (about a second); every call returns fresh tensors.
+    Built once per process and seed (about a second); every call returns fresh
+    tensors.
 
     Raises:
         ValueError: ``seed`` is not an int >= 0.
@@ -110,11 +160,17 @@ def cluttered_mnist(seed: int = 0) -> Split:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     split = _cluttered(seed)
-    return Split(*(Dataset(part.images.clone(), part.labels.clone()) for part in (split.train, split.test)))
+    return Split(
+        *(
+            Dataset(part.images.clone(), part.labels.clone())
+            for part in (split.train, split.test)
+        )
+    )
 
 
 TASKS = ("mnist", "cluttered")
-"""The tasks the trade-offs can be trained on, upright digits or :func:`cluttered_mnist`."""
+"""The tasks the trade-offs can be trained on, upright digits or
+:func:`cluttered_mnist`."""
 
 
 def task_split(task: str) -> Split:
@@ -122,4 +178,3 @@ def task_split(task: str) -> Split:
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     return mnist_5k() if task == "mnist" else cluttered_mnist()
-

@@ -1,12 +1,15 @@
-"""Intervals for paired effects over seeds, and the verdict they give on a paper's claim.
+"""Intervals for paired effects over seeds, and the verdict they give on a
+paper's claim.
 
-Every configuration is trained with the same seeds (same initialisation stream, same batch
-order), so an effect ``a − b`` is measured once per seed, and those ``n`` differences are what
-varies. :func:`mean_interval` gives Student's t interval of their mean,
-``d̄ ± t_{n−1} · s / √n`` with ``t_{n−1}`` the 97.5 % quantile (a 95 % interval; with five seeds
-t₄ = 2.78, so the interval is wider than ``± 2`` standard errors). :func:`interval_verdict` hands
-it to :func:`dlnotes.verdicts.verdict` with the interval's half-width as the ``2 · stderr`` that
-rule uses: *not resolved* exactly when the interval includes zero.
+Every configuration is trained with the same seeds (same initialisation stream,
+same batch order), so an effect ``a − b`` is measured once per seed, and those
+``n`` differences are what varies. :func:`mean_interval` gives Student's t
+interval of their mean, ``d̄ ± t_{n−1} · s / √n`` with ``t_{n−1}`` the 97.5 %
+quantile (a 95 % interval; with five seeds t₄ = 2.78, so the interval is wider
+than ``± 2`` standard errors). :func:`interval_verdict` hands it to
+:func:`dlnotes.verdicts.verdict` with the interval's half-width as the ``2 ·
+stderr`` that rule uses: *not resolved* exactly when the interval includes
+zero.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from scipy import stats
 
 from dlnotes import verdicts
 
+
 def t_quantile(df: int) -> float:
-    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom (SciPy's ``t.ppf``)."""
+    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom
+    (SciPy's ``t.ppf``)."""
     if isinstance(df, bool) or not isinstance(df, int) or df < 1:
         raise ValueError(f"df must be an int >= 1, got {df!r}")
     return float(stats.t.ppf(0.975, df))
@@ -29,7 +34,8 @@ def t_quantile(df: int) -> float:
 
 @dataclass(frozen=True)
 class Interval:
-    """A mean over ``n`` seeds, its standard error and its 95 % t interval ``[low, high]``."""
+    """A mean over ``n`` seeds, its standard error and its 95 % t interval
+    ``[low, high]``."""
 
     mean: float
     stderr: float
@@ -47,19 +53,29 @@ class Interval:
         return not self.low <= value <= self.high
 
     def scaled(self, factor: float) -> Interval:
-        """The same interval in other units (e.g. ``factor=100`` for points from fractions)."""
-        return Interval(self.mean * factor, self.stderr * abs(factor), *sorted((self.low * factor, self.high * factor)), self.n)
+        """The same interval in other units (e.g. ``factor=100`` for points
+        from fractions)."""
+        return Interval(
+            self.mean * factor,
+            self.stderr * abs(factor),
+            *sorted((self.low * factor, self.high * factor)),
+            self.n,
+        )
 
 
 def mean_interval(values: Sequence[float]) -> Interval:
-    """Student's t interval (95 %) of the mean of ``values`` (e.g. paired differences over seeds).
+    """Student's t interval (95 %) of the mean of ``values`` (e.g. paired
+    differences over seeds).
 
     Raises:
         ValueError: fewer than 2 values, or a value that is not finite.
     """
     x = np.asarray(values, dtype=float)
     if x.ndim != 1 or len(x) < 2:
-        raise ValueError(f"values must be a sequence of at least 2 numbers (one per seed), got shape {x.shape}")
+        raise ValueError(
+            "values must be a sequence of at least 2 numbers (one per seed),"
+            f" got shape {x.shape}"
+        )
     if not np.isfinite(x).all():
         raise ValueError("values must be finite")
     mean, stderr = float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
@@ -67,21 +83,37 @@ def mean_interval(values: Sequence[float]) -> Interval:
     return Interval(mean, stderr, mean - half, mean + half, len(x))
 
 
-def interval_verdict(interval: Interval, paper: float, tolerance: float = 0.0) -> str:
-    """The verdict of :func:`dlnotes.verdicts.verdict` on the paper's ``paper`` with our
-    ``interval``: *not resolved* if it includes zero, *contradicted* if it lies on the other side,
-    *reproduced* if ``paper`` lies within ``tolerance`` of it, *same direction, different size*
-    otherwise."""
-    return verdicts.verdict(interval.mean, paper=paper, stderr=interval.half_width / 2, tolerance=tolerance)
+def interval_verdict(
+    interval: Interval, paper: float, tolerance: float = 0.0
+) -> str:
+    """The verdict of :func:`dlnotes.verdicts.verdict` on the paper's ``paper``
+    with our ``interval``: *not resolved* if it includes zero, *contradicted*
+    if it lies on the other side, *reproduced* if ``paper`` lies within
+    ``tolerance`` of it, *same direction, different size* otherwise."""
+    return verdicts.verdict(
+        interval.mean,
+        paper=paper,
+        stderr=interval.half_width / 2,
+        tolerance=tolerance,
+    )
 
 
-def describe(interval: Interval, positive: str, negative: str, unit: str = "points") -> str:
+def describe(
+    interval: Interval, positive: str, negative: str, unit: str = "points"
+) -> str:
     """A sentence on an effect that says only what its interval supports.
 
-    ``positive`` / ``negative`` say what a resolved effect above / below zero means (e.g. "the
-    separable network is better"); an interval that includes zero says that the seeds do not tell.
+    ``positive`` / ``negative`` say what a resolved effect above / below zero
+    means (e.g. "the separable network is better"); an interval that includes
+    zero says that the seeds do not tell.
     """
-    span = f"{interval.mean:+.1f} {unit} (95 % interval {interval.low:+.1f} to {interval.high:+.1f} over {interval.n} seeds)"
+    span = (
+        f"{interval.mean:+.1f} {unit} (95 % interval {interval.low:+.1f} to"
+        f" {interval.high:+.1f} over {interval.n} seeds)"
+    )
     if not interval.excludes(0.0):
-        return f"{span}; the interval includes zero, so {interval.n} seeds do not tell which way the effect goes"
+        return (
+            f"{span}; the interval includes zero, so {interval.n} seeds do not"
+            " tell which way the effect goes"
+        )
     return f"{span}: {positive if interval.mean > 0 else negative}"

@@ -1,9 +1,11 @@
-"""The numbers Howard et al. (2017) print, as quoted data — **not** reproduced by this package.
+"""The numbers Howard et al. (2017) print, as quoted data — **not** reproduced
+by this package.
 
-Every table of the paper that the chapter uses is transcribed, from arXiv 1704.04861v1, into the
-data file ``howard2017.json`` beside this module, with the paper's units: accuracy in percent
-(ImageNet top-1 unless stated), Mult-Adds in millions, parameters in millions. This module reads
-it and names each table; the chapter puts our own counts and measurements beside them.
+Every table of the paper that the chapter uses is transcribed, from arXiv
+1704.04861v1, into the data file ``howard2017.json`` beside this module, with
+the paper's units: accuracy in percent (ImageNet top-1 unless stated),
+Mult-Adds in millions, parameters in millions. This module reads it and names
+each table; the chapter puts our own counts and measurements beside them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Row:
-    """One printed row: model name, accuracy (%), million Mult-Adds, million parameters."""
+    """One printed row: model name, accuracy (%), million Mult-Adds, million
+    parameters."""
 
     model: str
     accuracy: float | None
@@ -25,15 +28,29 @@ class Row:
     params: float | None
 
 
-def quoted_frame(rows: list[Row], accuracy: str = "ImageNet top-1 %") -> pd.DataFrame:
-    """A quoted table as a frame indexed by model: the accuracy (column ``accuracy``), million
-    Mult-Adds and million parameters."""
+def quoted_frame(
+    rows: list[Row], accuracy: str = "ImageNet top-1 %"
+) -> pd.DataFrame:
+    """A quoted table as a frame indexed by model: the accuracy (column
+    ``accuracy``), million Mult-Adds and million parameters."""
     return pd.DataFrame(
-        [{"model": r.model, accuracy: r.accuracy, "M Mult-Adds": r.mult_adds, "M params": r.params} for r in rows]
+        [
+            {
+                "model": r.model,
+                accuracy: r.accuracy,
+                "M Mult-Adds": r.mult_adds,
+                "M params": r.params,
+            }
+            for r in rows
+        ]
     ).set_index("model")
 
 
-_PRINTED = json.loads(resources.files(__package__).joinpath("howard2017.json").read_text(encoding="utf-8"))
+_PRINTED = json.loads(
+    resources.files(__package__)
+    .joinpath("howard2017.json")
+    .read_text(encoding="utf-8")
+)
 
 
 def _rows(table: str) -> tuple[Row, ...]:
@@ -49,10 +66,12 @@ def _shares(table: str) -> dict[str, tuple[float, ...]]:
 
 
 TABLE_2_SHARES = _shares("table_2")
-"""Table 2 (resource per layer type) of 1.0 MobileNet-224, as (% of Mult-Adds, % of parameters)."""
+"""Table 2 (resource per layer type) of 1.0 MobileNet-224, as (% of Mult-Adds,
+% of parameters)."""
 
 TABLE_3 = _rows("table_3")
-"""Table 3, one layer with D_K = 3, M = N = 512, D_F = 14, and its modifications."""
+"""Table 3, one layer with D_K = 3, M = N = 512, D_F = 14, and its
+modifications."""
 
 TABLE_4 = _rows("table_4")
 """Table 4, depthwise separable vs full convolution MobileNet (ImageNet)."""
@@ -80,17 +99,18 @@ TABLE_10 = _rows("table_10")
 """Table 10, fine-grained recognition on Stanford Dogs (top-1 %)."""
 
 TABLE_11 = _shares("table_11")
-"""Table 11, geolocalisation on Im2GPS, % of photos located within each scale, as
-(Im2GPS, PlaNet, PlaNet MobileNet)."""
+"""Table 11, geolocalisation on Im2GPS, % of photos located within each scale,
+as (Im2GPS, PlaNet, PlaNet MobileNet)."""
 
 TABLE_12 = _tuples("table_12")
-"""Table 12, face attribute classification by distillation, (model, mean AP %, million
-Mult-Adds, million parameters)."""
+"""Table 12, face attribute classification by distillation, (model, mean AP %,
+million Mult-Adds, million parameters)."""
 
 TABLE_13 = _tuples("table_13")
-"""Table 13, COCO object detection, (framework and resolution, model, mAP %, **billion**
-Mult-Adds, million parameters)."""
+"""Table 13, COCO object detection, (framework and resolution, model, mAP %,
+**billion** Mult-Adds, million parameters)."""
 
 TABLE_14 = _tuples("table_14")
-"""Table 14, MobileNet distilled from FaceNet, (model, 1e-4 accuracy %, million Mult-Adds,
-million parameters). The last two rows carry the same name in the paper, as printed."""
+"""Table 14, MobileNet distilled from FaceNet, (model, 1e-4 accuracy %, million
+Mult-Adds, million parameters). The last two rows carry the same name in the
+paper, as printed."""

@@ -1,22 +1,29 @@
-"""Recorded trade-off runs, as data: one JSON record per trained (configuration, seed).
+"""Recorded trade-off runs, as data: one JSON record per trained
+(configuration, seed).
 
-Training every configuration of :func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs`
-long enough, over enough seeds, takes about an hour, far longer than a book build; so
+Training every configuration of
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs` long enough,
+over enough seeds, takes about an hour, far longer than a book build; so
 ``python -m dlnotes.mobilenet.experiments tradeoffs --save DIR ...``
-(:mod:`dlnotes.mobilenet.experiments.cli`) records the outcome, it is committed in :data:`RECORDS` (with a README giving the command, machine and date)
-and read back when the book is built. A record ``<run_name>.json``::
+(:mod:`dlnotes.mobilenet.experiments.cli`) records the outcome, it is committed
+in :data:`RECORDS` (with a README giving the command, machine and date) and
+read back when the book is built. A record ``<run_name>.json``::
 
-    {"format": 1, "command": "python -m dlnotes.mobilenet.experiments tradeoffs ...",
-     "config": {"variant": "separable", "width_mult": 1.0, "side": 28}, "seed": 0,
-     "settings": {"epochs": 8, "lr": 0.01, "batch_size": 64, "threads": 1, "schedule": "cosine", "task": "cluttered"},
-     "accuracy": 0.912, "mult_adds": 667376, "params": 55520,
-     "machine": "x86_64 Linux, 2 CPUs, 1 thread, torch 2.13.0+cpu",
-     "epochs": [{"epoch": 1, "train_loss": 1.9, "train_accuracy": 0.31, "test_loss": 1.4, "test_accuracy": 0.52, "seconds": 14.1}, ...]}
+    {"format": 1, "command": "python -m dlnotes.mobilenet.experiments tradeoffs
+    ...",
+     "config": {"variant": "separable", "width_mult": 1.0, "side": 28}, "seed":
+     0, "settings": {"epochs": 8, "lr": 0.01, "batch_size": 64, "threads": 1,
+     "schedule": "cosine", "task": "cluttered"}, "accuracy": 0.912,
+     "mult_adds": 667376, "params": 55520, "machine": "x86_64 Linux, 2 CPUs, 1
+     thread, torch 2.13.0+cpu", "epochs": [{"epoch": 1, "train_loss": 1.9,
+     "train_accuracy": 0.31, "test_loss": 1.4, "test_accuracy": 0.52,
+     "seconds": 14.1}, ...]}
 
-``accuracy`` is the final test accuracy (the last epoch's). With ``--weights`` a run also leaves
-``<run_name>.pt``, its final ``state_dict`` (read back by :func:`load_model` with
-``weights_only=True``); while it trains, ``<run_name>.ckpt`` holds the whole training state
-(:func:`dlnotes.train.fit`) and is removed when the run ends. Every file is written atomically.
+``accuracy`` is the final test accuracy (the last epoch's). With ``--weights``
+a run also leaves ``<run_name>.pt``, its final ``state_dict`` (read back by
+:func:`load_model` with ``weights_only=True``); while it trains,
+``<run_name>.ckpt`` holds the whole training state (:func:`dlnotes.train.fit`)
+and is removed when the run ends. Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -34,23 +41,40 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from dlnotes.mobilenet.experiments.tradeoffs import Config, Run, Settings, Summary, fit_run
+from dlnotes.mobilenet.experiments.tradeoffs import (
+    Config,
+    Run,
+    Settings,
+    Summary,
+    fit_run,
+)
 from dlnotes.record_json import record_json, run_settings
 from dlnotes.train import EpochStats
 
-RECORDS = Path(str(resources.files("dlnotes.mobilenet.experiments") / "records" / "tradeoffs"))
-"""The recorded runs shipped inside the package (found through the package, never the cwd)."""
+RECORDS = Path(
+    str(
+        resources.files("dlnotes.mobilenet.experiments")
+        / "records"
+        / "tradeoffs"
+    )
+)
+"""The recorded runs shipped inside the package (found through the package,
+never the cwd)."""
 FORMAT = 1
 
 
 def run_name(config: Config, seed: int) -> str:
-    """``"<variant>-a<α>-<side>px-seed<seed>"``, e.g. ``"separable-a0.625-28px-seed0"``."""
-    return f"{config.variant}-a{config.width_mult:g}-{config.side}px-seed{seed}"
+    """``"<variant>-a<α>-<side>px-seed<seed>"``, e.g.
+    ``"separable-a0.625-28px-seed0"``."""
+    return (
+        f"{config.variant}-a{config.width_mult:g}-{config.side}px-seed{seed}"
+    )
 
 
 @dataclass(frozen=True)
 class TradeoffRecord:
-    """One trained (configuration, seed) (see the module docstring for the JSON layout)."""
+    """One trained (configuration, seed) (see the module docstring for the JSON
+    layout)."""
 
     command: str
     config: Config
@@ -64,9 +88,15 @@ class TradeoffRecord:
 
     @property
     def run(self) -> Run:
-        """The record as a :class:`~dlnotes.mobilenet.experiments.tradeoffs.Run`."""
+        """The record as a
+        :class:`~dlnotes.mobilenet.experiments.tradeoffs.Run`."""
         curve = tuple(row["test_accuracy"] for row in self.epochs)
-        return Run(self.config, self.seed, curve, sum(row["seconds"] for row in self.epochs))
+        return Run(
+            self.config,
+            self.seed,
+            curve,
+            sum(row["seconds"] for row in self.epochs),
+        )
 
     def to_json(self) -> str:
         """The record as JSON text (``format`` first, one line per epoch)."""
@@ -74,14 +104,23 @@ class TradeoffRecord:
 
 
 def this_machine(threads: int | None = None) -> str:
-    """Where a run happens: processor, system, CPUs, threads (torch's count unless given), torch."""
+    """Where a run happens: processor, system, CPUs, threads (torch's count
+    unless given), torch."""
     threads = torch.get_num_threads() if threads is None else threads
-    return f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPUs, {threads} thread{'s' if threads > 1 else ''}, torch {torch.__version__}"
+    return (
+        f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPUs,"
+        f" {threads} thread{'s' if threads > 1 else ''}, torch"
+        f" {torch.__version__}"
+    )
 
 
-def _atomic_write(path: Path, write: Callable[[object], None], mode: str) -> Path:
+def _atomic_write(
+    path: Path, write: Callable[[object], None], mode: str
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(mode, dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        mode, dir=path.parent, prefix=path.name, suffix=".tmp", delete=False
+    ) as handle:
         write(handle)
     os.chmod(handle.name, 0o644)  # readable like any other file of the package
     os.replace(handle.name, path)
@@ -89,15 +128,19 @@ def _atomic_write(path: Path, write: Callable[[object], None], mode: str) -> Pat
 
 
 def write_record(record: TradeoffRecord, path: str | Path) -> Path:
-    """Write ``record`` to ``path`` atomically (a temporary file in the same folder, then a rename)."""
-    return _atomic_write(Path(path), lambda handle: handle.write(record.to_json()), "w")
+    """Write ``record`` to ``path`` atomically (a temporary file in the same
+    folder, then a rename)."""
+    return _atomic_write(
+        Path(path), lambda handle: handle.write(record.to_json()), "w"
+    )
 
 
 def read_record(path: str | Path) -> TradeoffRecord:
     """Read a record written by :func:`write_record`.
 
     Raises:
-        ValueError: the file is not JSON, has another ``format``, lacks a field or holds a bad value.
+        ValueError: the file is not JSON, has another ``format``, lacks a field
+            or holds a bad value.
     """
     path = Path(path)
     try:
@@ -105,7 +148,10 @@ def read_record(path: str | Path) -> TradeoffRecord:
     except json.JSONDecodeError as error:
         raise ValueError(f"{path} is not a JSON run record: {error}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"{path}: format must be {FORMAT}, got {data.get('format') if isinstance(data, dict) else data!r}")
+        raise ValueError(
+            f"{path}: format must be {FORMAT}, got"
+            f" {data.get('format') if isinstance(data, dict) else data!r}"
+        )
     try:
         record = TradeoffRecord(
             command=str(data["command"]),
@@ -119,18 +165,26 @@ def read_record(path: str | Path) -> TradeoffRecord:
             epochs=tuple(dict(row) for row in data["epochs"]),
         )
     except KeyError as error:
-        raise ValueError(f"{path} lacks the field {error.args[0]!r} of a run record") from None
+        raise ValueError(
+            f"{path} lacks the field {error.args[0]!r} of a run record"
+        ) from None
     except (TypeError, ValueError) as error:
         raise ValueError(f"{path} holds a bad value: {error}") from None
     if not 0.0 <= record.accuracy <= 1.0 or not record.epochs:
-        raise ValueError(f"{path}: accuracy must lie in [0, 1] and epochs must not be empty")
+        raise ValueError(
+            f"{path}: accuracy must lie in [0, 1] and epochs must not be empty"
+        )
     if record.accuracy != record.epochs[-1].get("test_accuracy"):
-        raise ValueError(f"{path}: accuracy {record.accuracy} is not the last epoch's test accuracy")
+        raise ValueError(
+            f"{path}: accuracy {record.accuracy} is not the last epoch's test"
+            " accuracy"
+        )
     return record
 
 
 def read_records(folder: str | Path = RECORDS) -> list[TradeoffRecord]:
-    """Every record ``<folder>/*.json`` (by default the shipped ones), sorted by file name."""
+    """Every record ``<folder>/*.json`` (by default the shipped ones), sorted
+    by file name."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no folder of run records at {folder}")
@@ -138,78 +192,128 @@ def read_records(folder: str | Path = RECORDS) -> list[TradeoffRecord]:
 
 
 class Recorded:
-    """Recorded runs as a source of :class:`~dlnotes.mobilenet.experiments.tradeoffs.Summary`:
-    ``Recorded(records)(config)`` collects that configuration's seeds, in seed order.
+    """Recorded runs as a source of
+    :class:`~dlnotes.mobilenet.experiments.tradeoffs.Summary`:
+    ``Recorded(records)(config)`` collects that configuration's seeds, in seed
+    order.
 
     Raises:
-        ValueError: the records were made with different settings (they cannot be compared).
+        ValueError: the records were made with different settings (they cannot
+            be compared).
     """
 
     def __init__(self, records: Iterable[TradeoffRecord]) -> None:
         self.records = tuple(records)
         kinds = {json.dumps(r.settings, sort_keys=True) for r in self.records}
         if len(kinds) > 1:
-            raise ValueError(f"the records were made with different settings: {sorted(kinds)}")
+            raise ValueError(
+                "the records were made with different settings:"
+                f" {sorted(kinds)}"
+            )
         self.settings = self.records[0].settings if self.records else {}
 
     @property
     def seeds(self) -> tuple[int, ...]:
-        """The seeds that every recorded configuration has (the ones a paired comparison uses)."""
+        """The seeds that every recorded configuration has (the ones a paired
+        comparison uses)."""
         configs = {r.config for r in self.records}
-        common = set.intersection(*({r.seed for r in self.records if r.config == c} for c in configs)) if configs else set()
+        common = (
+            set.intersection(
+                *(
+                    {r.seed for r in self.records if r.config == c}
+                    for c in configs
+                )
+            )
+            if configs
+            else set()
+        )
         return tuple(sorted(common))
 
     def __call__(self, config: Config) -> Summary:
-        """``config``'s runs of the seeds every configuration has (:attr:`seeds`).
+        """``config``'s runs of the seeds every configuration has
+        (:attr:`seeds`).
 
         Raises:
             KeyError: no record of ``config``.
         """
         seeds = self.seeds
-        runs = sorted((r.run for r in self.records if r.config == config and r.seed in seeds), key=lambda run: run.seed)
+        runs = sorted(
+            (
+                r.run
+                for r in self.records
+                if r.config == config and r.seed in seeds
+            ),
+            key=lambda run: run.seed,
+        )
         if not runs:
-            raise KeyError(f"no recorded run of {config.label}; recorded: {sorted({r.config.label for r in self.records})}")
+            raise KeyError(
+                f"no recorded run of {config.label}; recorded:"
+                f" {sorted({r.config.label for r in self.records})}"
+            )
         first = next(r for r in self.records if r.config == config)
         return Summary(config, tuple(runs), first.mult_adds, first.params)
 
 
 def recorded(folder: str | Path = RECORDS) -> Recorded:
-    """The recorded runs in ``folder`` (by default the shipped ones) as a source of summaries."""
+    """The recorded runs in ``folder`` (by default the shipped ones) as a
+    source of summaries."""
     return Recorded(read_records(folder))
 
 
 def save_weights(model: nn.Module, path: str | Path) -> Path:
     """Write ``model.state_dict()`` (CPU tensors) to ``path`` atomically."""
-    state = {key: value.detach().cpu() for key, value in model.state_dict().items()}
-    return _atomic_write(Path(path), lambda handle: torch.save(state, handle), "wb")
+    state = {
+        key: value.detach().cpu() for key, value in model.state_dict().items()
+    }
+    return _atomic_write(
+        Path(path), lambda handle: torch.save(state, handle), "wb"
+    )
 
 
 def load_model(record: TradeoffRecord, weights: str | Path) -> nn.Module:
-    """The network ``record`` describes with the weights in ``weights`` (``weights_only=True``), in eval mode."""
+    """The network ``record`` describes with the weights in ``weights``
+    (``weights_only=True``), in eval mode."""
     model = record.config.build()
-    model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+    model.load_state_dict(
+        torch.load(weights, map_location="cpu", weights_only=True)
+    )
     return model.eval()
 
 
-def check_folder(folder: Path, configs: Sequence[Config], settings: Settings, resume: bool) -> list[tuple[Config, int]]:
-    """The (configuration, seed) pairs still to train in ``folder``, checked before anything runs.
+def check_folder(
+    folder: Path, configs: Sequence[Config], settings: Settings, resume: bool
+) -> list[tuple[Config, int]]:
+    """The (configuration, seed) pairs still to train in ``folder``, checked
+    before anything runs.
 
     Raises:
-        ValueError: ``folder`` is a file; or it holds records and ``resume`` is false (they would
-            be overwritten); or a record there was made with other settings.
+        ValueError: ``folder`` is a file; or it holds records and ``resume`` is
+            false (they would be overwritten); or a record there was made with
+            other settings.
     """
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--save {folder} is a file, not a folder")
     existing = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if existing and not resume:
-        raise ValueError(f"--save {folder} already holds {len(existing)} run records; add --resume to continue them, or choose another folder")
+        raise ValueError(
+            f"--save {folder} already holds {len(existing)} run records; add"
+            " --resume to continue them, or choose another folder"
+        )
     wanted = run_settings(settings)
     for path in existing:
         record = read_record(path)
         if record.settings != wanted:
-            raise ValueError(f"{path} was made with settings {record.settings}, not {wanted}; use another folder")
+            raise ValueError(
+                f"{path} was made with settings {record.settings}, not"
+                f" {wanted}; use another folder"
+            )
     done = {path.stem for path in existing}
-    return [(config, seed) for seed in settings.seeds for config in configs if run_name(config, seed) not in done]
+    return [
+        (config, seed)
+        for seed in settings.seeds
+        for config in configs
+        if run_name(config, seed) not in done
+    ]
 
 
 def record_runs(
@@ -221,16 +325,19 @@ def record_runs(
     weights: bool = False,
     say: Callable[[str], None] | None = None,
 ) -> list[TradeoffRecord]:
-    """Train every (configuration, seed) of ``configs`` × ``settings.seeds`` not yet recorded in
-    ``folder``, seed by seed (so a stopped command leaves whole seeds), and record each.
+    """Train every (configuration, seed) of ``configs`` × ``settings.seeds``
+    not yet recorded in ``folder``, seed by seed (so a stopped command leaves
+    whole seeds), and record each.
 
     Args:
         folder: where ``<run_name>.json`` (and ``.pt`` with ``weights``) go.
         command: the command line, stored in each record.
-        resume: continue a folder that already holds records of the same settings (finished runs
-            are skipped; an interrupted run continues from its ``.ckpt``).
+        resume: continue a folder that already holds records of the same
+            settings (finished runs are skipped; an interrupted run continues
+            from its ``.ckpt``).
         weights: also save each final ``state_dict``.
-        say: called with one line of progress per epoch and per run (``print``, for instance).
+        say: called with one line of progress per epoch and per run (``print``,
+            for instance).
 
     Returns:
         The records written by this call.
@@ -247,14 +354,32 @@ def record_runs(
 
         def progress(stats: EpochStats, name: str = name) -> None:
             if say is not None:
-                say(f"{name} epoch {stats.epoch}/{settings.epochs}: test accuracy {stats.test_accuracy:.3f}, {stats.seconds:.0f} s")
+                say(
+                    f"{name} epoch {stats.epoch}/{settings.epochs}: test"
+                    f" accuracy {stats.test_accuracy:.3f},"
+                    f" {stats.seconds:.0f} s"
+                )
 
         checkpoint = folder / f"{name}.ckpt"
-        run, history, model = fit_run(config, seed, settings, on_epoch=progress, checkpoint=checkpoint)
+        run, history, model = fit_run(
+            config, seed, settings, on_epoch=progress, checkpoint=checkpoint
+        )
         record = TradeoffRecord(
-            command=command, config=config, seed=seed, settings=run_settings(settings), accuracy=round(run.test_accuracy, 5),
-            mult_adds=config.mult_adds, params=config.params, machine=this_machine(settings.threads),
-            epochs=tuple({key: round(value, 5) if isinstance(value, float) else value for key, value in asdict(stats).items()} for stats in history.epochs),
+            command=command,
+            config=config,
+            seed=seed,
+            settings=run_settings(settings),
+            accuracy=round(run.test_accuracy, 5),
+            mult_adds=config.mult_adds,
+            params=config.params,
+            machine=this_machine(settings.threads),
+            epochs=tuple(
+                {
+                    key: round(value, 5) if isinstance(value, float) else value
+                    for key, value in asdict(stats).items()
+                }
+                for stats in history.epochs
+            ),
         )
         if weights:
             save_weights(model, folder / f"{name}.pt")
@@ -263,5 +388,9 @@ def record_runs(
         written.append(record)
         if say is not None:
             elapsed = time.perf_counter() - start
-            say(f"[{k}/{len(pending)}] {name}: accuracy {run.test_accuracy:.3f}; {elapsed / 60:.1f} min so far, about {elapsed / k * (len(pending) - k) / 60:.0f} min to go")
+            say(
+                f"[{k}/{len(pending)}] {name}: accuracy"
+                f" {run.test_accuracy:.3f}; {elapsed / 60:.1f} min so far,"
+                f" about {elapsed / k * (len(pending) - k) / 60:.0f} min to go"
+            )
     return written

@@ -1,24 +1,31 @@
-"""The paper's trade-offs trained on digits: configurations, training, paired comparisons, claims.
+"""The paper's trade-offs trained on digits: configurations, training, paired
+comparisons, claims.
 
-Every experiment trains :class:`~dlnotes.mobilenet.model.MobileNetDigits` on the 4,000 / 1,000
-``mnist_5k`` split — upright, or warped and cluttered
-(:mod:`~dlnotes.mobilenet.experiments.cluttered`) — with :func:`dlnotes.train.fit` (Adam, the same
-hyper-parameters for every model, chosen before the comparisons were run), and returns numbers:
+Every experiment trains :class:`~dlnotes.mobilenet.model.MobileNetDigits` on
+the 4,000 / 1,000 ``mnist_5k`` split — upright, or warped and cluttered
+(:mod:`~dlnotes.mobilenet.experiments.cluttered`) — with
+:func:`dlnotes.train.fit` (Adam, the same hyper-parameters for every model,
+chosen before the comparisons were run), and returns numbers:
 
 * :func:`separable_vs_full` — Table 4's analogue;
-* :func:`narrow_vs_shallow` — Table 5's: the full-depth network thinned by the width multiplier α
-  whose Mult-Adds are closest to those of the shallow network at α = 1;
-* :func:`width_sweep` and :func:`resolution_sweep` — Tables 6 and 7, ρ set by resizing the 28×28
-  digits to 24, 20 and 16 pixels (ρ = 6/7, 5/7, 4/7, the paper's 192/224, 160/224, 128/224);
-* :func:`slope_interval` and :func:`log_linear_fit` — accuracy against log₁₀ Mult-Adds (the
-  paper's Figure 4 claim);
-* :func:`claims` — the four claims with our 95 % intervals over seeds and a verdict on each.
+* :func:`narrow_vs_shallow` — Table 5's: the full-depth network thinned by the
+  width multiplier α whose Mult-Adds are closest to those of the shallow
+  network at α = 1;
+* :func:`width_sweep` and :func:`resolution_sweep` — Tables 6 and 7, ρ set by
+  resizing the 28×28 digits to 24, 20 and 16 pixels (ρ = 6/7, 5/7, 4/7, the
+  paper's 192/224, 160/224, 128/224);
+* :func:`slope_interval` and :func:`log_linear_fit` — accuracy against log₁₀
+  Mult-Adds (the paper's Figure 4 claim);
+* :func:`claims` — the four claims with our 95 % intervals over seeds and a
+  verdict on each.
 
-Each takes a *source* of results: :class:`Settings`, to train now (each (configuration, seed) once
-per process, cached, so the experiments share their runs), or the recorded runs
-(:func:`dlnotes.mobilenet.experiments.runs.recorded`), which the chapter reads. :data:`RECORDED`
-are the settings of those records; ``python -m dlnotes.mobilenet.experiments [--full]`` trains
-the quick (:data:`QUICK`) or longer (:data:`FULL`) upright runs now and prints their tables.
+Each takes a *source* of results: :class:`Settings`, to train now (each
+(configuration, seed) once per process, cached, so the experiments share their
+runs), or the recorded runs
+(:func:`dlnotes.mobilenet.experiments.runs.recorded`), which the chapter reads.
+:data:`RECORDED` are the settings of those records; ``python -m
+dlnotes.mobilenet.experiments [--full]`` trains the quick (:data:`QUICK`) or
+longer (:data:`FULL`) upright runs now and prints their tables.
 """
 
 from __future__ import annotations
@@ -29,19 +36,23 @@ import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch.nn import functional as F
 
+from dlnotes import verdicts
 from dlnotes.bench import threads as use_threads
 from dlnotes.mobilenet.counting import count_mult_adds, count_params
-from dlnotes.mobilenet.experiments.cluttered import TASKS, task_split
-from dlnotes import verdicts
 from dlnotes.mobilenet.experiments import paper
-from dlnotes.mobilenet.experiments.intervals import Interval, interval_verdict, mean_interval
+from dlnotes.mobilenet.experiments.cluttered import TASKS, task_split
+from dlnotes.mobilenet.experiments.intervals import (
+    Interval,
+    interval_verdict,
+    mean_interval,
+)
 from dlnotes.mobilenet.model import VARIANTS, MobileNetDigits
 from dlnotes.train import SCHEDULES, EpochStats, History, fit
 
@@ -54,8 +65,8 @@ class Settings:
     """Training settings shared by every model of one experiment.
 
     ``task`` is ``"mnist"`` (the upright digits) or ``"cluttered"``
-    (:func:`~dlnotes.mobilenet.experiments.cluttered.cluttered_mnist`); ``schedule`` is one of
-    :data:`dlnotes.train.SCHEDULES`.
+    (:func:`~dlnotes.mobilenet.experiments.cluttered.cluttered_mnist`);
+    ``schedule`` is one of :data:`dlnotes.train.SCHEDULES`.
     """
 
     epochs: int = 3
@@ -69,43 +80,65 @@ class Settings:
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size", "threads"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or value < 1
+            ):
                 raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr must be a positive finite number, got {self.lr!r}")
+        if (
+            isinstance(self.lr, bool)
+            or not isinstance(self.lr, (int, float))
+            or not (math.isfinite(self.lr) and self.lr > 0)
+        ):
+            raise ValueError(
+                f"lr must be a positive finite number, got {self.lr!r}"
+            )
         if len(self.seeds) < 1:
             raise ValueError("seeds must name at least one seed")
-        if any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in self.seeds):
+        if any(
+            isinstance(s, bool) or not isinstance(s, int) or s < 0
+            for s in self.seeds
+        ):
             raise ValueError(f"seeds must be ints >= 0, got {self.seeds}")
         if len(set(self.seeds)) != len(self.seeds):
             raise ValueError(f"seeds must be distinct, got {self.seeds}")
         if self.schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+            raise ValueError(
+                f"schedule must be one of {SCHEDULES}, got {self.schedule!r}"
+            )
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
 
 
 QUICK = Settings()
-"""Short runs on upright digits (3 epochs, 3 seeds, one thread, constant rate)."""
+"""Short runs on upright digits (3 epochs, 3 seeds, one thread, constant
+rate)."""
 
 FULL = Settings(epochs=10, seeds=(0, 1, 2, 3, 4))
-"""The settings of ``--full`` (10 epochs, 5 seeds, one thread, upright digits)."""
+"""The settings of ``--full`` (10 epochs, 5 seeds, one thread, upright
+digits)."""
 
-RECORDED = Settings(epochs=8, seeds=(0, 1, 2, 3, 4), schedule="cosine", task="cluttered")
-"""The recorded runs the chapter reads back (``records/tradeoffs/``), fixed before they ran.
+RECORDED = Settings(
+    epochs=8, seeds=(0, 1, 2, 3, 4), schedule="cosine", task="cluttered"
+)
+"""The recorded runs the chapter reads back (``records/tradeoffs/``), fixed
+before they ran.
 
-Task: cluttered digits, because upright ones leave no room below 100 % for the paper's
-differences (see :mod:`~dlnotes.mobilenet.experiments.cluttered`). Recipe: Adam at the book's
-rate of 10⁻² annealed to zero by a cosine (so each network ends settled in a minimum instead of
-rattling with the minibatch noise of a constant step, and short runs are less far from
-convergence); 8 epochs and 5 seeds, the most that all ten configurations of
-:func:`claim_configs` fit into about an hour of one CPU thread; batch 64 as elsewhere.
+Task: cluttered digits, because upright ones leave no room below 100 % for the
+paper's differences (see :mod:`~dlnotes.mobilenet.experiments.cluttered`).
+Recipe: Adam at the book's rate of 10⁻² annealed to zero by a cosine (so each
+network ends settled in a minimum instead of rattling with the minibatch noise
+of a constant step, and short runs are less far from convergence); 8 epochs and
+5 seeds, the most that all ten configurations of :func:`claim_configs` fit into
+about an hour of one CPU thread; batch 64 as elsewhere.
 """
 
 
 @dataclass(frozen=True)
 class Config:
-    """One model: its variant, width multiplier α and input side in pixels (ρ = side / 28)."""
+    """One model: its variant, width multiplier α and input side in pixels (ρ =
+    side / 28)."""
 
     variant: str = "separable"
     width_mult: float = 1.0
@@ -113,11 +146,16 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
-            raise ValueError(f"variant must be one of {VARIANTS}, got {self.variant!r}")
+            raise ValueError(
+                f"variant must be one of {VARIANTS}, got {self.variant!r}"
+            )
         if not self.width_mult > 0:
             raise ValueError(f"width_mult must be > 0, got {self.width_mult}")
         if not 16 <= self.side <= SIDE:
-            raise ValueError(f"side must lie in 16..{SIDE} (the network's stride is 16), got {self.side}")
+            raise ValueError(
+                f"side must lie in 16..{SIDE} (the network's stride is 16),"
+                f" got {self.side}"
+            )
 
     @property
     def rho(self) -> float:
@@ -141,19 +179,28 @@ class Config:
 
     @property
     def params(self) -> int:
-        """Weights of convolutions and the classifier (the paper's convention)."""
+        """Weights of convolutions and the classifier (the paper's
+        convention)."""
         with torch.device("meta"):
             return count_params(self.build())
 
 
 def resize(images: torch.Tensor, side: int) -> torch.Tensor:
-    """Resize a batch ``[N, C, 28, 28]`` to ``side × side`` (bilinear, antialiased): the ρ knob."""
-    return F.interpolate(images, size=(side, side), mode="bilinear", antialias=True, align_corners=False)
+    """Resize a batch ``[N, C, 28, 28]`` to ``side × side`` (bilinear,
+    antialiased): the ρ knob."""
+    return F.interpolate(
+        images,
+        size=(side, side),
+        mode="bilinear",
+        antialias=True,
+        align_corners=False,
+    )
 
 
 @dataclass(frozen=True)
 class Run:
-    """One trained model: its test accuracy after each epoch and its seconds of training."""
+    """One trained model: its test accuracy after each epoch and its seconds of
+    training."""
 
     config: Config
     seed: int
@@ -173,30 +220,63 @@ def fit_run(
     on_epoch: Callable[[EpochStats], None] | None = None,
     checkpoint: str | Path | None = None,
 ) -> tuple[Run, History, MobileNetDigits]:
-    """Train ``config`` once with ``seed`` (model initialisation and batch order) under ``settings``.
+    """Train ``config`` once with ``seed`` (model initialisation and batch
+    order) under ``settings``.
 
-    Runs on ``settings.threads`` CPU threads (these small networks gain little from a second
-    thread, and a fixed count keeps the runs repeatable). ``checkpoint``: see :func:`dlnotes.train.fit`.
-    Returns the run, its per-epoch history and the trained model.
+    Runs on ``settings.threads`` CPU threads (these small networks gain little
+    from a second thread, and a fixed count keeps the runs repeatable).
+    ``checkpoint``: see :func:`dlnotes.train.fit`. Returns the run, its
+    per-epoch history and the trained model.
     """
     split = task_split(settings.task)
-    transform = functools.partial(resize, side=config.side) if config.side != SIDE else None
+    transform = (
+        functools.partial(resize, side=config.side)
+        if config.side != SIDE
+        else None
+    )
     with use_threads(settings.threads):
         torch.manual_seed(seed)
         model = config.build()
         start = time.perf_counter()
         history = fit(
-            model, split.train, split.test, epochs=settings.epochs, lr=settings.lr, batch_size=settings.batch_size,
-            seed=seed, transform=transform, schedule=settings.schedule, on_epoch=on_epoch, checkpoint=checkpoint,
+            model,
+            split.train,
+            split.test,
+            epochs=settings.epochs,
+            lr=settings.lr,
+            batch_size=settings.batch_size,
+            seed=seed,
+            transform=transform,
+            schedule=settings.schedule,
+            on_epoch=on_epoch,
+            checkpoint=checkpoint,
         )
     curve = tuple(history.column("test_accuracy"))
-    return Run(config, seed, curve, time.perf_counter() - start), history, model
+    return (
+        Run(config, seed, curve, time.perf_counter() - start),
+        history,
+        model,
+    )
 
 
-@functools.lru_cache(maxsize=None)
-def train(config: Config, seed: int, epochs: int, lr: float, batch_size: int, threads: int = 1) -> Run:
-    """Train ``config`` on upright digits with a constant rate (:func:`fit_run`), cached per process."""
-    settings = Settings(epochs=epochs, lr=lr, batch_size=batch_size, seeds=(seed,), threads=threads)
+@functools.cache
+def train(
+    config: Config,
+    seed: int,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    threads: int = 1,
+) -> Run:
+    """Train ``config`` on upright digits with a constant rate
+    (:func:`fit_run`), cached per process."""
+    settings = Settings(
+        epochs=epochs,
+        lr=lr,
+        batch_size=batch_size,
+        seeds=(seed,),
+        threads=threads,
+    )
     return fit_run(config, seed, settings)[0]
 
 
@@ -221,8 +301,11 @@ class Summary:
 
     @property
     def std(self) -> float:
-        """Sample standard deviation of the test accuracy over the seeds (0 for one seed)."""
-        return float(self.accuracies.std(ddof=1)) if len(self.runs) > 1 else 0.0
+        """Sample standard deviation of the test accuracy over the seeds (0 for
+        one seed)."""
+        return (
+            float(self.accuracies.std(ddof=1)) if len(self.runs) > 1 else 0.0
+        )
 
     @property
     def seconds(self) -> float:
@@ -230,63 +313,87 @@ class Summary:
         return statistics.fmean(run.seconds for run in self.runs)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached_run(config: Config, seed: int, settings: Settings) -> Run:
     return fit_run(config, seed, settings)[0]
 
 
 def summarize(config: Config, settings: Settings = QUICK) -> Summary:
-    """Train ``config`` with every seed of ``settings`` (cached per process) and collect the results."""
-    runs = tuple(_cached_run(config, seed, settings) for seed in settings.seeds)
+    """Train ``config`` with every seed of ``settings`` (cached per process)
+    and collect the results."""
+    runs = tuple(
+        _cached_run(config, seed, settings) for seed in settings.seeds
+    )
     return Summary(config, runs, config.mult_adds, config.params)
 
 
 Source = Settings | Callable[[Config], Summary]
-"""Where the experiments get their results, either :class:`Settings` to train now
-(:func:`summarize`), or a function from a configuration to its :class:`Summary`, such as
-:func:`dlnotes.mobilenet.experiments.runs.recorded` (the recorded runs)."""
+"""Where the experiments get their results, either :class:`Settings` to train
+now (:func:`summarize`), or a function from a configuration to its
+:class:`Summary`, such as :func:`dlnotes.mobilenet.experiments.runs.recorded`
+(the recorded runs)."""
 
 
 def _summary(source: Source, config: Config) -> Summary:
-    return summarize(config, source) if isinstance(source, Settings) else source(config)
+    return (
+        summarize(config, source)
+        if isinstance(source, Settings)
+        else source(config)
+    )
 
 
 @dataclass(frozen=True)
 class Pair:
-    """Two configurations trained with the same seeds, and their paired difference ``a − b``."""
+    """Two configurations trained with the same seeds, and their paired
+    difference ``a − b``."""
 
     a: Summary
     b: Summary
 
     def __post_init__(self) -> None:
         if [r.seed for r in self.a.runs] != [r.seed for r in self.b.runs]:
-            raise ValueError(f"a pair needs the same seeds on both sides, got {[r.seed for r in self.a.runs]} and {[r.seed for r in self.b.runs]}")
+            raise ValueError(
+                "a pair needs the same seeds on both sides, got"
+                f" {[r.seed for r in self.a.runs]} and"
+                f" {[r.seed for r in self.b.runs]}"
+            )
 
     @property
     def differences(self) -> np.ndarray:
-        """Per-seed accuracy differences ``a − b`` (same seed, same batch order)."""
+        """Per-seed accuracy differences ``a − b`` (same seed, same batch
+        order)."""
         return self.a.accuracies - self.b.accuracies
 
     @property
     def interval(self) -> Interval:
-        """The 95 % t interval of the mean paired difference (see :func:`~dlnotes.mobilenet.experiments.intervals.mean_interval`)."""
+        """The 95 % t interval of the mean paired difference (see
+        :func:`~dlnotes.mobilenet.experiments.intervals.mean_interval`)."""
         return mean_interval(self.differences)
 
 
 def separable_vs_full(source: Source = QUICK) -> Pair:
-    """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions (α = 1, 28 pixels)."""
-    return Pair(_summary(source, Config("separable")), _summary(source, Config("full")))
+    """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions (α = 1,
+    28 pixels)."""
+    return Pair(
+        _summary(source, Config("separable")), _summary(source, Config("full"))
+    )
 
 
-def matched_width(target_mult_adds: int, candidates: Sequence[float] = tuple(k / 32 for k in range(8, 33))) -> float:
-    """The width multiplier α whose full-depth separable network has Mult-Adds closest to
-    ``target_mult_adds`` (at 28 pixels)."""
-    return min(candidates, key=lambda a: abs(Config("separable", a).mult_adds - target_mult_adds))
+def matched_width(
+    target_mult_adds: int,
+    candidates: Sequence[float] = tuple(k / 32 for k in range(8, 33)),
+) -> float:
+    """The width multiplier α whose full-depth separable network has Mult-Adds
+    closest to ``target_mult_adds`` (at 28 pixels)."""
+    return min(
+        candidates,
+        key=lambda a: abs(Config("separable", a).mult_adds - target_mult_adds),
+    )
 
 
 def narrow_vs_shallow(source: Source = QUICK) -> Pair:
-    """Table 5's analogue: ``a`` = full depth thinned to the shallow network's Mult-Adds,
-    ``b`` = shallow (the five repeated blocks removed) at α = 1."""
+    """Table 5's analogue: ``a`` = full depth thinned to the shallow network's
+    Mult-Adds, ``b`` = shallow (the five repeated blocks removed) at α = 1."""
     shallow = Config("shallow")
     narrow = Config("separable", matched_width(shallow.mult_adds))
     return Pair(_summary(source, narrow), _summary(source, shallow))
@@ -295,47 +402,69 @@ def narrow_vs_shallow(source: Source = QUICK) -> Pair:
 ALPHAS = (1.0, 0.75, 0.5, 0.25)
 """Table 6's width multipliers."""
 SIDES = (28, 24, 20, 16)
-"""Table 7's resolutions, in pixels out of 28 (the paper's 224, 192, 160 and 128 out of 224)."""
+"""Table 7's resolutions, in pixels out of 28 (the paper's 224, 192, 160 and
+128 out of 224)."""
 
 
-def width_sweep(source: Source = QUICK, alphas: Sequence[float] = ALPHAS) -> list[Summary]:
+def width_sweep(
+    source: Source = QUICK, alphas: Sequence[float] = ALPHAS
+) -> list[Summary]:
     """Table 6's analogue: the separable network at each α (28 pixels)."""
     return [_summary(source, Config("separable", a)) for a in alphas]
 
 
-def resolution_sweep(source: Source = QUICK, sides: Sequence[int] = SIDES) -> list[Summary]:
-    """Table 7's analogue: the separable network (α = 1) on digits resized to each side."""
+def resolution_sweep(
+    source: Source = QUICK, sides: Sequence[int] = SIDES
+) -> list[Summary]:
+    """Table 7's analogue: the separable network (α = 1) on digits resized to
+    each side."""
     return [_summary(source, Config("separable", 1.0, side)) for side in sides]
 
 
 @functools.lru_cache(maxsize=1)
 def claim_configs() -> tuple[Config, ...]:
-    """Every configuration the four experiments train (ten: α = 1 at 28 pixels is shared)."""
+    """Every configuration the four experiments train (ten: α = 1 at 28 pixels
+    is shared)."""
     shallow = Config("shallow")
-    configs = [Config("separable"), Config("full"), shallow, Config("separable", matched_width(shallow.mult_adds))]
-    configs += [Config("separable", a) for a in ALPHAS] + [Config("separable", 1.0, side) for side in SIDES]
+    configs = [
+        Config("separable"),
+        Config("full"),
+        shallow,
+        Config("separable", matched_width(shallow.mult_adds)),
+    ]
+    configs += [Config("separable", a) for a in ALPHAS] + [
+        Config("separable", 1.0, side) for side in SIDES
+    ]
     return tuple(dict.fromkeys(configs))
 
 
 @dataclass(frozen=True)
 class LogLinearFit:
-    """Least-squares line ``accuracy = intercept + slope · log10(Mult-Adds)`` and its R²."""
+    """Least-squares line ``accuracy = intercept + slope · log10(Mult-Adds)``
+    and its R²."""
 
     slope: float
     intercept: float
     r_squared: float
 
 
-def log_linear_fit(mult_adds: Sequence[float], accuracies: Sequence[float]) -> LogLinearFit:
-    """Fit accuracy against log₁₀ Mult-Adds (the paper's Figure 4 calls the relation log-linear).
+def log_linear_fit(
+    mult_adds: Sequence[float], accuracies: Sequence[float]
+) -> LogLinearFit:
+    """Fit accuracy against log₁₀ Mult-Adds (the paper's Figure 4 calls the
+    relation log-linear).
 
     Raises:
-        ValueError: fewer than 3 points, different lengths, or a non-positive Mult-Add count.
+        ValueError: fewer than 3 points, different lengths, or a non-positive
+            Mult-Add count.
     """
     x = np.asarray(mult_adds, dtype=float)
     y = np.asarray(accuracies, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 3:
-        raise ValueError(f"mult_adds and accuracies must be two sequences of the same length >= 3, got {x.shape} and {y.shape}")
+        raise ValueError(
+            "mult_adds and accuracies must be two sequences of the same"
+            f" length >= 3, got {x.shape} and {y.shape}"
+        )
     if (x <= 0).any():
         raise ValueError("mult_adds must all be > 0")
     slope, intercept = np.polyfit(np.log10(x), y, 1)
@@ -346,17 +475,23 @@ def log_linear_fit(mult_adds: Sequence[float], accuracies: Sequence[float]) -> L
 
 
 def slope_interval(sweep: Sequence[Summary]) -> Interval:
-    """The slope of accuracy against log₁₀ Mult-Adds along one knob, fitted per seed, and the
-    95 % t interval of its mean over the seeds (accuracy as a fraction per decade).
+    """The slope of accuracy against log₁₀ Mult-Adds along one knob, fitted per
+    seed, and the 95 % t interval of its mean over the seeds (accuracy as a
+    fraction per decade).
 
     Raises:
-        ValueError: fewer than 2 configurations, Mult-Adds all equal, or different seeds.
+        ValueError: fewer than 2 configurations, Mult-Adds all equal, or
+            different seeds.
     """
     if len(sweep) < 2:
-        raise ValueError(f"sweep must hold at least 2 configurations, got {len(sweep)}")
+        raise ValueError(
+            f"sweep must hold at least 2 configurations, got {len(sweep)}"
+        )
     seeds = [r.seed for r in sweep[0].runs]
     if any([r.seed for r in s.runs] != seeds for s in sweep):
-        raise ValueError("every configuration of sweep must have the same seeds")
+        raise ValueError(
+            "every configuration of sweep must have the same seeds"
+        )
     x = np.log10([s.mult_adds for s in sweep])
     if np.ptp(x) == 0:
         raise ValueError("the Mult-Adds of sweep must not be all equal")
@@ -367,8 +502,9 @@ def slope_interval(sweep: Sequence[Summary]) -> Interval:
 
 @dataclass(frozen=True)
 class Claim:
-    """One of the paper's claims: its value of the effect, ours with its 95 % interval over the
-    seeds, and the tolerance within which the two count as the same size."""
+    """One of the paper's claims: its value of the effect, ours with its 95 %
+    interval over the seeds, and the tolerance within which the two count as
+    the same size."""
 
     name: str
     unit: str
@@ -378,74 +514,126 @@ class Claim:
 
     @property
     def verdict(self) -> str:
-        """:func:`~dlnotes.mobilenet.experiments.intervals.interval_verdict` of ``ours`` on ``paper``."""
+        """:func:`~dlnotes.mobilenet.experiments.intervals.interval_verdict` of
+        ``ours`` on ``paper``."""
         return interval_verdict(self.ours, self.paper, self.tolerance)
 
 
 def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
-    """The paper's accuracy (%) against log₁₀ of its Mult-Adds, fitted over ``rows``."""
-    return verdicts.line_fit(np.log10([r.mult_adds for r in rows]), [r.accuracy for r in rows])
+    """The paper's accuracy (%) against log₁₀ of its Mult-Adds, fitted over
+    ``rows``."""
+    return verdicts.line_fit(
+        np.log10([r.mult_adds for r in rows]), [r.accuracy for r in rows]
+    )
 
 
 def claims(source: Source) -> dict[str, Claim]:
-    """The four accuracy claims of Section 4, ours measured from ``source`` (differences in points,
-    slopes in points per decade of Mult-Adds), keyed ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``.
+    """The four accuracy claims of Section 4, ours measured from ``source``
+    (differences in points, slopes in points per decade of Mult-Adds), keyed
+    ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``.
 
-    Differences count as the same size within the rounding of the two printed accuracies; slopes
-    within twice the standard error of the paper's own fit (four points each).
+    Differences count as the same size within the rounding of the two printed
+    accuracies; slopes within twice the standard error of the paper's own fit
+    (four points each).
     """
     sep, full = paper.TABLE_4[1], paper.TABLE_4[0]
     narrow, shallow = paper.TABLE_5
     rounding = verdicts.rounding_tolerance
     alpha, rho = paper_slope(paper.TABLE_6), paper_slope(paper.TABLE_7)
     return {
-        "sf": Claim("separable minus full convolutions (Table 4)", "points", round(sep.accuracy - full.accuracy, 1),
-                    separable_vs_full(source).interval.scaled(100), rounding(sep.accuracy) + rounding(full.accuracy)),
-        "ns": Claim("narrow minus shallow at equal Mult-Adds (Table 5)", "points", round(narrow.accuracy - shallow.accuracy, 1),
-                    narrow_vs_shallow(source).interval.scaled(100), rounding(narrow.accuracy) + rounding(shallow.accuracy)),
-        "alpha": Claim("accuracy per decade of Mult-Adds along α (Table 6)", "points per decade", alpha.slope,
-                       slope_interval(width_sweep(source)).scaled(100), 2 * alpha.slope_stderr),
-        "rho": Claim("accuracy per decade of Mult-Adds along ρ (Table 7)", "points per decade", rho.slope,
-                     slope_interval(resolution_sweep(source)).scaled(100), 2 * rho.slope_stderr),
+        "sf": Claim(
+            "separable minus full convolutions (Table 4)",
+            "points",
+            round(sep.accuracy - full.accuracy, 1),
+            separable_vs_full(source).interval.scaled(100),
+            rounding(sep.accuracy) + rounding(full.accuracy),
+        ),
+        "ns": Claim(
+            "narrow minus shallow at equal Mult-Adds (Table 5)",
+            "points",
+            round(narrow.accuracy - shallow.accuracy, 1),
+            narrow_vs_shallow(source).interval.scaled(100),
+            rounding(narrow.accuracy) + rounding(shallow.accuracy),
+        ),
+        "alpha": Claim(
+            "accuracy per decade of Mult-Adds along α (Table 6)",
+            "points per decade",
+            alpha.slope,
+            slope_interval(width_sweep(source)).scaled(100),
+            2 * alpha.slope_stderr,
+        ),
+        "rho": Claim(
+            "accuracy per decade of Mult-Adds along ρ (Table 7)",
+            "points per decade",
+            rho.slope,
+            slope_interval(resolution_sweep(source)).scaled(100),
+            2 * rho.slope_stderr,
+        ),
     }
 
 
-def table_row(summary: Summary, quoted: paper.Row | None = None) -> dict[str, object]:
-    """One line of a results table: our configuration (accuracy as mean ± standard deviation over
-    the seeds, in %), and the paper's printed row beside it."""
+def table_row(
+    summary: Summary, quoted: paper.Row | None = None
+) -> dict[str, object]:
+    """One line of a results table: our configuration (accuracy as mean ±
+    standard deviation over the seeds, in %), and the paper's printed row
+    beside it."""
     out: dict[str, object] = {
         "model": summary.config.label,
         "Mult-Adds (k)": round(summary.mult_adds / 1e3, 1),
         "params (k)": round(summary.params / 1e3, 1),
-        "test accuracy %": f"{100 * summary.mean:.1f} ± {100 * summary.std:.1f}",
+        "test accuracy %": (
+            f"{100 * summary.mean:.1f} ± {100 * summary.std:.1f}"
+        ),
     }
     if quoted is not None:
-        out |= {"paper: model": quoted.model, "paper: M Mult-Adds": quoted.mult_adds,
-                "paper: M params": quoted.params, "paper: ImageNet %": quoted.accuracy}
+        out |= {
+            "paper: model": quoted.model,
+            "paper: M Mult-Adds": quoted.mult_adds,
+            "paper: M params": quoted.params,
+            "paper: ImageNet %": quoted.accuracy,
+        }
     return out
 
 
 def _line(summary: Summary) -> str:
     return (
-        f"{summary.config.label:<22} {summary.mult_adds / 1e6:8.3f} M {summary.params / 1e3:8.1f} k"
-        f"   {100 * summary.mean:5.1f} ± {100 * summary.std:4.1f} %   {summary.seconds:5.1f} s"
+        f"{summary.config.label:<22} {summary.mult_adds / 1e6:8.3f} M"
+        f" {summary.params / 1e3:8.1f} k   {100 * summary.mean:5.1f} ±"
+        f" {100 * summary.std:4.1f} %   {summary.seconds:5.1f} s"
     )
 
 
 def _difference(pair: Pair) -> str:
     i = pair.interval
-    return f"{100 * i.mean:+.1f} points (95 % interval {100 * i.low:+.1f} to {100 * i.high:+.1f})"
+    return (
+        f"{100 * i.mean:+.1f} points (95 % interval {100 * i.low:+.1f} to"
+        f" {100 * i.high:+.1f})"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m dlnotes.mobilenet.experiments [--full]``: train the book's (or the fuller)
-    settings now and print every experiment's table."""
-    parser = argparse.ArgumentParser(prog="python -m dlnotes.mobilenet.experiments", description=__doc__.split("\n")[0])
-    parser.add_argument("--full", action="store_true", help=f"{FULL.epochs} epochs and {len(FULL.seeds)} seeds (default: the book's {QUICK.epochs} and {len(QUICK.seeds)})")
+    """``python -m dlnotes.mobilenet.experiments [--full]``: train the book's
+    (or the fuller) settings now and print every experiment's table."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dlnotes.mobilenet.experiments",
+        description=__doc__.split("\n")[0],
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help=(
+            f"{FULL.epochs} epochs and {len(FULL.seeds)} seeds (default: the"
+            f" book's {QUICK.epochs} and {len(QUICK.seeds)})"
+        ),
+    )
     args = parser.parse_args(argv)
     settings = FULL if args.full else QUICK
     print(f"settings: {settings}")
-    print(f"{'model':<22} {'Mult-Adds':>10} {'params':>10}   accuracy (mean ± std)   s/seed")
+    print(
+        f"{'model':<22} {'Mult-Adds':>10} {'params':>10}   accuracy (mean ±"
+        " std)   s/seed"
+    )
     pair = separable_vs_full(settings)
     for summary in (pair.a, pair.b):
         print(_line(summary), flush=True)
@@ -457,6 +645,10 @@ def main(argv: list[str] | None = None) -> None:
     sweep = width_sweep(settings) + resolution_sweep(settings)[1:]
     for summary in sweep:
         print(_line(summary), flush=True)
-    fit_ = log_linear_fit([s.mult_adds for s in sweep], [s.mean for s in sweep])
-    print(f"accuracy vs log10 Mult-Adds: slope {100 * fit_.slope:.1f} points per decade, R² = {fit_.r_squared:.2f}")
-
+    fit_ = log_linear_fit(
+        [s.mult_adds for s in sweep], [s.mean for s in sweep]
+    )
+    print(
+        f"accuracy vs log10 Mult-Adds: slope {100 * fit_.slope:.1f} points per"
+        f" decade, R² = {fit_.r_squared:.2f}"
+    )

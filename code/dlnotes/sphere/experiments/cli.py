@@ -1,21 +1,29 @@
-"""Paper-scale runs of the two spherical CNN experiments, for readers with time.
+"""Paper-scale runs of the two spherical CNN experiments, for readers with
+time::
 
     python -m dlnotes.sphere.experiments mnist --bandwidth 30 --epochs 20
-    python -m dlnotes.sphere.experiments mnist --bandwidth 30 --epochs 40 --lr 1e-2 --schedule cosine --batch-size 16
+    python -m dlnotes.sphere.experiments mnist --bandwidth 30 --epochs 40 \\
+        --lr 1e-2 --schedule cosine --batch-size 16
     python -m dlnotes.sphere.experiments mnist-eval
-    python -m dlnotes.sphere.experiments equivariance --bandwidths 4 8 16 32 --depth 5 --rotations 500
-    torchrun --nproc-per-node 2 -m dlnotes.sphere.experiments mnist ... --save DIR
+    python -m dlnotes.sphere.experiments equivariance \\
+        --bandwidths 4 8 16 32 --depth 5 --rotations 500
+    torchrun --nproc-per-node 2 -m dlnotes.sphere.experiments mnist ... \\
+        --save DIR
 
-``mnist`` runs :func:`dlnotes.sphere.experiments.mnist.experiment.mnist_experiment` (Table 1 of Cohen et al., 2018) and
-prints the NR/NR, R/R, NR/R table beside the paper's, the parameter counts and the seconds per
-epoch. The first line is the paper's recipe (Adam at a constant 5·10⁻³); the second, a larger
-rate annealed to zero over twice the epochs, is the recipe of the chapter's best recorded runs.
-With ``--save DIR`` every run writes a checkpoint after each epoch and its weights and JSON record
-at the end; ``--resume`` continues a killed command where it stopped. ``mnist-eval`` evaluates
-saved runs (by default the ones shipped with the package) on the upright and rotated test digits
-and prints ``model condition mean std paper``.
-``equivariance`` runs :func:`dlnotes.sphere.experiments.equivariance.equivariance_experiment` (Figure 3) and
-prints Δ per bandwidth, depth, ReLU and dtype. The book runs both at smaller sizes.
+``mnist`` runs
+:func:`dlnotes.sphere.experiments.mnist.experiment.mnist_experiment` (Table 1
+of Cohen et al., 2018) and prints the NR/NR, R/R, NR/R table beside the
+paper's, the parameter counts and the seconds per epoch. The first line is the
+paper's recipe (Adam at a constant 5·10⁻³); the second, a larger rate annealed
+to zero over twice the epochs, is the recipe of the chapter's best recorded
+runs. With ``--save DIR`` every run writes a checkpoint after each epoch and
+its weights and JSON record at the end; ``--resume`` continues a killed command
+where it stopped. ``mnist-eval`` evaluates saved runs (by default the ones
+shipped with the package) on the upright and rotated test digits and prints
+``model condition mean std paper``. ``equivariance`` runs
+:func:`dlnotes.sphere.experiments.equivariance.equivariance_experiment` (Figure
+3) and prints Δ per bandwidth, depth, ReLU and dtype. The book runs both at
+smaller sizes.
 """
 
 from __future__ import annotations
@@ -28,30 +36,41 @@ import pandas as pd
 import torch
 
 from dlnotes.sphere.experiments.equivariance import equivariance_experiment
-from dlnotes.sphere.experiments.mnist import MODELS, PAPER_PARAMETERS, mnist_experiment
+from dlnotes.sphere.experiments.mnist import (
+    MODELS,
+    PAPER_PARAMETERS,
+    mnist_experiment,
+)
 from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1
 from dlnotes.sphere.experiments.mnist.evaluation import evaluate_runs, table1
 from dlnotes.train import SCHEDULES, EpochStats
 
 
-def _print_epoch(model: str, train_on: str, seed: int, stats: EpochStats) -> None:
+def _print_epoch(
+    model: str, train_on: str, seed: int, stats: EpochStats
+) -> None:
     from tqdm.auto import tqdm
 
     tqdm.write(
-        f"{model} trained on {train_on}, seed {seed}, epoch {stats.epoch}: train accuracy {stats.train_accuracy:.3f}, "
-        f"test ({train_on}) accuracy {stats.test_accuracy:.3f}, {stats.seconds:.0f} s"
+        f"{model} trained on {train_on}, seed {seed}, epoch {stats.epoch}:"
+        f" train accuracy {stats.train_accuracy:.3f}, test ({train_on})"
+        f" accuracy {stats.test_accuracy:.3f}, {stats.seconds:.0f} s"
     )
 
 
 def _device(name: str) -> torch.device:
-    """The ``--device``, checked; under torchrun on CUDA, this process's GPU (LOCAL_RANK)."""
+    """The ``--device``, checked; under torchrun on CUDA, this process's GPU
+    (LOCAL_RANK)."""
     try:
         device = torch.device(name)
     except RuntimeError as error:
         raise SystemExit(f"--device: {error}") from None
     if device.type == "cuda":
         if not torch.cuda.is_available():
-            raise SystemExit("--device cuda: no CUDA device is available here (use --device cpu)")
+            raise SystemExit(
+                "--device cuda: no CUDA device is available here (use --device"
+                " cpu)"
+            )
         if device.index is None:
             device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
     elif device.type != "cpu":
@@ -60,10 +79,13 @@ def _device(name: str) -> torch.device:
 
 
 def _distributed(device: torch.device) -> int:
-    """Join the process group when started by torchrun (WORLD_SIZE > 1); return this process's rank."""
+    """Join the process group when started by torchrun (WORLD_SIZE > 1); return
+    this process's rank."""
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
         return 0
-    torch.distributed.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    torch.distributed.init_process_group(
+        "nccl" if device.type == "cuda" else "gloo"
+    )
     return torch.distributed.get_rank()
 
 
@@ -95,20 +117,34 @@ def _mnist(args: argparse.Namespace) -> None:
     if rank != 0:
         return
     print(result.settings)
-    with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
+    with pd.option_context(
+        "display.float_format", "{:.3f}".format, "display.width", 120
+    ):
         print(result.table().to_string(index=False))
     for name, count in result.parameters.items():
-        print(f"{name}: {count:,} parameters (paper: {PAPER_PARAMETERS[name]:,}), {result.seconds_per_epoch(name):.1f} s per epoch")
+        print(
+            f"{name}: {count:,} parameters (paper:"
+            f" {PAPER_PARAMETERS[name]:,}),"
+            f" {result.seconds_per_epoch(name):.1f} s per epoch"
+        )
 
 
 def _mnist_eval(args: argparse.Namespace) -> None:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    runs = evaluate_runs(args.folder, data=args.data, device=_device(args.device))
-    with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
+    runs = evaluate_runs(
+        args.folder, data=args.data, device=_device(args.device)
+    )
+    with pd.option_context(
+        "display.float_format", "{:.3f}".format, "display.width", 120
+    ):
         print(runs.to_string(index=False))
         print()
-        print(table1(runs)[["model", "condition", "mean", "std", "paper"]].to_string(index=False))
+        print(
+            table1(runs)[
+                ["model", "condition", "mean", "std", "paper"]
+            ].to_string(index=False)
+        )
 
 
 def _positive(text: str) -> int:
@@ -127,54 +163,169 @@ def _folder(text: str) -> Path:
 
 def _equivariance(args: argparse.Namespace) -> None:
     result = equivariance_experiment(
-        bandwidths=tuple(args.bandwidths), depth=args.depth, n_rotations=args.rotations, channels=args.channels, seed=args.seed
+        bandwidths=tuple(args.bandwidths),
+        depth=args.depth,
+        n_rotations=args.rotations,
+        channels=args.channels,
+        seed=args.seed,
     )
-    with pd.option_context("display.float_format", "{:.3e}".format, "display.width", 120):
+    with pd.option_context(
+        "display.float_format", "{:.3e}".format, "display.width", 120
+    ):
         print(result.frame().to_string(index=False))
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m dlnotes.sphere.experiments", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m dlnotes.sphere.experiments",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    mnist = commands.add_parser("mnist", help="Table 1: spherical MNIST, planar vs spherical CNN")
-    mnist.add_argument("--bandwidth", type=int, default=30, help="input bandwidth b (paper: 30)")
-    mnist.add_argument("--b1", type=int, default=10, help="bandwidth after the S2 layer (paper: 10)")
-    mnist.add_argument("--b2", type=int, default=6, help="bandwidth after the SO(3) layer (paper: 6)")
+    mnist = commands.add_parser(
+        "mnist", help="Table 1: spherical MNIST, planar vs spherical CNN"
+    )
+    mnist.add_argument(
+        "--bandwidth",
+        type=int,
+        default=30,
+        help="input bandwidth b (paper: 30)",
+    )
+    mnist.add_argument(
+        "--b1",
+        type=int,
+        default=10,
+        help="bandwidth after the S2 layer (paper: 10)",
+    )
+    mnist.add_argument(
+        "--b2",
+        type=int,
+        default=6,
+        help="bandwidth after the SO(3) layer (paper: 6)",
+    )
     mnist.add_argument("--epochs", type=int, default=20)
     mnist.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     mnist.add_argument("--lr", type=float, default=5e-3)
     mnist.add_argument("--batch-size", type=int, default=32)
-    mnist.add_argument("--n-train", type=int, default=None, help="training digits (default: all 4,000)")
-    mnist.add_argument("--n-test", type=int, default=None, help="test digits (default: all 1,000)")
-    mnist.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
-    mnist.add_argument("--train-on", nargs="+", choices=["NR", "R"], default=["NR", "R"], help="training sets (default: both)")
-    mnist.add_argument("--progress", action="store_true", help="print each epoch's accuracies as it ends")
     mnist.add_argument(
-        "--input-scale", type=float, default=255.0, help="spherical model's input scale (default 255, the authors' pixel scale; 1: [0, 1] inputs)"
+        "--n-train",
+        type=int,
+        default=None,
+        help="training digits (default: all 4,000)",
     )
-    mnist.add_argument("--schedule", choices=SCHEDULES, default="constant", help="learning-rate schedule (paper: constant)")
-    mnist.add_argument("--save", type=Path, default=None, help="folder for per-epoch checkpoints and the final weights and records")
-    mnist.add_argument("--resume", action="store_true", help="continue the runs checkpointed in --save; skip the finished ones")
-    mnist.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
-    mnist.add_argument("--threads", type=_positive, default=None, help="torch.set_num_threads (default: torch's choice)")
-    mnist.add_argument("--data", type=_folder, default=None, help="folder with the four MNIST IDX files (default: the 5,000 shipped digits)")
+    mnist.add_argument(
+        "--n-test",
+        type=int,
+        default=None,
+        help="test digits (default: all 1,000)",
+    )
+    mnist.add_argument(
+        "--models", nargs="+", choices=MODELS, default=list(MODELS)
+    )
+    mnist.add_argument(
+        "--train-on",
+        nargs="+",
+        choices=["NR", "R"],
+        default=["NR", "R"],
+        help="training sets (default: both)",
+    )
+    mnist.add_argument(
+        "--progress",
+        action="store_true",
+        help="print each epoch's accuracies as it ends",
+    )
+    mnist.add_argument(
+        "--input-scale",
+        type=float,
+        default=255.0,
+        help=(
+            "spherical model's input scale (default 255, the authors' pixel"
+            " scale; 1: [0, 1] inputs)"
+        ),
+    )
+    mnist.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        default="constant",
+        help="learning-rate schedule (paper: constant)",
+    )
+    mnist.add_argument(
+        "--save",
+        type=Path,
+        default=None,
+        help=(
+            "folder for per-epoch checkpoints and the final weights and"
+            " records"
+        ),
+    )
+    mnist.add_argument(
+        "--resume",
+        action="store_true",
+        help=(
+            "continue the runs checkpointed in --save; skip the finished ones"
+        ),
+    )
+    mnist.add_argument(
+        "--device", default="cpu", help="cpu (default) or cuda[:N]"
+    )
+    mnist.add_argument(
+        "--threads",
+        type=_positive,
+        default=None,
+        help="torch.set_num_threads (default: torch's choice)",
+    )
+    mnist.add_argument(
+        "--data",
+        type=_folder,
+        default=None,
+        help=(
+            "folder with the four MNIST IDX files (default: the 5,000 shipped"
+            " digits)"
+        ),
+    )
     mnist.set_defaults(run=_mnist)
-    evaluate = commands.add_parser("mnist-eval", help="Table 1 from saved runs (default: the shipped ones), evaluated now")
-    evaluate.add_argument("--folder", type=_folder, default=TABLE1, help="folder of <model>-<train>-seed<k>.pt/.json (default: shipped)")
-    evaluate.add_argument("--data", type=_folder, default=None, help="the MNIST IDX folder the runs were trained from, if any")
+    evaluate = commands.add_parser(
+        "mnist-eval",
+        help=(
+            "Table 1 from saved runs (default: the shipped ones),"
+            " evaluated now"
+        ),
+    )
+    evaluate.add_argument(
+        "--folder",
+        type=_folder,
+        default=TABLE1,
+        help="folder of <model>-<train>-seed<k>.pt/.json (default: shipped)",
+    )
+    evaluate.add_argument(
+        "--data",
+        type=_folder,
+        default=None,
+        help="the MNIST IDX folder the runs were trained from, if any",
+    )
     evaluate.add_argument("--device", default="cpu")
     evaluate.add_argument("--threads", type=_positive, default=None)
     evaluate.set_defaults(run=_mnist_eval)
-    equivariance = commands.add_parser("equivariance", help="Figure 3: equivariance error of SO(3) layer stacks")
-    equivariance.add_argument("--bandwidths", type=int, nargs="+", default=[4, 8, 16, 32])
+    equivariance = commands.add_parser(
+        "equivariance",
+        help="Figure 3: equivariance error of SO(3) layer stacks",
+    )
+    equivariance.add_argument(
+        "--bandwidths", type=int, nargs="+", default=[4, 8, 16, 32]
+    )
     equivariance.add_argument("--depth", type=int, default=5)
-    equivariance.add_argument("--rotations", type=int, default=500, help="samples per setting (paper: 500)")
+    equivariance.add_argument(
+        "--rotations",
+        type=int,
+        default=500,
+        help="samples per setting (paper: 500)",
+    )
     equivariance.add_argument("--channels", type=int, default=10)
     equivariance.add_argument("--seed", type=int, default=0)
     equivariance.set_defaults(run=_equivariance)
     args = parser.parse_args(argv)
     try:
         args.run(args)
-    except (ValueError, FileNotFoundError) as error:  # bad settings, found before anything ran
+    # bad settings, found before anything ran
+    except (ValueError, FileNotFoundError) as error:
         parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
-

@@ -3,12 +3,16 @@
 * :mod:`~.projection` — digits lifted onto the sphere, rotated or not
   (:func:`~.projection.spherical_mnist`);
 * :mod:`~.models` — the planar and the spherical CNN of the paper's Table 1;
-* :mod:`~.experiment` — train on NR and on R, test on NR and R (:func:`~.experiment.mnist_experiment`);
-* :mod:`~.diagnostics` — why the recipe matters (invariant features at initialisation);
+* :mod:`~.experiment` — train on NR and on R, test on NR and R
+  (:func:`~.experiment.mnist_experiment`);
+* :mod:`~.diagnostics` — why the recipe matters (invariant features at
+  initialisation);
 * :mod:`~.records` — recorded paper-scale runs read back as data;
 * :mod:`~.checkpoints` — the shipped trained weights, loaded and evaluated;
-* :mod:`~.evaluation` — the chapter's Table 1 from those weights (``mnist-eval``);
-* :mod:`~.claims` — the table's three claims, each with its interval and verdict.
+* :mod:`~.evaluation` — the chapter's Table 1 from those weights
+  (``mnist-eval``);
+* :mod:`~.claims` — the table's three claims, each with its interval and
+  verdict.
 """
 
 from dlnotes.sphere.experiments.mnist.diagnostics import (

@@ -1,16 +1,22 @@
-"""Trained spherical-MNIST models on disk: weights beside their JSON record, loaded without unpickling.
+"""Trained spherical-MNIST models on disk: weights beside their JSON record,
+loaded without unpickling.
 
-A finished run of ``python -m dlnotes.sphere.experiments mnist --save DIR`` leaves, per trained
-model (model, training set, seed), two files named by :func:`run_name`:
+A finished run of ``python -m dlnotes.sphere.experiments mnist --save DIR``
+leaves, per trained model (model, training set, seed), two files named by
+:func:`run_name`:
 
-* ``<name>.pt`` — the final ``state_dict`` (float32 tensors only), read back with
-  ``torch.load(..., weights_only=True)``, which refuses anything but tensors and plain values;
-* ``<name>.json`` — its :class:`~dlnotes.sphere.experiments.mnist.records.RunRecord`: the command,
-  the settings, one row per epoch and the final accuracies on the upright and rotated test digits.
+* ``<name>.pt`` — the final ``state_dict`` (float32 tensors only), read back
+  with ``torch.load(..., weights_only=True)``, which refuses anything but
+  tensors and plain values;
+* ``<name>.json`` — its
+  :class:`~dlnotes.sphere.experiments.mnist.records.RunRecord`: the command,
+  the settings, one row per epoch and the final accuracies on the upright and
+  rotated test digits.
 
-While it trains, ``<name>.ckpt`` holds the whole training state (see :func:`dlnotes.train.fit`);
-it is removed when the run ends. The checkpoints of the paper-scale runs ship with the package in
-:data:`TABLE1` (found through the package, never the working directory).
+While it trains, ``<name>.ckpt`` holds the whole training state (see
+:func:`dlnotes.train.fit`); it is removed when the run ends. The checkpoints of
+the paper-scale runs ship with the package in :data:`TABLE1` (found through the
+package, never the working directory).
 """
 
 from __future__ import annotations
@@ -25,10 +31,15 @@ from torch import nn
 
 from dlnotes.data import Dataset
 from dlnotes.sphere.experiments.mnist.models import MODELS, build_model
-from dlnotes.sphere.experiments.mnist.records import RECORDS, RunRecord, read_record
+from dlnotes.sphere.experiments.mnist.records import (
+    RECORDS,
+    RunRecord,
+    read_record,
+)
 from dlnotes.train import predict
 
-#: The shipped checkpoints of the paper-scale runs (both models × NR and R × seeds).
+#: The shipped checkpoints of the paper-scale runs (both models × NR and R ×
+#: seeds).
 TABLE1 = RECORDS / "table1"
 TRAIN_SETS = ("NR", "R")
 
@@ -38,31 +49,54 @@ def run_name(model: str, train_on: str, seed: int) -> str:
     if model not in MODELS:
         raise ValueError(f"model must be one of {MODELS}, got {model!r}")
     if train_on not in TRAIN_SETS:
-        raise ValueError(f"train_on must be one of {TRAIN_SETS}, got {train_on!r}")
+        raise ValueError(
+            f"train_on must be one of {TRAIN_SETS}, got {train_on!r}"
+        )
     return f"{model}-{train_on}-seed{seed}"
 
 
 def save_weights(model: nn.Module, path: str | Path) -> Path:
-    """Write ``model.state_dict()`` to ``path`` atomically (temporary file, then rename)."""
+    """Write ``model.state_dict()`` to ``path`` atomically (temporary file,
+    then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as handle:
-        torch.save({key: value.detach().cpu() for key, value in model.state_dict().items()}, handle)
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=path.name, suffix=".tmp", delete=False
+    ) as handle:
+        torch.save(
+            {
+                key: value.detach().cpu()
+                for key, value in model.state_dict().items()
+            },
+            handle,
+        )
     os.chmod(handle.name, 0o644)  # readable like any other file of the package
     os.replace(handle.name, path)
     return path
 
 
 def model_from_record(record: RunRecord, weights: str | Path) -> nn.Module:
-    """The model ``record`` describes, with the weights in ``weights``, in eval mode on the CPU."""
+    """The model ``record`` describes, with the weights in ``weights``, in eval
+    mode on the CPU."""
     settings = record.settings
-    model = build_model(record.model, settings["b"], settings["b1"], settings["b2"], settings["input_scale"])
-    model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+    model = build_model(
+        record.model,
+        settings["b"],
+        settings["b1"],
+        settings["b2"],
+        settings["input_scale"],
+    )
+    model.load_state_dict(
+        torch.load(weights, map_location="cpu", weights_only=True)
+    )
     return model.eval()
 
 
-def load_checkpoint(model: str, train_on: str, seed: int, folder: str | Path = TABLE1) -> tuple[nn.Module, RunRecord]:
-    """A trained model and its record: ``<folder>/<run_name>.pt`` and ``.json`` (the shipped ones by default).
+def load_checkpoint(
+    model: str, train_on: str, seed: int, folder: str | Path = TABLE1
+) -> tuple[nn.Module, RunRecord]:
+    """A trained model and its record: ``<folder>/<run_name>.pt`` and ``.json``
+    (the shipped ones by default).
 
     Raises:
         ValueError: an unknown ``model`` or ``train_on``.
@@ -72,7 +106,9 @@ def load_checkpoint(model: str, train_on: str, seed: int, folder: str | Path = T
     folder = Path(folder)
     if not (folder / f"{name}.json").is_file():
         available = sorted(path.stem for path in folder.glob("*.json"))
-        raise FileNotFoundError(f"no run {name!r} in {folder}; available: {available}")
+        raise FileNotFoundError(
+            f"no run {name!r} in {folder}; available: {available}"
+        )
     record = read_record(folder / f"{name}.json")
     return model_from_record(record, folder / f"{name}.pt"), record
 
@@ -83,15 +119,37 @@ def shipped_runs(folder: str | Path = TABLE1) -> list[tuple[str, str, int]]:
     for path in sorted(Path(folder).glob("*.json")):
         record = read_record(path)
         runs.append((record.model, record.train_on, record.seed))
-    return sorted(runs, key=lambda run: (MODELS.index(run[0]), TRAIN_SETS.index(run[1]), run[2]))
+    return sorted(
+        runs,
+        key=lambda run: (
+            MODELS.index(run[0]),
+            TRAIN_SETS.index(run[1]),
+            run[2],
+        ),
+    )
 
 
-def predict_labels(model: nn.Module, data: Dataset, device: torch.device | str | None = None) -> np.ndarray:
-    """Predicted classes of ``model`` on ``data``: eval mode, batches of 100, on ``device``."""
-    return predict(model, data, batch_size=100, device=device).argmax(1).numpy()
+def predict_labels(
+    model: nn.Module, data: Dataset, device: torch.device | str | None = None
+) -> np.ndarray:
+    """Predicted classes of ``model`` on ``data``: eval mode, batches of 100,
+    on ``device``."""
+    return (
+        predict(model, data, batch_size=100, device=device).argmax(1).numpy()
+    )
 
 
-def accuracies(model: nn.Module, test_sets: dict[str, Dataset], device: torch.device | str | None = None) -> dict[str, float]:
-    """Accuracy of ``model`` on each named test set, e.g. ``{"NR": ..., "R": ...}`` — the numbers a
-    run records at its end (:func:`predict_labels`, the same computation)."""
-    return {name: float(np.mean(predict_labels(model, data, device) == data.labels.numpy())) for name, data in test_sets.items()}
+def accuracies(
+    model: nn.Module,
+    test_sets: dict[str, Dataset],
+    device: torch.device | str | None = None,
+) -> dict[str, float]:
+    """Accuracy of ``model`` on each named test set, e.g. ``{"NR": ..., "R":
+    ...}`` — the numbers a run records at its end (:func:`predict_labels`, the
+    same computation)."""
+    return {
+        name: float(
+            np.mean(predict_labels(model, data, device) == data.labels.numpy())
+        )
+        for name, data in test_sets.items()
+    }

@@ -1,10 +1,13 @@
-"""Table 1 from trained models: every checkpoint evaluated on the upright and the rotated test digits.
+"""Table 1 from trained models: every checkpoint evaluated on the upright and
+the rotated test digits.
 
-The paper-scale runs take far longer than a book build, so their trained weights ship with the
-package (:data:`~dlnotes.sphere.experiments.mnist.checkpoints.TABLE1`); this module evaluates them
-live — the same computation that recorded their accuracies when they finished training
-(:func:`~dlnotes.sphere.experiments.mnist.checkpoints.accuracies`), so the numbers it prints are
-measured, not read back.
+The paper-scale runs take far longer than a book build, so their trained
+weights ship with the package
+(:data:`~dlnotes.sphere.experiments.mnist.checkpoints.TABLE1`); this module
+evaluates them live — the same computation that recorded their accuracies when
+they finished training
+(:func:`~dlnotes.sphere.experiments.mnist.checkpoints.accuracies`), so the
+numbers it prints are measured, not read back.
 """
 
 from __future__ import annotations
@@ -18,20 +21,39 @@ from torch import nn
 
 from dlnotes.data import mnist_5k
 from dlnotes.mnist_idx import mnist_idx
-from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1, accuracies, load_checkpoint, shipped_runs
-from dlnotes.sphere.experiments.mnist.experiment import CONDITIONS, PAPER_ACCURACY, balanced_subset
-from dlnotes.sphere.experiments.mnist.projection import STREAMS, project, project_both
+from dlnotes.sphere.experiments.mnist.checkpoints import (
+    TABLE1,
+    accuracies,
+    load_checkpoint,
+    shipped_runs,
+)
+from dlnotes.sphere.experiments.mnist.experiment import (
+    CONDITIONS,
+    PAPER_ACCURACY,
+    balanced_subset,
+)
+from dlnotes.sphere.experiments.mnist.projection import (
+    STREAMS,
+    project,
+    project_both,
+)
 from dlnotes.sphere.haar import random_rotations
 
 
-def evaluate_runs(folder: str | Path = TABLE1, data: str | Path | None = None, device: torch.device | str = "cpu") -> pd.DataFrame:
-    """One row per checkpoint in ``folder``: ``model``, ``train_on``, ``seed``, the number of test
-    digits (``n test``), the accuracy on the upright (``test NR``) and rotated (``test R``) test
-    digits, and the accuracies its record holds (``recorded NR``, ``recorded R``).
+def evaluate_runs(
+    folder: str | Path = TABLE1,
+    data: str | Path | None = None,
+    device: torch.device | str = "cpu",
+) -> pd.DataFrame:
+    """One row per checkpoint in ``folder``: ``model``, ``train_on``, ``seed``,
+    the number of test digits (``n test``), the accuracy on the upright (``test
+    NR``) and rotated (``test R``) test digits, and the accuracies its record
+    holds (``recorded NR``, ``recorded R``).
 
-    The test digits are those the run was tested on: the first ``n_test`` (balanced) of the split,
-    projected at the run's bandwidth and rotated with the run's seed. ``data``: the MNIST IDX
-    folder the runs were trained from, if not the shipped digits.
+    The test digits are those the run was tested on: the first ``n_test``
+    (balanced) of the split, projected at the run's bandwidth and rotated with
+    the run's seed. ``data``: the MNIST IDX folder the runs were trained from,
+    if not the shipped digits.
     """
     split = mnist_idx(data) if data is not None else mnist_5k()
     projected: dict[tuple[int, int, int], dict] = {}
@@ -41,25 +63,38 @@ def evaluate_runs(folder: str | Path = TABLE1, data: str | Path | None = None, d
         b, n_test = record.settings["b"], record.settings["n_test"]
         key = (b, n_test, seed)
         if key not in projected:
-            nr, r = project_both(balanced_subset(split.test, n_test), b, seed, "test")
+            nr, r = project_both(
+                balanced_subset(split.test, n_test), b, seed, "test"
+            )
             projected[key] = {"NR": nr, "R": r}
         measured = accuracies(model.to(device), projected[key], device)
         rows.append(
-            {"model": model_name, "train_on": train_on, "seed": seed, "n test": n_test}
+            {
+                "model": model_name,
+                "train_on": train_on,
+                "seed": seed,
+                "n test": n_test,
+            }
             | {f"test {k}": v for k, v in measured.items()}
-            | {f"recorded {k}": record.accuracy.get(k, np.nan) for k in ("NR", "R")}
+            | {
+                f"recorded {k}": record.accuracy.get(k, np.nan)
+                for k in ("NR", "R")
+            }
         )
     return pd.DataFrame(rows)
 
 
 def table1(runs: pd.DataFrame) -> pd.DataFrame:
-    """The paper's Table 1 from :func:`evaluate_runs`: one row per (model, condition) with
-    ``mean`` and ``std`` over seeds (``std`` with ddof = 1; NaN for one seed), ``seeds`` and ``paper``."""
+    """The paper's Table 1 from :func:`evaluate_runs`: one row per (model,
+    condition) with ``mean`` and ``std`` over seeds (``std`` with ddof = 1; NaN
+    for one seed), ``seeds`` and ``paper``."""
     rows = []
     for model in runs["model"].unique():
         for condition in CONDITIONS:
             train_on, test_on = condition.split("/")
-            values = runs[(runs["model"] == model) & (runs["train_on"] == train_on)][f"test {test_on}"].to_numpy()
+            values = runs[
+                (runs["model"] == model) & (runs["train_on"] == train_on)
+            ][f"test {test_on}"].to_numpy()
             if len(values) == 0:
                 continue
             rows.append(
@@ -67,7 +102,11 @@ def table1(runs: pd.DataFrame) -> pd.DataFrame:
                     "model": model,
                     "condition": condition,
                     "mean": float(values.mean()),
-                    "std": float(values.std(ddof=1)) if len(values) > 1 else float("nan"),
+                    "std": (
+                        float(values.std(ddof=1))
+                        if len(values) > 1
+                        else float("nan")
+                    ),
                     "seeds": len(values),
                     "paper": PAPER_ACCURACY[model][condition],
                 }
@@ -76,18 +115,29 @@ def table1(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 @torch.no_grad()
-def probabilities_under_rotations(model: nn.Module, image: torch.Tensor, b: int, count: int, seed: int = 0) -> np.ndarray:
-    """Class probabilities ``[count, classes]`` of ``model`` for one digit under ``count`` rotations.
+def probabilities_under_rotations(
+    model: nn.Module, image: torch.Tensor, b: int, count: int, seed: int = 0
+) -> np.ndarray:
+    """Class probabilities ``[count, classes]`` of ``model`` for one digit
+    under ``count`` rotations.
 
-    ``image`` is one ``[1, H, W]`` digit; row 0 is the upright digit, rows 1… the digit under
-    Haar-random rotations (:func:`~dlnotes.sphere.haar.random_rotations`, stream ``"figure"``
-    of ``seed``), each applied exactly to the projected digit
-    (:func:`~dlnotes.sphere.experiments.mnist.projection.project`) at bandwidth ``b``.
+    ``image`` is one ``[1, H, W]`` digit; row 0 is the upright digit, rows 1…
+    the digit under Haar-random rotations
+    (:func:`~dlnotes.sphere.haar.random_rotations`, stream ``"figure"`` of
+    ``seed``), each applied exactly to the projected digit
+    (:func:`~dlnotes.sphere.experiments.mnist.projection.project`) at bandwidth
+    ``b``.
     """
     if image.dim() != 3 or image.shape[0] != 1:
-        raise ValueError(f"image must be one digit [1, H, W], got shape {tuple(image.shape)}")
+        raise ValueError(
+            "image must be one digit [1, H, W], got shape"
+            f" {tuple(image.shape)}"
+        )
     if count < 1:
         raise ValueError(f"count must be >= 1, got {count}")
-    alpha, beta, gamma = (torch.cat([torch.zeros(1, dtype=a.dtype), a]) for a in random_rotations(count - 1, seed, STREAMS["figure"]))
+    alpha, beta, gamma = (
+        torch.cat([torch.zeros(1, dtype=a.dtype), a])
+        for a in random_rotations(count - 1, seed, STREAMS["figure"])
+    )
     signals = project(image.expand(count, -1, -1, -1), b, (alpha, beta, gamma))
     return torch.softmax(model.eval()(signals), dim=1).numpy()

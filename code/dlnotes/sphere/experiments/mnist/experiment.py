@@ -1,4 +1,5 @@
-"""Table 1 of Cohen et al. (2018) on our digits: each model trained on NR and on R, tested on NR and R."""
+"""Table 1 of Cohen et al. (2018) on our digits: each model trained on NR and
+on R, tested on NR and R."""
 
 from __future__ import annotations
 
@@ -19,20 +20,36 @@ from dlnotes.data import MNIST_COUNT, MNIST_TEST_SIZE, Dataset, Split, mnist_5k
 from dlnotes.mnist_idx import mnist_idx, mnist_idx_sizes
 from dlnotes.record_json import run_settings
 from dlnotes.sphere.experiments import paper
-from dlnotes.sphere.experiments.mnist.checkpoints import model_from_record, predict_labels, run_name, save_weights
-from dlnotes.sphere.experiments.mnist.models import MODELS, build_model, parameter_count
+from dlnotes.sphere.experiments.mnist.checkpoints import (
+    model_from_record,
+    predict_labels,
+    run_name,
+    save_weights,
+)
+from dlnotes.sphere.experiments.mnist.models import (
+    MODELS,
+    build_model,
+    parameter_count,
+)
 from dlnotes.sphere.experiments.mnist.projection import spherical_mnist
-from dlnotes.sphere.experiments.mnist.records import RunRecord, read_record, this_machine, write_record
+from dlnotes.sphere.experiments.mnist.records import (
+    RunRecord,
+    read_record,
+    this_machine,
+    write_record,
+)
 from dlnotes.train import SCHEDULES, EpochStats, History, fit
 
-#: Test accuracy by model and (train, test) condition in Table 1 of the paper (quoted in :mod:`dlnotes.sphere.experiments.paper`).
+#: Test accuracy by model and (train, test) condition in Table 1 of the paper
+#: (quoted in :mod:`dlnotes.sphere.experiments.paper`).
 PAPER_ACCURACY = paper.TABLE_1
 CONDITIONS = paper.TABLE_1_CONDITIONS
 
 
 @dataclass(frozen=True)
 class MnistSettings:
-    """What one :func:`mnist_experiment` ran with (the paper: b = 30, b1 = 10, b2 = 6, all of MNIST)."""
+    """What one :func:`mnist_experiment` ran with (the paper: b = 30, b1 = 10,
+    b2 = 6, all of MNIST)."""
 
     b: int
     b1: int
@@ -46,38 +63,96 @@ class MnistSettings:
     input_scale: float
     schedule: str
 
-    def check(self, models: tuple[str, ...], train_on: tuple[str, ...], available: tuple[int, int]) -> None:
-        """Raise a clear ``ValueError`` for any setting that could not train, before anything runs.
+    def check(
+        self,
+        models: tuple[str, ...],
+        train_on: tuple[str, ...],
+        available: tuple[int, int],
+    ) -> None:
+        """Raise a clear ``ValueError`` for any setting that could not train,
+        before anything runs.
 
         ``available`` is (training digits, test digits) of the data source.
         """
-        for name in ("b", "b1", "b2", "epochs", "batch_size", "n_train", "n_test"):
+        for name in (
+            "b",
+            "b1",
+            "b2",
+            "epochs",
+            "batch_size",
+            "n_train",
+            "n_test",
+        ):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or value < 1
+            ):
                 raise ValueError(f"{name} must be an int >= 1, got {value!r}")
         if not self.b >= self.b1 >= self.b2:
-            raise ValueError(f"bandwidths must satisfy b >= b1 >= b2 (each layer can only drop frequencies), got b={self.b}, b1={self.b1}, b2={self.b2}")
+            raise ValueError(
+                "bandwidths must satisfy b >= b1 >= b2 (each layer can only"
+                f" drop frequencies), got b={self.b}, b1={self.b1},"
+                f" b2={self.b2}"
+            )
         if "planar" in models and self.b < 9:
-            raise ValueError(f"the planar model needs b >= 9 (two 5x5 stride-3 convolutions on 2b x 2b), got b={self.b}")
+            raise ValueError(
+                "the planar model needs b >= 9 (two 5x5 stride-3 convolutions"
+                f" on 2b x 2b), got b={self.b}"
+            )
         if not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr must be a positive finite number, got {self.lr}")
+            raise ValueError(
+                f"lr must be a positive finite number, got {self.lr}"
+            )
         if not (math.isfinite(self.input_scale) and self.input_scale > 0):
-            raise ValueError(f"input_scale must be a positive finite number, got {self.input_scale}")
+            raise ValueError(
+                "input_scale must be a positive finite number, got"
+                f" {self.input_scale}"
+            )
         if self.schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+            raise ValueError(
+                f"schedule must be one of {SCHEDULES}, got {self.schedule!r}"
+            )
         if self.n_train > available[0] or self.n_test > available[1]:
-            raise ValueError(f"n_train and n_test must not exceed the {available[0]} training and {available[1]} test digits available, got {self.n_train} and {self.n_test}")
-        if not self.seeds or len(set(self.seeds)) != len(self.seeds) or any(seed < 0 for seed in self.seeds):
-            raise ValueError(f"seeds must be distinct non-negative ints, at least one, got {self.seeds}")
-        if not models or any(name not in MODELS for name in models) or len(set(models)) != len(models):
-            raise ValueError(f"models must be distinct names drawn from {MODELS}, got {models!r}")
-        if not train_on or any(condition not in ("NR", "R") for condition in train_on) or len(set(train_on)) != len(train_on):
-            raise ValueError(f"train_on must be a non-empty selection of ('NR', 'R'), got {train_on!r}")
+            raise ValueError(
+                f"n_train and n_test must not exceed the {available[0]}"
+                f" training and {available[1]} test digits available, got"
+                f" {self.n_train} and {self.n_test}"
+            )
+        if (
+            not self.seeds
+            or len(set(self.seeds)) != len(self.seeds)
+            or any(seed < 0 for seed in self.seeds)
+        ):
+            raise ValueError(
+                "seeds must be distinct non-negative ints, at least one, got"
+                f" {self.seeds}"
+            )
+        if (
+            not models
+            or any(name not in MODELS for name in models)
+            or len(set(models)) != len(models)
+        ):
+            raise ValueError(
+                f"models must be distinct names drawn from {MODELS}, got"
+                f" {models!r}"
+            )
+        if (
+            not train_on
+            or any(condition not in ("NR", "R") for condition in train_on)
+            or len(set(train_on)) != len(train_on)
+        ):
+            raise ValueError(
+                "train_on must be a non-empty selection of ('NR', 'R'), got"
+                f" {train_on!r}"
+            )
 
 
 @dataclass(frozen=True)
 class MnistRun:
-    """One trained model: its training history and its predictions on both test sets."""
+    """One trained model: its training history and its predictions on both test
+    sets."""
 
     model: str
     train_on: str
@@ -93,7 +168,8 @@ class MnistRun:
 
 @dataclass(frozen=True)
 class MnistResult:
-    """Every run of :func:`mnist_experiment`, with the test labels and the models' sizes."""
+    """Every run of :func:`mnist_experiment`, with the test labels and the
+    models' sizes."""
 
     settings: MnistSettings
     runs: tuple[MnistRun, ...]
@@ -101,14 +177,24 @@ class MnistResult:
     parameters: dict[str, int]
 
     def accuracies(self, model: str, condition: str) -> np.ndarray:
-        """Accuracy of ``model`` under ``condition`` (``"NR/NR"``, ``"R/R"``, ``"NR/R"``, ``"R/NR"``), one per seed."""
+        """Accuracy of ``model`` under ``condition`` (``"NR/NR"``, ``"R/R"``,
+        ``"NR/R"``, ``"R/NR"``), one per seed."""
         train_on, test_on = condition.split("/")
-        return np.array([run.accuracy(test_on, self.labels) for run in self.runs if run.model == model and run.train_on == train_on])
+        return np.array(
+            [
+                run.accuracy(test_on, self.labels)
+                for run in self.runs
+                if run.model == model and run.train_on == train_on
+            ]
+        )
 
     def table(self) -> pd.DataFrame:
-        """Mean and standard deviation over seeds of the three conditions, beside the paper's numbers."""
+        """Mean and standard deviation over seeds of the three conditions,
+        beside the paper's numbers."""
         rows = []
-        for model in sorted({run.model for run in self.runs}, key=MODELS.index):
+        for model in sorted(
+            {run.model for run in self.runs}, key=MODELS.index
+        ):
             for condition in CONDITIONS:
                 values = self.accuracies(model, condition)
                 if len(values) == 0:
@@ -118,14 +204,19 @@ class MnistResult:
                         "model": model,
                         "condition": condition,
                         "ours (mean)": values.mean(),
-                        "ours (std)": values.std(ddof=1) if len(values) > 1 else float("nan"),
+                        "ours (std)": (
+                            values.std(ddof=1)
+                            if len(values) > 1
+                            else float("nan")
+                        ),
                         "paper": PAPER_ACCURACY[model][condition],
                     }
                 )
         return pd.DataFrame(rows)
 
     def confusion(self, model: str, condition: str) -> np.ndarray:
-        """Confusion matrix ``[true, predicted]`` of ``model`` under ``condition``, summed over seeds."""
+        """Confusion matrix ``[true, predicted]`` of ``model`` under
+        ``condition``, summed over seeds."""
         train_on, test_on = condition.split("/")
         matrix = np.zeros((10, 10), dtype=np.int64)
         for run in self.runs:
@@ -134,16 +225,27 @@ class MnistResult:
         return matrix
 
     def seconds_per_epoch(self, model: str) -> float:
-        """Mean wall-clock seconds of one training epoch (with its evaluation) of ``model``."""
-        return float(np.mean([run.history.seconds_per_epoch for run in self.runs if run.model == model]))
+        """Mean wall-clock seconds of one training epoch (with its evaluation)
+        of ``model``."""
+        return float(
+            np.mean(
+                [
+                    run.history.seconds_per_epoch
+                    for run in self.runs
+                    if run.model == model
+                ]
+            )
+        )
 
 
 def balanced_subset(data: Dataset, count: int | None) -> Dataset:
-    """``count`` digits taken class by class in turn (``mnist_5k`` is sorted by label), all if None.
+    """``count`` digits taken class by class in turn (``mnist_5k`` is sorted by
+    label), all if None.
 
-    Digit order is round-robin over the classes: the first of each class, then the second of
-    each class, and so on, so any prefix is balanced to within one digit per class. A count of
-    all the digits returns ``data`` as it is (same order, hence the same rotation per digit).
+    Digit order is round-robin over the classes: the first of each class, then
+    the second of each class, and so on, so any prefix is balanced to within
+    one digit per class. A count of all the digits returns ``data`` as it is
+    (same order, hence the same rotation per digit).
     """
     if count is None or count == len(data):
         return data
@@ -154,7 +256,9 @@ def balanced_subset(data: Dataset, count: int | None) -> Dataset:
     for label in labels.unique():
         members = torch.nonzero(labels == label)[:, 0]
         rank[members] = torch.arange(len(members))
-    order = torch.argsort(rank * (int(labels.max()) + 1) + labels, stable=True)[:count]
+    order = torch.argsort(
+        rank * (int(labels.max()) + 1) + labels, stable=True
+    )[:count]
     return Dataset(data.images[order], labels[order])
 
 
@@ -179,59 +283,95 @@ def mnist_experiment(
     data: str | Path | None = None,
     command: str | None = None,
 ) -> MnistResult:
-    """Table 1 of the paper on our digits: train on NR and on R, test on NR and R.
+    """Table 1 of the paper on our digits: train on NR and on R, test on NR and
+    R.
 
-    Every setting is checked first (:meth:`MnistSettings.check`), before any data is loaded or
-    any model built. Then, for each seed: the digits are projected at bandwidth ``b`` and rotated
-    with that seed (:func:`~dlnotes.sphere.experiments.mnist.projection.spherical_mnist`); each model is initialised under
-    ``torch.manual_seed(seed)`` and trained with :func:`dlnotes.train.fit` (Adam, ``lr``,
-    ``batch_size``, ``epochs``) on the NR and on the R training digits, recording its test
-    accuracy after each epoch on the test set of its own condition; the final model is evaluated
-    on both test sets (:func:`~dlnotes.sphere.experiments.mnist.checkpoints.accuracies`).
+    Every setting is checked first (:meth:`MnistSettings.check`), before any
+    data is loaded or any model built. Then, for each seed: the digits are
+    projected at bandwidth ``b`` and rotated with that seed
+    (:func:`~dlnotes.sphere.experiments.mnist.projection.spherical_mnist`);
+    each model is initialised under ``torch.manual_seed(seed)`` and trained
+    with :func:`dlnotes.train.fit` (Adam, ``lr``, ``batch_size``, ``epochs``)
+    on the NR and on the R training digits, recording its test accuracy after
+    each epoch on the test set of its own condition; the final model is
+    evaluated on both test sets
+    (:func:`~dlnotes.sphere.experiments.mnist.checkpoints.accuracies`).
 
     Args:
-        b, b1, b2: bandwidths of the input and of the spherical model's two layers.
+        b, b1, b2: bandwidths of the input and of the spherical model's two
+            layers.
         epochs, lr, batch_size: training.
         seeds: one run of every model and condition per seed.
-        n_train, n_test: use only this many digits of the data, balanced over the classes
-            (:func:`balanced_subset`; all by default).
+        n_train, n_test: use only this many digits of the data, balanced over
+            the classes (:func:`balanced_subset`; all by default).
         models: which of ``"planar"``, ``"spherical"`` to train.
-        train_on: which training sets, ``"NR"`` and/or ``"R"`` (both by default; the table then
-            holds only the conditions these give).
-        on_epoch: called as ``on_epoch(model, train_on, seed, stats)`` after every epoch of every
-            run (progress of long runs).
-        input_scale: the spherical model's :class:`~dlnotes.sphere.experiments.mnist.models.SphericalCNN` ``input_scale`` (255: the
-            pixel scale of the authors' code; the planar model reads the [0, 1] signals).
-        schedule: :func:`dlnotes.train.fit`'s learning-rate schedule (the paper: constant).
-        save: a folder that receives, per run, a checkpoint after every epoch (``<name>.ckpt``,
-            atomic) and at the end the weights and record (``<name>.pt``, ``<name>.json``; see
+        train_on: which training sets, ``"NR"`` and/or ``"R"`` (both by
+            default; the table then holds only the conditions these give).
+        on_epoch: called as ``on_epoch(model, train_on, seed, stats)`` after
+            every epoch of every run (progress of long runs).
+        input_scale: the spherical model's
+            :class:`~dlnotes.sphere.experiments.mnist.models.SphericalCNN`
+            ``input_scale`` (255: the pixel scale of the authors' code; the
+            planar model reads the [0, 1] signals).
+        schedule: :func:`dlnotes.train.fit`'s learning-rate schedule (the
+            paper: constant).
+        save: a folder that receives, per run, a checkpoint after every epoch
+            (``<name>.ckpt``, atomic) and at the end the weights and record
+            (``<name>.pt``, ``<name>.json``; see
             :mod:`~dlnotes.sphere.experiments.mnist.checkpoints`).
-        resume: continue the runs whose checkpoint is in ``save`` and skip the finished ones
-            (without it, existing files for a run are an error, never overwritten).
+        resume: continue the runs whose checkpoint is in ``save`` and skip the
+            finished ones (without it, existing files for a run are an error,
+            never overwritten).
         device: where to train and evaluate.
-        data: a folder with the four MNIST IDX files (:func:`dlnotes.mnist_idx.mnist_idx`),
-            instead of the 5,000 shipped digits.
-        command: the command line to keep in each record (default: ``sys.argv``).
+        data: a folder with the four MNIST IDX files
+            (:func:`dlnotes.mnist_idx.mnist_idx`), instead of the 5,000 shipped
+            digits.
+        command: the command line to keep in each record (default:
+            ``sys.argv``).
 
     Under ``torch.distributed`` (``torchrun``) each model is wrapped in
-    ``DistributedDataParallel`` and every process trains on a share of every batch (see
-    :func:`dlnotes.train.fit`); only rank 0 writes files.
+    ``DistributedDataParallel`` and every process trains on a share of every
+    batch (see :func:`dlnotes.train.fit`); only rank 0 writes files.
 
     Returns:
-        A :class:`MnistResult`; ``result.table()`` is the NR/NR, R/R, NR/R table.
+        A :class:`MnistResult`; ``result.table()`` is the NR/NR, R/R, NR/R
+        table.
     """
-    available = mnist_idx_sizes(data) if data is not None else (MNIST_COUNT - MNIST_TEST_SIZE, MNIST_TEST_SIZE)
+    available = (
+        mnist_idx_sizes(data)
+        if data is not None
+        else (MNIST_COUNT - MNIST_TEST_SIZE, MNIST_TEST_SIZE)
+    )
     settings = MnistSettings(
-        b, b1, b2, epochs, lr, batch_size, n_train or available[0], n_test or available[1], tuple(seeds), input_scale, schedule
+        b,
+        b1,
+        b2,
+        epochs,
+        lr,
+        batch_size,
+        n_train or available[0],
+        n_test or available[1],
+        tuple(seeds),
+        input_scale,
+        schedule,
     )
     settings.check(tuple(models), tuple(train_on), available)
     device = torch.device(device)
     folder = Path(save) if save is not None else None
     if folder is not None:
         _check_folder(folder, settings, models, train_on, resume)
-    command = command if command is not None else shlex.join(["python", "-m", "dlnotes.sphere.experiments", *sys.argv[1:]])
+    command = (
+        command
+        if command is not None
+        else shlex.join(
+            ["python", "-m", "dlnotes.sphere.experiments", *sys.argv[1:]]
+        )
+    )
     split = mnist_idx(data) if data is not None else mnist_5k()
-    split = Split(balanced_subset(split.train, n_train), balanced_subset(split.test, n_test))
+    split = Split(
+        balanced_subset(split.train, n_train),
+        balanced_subset(split.test, n_test),
+    )
     runs = []
     for seed in settings.seeds:
         digits = spherical_mnist(split, b, seed)
@@ -239,25 +379,65 @@ def mnist_experiment(
         test = {"NR": digits.test_nr, "R": digits.test_r}
         for name in models:
             for condition in train_on:
-                report = None if on_epoch is None else functools.partial(on_epoch, name, condition, seed)
-                runs.append(_run(settings, name, condition, seed, train, test, folder, device, report, command))
-    parameters = {name: parameter_count(build_model(name, b, b1, b2, input_scale)) for name in models}
-    return MnistResult(settings, tuple(runs), split.test.labels.numpy(), parameters)
+                report = (
+                    None
+                    if on_epoch is None
+                    else functools.partial(on_epoch, name, condition, seed)
+                )
+                runs.append(
+                    _run(
+                        settings,
+                        name,
+                        condition,
+                        seed,
+                        train,
+                        test,
+                        folder,
+                        device,
+                        report,
+                        command,
+                    )
+                )
+    parameters = {
+        name: parameter_count(build_model(name, b, b1, b2, input_scale))
+        for name in models
+    }
+    return MnistResult(
+        settings, tuple(runs), split.test.labels.numpy(), parameters
+    )
 
 
-def _check_folder(folder: Path, settings: MnistSettings, models, train_on, resume: bool) -> None:
-    """Refuse to overwrite earlier runs, and to resume runs of other settings."""
+def _check_folder(
+    folder: Path, settings: MnistSettings, models, train_on, resume: bool
+) -> None:
+    """Refuse to overwrite earlier runs, and to resume runs of other
+    settings."""
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"save must be a folder, got the file {folder}")
     for seed in settings.seeds:
         for name in models:
             for condition in train_on:
                 stem = folder / run_name(name, condition, seed)
-                existing = [path for path in (stem.with_suffix(".ckpt"), stem.with_suffix(".json")) if path.exists()]
+                existing = [
+                    path
+                    for path in (
+                        stem.with_suffix(".ckpt"),
+                        stem.with_suffix(".json"),
+                    )
+                    if path.exists()
+                ]
                 if existing and not resume:
-                    raise ValueError(f"{existing[0]} exists: pass resume=True (--resume) to continue or reuse it, or choose another folder")
-                if stem.with_suffix(".json").exists() and read_record(stem.with_suffix(".json")).settings != run_settings(settings):
-                    raise ValueError(f"{stem.with_suffix('.json')} was made with other settings; choose another folder")
+                    raise ValueError(
+                        f"{existing[0]} exists: pass resume=True (--resume) to"
+                        " continue or reuse it, or choose another folder"
+                    )
+                if stem.with_suffix(".json").exists() and read_record(
+                    stem.with_suffix(".json")
+                ).settings != run_settings(settings):
+                    raise ValueError(
+                        f"{stem.with_suffix('.json')} was made with other"
+                        " settings; choose another folder"
+                    )
 
 
 def _run(
@@ -272,34 +452,102 @@ def _run(
     report: Callable[[EpochStats], None] | None,
     command: str,
 ) -> MnistRun:
-    """Train (or, when resuming a finished run, load) one model and evaluate it on both test sets."""
-    stem = folder / run_name(name, condition, seed) if folder is not None else None
+    """Train (or, when resuming a finished run, load) one model and evaluate it
+    on both test sets."""
+    stem = (
+        folder / run_name(name, condition, seed)
+        if folder is not None
+        else None
+    )
     start = time.perf_counter()
-    if stem is not None and stem.with_suffix(".json").exists():  # finished earlier: reuse
+    # finished earlier: reuse
+    if stem is not None and stem.with_suffix(".json").exists():
         record = read_record(stem.with_suffix(".json"))
         model = model_from_record(record, stem.with_suffix(".pt")).to(device)
-        history = History([EpochStats(**{"train_loss": math.nan, "test_loss": math.nan} | row) for row in record.epochs])
+        history = History(
+            [
+                EpochStats(
+                    **{"train_loss": math.nan, "test_loss": math.nan} | row
+                )
+                for row in record.epochs
+            ]
+        )
     else:
         torch.manual_seed(seed)
-        model = build_model(name, settings.b, settings.b1, settings.b2, settings.input_scale).to(device)
+        model = build_model(
+            name, settings.b, settings.b1, settings.b2, settings.input_scale
+        ).to(device)
         trained = model
-        if torch.distributed.is_available() and torch.distributed.is_initialized():
-            trained = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+        if (
+            torch.distributed.is_available()
+            and torch.distributed.is_initialized()
+        ):
+            trained = torch.nn.parallel.DistributedDataParallel(
+                model,
+                device_ids=[device.index] if device.type == "cuda" else None,
+            )
         history = fit(
-            trained, train[condition], test[condition], epochs=settings.epochs, lr=settings.lr, batch_size=settings.batch_size,
-            seed=seed, on_epoch=report, schedule=settings.schedule, checkpoint=stem.with_suffix(".ckpt") if stem is not None else None,
+            trained,
+            train[condition],
+            test[condition],
+            epochs=settings.epochs,
+            lr=settings.lr,
+            batch_size=settings.batch_size,
+            seed=seed,
+            on_epoch=report,
+            schedule=settings.schedule,
+            checkpoint=stem.with_suffix(".ckpt") if stem is not None else None,
             device=device,
         )
-    predictions = {key: predict_labels(model, data, device) for key, data in test.items()}
-    final = {key: float(np.mean(predictions[key] == data.labels.numpy())) for key, data in test.items()}
-    if stem is not None and not stem.with_suffix(".json").exists() and _rank() == 0:
-        epochs = tuple({"epoch": e.epoch, "train_accuracy": e.train_accuracy, "test_accuracy": e.test_accuracy, "seconds": e.seconds} for e in history.epochs)
-        record = RunRecord(command, name, condition, seed, parameter_count(model), run_settings(settings), epochs, final, this_machine())
+    predictions = {
+        key: predict_labels(model, data, device) for key, data in test.items()
+    }
+    final = {
+        key: float(np.mean(predictions[key] == data.labels.numpy()))
+        for key, data in test.items()
+    }
+    if (
+        stem is not None
+        and not stem.with_suffix(".json").exists()
+        and _rank() == 0
+    ):
+        epochs = tuple(
+            {
+                "epoch": e.epoch,
+                "train_accuracy": e.train_accuracy,
+                "test_accuracy": e.test_accuracy,
+                "seconds": e.seconds,
+            }
+            for e in history.epochs
+        )
+        record = RunRecord(
+            command,
+            name,
+            condition,
+            seed,
+            parameter_count(model),
+            run_settings(settings),
+            epochs,
+            final,
+            this_machine(),
+        )
         save_weights(model, stem.with_suffix(".pt"))
         write_record(record, stem.with_suffix(".json"))
         stem.with_suffix(".ckpt").unlink(missing_ok=True)
-    return MnistRun(name, condition, seed, history, predictions, time.perf_counter() - start)
+    return MnistRun(
+        name,
+        condition,
+        seed,
+        history,
+        predictions,
+        time.perf_counter() - start,
+    )
 
 
 def _rank() -> int:
-    return torch.distributed.get_rank() if torch.distributed.is_available() and torch.distributed.is_initialized() else 0
+    return (
+        torch.distributed.get_rank()
+        if torch.distributed.is_available()
+        and torch.distributed.is_initialized()
+        else 0
+    )
