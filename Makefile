@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := --all -W -n --keep-going
 
-.PHONY: book test lab site-check bench lock clean
+.PHONY: book test lint lab site-check bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# ruff: lint (pyflakes, pycodestyle, bugbear, pyupgrade, import order) and formatting, as
+# configured in pyproject.toml; `ruff format .` and `ruff check --fix .` apply them.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # JupyterLab on the chapters. .jupyter/labconfig makes a double-clicked .md chapter open as a
 # notebook (jupytext).
