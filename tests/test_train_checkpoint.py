@@ -120,3 +120,29 @@ def test_two_processes_take_the_steps_of_one_with_the_same_global_batch(
     shared = torch.load(out, weights_only=True)
     for name, value in single.state_dict().items():
         assert torch.allclose(shared[name], value, atol=1e-5, rtol=0), name
+
+
+def test_a_checkpoint_of_another_run_identity_is_refused_naming_what_differs(
+    tmp_path,
+):
+    path = tmp_path / "run.ckpt"
+    short = SETTINGS | {"epochs": 1}
+    fit(_model(), TRAIN, TEST, checkpoint=path, identity={"b": 20}, **short)
+    with pytest.raises(ValueError, match=r"other settings \(b: 20, now 24\)"):
+        fit(
+            _model(), TRAIN, TEST, checkpoint=path, identity={"b": 24}, **short
+        )
+    # a checkpoint without an identity cannot be vouched for
+    plain = tmp_path / "plain.ckpt"
+    fit(_model(), TRAIN, TEST, checkpoint=plain, **short)
+    with pytest.raises(ValueError, match="b: 'missing', now 20"):
+        fit(
+            _model(),
+            TRAIN,
+            TEST,
+            checkpoint=plain,
+            identity={"b": 20},
+            **short,
+        )
+    # the same identity resumes
+    fit(_model(), TRAIN, TEST, checkpoint=path, identity={"b": 20}, **short)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,17 @@ class Split:
 
     train: Dataset
     test: Dataset
+
+    def fingerprint(self) -> str:
+        """A short SHA-256 of every image and label, in order: equal for the
+        same digits, different (but for a hash collision) for any other."""
+        digest = hashlib.sha256()
+        for part in (self.train, self.test):
+            for tensor in (part.images, part.labels):
+                array = tensor.detach().cpu().contiguous().numpy()
+                digest.update(f"{array.dtype}{array.shape}".encode())
+                digest.update(array.tobytes())
+        return digest.hexdigest()[:16]
 
 
 def mnist_5k_path() -> Path:

@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -223,6 +223,7 @@ def fit(
     schedule: str = "constant",
     checkpoint: str | Path | None = None,
     device: torch.device | str | None = None,
+    identity: Mapping[str, object] | None = None,
 ) -> History:
     """Train ``model`` with Adam on ``train`` and evaluate on ``test`` after
     every epoch.
@@ -255,6 +256,10 @@ def fit(
             settings is refused.
         device: where to train (default: where the model's parameters are);
             batches move there.
+        identity: whatever else determines the run and ``fit`` cannot see
+            (the model's name and sizes, the data's fingerprint, ...), as
+            JSON-like values; kept in ``checkpoint``, whose resumption is
+            refused when it differs.
 
     **Distributed.** When ``torch.distributed`` is initialised (e.g. under
     ``torchrun``) with W processes, every process draws the same global batch
@@ -314,6 +319,8 @@ def fit(
         "schedule": schedule,
         "n_train": len(train),
     }
+    if identity is not None:
+        settings["run"] = dict(identity)
     history = History()
     if checkpoint is not None and Path(checkpoint).exists():
         _resume(
@@ -438,10 +445,30 @@ def _resume(
     state = torch.load(path, map_location="cpu", weights_only=True)
     if state["settings"] != settings:
         raise ValueError(
-            f"checkpoint {path} was written with settings {state['settings']},"
-            f" not {settings}; remove it or use another file"
+            f"checkpoint {path} was written with other settings"
+            f" ({_differences(state['settings'], settings)}); remove it or"
+            " use another file"
         )
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     generator.set_state(state["generator"])
     history.epochs.extend(EpochStats(**stats) for stats in state["history"])
+
+
+def _differences(old: Mapping, new: Mapping) -> str:
+    """The settings in which ``old`` and ``new`` differ, one ``name: old, now
+    new`` each (the entries of ``run`` by their own names)."""
+    flat_old = {**old, **old.get("run", {})} if "run" in old else dict(old)
+    flat_new = {**new, **new.get("run", {})} if "run" in new else dict(new)
+    flat_old.pop("run", None)
+    flat_new.pop("run", None)
+    names = sorted(
+        name
+        for name in flat_old.keys() | flat_new.keys()
+        if flat_old.get(name, "missing") != flat_new.get(name, "missing")
+    )
+    return "; ".join(
+        f"{name}: {flat_old.get(name, 'missing')!r},"
+        f" now {flat_new.get(name, 'missing')!r}"
+        for name in names
+    )

@@ -4,6 +4,7 @@ sizes here)."""
 import pytest
 
 from dlnotes.sphere.experiments.cli import main
+from dlnotes.sphere.experiments.mnist.experiment import mnist_experiment
 
 
 def test_equivariance_command_prints_the_table(capsys):
@@ -252,3 +253,34 @@ def test_mnist_eval_prints_one_line_per_model_and_condition(tmp_path, capsys):
         for m in ("planar", "spherical")
         for c in ("NR/NR", "R/R", "NR/R")
     ]
+
+
+class _Killed(Exception):
+    pass
+
+
+def _kill_after_epoch_1(model, train_on, seed, stats):
+    if stats.epoch == 1:
+        raise _Killed
+
+
+def test_a_run_resumes_only_at_the_settings_it_was_started_with(
+    tmp_path, capsys
+):
+    """A killed run's checkpoint, resumed with another bandwidth, is refused
+    in one line naming it: its record would state settings it never had."""
+    with pytest.raises(_Killed):
+        mnist_experiment(
+            b=10, b1=3, b2=2, seeds=(0,), n_train=24, n_test=10, epochs=2,
+            models=("planar",), train_on=("NR",), save=tmp_path,
+            on_epoch=_kill_after_epoch_1, command="test",
+        )  # fmt: skip
+    assert [p.suffix for p in tmp_path.iterdir()] == [".ckpt"]
+    other = [a if a != "10" else "12" for a in TINY]  # --bandwidth 12
+    run = ["--epochs", "2", "--models", "planar", "--train-on", "NR"]
+    with pytest.raises(SystemExit):
+        main(["mnist", *other, *run, "--save", str(tmp_path), "--resume"])
+    err = capsys.readouterr().err
+    assert "b: 10, now 12" in err and len(err.strip().splitlines()) == 1
+    main(["mnist", *TINY, *run, "--save", str(tmp_path), "--resume"])
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pt"]

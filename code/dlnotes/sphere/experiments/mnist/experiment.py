@@ -4,6 +4,7 @@ on R, tested on NR and R."""
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import math
 import shlex
 import sys
@@ -372,6 +373,12 @@ def mnist_experiment(
         balanced_subset(split.train, n_train),
         balanced_subset(split.test, n_test),
     )
+    # what a checkpoint must match to be resumed, besides fit's own settings
+    identity = {
+        **run_settings(settings),
+        "data": split.fingerprint(),
+        "dlnotes": importlib.metadata.version("dlnotes"),
+    }
     runs = []
     for seed in settings.seeds:
         digits = spherical_mnist(split, b, seed)
@@ -396,6 +403,7 @@ def mnist_experiment(
                         device,
                         report,
                         command,
+                        identity | {"model": name, "train_on": condition},
                     )
                 )
     parameters = {
@@ -451,9 +459,11 @@ def _run(
     device: torch.device,
     report: Callable[[EpochStats], None] | None,
     command: str,
+    identity: dict[str, object],
 ) -> MnistRun:
     """Train (or, when resuming a finished run, load) one model and evaluate it
-    on both test sets."""
+    on both test sets; ``identity`` goes into the checkpoint (see
+    :func:`dlnotes.train.fit`)."""
     stem = (
         folder / run_name(name, condition, seed)
         if folder is not None
@@ -498,6 +508,7 @@ def _run(
             schedule=settings.schedule,
             checkpoint=stem.with_suffix(".ckpt") if stem is not None else None,
             device=device,
+            identity=identity,
         )
     predictions = {
         key: predict_labels(model, data, device) for key, data in test.items()
