@@ -98,6 +98,8 @@ def test_renders_with_agg_and_stays_off_pyplot(name: str, drawn):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     assert buffer.getvalue().startswith(b"\x89PNG")
+    # a notebook shows it as a PNG even without pyplot's inline backend
+    assert fig._repr_png_().startswith(b"\x89PNG")
     assert matplotlib.get_backend().lower() == "agg"
 
 

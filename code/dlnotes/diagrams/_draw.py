@@ -13,6 +13,7 @@ drawing) use :data:`SMALL_PT`, the book's smallest size
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable, Sequence
 from typing import ParamSpec
 
@@ -66,14 +67,27 @@ def drawing(alt: str) -> Callable[[Callable[P, Figure]], Callable[P, Figure]]:
     return register
 
 
+class Drawing(Figure):
+    """A matplotlib figure that shows itself in a notebook as a PNG at 100
+    dpi (``_repr_png_``), whether or not pyplot's inline backend has been
+    loaded; it is not registered with pyplot, so it is shown once, as the
+    value of the cell, and freed with its last reference."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(
+            buffer, format="png", dpi=100, bbox_inches="tight", pad_inches=0.05
+        )
+        return buffer.getvalue()
+
+
 def canvas(width: float, height: float) -> tuple[Figure, Axes]:
     """A figure ``width × height`` inches with one axes filling it, whose data
     coordinates are inches (origin bottom left), no ticks, no frame.
 
-    The figure is not registered with pyplot: a notebook shows it once, as
-    the value of the cell, and it is freed with its last reference.
+    The figure is a :class:`Drawing`.
     """
-    fig = Figure(figsize=(width, height), dpi=100)
+    fig = Drawing(figsize=(width, height), dpi=100)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)

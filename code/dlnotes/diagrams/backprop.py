@@ -298,7 +298,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
         fontsize=SMALL_PT,
         va="bottom",
     )
-    ax.text(3.2, 3.7, "channels swap", fontsize=SMALL_PT, va="center")
+    ax.text(2.95, 3.7, "channels swap", fontsize=SMALL_PT, va="center")
 
     # left: padding, then the correlation
     arrow(ax, (1.55 + 1.5 * small, 4.95), (1.55 + 1.5 * small, 3.75))

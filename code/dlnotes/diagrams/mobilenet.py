@@ -182,8 +182,8 @@ def separable_filters(
             va="top",
             fontsize=SMALL_PT,
         )
-        _label(ax, (2.7, y0 - 0.6), formula)
-        _label(ax, (2.7, y0 - 1.05), f"= {_millions(value)} Mult-Adds")
+        _label(ax, (2.85, y0 - 0.6), formula)
+        _label(ax, (2.85, y0 - 1.05), f"= {_millions(value)} Mult-Adds")
     # the bars, to scale
     y = 1.5
     scale = 3.3 / costs.full

@@ -19,6 +19,7 @@ from dlnotes.diagrams._draw import (
     OP_EDGE,
     SMALL_PT,
     WIDTH_IN,
+    Drawing,
     arrow,
     box,
     canvas,
@@ -117,7 +118,7 @@ def euler_angles(
     turns it about ``z`` by α. Every pose is computed with
     :func:`dlnotes.sphere.rotation.euler_to_matrix`; the end pole ``R e_z`` has
     polar angle β and azimuth α, as the page says."""
-    fig = Figure(figsize=(WIDTH_IN, 5.0), dpi=100)
+    fig = Drawing(figsize=(WIDTH_IN, 5.0), dpi=100)
     ax = _three_d(fig, (-0.12, -0.12, 1.24, 1.24), elev=22, azim=30)
     _sphere_wires(ax)
     for axis, name in zip(np.eye(3), "xyz", strict=True):
@@ -272,7 +273,7 @@ def kernel_grids() -> Figure:
     s2 = s2_near_identity_grid()
     so3 = so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3)
     max_beta = max(beta for beta, _ in s2)
-    fig = Figure(figsize=(WIDTH_IN, 2.9), dpi=100)
+    fig = Drawing(figsize=(WIDTH_IN, 2.9), dpi=100)
     for k, title in enumerate(
         (f"$S^2$: {len(s2)} points", f"SO(3): {len(so3)} rotations")
     ):
