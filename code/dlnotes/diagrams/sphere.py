@@ -34,7 +34,8 @@ from dlnotes.sphere.rotation import euler_to_matrix
 
 E_X = np.array([1.0, 0.0, 0.0])
 E_Z = np.array([0.0, 0.0, 1.0])
-#: One colour per Euler angle, in the order the rotations act: γ, β, α.
+#: One colour per Euler angle, in the order in which the rotations act (γ,
+#: then β, then α).
 ANGLE_COLOURS = {"gamma": "#1b7837", "beta": "#2166ac", "alpha": GRAD}
 
 
