@@ -76,7 +76,7 @@ class Drawing(Figure):
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
         self.savefig(
-            buffer, format="png", dpi=100, bbox_inches="tight", pad_inches=0.05
+            buffer, format="png", dpi=100, bbox_inches="tight", pad_inches=0.02
         )
         return buffer.getvalue()
 

@@ -87,12 +87,17 @@ def _arc(ax: Axes3D, points: np.ndarray, colour: str) -> None:
 
 
 def _three_d(
-    fig: Figure, rect, elev: float, azim: float, zoom: float = 1.0
+    fig: Figure,
+    rect,
+    elev: float,
+    azim: float,
+    zoom: float = 1.0,
+    aspect: tuple[float, float, float] = (1, 1, 1),
 ) -> Axes3D:
     ax = fig.add_axes(rect, projection="3d")
     ax.view_init(elev=elev, azim=azim)
     ax.set_axis_off()
-    ax.set_box_aspect((1, 1, 1), zoom=zoom)
+    ax.set_box_aspect(aspect, zoom=zoom)
     return ax
 
 
@@ -120,7 +125,7 @@ def euler_angles(
     :func:`dlnotes.sphere.rotation.euler_to_matrix`; the end pole ``R e_z`` has
     polar angle β and azimuth α, as the page says."""
     fig = Drawing(figsize=(WIDTH_IN, 5.0), dpi=100)
-    ax = _three_d(fig, (-0.12, -0.12, 1.24, 1.24), elev=22, azim=30)
+    ax = _three_d(fig, (0, 0.06, 1, 0.94), elev=22, azim=30, zoom=1.3)
     _sphere_wires(ax)
     for axis, name in zip(np.eye(3), "xyz", strict=True):
         ax.quiver(
@@ -206,7 +211,7 @@ def euler_angles(
         lw=1.0,
     )
     ax.text(
-        *(1.15 * end + np.array([0, 0, 0.08])),
+        *(end + np.array([0, 0, 0.22])),
         r"$Re_z$",
         color=ANGLE_COLOURS["alpha"],
         fontsize=FONT_PT,
@@ -254,9 +259,9 @@ def _point(beta: float, alpha: float) -> np.ndarray:
 
 @drawing(
     alt=(
-        "Two views of the cap of the sphere around the north pole. Left, the"
+        "Two views of the cap of the sphere around the north pole. Above, the"
         " S2 kernel grid: 24 points on three rings of eight, at colatitudes"
-        " up to pi over 8. Right, the SO(3) kernel grid of the MNIST model:"
+        " up to pi over 8. Below, the SO(3) kernel grid of the MNIST model:"
         " at each of the same 24 positions, three short arrows for the three"
         " turns about the axis, 72 rotations in all; the arrow at the pole"
         " marks the identity."
@@ -274,19 +279,24 @@ def kernel_grids() -> Figure:
     s2 = s2_near_identity_grid()
     so3 = so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3)
     max_beta = max(beta for beta, _ in s2)
-    fig = Drawing(figsize=(WIDTH_IN, 2.9), dpi=100)
+    fig = Drawing(figsize=(WIDTH_IN, 5.6), dpi=100)
     for k, title in enumerate(
         (f"$S^2$: {len(s2)} points", f"SO(3): {len(so3)} rotations")
     ):
         ax = _three_d(
-            fig, (0.5 * k, -0.05, 0.5, 0.95), elev=50, azim=-60, zoom=1.35
+            fig,
+            (0, 0.5 - 0.5 * k, 1, 0.45),
+            elev=50,
+            azim=-60,
+            zoom=1.7,
+            aspect=(1, 1, 0.4),
         )
         _cap(ax, max_beta * 1.35)
-        fig.text(0.25 + 0.5 * k, 0.91, title, ha="center", fontsize=FONT_PT)
+        fig.text(0.5, 0.96 - 0.5 * k, title, ha="center", fontsize=FONT_PT)
         ax.scatter(*E_Z, color=INK, s=14, depthshade=False)
         if k == 0:
             xyz = np.array([_point(beta, alpha) for beta, alpha in s2])
-            ax.scatter(*xyz.T, color=OP_EDGE, s=36, depthshade=False)
+            ax.scatter(*xyz.T, color=OP_EDGE, s=60, depthshade=False)
         else:
             length = 0.12
             ax.quiver(
@@ -309,6 +319,9 @@ def kernel_grids() -> Figure:
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_zlim(1 - 1.2 * lim, 1 + 0.8 * lim)
+        # 3-D axes are square on the page; let the flat cap overhang its box
+        for artist in ax.get_children():
+            artist.set_clip_on(False)
     return fig
 
 
