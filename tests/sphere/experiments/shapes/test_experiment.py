@@ -1,0 +1,96 @@
+"""Tests of the shape experiment: runs that checkpoint, resume, refuse
+other settings; the CLI's validation."""
+
+import json
+
+import numpy as np
+import pytest
+
+from dlnotes.sphere.experiments.cli import main
+from dlnotes.sphere.experiments.shapes.experiment import (
+    SHIPPED,
+    evaluate_runs,
+    load_run,
+    run_name,
+    shapes_experiment,
+    shipped_runs,
+)
+
+
+def test_a_run_saves_and_a_resume_reuses_it(tmp_path):
+    first = shapes_experiment(
+        models=("planar",),
+        train_on=("rotated",),
+        seeds=(0,),
+        epochs=1,
+        save=tmp_path,
+    )
+    stem = tmp_path / run_name("planar", "rotated", 0)
+    assert stem.with_suffix(".pt").is_file()
+    assert not stem.with_suffix(".ckpt").exists()
+    record = json.loads(stem.with_suffix(".json").read_text())
+    assert record["settings"]["fingerprint"]
+    again = shapes_experiment(
+        models=("planar",),
+        train_on=("rotated",),
+        seeds=(0,),
+        epochs=1,
+        save=tmp_path,
+        resume=True,
+    )
+    assert again["accuracy"].tolist() == first["accuracy"].tolist()
+    model, _ = load_run(stem)
+    assert model.training is False
+
+
+def test_existing_runs_are_not_overwritten_nor_resumed_with_other_settings(
+    tmp_path,
+):
+    shapes_experiment(
+        models=("planar",),
+        train_on=("rotated",),
+        seeds=(0,),
+        epochs=1,
+        save=tmp_path,
+    )
+    with pytest.raises(ValueError, match="--resume"):
+        shapes_experiment(
+            models=("planar",),
+            train_on=("rotated",),
+            seeds=(0,),
+            epochs=1,
+            save=tmp_path,
+        )
+    with pytest.raises(ValueError, match="other settings"):
+        shapes_experiment(
+            models=("planar",),
+            train_on=("rotated",),
+            seeds=(0,),
+            epochs=2,
+            save=tmp_path,
+            resume=True,
+        )
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["shapes", "--models", "mlp"], "invalid choice"),
+        (["shapes", "--epochs", "0"], "must be an int >= 1"),
+        (["shapes", "--lr", "-1"], "lr must be"),
+        (["shapes", "--seeds", "0", "0"], "seeds must be distinct"),
+        (["shapes", "--resume"], "resume needs"),
+    ],
+)
+def test_cli_refuses_bad_settings_before_running(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_shipped_runs_evaluate_with_the_baseline():
+    table = evaluate_runs()
+    assert set(table["model"]) >= {"power spectrum"}
+    assert len(table) == 2 + len(shipped_runs(SHIPPED))
+    assert np.all((table["accuracy"] >= 0) & (table["accuracy"] <= 1))
