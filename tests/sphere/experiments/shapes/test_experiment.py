@@ -7,10 +7,13 @@ import numpy as np
 import pytest
 
 from dlnotes.sphere.experiments.cli import main
+from dlnotes.sphere.experiments.shapes.dataset import shape_object
 from dlnotes.sphere.experiments.shapes.experiment import (
     SHIPPED,
     evaluate_runs,
     load_run,
+    probabilities_under_rotations,
+    results_table,
     run_name,
     shapes_experiment,
     shipped_runs,
@@ -94,3 +97,30 @@ def test_shipped_runs_evaluate_with_the_baseline():
     assert set(table["model"]) >= {"power spectrum"}
     assert len(table) == 2 + len(shipped_runs(SHIPPED))
     assert np.all((table["accuracy"] >= 0) & (table["accuracy"] <= 1))
+
+
+def test_results_table_summarises_seeds():
+    rows = evaluate_runs()
+    table = results_table(rows)
+    spherical = table[
+        (table["model"] == "spherical") & (table["train_on"] == "rotated")
+    ]
+    matching = rows[
+        (rows["model"] == "spherical") & (rows["train_on"] == "rotated")
+    ]
+    assert int(spherical["seeds"].iloc[0]) == len(matching)
+    assert spherical["accuracy"].iloc[0] == pytest.approx(
+        matching["accuracy"].mean()
+    )
+    with pytest.raises(ValueError, match="micro or macro"):
+        results_table(rows, "weighted")
+
+
+def test_probabilities_under_the_identity_match_the_shipped_signal():
+    stem = SHIPPED / run_name("spherical", "canonical", 0)
+    model, record = load_run(stem)
+    obj = shape_object(0, 10, seed=0)
+    p = probabilities_under_rotations(model, obj, np.eye(3)[None], 8)
+    assert p.shape == (1, 10)
+    assert p.sum() == pytest.approx(1.0, abs=1e-5)
+    assert record["settings"]["model"] == "spherical"

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+import trimesh
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -43,6 +44,7 @@ from dlnotes.sphere.experiments.mnist.checkpoints import save_weights
 from dlnotes.sphere.experiments.mnist.records import this_machine
 from dlnotes.sphere.experiments.shapes.dataset import (
     DATA,
+    ShapeObject,
     ShapeSet,
     load_shapes,
 )
@@ -51,7 +53,11 @@ from dlnotes.sphere.experiments.shapes.models import (
     build_model,
     power_spectrum,
 )
-from dlnotes.sphere.experiments.shapes.retrieval import retrieval_metrics
+from dlnotes.sphere.experiments.shapes.retrieval import (
+    METRICS,
+    retrieval_metrics,
+)
+from dlnotes.sphere.mesh import mesh_to_sphere
 from dlnotes.train import SCHEDULES, EpochStats, Recipe, fit, predict
 
 #: Training orientations.
@@ -349,3 +355,38 @@ def shapes_experiment(
                 row["seconds"] = time.perf_counter() - start
                 rows.append(row)
     return pd.DataFrame(rows)
+
+
+def results_table(rows: pd.DataFrame, average: str = "micro") -> pd.DataFrame:
+    """:func:`evaluate_runs` rows summarised per (model, orientation): the
+    number of seeds, mean and standard deviation of the accuracy, and the
+    mean of each retrieval score (``average``: ``"micro"`` or
+    ``"macro"``)."""
+    if average not in ("micro", "macro"):
+        raise ValueError(f"average must be micro or macro, got {average!r}")
+    scores = [f"{metric} {average}" for metric in METRICS]
+    grouped = rows.groupby(["model", "train_on"], sort=False)
+    table = grouped["accuracy"].agg(["count", "mean", "std"])
+    table.columns = ["seeds", "accuracy", "accuracy std"]
+    table = table.join(grouped[scores].mean())
+    table.columns = [column.replace(f" {average}", "") for column in table]
+    return table.reset_index()
+
+
+def probabilities_under_rotations(
+    model: nn.Module, obj: ShapeObject, rotations: np.ndarray, b: int
+) -> np.ndarray:
+    """Class probabilities ``[len(rotations), classes]`` of ``model`` for
+    the object ``obj`` turned by each rotation matrix and projected again
+    (:func:`~dlnotes.sphere.mesh.mesh_to_sphere`)."""
+    signals = np.stack(
+        [
+            mesh_to_sphere(
+                trimesh.Trimesh(obj.mesh.vertices @ r.T, obj.mesh.faces), b
+            )
+            for r in rotations
+        ]
+    ).astype(np.float16)
+    with torch.no_grad():
+        logits = model(torch.from_numpy(signals.astype(np.float32)))
+    return torch.softmax(logits, 1).numpy()
