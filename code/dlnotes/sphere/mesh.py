@@ -11,8 +11,8 @@ toward the centre, direction ``d = −x``. Per ray three numbers are kept:
   in units of ``R`` (0 on the bounding sphere, 2 for a ray that meets
   nothing);
 * ``cos θ`` and ``sin θ``, θ ∈ [0, π/2] the angle between the ray and the
-  line of the surface normal n at the hit, cos θ = |d · n| (0 and 0 for a
-  miss).
+  line of the surface normal n at the hit, cos θ = ``|d · n|`` (0 and 0
+  for a miss).
 
 The same three are taken for the mesh's convex hull, which gives the
 paper's six channels ``[6, 2b, 2b]`` (mesh, then hull).

@@ -3,7 +3,7 @@
 
 Around the position p_i of each atom i (charge Z_i) a sphere of radius r is
 drawn. For each atom type z of :data:`ATOM_TYPES` one channel holds the
-Coulomb-like potential that the *other* atoms of that type create on it,
+Coulomb-like potential that the *other* atoms of that type create on it::
 
     U_z(x) = Σ_{j ≠ i, Z_j = z} Z_i z / |x − p_j|,    x = p_i + r u,
 

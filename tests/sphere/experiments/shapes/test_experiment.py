@@ -92,15 +92,20 @@ def test_cli_refuses_bad_settings_before_running(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_shipped_runs_evaluate_with_the_baseline():
-    table = evaluate_runs()
+@pytest.fixture(scope="module")
+def shipped_rows():
+    return evaluate_runs()
+
+
+def test_shipped_runs_evaluate_with_the_baseline(shipped_rows):
+    table = shipped_rows
     assert set(table["model"]) >= {"power spectrum"}
     assert len(table) == 2 + len(shipped_runs(SHIPPED))
     assert np.all((table["accuracy"] >= 0) & (table["accuracy"] <= 1))
 
 
-def test_results_table_summarises_seeds():
-    rows = evaluate_runs()
+def test_results_table_summarises_seeds(shipped_rows):
+    rows = shipped_rows
     table = results_table(rows)
     spherical = table[
         (table["model"] == "spherical") & (table["train_on"] == "rotated")

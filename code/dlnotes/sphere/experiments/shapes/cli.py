@@ -10,11 +10,12 @@ dlnotes.sphere.experiments``::
 ``shapes-data`` draws and projects the data set of
 :data:`~dlnotes.sphere.experiments.shapes.dataset.DEFAULT` (the shipped file
 by default) and prints its fingerprint, size and seconds. ``shapes`` trains
-the selected runs (:func:`~dlnotes.sphere.experiments.shapes.experiment.
-shapes_experiment`), checkpointing after every epoch into ``--save``;
-``--resume`` continues or reuses the runs found there and refuses any of other
-settings. ``shapes-eval`` evaluates saved runs (the shipped ones by default)
-and the power-spectrum baseline on the rotated test objects.
+the selected runs
+(:func:`~dlnotes.sphere.experiments.shapes.experiment.shapes_experiment`),
+checkpointing after every epoch into ``--save``; ``--resume`` continues or
+reuses the runs found there and refuses any of other settings.
+``shapes-eval`` evaluates saved runs (the shipped ones by default) and the
+power-spectrum baseline on the rotated test objects.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def _folder(text: str) -> Path:
 
 def add_commands(commands) -> None:
     """Add ``shapes-data``, ``shapes`` and ``shapes-eval`` to the
-    subcommands of :func:`dlnotes.sphere.experiments.cli.main`."""
+    subcommands of ``python -m dlnotes.sphere.experiments``."""
     data = commands.add_parser(
         "shapes-data", help="draw and project the shape data set"
     )

@@ -118,7 +118,7 @@ class ShapeObject:
     rotation: np.ndarray
 
     def rotated(self) -> trimesh.Trimesh:
-        """The mesh turned by :attr:`rotation` about the origin."""
+        """The mesh turned by ``rotation`` about the origin."""
         return trimesh.Trimesh(
             self.mesh.vertices @ self.rotation.T, self.mesh.faces
         )

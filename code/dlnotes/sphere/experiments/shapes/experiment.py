@@ -246,9 +246,10 @@ def shipped_runs(folder: Path = SHIPPED) -> list[Path]:
 
 
 def spectrum_baseline(shapes: ShapeSet, train_on: str) -> np.ndarray:
-    """The non-learned invariant baseline: :func:`power_spectrum` features
-    (log), standardised, and a multinomial logistic regression trained on the
-    ``train_on`` training objects; probabilities on the rotated test
+    """The non-learned invariant baseline: the logarithm of the
+    :func:`~dlnotes.sphere.experiments.shapes.models.power_spectrum`
+    features, standardised, and a multinomial logistic regression trained on
+    the ``train_on`` training objects; probabilities on the rotated test
     objects."""
     train = power_spectrum(getattr(shapes, train_on)[~shapes.test])
     test = power_spectrum(shapes.rotated[shapes.test])

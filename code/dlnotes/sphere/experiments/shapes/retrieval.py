@@ -7,18 +7,20 @@ predicted class is the query's predicted class c, ordered by their predicted
 probability of c, highest first (:func:`retrieval_lists`).
 
 For one query of true class t, with list L of length N and the set T of the
-test objects of class t (|T| ≥ 1):
+test objects of class t (at least one), writing ``|S|`` for the size of a
+set S::
 
-* P@N = |L ∩ T| / N, the fraction of the list that is relevant;
-* R@N = |L ∩ T| / |T|, the fraction of the relevant objects retrieved;
-* F1@N = 2 P R / (P + R) (0 when P = R = 0);
-* AP = (1/|T|) Σ_{k: L_k ∈ T} P@k, precision at each relevant rank k,
-  averaged over all |T| relevant objects (a relevant object never retrieved
-  counts 0); mAP is its mean;
-* NDCG = DCG / IDCG with DCG = Σ_k rel_k / log₂(k + 1), rel_k = 1 if L_k ∈ T
-  else 0, and IDCG the DCG of the ideal list (the |T| relevant objects
-  first). SHREC17 grades relevance 0/1/2 with subcategories; our classes have
-  none, so relevance is 0 or 1.
+    P@N  = |L ∩ T| / N               (how clean the list is)
+    R@N  = |L ∩ T| / |T|             (how complete it is)
+    F1@N = 2 P R / (P + R)           (0 when P = R = 0)
+    AP   = (1/|T|) Σ_{k: L_k ∈ T} P@k
+    NDCG = DCG / IDCG,  DCG = Σ_k rel_k / log₂(k + 1)
+
+AP averages the precision at each relevant rank k over all relevant objects
+(one never retrieved counts 0); mAP is its mean over queries. In NDCG, rel_k
+is 1 if L_k ∈ T and 0 otherwise, and IDCG is the DCG of the ideal list (the
+relevant objects first). SHREC17 grades relevance 0/1/2 with subcategories;
+our classes have none, so relevance is 0 or 1.
 
 **Micro** averages over all queries; **macro** averages within each true
 class, then over classes, so every class weighs the same whatever its size.
