@@ -279,7 +279,8 @@ def evaluate_runs(
 ) -> pd.DataFrame:
     """One row per saved run in ``folder`` and per baseline orientation:
     accuracy and the ten retrieval scores on the rotated test objects,
-    computed now."""
+    computed now, and for the saved runs the accuracy their record kept when
+    training ended (``recorded``; NaN for the baseline)."""
     shapes = load_shapes() if shapes is None else shapes
     labels = shapes.labels[shapes.test]
     rows = []
@@ -290,7 +291,9 @@ def evaluate_runs(
         model, record = load_run(stem)
         s = record["settings"]
         p = probabilities(model, shapes, "rotated")
-        rows.append(_scores(s["model"], s["train_on"], s["seed"], p, labels))
+        row = _scores(s["model"], s["train_on"], s["seed"], p, labels)
+        row["recorded"] = record["accuracy"]["rotated"]
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
