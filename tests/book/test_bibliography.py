@@ -38,6 +38,8 @@ SOFTWARE = {
     "mlxtend": "raschka2018mlxtend",
     "oneDNN": "onednn2016",
     "Jupyter Book": "jupyterbook2020",
+    "trimesh": "dawsonhaggerty2019trimesh",
+    "ASE": "larsen2017atomic",
     "Jupyter notebooks": "kluyver2016jupyter",
 }
 

@@ -7,6 +7,9 @@ time::
     python -m dlnotes.sphere.experiments mnist-eval
     python -m dlnotes.sphere.experiments equivariance \\
         --bandwidths 4 8 16 32 --depth 5 --rotations 500
+    python -m dlnotes.sphere.experiments shapes-data
+    python -m dlnotes.sphere.experiments shapes --save DIR --resume
+    python -m dlnotes.sphere.experiments shapes-eval
     torchrun --nproc-per-node 2 -m dlnotes.sphere.experiments mnist ... \\
         --save DIR
 
@@ -23,7 +26,9 @@ shipped with the package) on the upright and rotated test digits and prints
 ``model condition mean std paper``. ``equivariance`` runs
 :func:`dlnotes.sphere.experiments.equivariance.equivariance_experiment` (Figure
 3) and prints Δ per bandwidth, depth, ReLU and dtype. The book runs both at
-smaller sizes.
+smaller sizes. ``shapes-data``, ``shapes`` and ``shapes-eval`` draw the shape
+data set, train and evaluate the SHREC17 miniature (see
+:mod:`dlnotes.sphere.experiments.shapes.cli`).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from dlnotes.sphere.experiments.mnist import (
 )
 from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1
 from dlnotes.sphere.experiments.mnist.evaluation import evaluate_runs, table1
+from dlnotes.sphere.experiments.shapes import cli as shapes_cli
 from dlnotes.train import SCHEDULES, EpochStats
 
 
@@ -323,6 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     equivariance.add_argument("--channels", type=int, default=10)
     equivariance.add_argument("--seed", type=int, default=0)
     equivariance.set_defaults(run=_equivariance)
+    shapes_cli.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         args.run(args)

@@ -1,0 +1,80 @@
+"""Tests of the shape data set: the shipped file is what its command draws,
+bit for bit; the objects are what their classes say."""
+
+import numpy as np
+import pytest
+
+from dlnotes.sphere.experiments.shapes.dataset import (
+    CLASSES,
+    DEFAULT,
+    ShapeSettings,
+    generate_shapes,
+    load_shapes,
+    shape_object,
+)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_shapes()
+
+
+def test_shipped_data_set_has_its_size_and_split(shipped):
+    n = DEFAULT.per_class * len(CLASSES)
+    assert shipped.settings == DEFAULT
+    assert shipped.canonical.shape == (n, 6, 2 * DEFAULT.b, 2 * DEFAULT.b)
+    assert shipped.rotated.shape == shipped.canonical.shape
+    assert shipped.canonical.dtype == np.float16
+    assert np.bincount(shipped.labels).tolist() == [DEFAULT.per_class] * 10
+    test_labels = shipped.labels[shipped.test]
+    assert np.bincount(test_labels).tolist() == [DEFAULT.test_per_class] * 10
+    np.testing.assert_allclose(
+        shipped.rotations @ shipped.rotations.transpose(0, 2, 1),
+        np.broadcast_to(np.eye(3), (n, 3, 3)),
+        atol=1e-12,
+    )
+
+
+@pytest.mark.parametrize("indices", [[0, 7, 473]])
+def test_regenerated_objects_equal_the_shipped_ones_bit_for_bit(
+    shipped, indices
+):
+    again = generate_shapes(DEFAULT, indices)
+    for name in ("canonical", "rotated", "labels", "test", "rotations"):
+        np.testing.assert_array_equal(
+            getattr(again, name), getattr(shipped, name)[indices]
+        )
+
+
+def test_objects_are_drawn_from_their_own_seed():
+    a = shape_object(5, 10, seed=0)
+    b = shape_object(5, 10, seed=0)
+    c = shape_object(5, 10, seed=1)
+    assert a.label == 5 and CLASSES[a.label] == "ellipsoid"
+    np.testing.assert_array_equal(a.mesh.vertices, b.mesh.vertices)
+    assert not np.array_equal(a.rotation, c.rotation)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        ShapeSettings(b=1),
+        ShapeSettings(per_class=4, test_per_class=4),
+        ShapeSettings(test_per_class=0),
+        ShapeSettings(seed=-1),
+        ShapeSettings(b=8.0),
+    ],
+)
+def test_bad_settings_are_refused(settings):
+    with pytest.raises(ValueError):
+        generate_shapes(settings, [0])
+
+
+def test_missing_file_says_how_to_make_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="shapes-data"):
+        load_shapes(tmp_path / "none.npz")
+
+
+def test_split_refuses_an_unknown_orientation(shipped):
+    with pytest.raises(ValueError, match="orientation"):
+        shipped.split("upside-down", test=True)
