@@ -34,9 +34,11 @@ lab: $(STAMP)
 	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" chapters/intro.md
 
 # The built site in headless Chromium (needs `make book` first): math typeset, no error output,
-# nothing clipped at desktop and phone width, figures legible, every .ipynb download plain Jupyter.
+# nothing clipped at desktop and phone width, figures legible, every .ipynb download plain Jupyter,
+# every API entry linked to its source.
 site-check: $(STAMP)
-	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/book/test_site.py tests/book/test_layout.py tests/book/test_downloads.py
+	DLNOTES_REQUIRE_SITE=1 $(BIN)/python -m pytest -q tests/book/test_site.py tests/book/test_layout.py tests/book/test_downloads.py \
+	  tests/book/test_viewcode.py
 
 # `make bench TOPIC=backprop` (or mobilenet, sphere)
 bench: $(STAMP)
