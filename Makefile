@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # JupyterLab on the chapters. .jupyter/labconfig makes a double-clicked .md chapter open as a
-# notebook (jupytext).
+# notebook (jupytext); jupyterlab-myst renders its MyST (equations and their numbers, directives).
 lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" chapters/intro.md
