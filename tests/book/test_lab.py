@@ -190,6 +190,21 @@ def lab_server(tmp_path_factory):
         server.wait(timeout=30)
 
 
+@contextlib.contextmanager
+def _page(**options):
+    """A page of the system Chromium, driven by playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield browser.new_page(**options)
+        finally:
+            browser.close()
+
+
 def test_jupyterlab_uses_the_notebook_viewer_for_markdown(lab_server):
     base, token = lab_server
     plugin = _get(
@@ -225,43 +240,35 @@ def test_the_frontend_opens_a_chapter_as_a_notebook(lab_server):
     """In the browser: the jupytext extension loads and is the default viewer
     of a chapter."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
     base, token = lab_server
     chapter = "chapters/backprop/dropout.md"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+    with _page() as page:
+        errors = []
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(message.text)
+                if message.type == "error"
+                else None
+            ),
         )
-        try:
-            page = browser.new_page()
-            errors = []
-            page.on(
-                "console",
-                lambda message: (
-                    errors.append(message.text)
-                    if message.type == "error"
-                    else None
-                ),
-            )
-            page.goto(f"{base}/lab?token={token}&reset", timeout=300_000)
+        page.goto(f"{base}/lab?token={token}&reset", timeout=300_000)
+        page.wait_for_function(
+            "() => window.jupyterapp && window.jupyterapp.docRegistry",
+            timeout=300_000,
+        )
+        default_of = (
+            "() => (window.jupyterapp.docRegistry"
+            f".defaultWidgetFactory({chapter!r}) || {{}}).name"
+        )
+        # the settings apply once the extensions have loaded
+        with contextlib.suppress(PlaywrightTimeout):
             page.wait_for_function(
-                "() => window.jupyterapp && window.jupyterapp.docRegistry",
-                timeout=300_000,
+                f"() => ({default_of})() === {NOTEBOOK_VIEWER!r}",
+                timeout=120_000,
             )
-            default_of = (
-                "() => (window.jupyterapp.docRegistry"
-                f".defaultWidgetFactory({chapter!r}) || {{}}).name"
-            )
-            # the settings apply once the extensions have loaded
-            with contextlib.suppress(PlaywrightTimeout):
-                page.wait_for_function(
-                    f"() => ({default_of})() === {NOTEBOOK_VIEWER!r}",
-                    timeout=120_000,
-                )
-            default = page.evaluate(default_of)
-        finally:
-            browser.close()
+        default = page.evaluate(default_of)
     assert default == NOTEBOOK_VIEWER, (
         f"a double-clicked chapter opens in {default!r}; console errors:"
         f" {errors}"
@@ -275,46 +282,35 @@ def test_the_frontend_opens_a_chapter_as_a_notebook(lab_server):
 def test_the_frontend_renders_a_chapters_myst(lab_server):
     """In the browser: jupyterlab-myst renders a chapter's markdown cells —
     its display equations typeset (KaTeX) and numbered, no MyST left raw."""
-    from playwright.sync_api import sync_playwright
-
     base, token = lab_server
     chapter = "chapters/backprop/batchnorm.md"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+    with _page(viewport={"width": 1280, "height": 1000}) as page:
+        page.goto(
+            f"{base}/lab/tree/{chapter}?token={token}&reset",
+            timeout=300_000,
         )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(
-                f"{base}/lab/tree/{chapter}?token={token}&reset",
-                timeout=300_000,
-            )
-            page.wait_for_function(
-                "() => document.querySelectorAll("
-                "'.jp-Notebook .jp-MarkdownCell .katex-display').length >= 2",
-                timeout=300_000,
-            )
-            rendered = page.evaluate(
-                """() => {
-                  const notebook = document.querySelector('.jp-Notebook');
-                  return {
-                    display: notebook.querySelectorAll(
-                      '.jp-MarkdownCell .katex-display').length,
-                    numbers: Array.from(notebook.querySelectorAll(
-                      '.jp-MarkdownCell .myst'))
-                      .map((n) => n.innerText).join(' ')
-                      .match(/\\(\\d+\\)/g) || [],
-                    text: notebook.innerText,
-                  };
-                }"""
-            )
-            if SCREENSHOTS:
-                Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-                page.screenshot(
-                    path=str(Path(SCREENSHOTS) / "lab-batchnorm.png")
-                )
-        finally:
-            browser.close()
+        page.wait_for_function(
+            "() => document.querySelectorAll("
+            "'.jp-Notebook .jp-MarkdownCell .katex-display').length >= 2",
+            timeout=300_000,
+        )
+        rendered = page.evaluate(
+            """() => {
+              const notebook = document.querySelector('.jp-Notebook');
+              return {
+                display: notebook.querySelectorAll(
+                  '.jp-MarkdownCell .katex-display').length,
+                numbers: Array.from(notebook.querySelectorAll(
+                  '.jp-MarkdownCell .myst'))
+                  .map((n) => n.innerText).join(' ')
+                  .match(/\\(\\d+\\)/g) || [],
+                text: notebook.innerText,
+              };
+            }"""
+        )
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SCREENSHOTS) / "lab-batchnorm.png"))
     assert rendered["display"] >= 2 and "(1)" in rendered["numbers"]
     for raw in ("{math}", "$$", "{eq}", "```{"):
         assert raw not in rendered["text"], f"{raw} shown raw in the lab"
