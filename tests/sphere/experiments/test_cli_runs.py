@@ -158,3 +158,16 @@ def test_a_run_removes_leftover_temporaries_and_its_lock(
     (tmp_path / "planar-NR-seed0.ckpt.x1y2.tmp").write_bytes(b"partial")
     main(["mnist", *TINY, "--save", str(tmp_path)])
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pt"]
+
+
+def test_a_record_of_huge_sizes_is_refused_before_allocating(
+    one_run, tmp_path, capsys
+):
+    record = json.loads((one_run / "planar-NR-seed0.json").read_text())
+    record["settings"] |= {"b": 100_000, "b1": 50_000}
+    (tmp_path / "planar-NR-seed0.json").write_text(json.dumps(record))
+    (tmp_path / "planar-NR-seed0.pt").write_bytes(
+        (one_run / "planar-NR-seed0.pt").read_bytes()
+    )
+    err = _error(capsys, ["mnist-eval", "--folder", str(tmp_path)])
+    assert "(b = 100000) needs about" in err

@@ -27,9 +27,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from dlnotes._io import load_state_dict, load_tensors, save_tensors
+from dlnotes._io import (
+    check_memory,
+    load_state_dict,
+    load_tensors,
+    save_tensors,
+)
 from dlnotes.data import Dataset
 from dlnotes.sphere.experiments.mnist.models import MODELS, build_model
+from dlnotes.sphere.experiments.mnist.projection import projection_bytes
 from dlnotes.sphere.experiments.mnist.records import (
     RECORDS,
     RunRecord,
@@ -72,9 +78,16 @@ def model_from_record(record: RunRecord, weights: str | Path) -> nn.Module:
 
     Raises:
         ValueError: ``weights`` is missing, unreadable, not a torch file, or
-            its tensors do not fit the model (one line naming the file).
+            its tensors do not fit the model, or the record's sizes need more
+            memory than is available (one line naming the file).
     """
     settings = record.settings
+    # the model reads n_test digits projected at b: refuse sizes that cannot
+    # fit before allocating anything
+    check_memory(
+        projection_bytes(settings["n_test"], settings["b"]),
+        f"the run of {weights} (b = {settings['b']})",
+    )
     state = load_tensors(weights, "weights")
     model = build_model(
         record.model,
