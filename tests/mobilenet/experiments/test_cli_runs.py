@@ -81,7 +81,8 @@ def _error(capsys, argv, code=2):
             "names separable-a0.25-28px more than once",
         ),
         (["--threads", "100000"], f"this machine's {os.cpu_count()} CPUs"),
-        (["--seeds", str(2**64)], "below 2**63"),
+        (["--seeds", str(2**64)], "must be an int <= 2147483647"),
+        (["--epochs", str(2**70)], "must be an int <= 2147483647"),
     ],
 )
 def test_bad_counts_are_refused_before_any_work(

@@ -65,6 +65,9 @@ def test_huge_seeds_and_projection_sizes_are_errors(capsys, monkeypatch):
     assert "must be an int <=" in _error(
         capsys, ["mnist", "--seeds", str(2**70)]
     )
+    assert "must be an int <= 2147483647" in _error(
+        capsys, ["mnist", "--batch-size", str(2**62)]
+    )
     err = _error(capsys, ["mnist", *TINY, "--bandwidth", "100000"])
     assert "projecting 34 digits at b = 100000 needs about" in err
 

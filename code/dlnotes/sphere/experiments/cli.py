@@ -176,6 +176,23 @@ def _int_in(low: int, high: int):
 _positive, _seed = _int_in(1, 2**31 - 1), _int_in(0, 2**63 - 1)
 
 
+def _int(text: str) -> int:
+    """An argparse ``type``: any int of at most 31 bits (the settings check
+    the lower bounds and name them; larger counts end in torch's overflow
+    messages)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be an int, got {text!r}"
+        ) from None
+    if abs(value) > 2**31 - 1:
+        raise argparse.ArgumentTypeError(
+            f"must be an int <= {2**31 - 1}, got {text!r}"
+        )
+    return value
+
+
 def _threads(text: str) -> int:
     """--threads: 1 to the machine's CPU count (more makes torch crash)."""
     value = _positive(text)
@@ -220,35 +237,35 @@ def main(argv: list[str] | None = None) -> None:
     )
     mnist.add_argument(
         "--bandwidth",
-        type=int,
+        type=_int,
         default=30,
         help="input bandwidth b (paper: 30)",
     )
     mnist.add_argument(
         "--b1",
-        type=int,
+        type=_int,
         default=10,
         help="bandwidth after the S2 layer (paper: 10)",
     )
     mnist.add_argument(
         "--b2",
-        type=int,
+        type=_int,
         default=6,
         help="bandwidth after the SO(3) layer (paper: 6)",
     )
-    mnist.add_argument("--epochs", type=int, default=20)
+    mnist.add_argument("--epochs", type=_int, default=20)
     mnist.add_argument("--seeds", type=_seed, nargs="+", default=[0, 1])
     mnist.add_argument("--lr", type=float, default=5e-3)
-    mnist.add_argument("--batch-size", type=int, default=32)
+    mnist.add_argument("--batch-size", type=_int, default=32)
     mnist.add_argument(
         "--n-train",
-        type=int,
+        type=_int,
         default=None,
         help="training digits (default: all 4,000)",
     )
     mnist.add_argument(
         "--n-test",
-        type=int,
+        type=_int,
         default=None,
         help="test digits (default: all 1,000)",
     )
