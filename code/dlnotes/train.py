@@ -420,7 +420,7 @@ def _save(
     history: History,
 ) -> None:
     """Write the training state to ``path`` atomically
-    (:func:`dlnotes._io.atomic_write`)."""
+    (``dlnotes._io.atomic_write``)."""
     state = {
         "settings": settings,
         "model": model.state_dict(),

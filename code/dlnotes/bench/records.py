@@ -110,7 +110,7 @@ def check_destination(path: str | os.PathLike[str]) -> Path:
     Raises:
         ValueError: the name does not end in ``.json``, it names a folder, or
             its folder does not exist or cannot be written
-            (:func:`dlnotes._io.check_file`).
+            (``dlnotes._io.check_file``).
     """
     path = Path(path)
     if path.suffix != ".json":

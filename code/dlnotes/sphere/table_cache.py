@@ -102,7 +102,7 @@ TABLES = TableCache()
 def clear_table_cache() -> None:
     """Free the memory held by every cached table of the package: the S²
     transforms' tables and the layers' filter DFTs, Wigner tables and index
-    maps (:func:`dlnotes._cache.clear_caches`); they are rebuilt when next
+    maps (``dlnotes._cache.clear_caches``); they are rebuilt when next
     needed."""
     TABLES.clear()
     clear_caches()

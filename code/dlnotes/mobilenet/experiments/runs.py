@@ -128,7 +128,7 @@ def this_machine(threads: int | None = None) -> str:
 
 def write_record(record: TradeoffRecord, path: str | Path) -> Path:
     """Write ``record`` to ``path`` atomically
-    (:func:`dlnotes._io.atomic_write`), after checking it
+    (``dlnotes._io.atomic_write``), after checking it
     (:func:`check_record`)."""
     check_record(record)
     return write_text(path, record.to_json())

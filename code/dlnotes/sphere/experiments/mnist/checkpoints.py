@@ -62,7 +62,7 @@ def run_name(model: str, train_on: str, seed: int) -> str:
 
 def save_weights(model: nn.Module, path: str | Path) -> Path:
     """Write ``model.state_dict()`` to ``path`` atomically
-    (:func:`dlnotes._io.atomic_write`)."""
+    (``dlnotes._io.atomic_write``)."""
     return save_tensors(
         path,
         {

@@ -178,7 +178,7 @@ def this_machine() -> str:
 
 def write_record(record: RunRecord, path: str | Path) -> Path:
     """Write ``record`` to ``path`` atomically
-    (:func:`dlnotes._io.atomic_write`), after checking it
+    (``dlnotes._io.atomic_write``), after checking it
     (:meth:`RunRecord.check`)."""
     return write_text(path, record.to_json())
 
