@@ -96,3 +96,26 @@ def test_labels_and_images_must_agree(tmp_path):
     write_idx(tmp_path / "train-labels-idx1-ubyte", np.zeros(5), compress=True)
     with pytest.raises(ValueError, match="must hold images"):
         mnist_idx(tmp_path)
+
+
+def test_corrupt_gzip_and_unreadable_files_are_one_line(tmp_path, monkeypatch):
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    noise = np.random.default_rng(0).integers(0, 256, (50, 28, 28))
+    write_idx(tmp_path / "train-images-idx3-ubyte", noise, True)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 64] = bytes(64)  # damaged deflate
+    path.write_bytes(bytes(data))
+    not_gzip = tmp_path / "test-images-idx3-ubyte.gz"
+    not_gzip.write_bytes(b"not gzip data at all")
+    for read, bad in ((read_idx, path), (idx_shape, not_gzip)):
+        with pytest.raises(ValueError, match="cannot be read") as raised:
+            read(bad)
+        assert str(bad) in str(raised.value)
+        assert "\n" not in str(raised.value)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(gzip, "open", refuse)  # root reads every file
+    with pytest.raises(ValueError, match="Permission denied"):
+        read_idx(path)

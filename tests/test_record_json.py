@@ -35,3 +35,20 @@ def test_run_settings_keep_all_but_the_seeds():
     assert run_settings(Settings(3, (0, 1))) == {"epochs": 3}
     with pytest.raises(TypeError):
         run_settings({"epochs": 3, "seeds": (0,)})
+
+
+def test_a_diverged_run_is_valid_json_marked_diverged():
+    """JSON has no NaN: a diverged loss is written as null, and the record
+    says it diverged."""
+    nan = float("nan")
+    text = record_json(
+        1,
+        {"epochs": [{"epoch": 1, "train_loss": nan, "test_loss": 2.0}]},
+    )
+    assert "NaN" not in text
+    data = json.loads(text)
+    assert data["diverged"] is True
+    assert data["epochs"] == [
+        {"epoch": 1, "train_loss": None, "test_loss": 2.0}
+    ]
+    assert "diverged" not in json.loads(record_json(1, {"epochs": []}))

@@ -146,3 +146,27 @@ def test_a_checkpoint_of_another_run_identity_is_refused_naming_what_differs(
         )
     # the same identity resumes
     fit(_model(), TRAIN, TEST, checkpoint=path, identity={"b": 20}, **short)
+
+
+@pytest.mark.parametrize(
+    ("damage", "match"),
+    [
+        (lambda path: path.write_bytes(b""), "is empty"),
+        (
+            lambda path: path.write_bytes(path.read_bytes()[:400]),
+            "truncated or corrupt",
+        ),
+        (
+            lambda path: torch.save({"model": {}}, path),
+            "lacks generator, history, optimizer, settings",
+        ),
+    ],
+)
+def test_a_bad_checkpoint_is_refused_in_one_line(tmp_path, damage, match):
+    path = tmp_path / "run.ckpt"
+    fit(_model(), TRAIN, TEST, epochs=1, checkpoint=path, progress=False)
+    damage(path)
+    with pytest.raises(ValueError, match=match) as raised:
+        fit(_model(), TRAIN, TEST, epochs=2, checkpoint=path, progress=False)
+    assert str(path) in str(raised.value)
+    assert "\n" not in str(raised.value)

@@ -17,6 +17,7 @@ dimensions d — then d big-endian uint32 sizes, then the data.
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,14 @@ def _header(handle, path: Path) -> tuple[int, ...]:
     return tuple(int(size) for size in np.frombuffer(sizes, dtype=">u4"))
 
 
+def _unreadable(path: Path, error: BaseException) -> ValueError:
+    """One line naming ``path`` and why it cannot be read (no permission,
+    corrupt gzip data, a truncated file, ...)."""
+    if isinstance(error, OSError) and error.strerror:
+        return ValueError(f"cannot read the IDX file {path}: {error.strerror}")
+    return ValueError(f"{path} cannot be read as an IDX file: {error}")
+
+
 def idx_shape(path: str | Path) -> tuple[int, ...]:
     """The array shape in the header of the IDX file at ``path`` (reads only
     the header)."""
@@ -82,32 +91,25 @@ def idx_shape(path: str | Path) -> tuple[int, ...]:
     try:
         with _open(path) as handle:
             return _header(handle, path)
-    except (OSError, EOFError) as error:
-        if isinstance(error, PermissionError):
-            raise
-        raise ValueError(
-            f"{path} cannot be read as an IDX file: {error}"
-        ) from error
+    except (OSError, EOFError, zlib.error) as error:
+        raise _unreadable(path, error) from None
 
 
 def read_idx(path: str | Path) -> np.ndarray:
     """The uint8 array stored in the IDX file at ``path``.
 
     Raises:
-        ValueError: a wrong magic number, a truncated header or body, or
-            trailing bytes.
+        ValueError: a wrong magic number, a truncated header or body,
+            trailing bytes, corrupt gzip data, or a file that cannot be read
+            (one line naming the file).
     """
     path = Path(path)
     try:
         with _open(path) as handle:
             shape = _header(handle, path)
             body = handle.read()
-    except (OSError, EOFError) as error:
-        if isinstance(error, PermissionError):
-            raise
-        raise ValueError(
-            f"{path} cannot be read as an IDX file: {error}"
-        ) from error
+    except (OSError, EOFError, zlib.error) as error:
+        raise _unreadable(path, error) from None
     expected = int(np.prod(shape))
     if len(body) != expected:
         raise ValueError(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -25,11 +24,16 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from dlnotes._io import load_state_dict, load_tensors, one_line, save_tensors
 from dlnotes.data import Dataset
 
 Transform = Callable[[torch.Tensor], torch.Tensor]
 #: Learning-rate schedules :func:`fit` knows.
 SCHEDULES = ("constant", "cosine")
+#: What a checkpoint of :func:`fit` holds.
+CHECKPOINT_KEYS = frozenset(
+    {"settings", "model", "optimizer", "generator", "history"}
+)
 
 
 @dataclass(frozen=True)
@@ -415,8 +419,8 @@ def _save(
     generator: torch.Generator,
     history: History,
 ) -> None:
-    """Write the training state to ``path`` atomically (temporary file in the
-    same folder, then rename)."""
+    """Write the training state to ``path`` atomically
+    (``dlnotes._io.atomic_write``)."""
     state = {
         "settings": settings,
         "model": model.state_dict(),
@@ -424,12 +428,7 @@ def _save(
         "generator": generator.get_state(),
         "history": [asdict(stats) for stats in history.epochs],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=path.name, suffix=".tmp", delete=False
-    ) as handle:
-        torch.save(state, handle)
-    os.replace(handle.name, path)
+    save_tensors(path, state)
 
 
 def _resume(
@@ -441,18 +440,36 @@ def _resume(
     history: History,
 ) -> None:
     """Restore the state :func:`_save` wrote (tensors and plain values only:
-    ``weights_only=True``)."""
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    ``weights_only=True``); a file that is not such a state is refused in one
+    line naming it."""
+    state = load_tensors(path, "checkpoint")
+    missing = (
+        sorted(CHECKPOINT_KEYS - state.keys())
+        if isinstance(state, dict)
+        else sorted(CHECKPOINT_KEYS)
+    )
+    if missing:
+        raise ValueError(
+            f"checkpoint {path} is not a training state of dlnotes.train.fit"
+            f" (it lacks {', '.join(missing)})"
+        )
     if state["settings"] != settings:
         raise ValueError(
             f"checkpoint {path} was written with other settings"
             f" ({_differences(state['settings'], settings)}); remove it or"
             " use another file"
         )
-    model.load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
-    generator.set_state(state["generator"])
-    history.epochs.extend(EpochStats(**stats) for stats in state["history"])
+    load_state_dict(model, state["model"], path, "checkpoint")
+    try:
+        optimizer.load_state_dict(state["optimizer"])
+        generator.set_state(state["generator"])
+        epochs = [EpochStats(**stats) for stats in state["history"]]
+    except (KeyError, TypeError, ValueError, RuntimeError) as error:
+        raise ValueError(
+            f"checkpoint {path} holds a damaged training state:"
+            f" {one_line(error)}"
+        ) from None
+    history.epochs.extend(epochs)
 
 
 def _differences(old: Mapping, new: Mapping) -> str:

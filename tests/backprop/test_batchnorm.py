@@ -563,3 +563,46 @@ def test_running_statistics_under_torch_func_like_torch():
     assert torch.allclose(transposed[0].T, results[0][4]) and torch.allclose(
         transposed[1].T, results[0][5]
     )
+
+
+@pytest.mark.parametrize(
+    ("dtype", "tolerance"), [(torch.float64, 1e-12), (torch.float32, 1e-5)]
+)
+@pytest.mark.parametrize(
+    "shape", [(3, 2, 2, 3, 2), (2, 3, 2, 1, 2, 2), (0, 3, 2, 2, 2), (0,)]
+)
+@pytest.mark.parametrize("training", [True, False])
+def test_any_n_c_star_shape_matches_torch(shape, training, dtype, tolerance):
+    """(N, C, *) of any rank (a 5-D volume, 6-D) and the empty cases torch
+    allows (an empty batch, an empty 1-D tensor): output, gradients and the
+    running statistics equal torch's."""
+    g = torch.Generator().manual_seed(1)
+    c = shape[1] if len(shape) > 1 else 0
+    x = torch.randn(shape, generator=g, dtype=dtype)
+    weight = torch.randn(c, generator=g, dtype=dtype)
+    bias = torch.randn(c, generator=g, dtype=dtype)
+    # torch takes an empty 1-D tensor only without weight and bias
+    affine = len(shape) > 1
+    results = []
+    for norm in (batch_norm, F.batch_norm):
+        stats = [torch.randn(c, generator=g.manual_seed(2), dtype=dtype)]
+        stats.append(stats[0].abs() + 0.5)
+        leaves = [
+            t.clone().requires_grad_()
+            for t in ((x, weight, bias) if affine else (x,))
+        ]
+        y = norm(
+            leaves[0],
+            *stats,
+            *(leaves[1:] if affine else (None, None)),
+            training=training,
+        )
+        y.backward(torch.linspace(-1, 1, y.numel(), dtype=dtype).view_as(y))
+        grads = [
+            t.grad if t.grad is not None else torch.zeros_like(t)
+            for t in leaves
+        ]
+        results.append((y.detach(), *grads, *stats))
+    assert results[0][0].shape == shape
+    for ours, theirs in zip(*results, strict=True):
+        torch.testing.assert_close(ours, theirs, atol=tolerance, rtol=0)

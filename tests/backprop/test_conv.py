@@ -220,7 +220,7 @@ def test_bad_input():
     with pytest.raises(TypeError, match="x must have a floating-point dtype"):
         conv2d(x.long(), w, groups=2)
     with pytest.raises(ValueError, match="x must have shape"):
-        conv2d(x[0], w, groups=2)
+        conv2d(x[0, 0], w, groups=2)
     with pytest.raises(ValueError, match="bias must have shape"):
         conv2d(x, w, torch.zeros(5), groups=2)
     with pytest.raises(ValueError, match="padding='same' needs stride 1"):
@@ -428,3 +428,24 @@ def test_torch_func_transforms_agree_with_torch(
         for f in (ours, theirs)
     ]
     close(*hessians)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "tolerance"), [(torch.float64, 1e-12), (torch.float32, 1e-5)]
+)
+def test_unbatched_input_matches_torch_forward_and_backward(dtype, tolerance):
+    """One image (C_in, H, W), as F.conv2d takes it: output (C_out, H', W')
+    and gradients equal torch's."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 7, 6, generator=g, dtype=dtype)
+    w = torch.randn(6, 2, 3, 3, generator=g, dtype=dtype)
+    b = torch.randn(6, generator=g, dtype=dtype)
+    grads = []
+    for conv in (conv2d, F.conv2d):
+        leaves = [t.clone().requires_grad_() for t in (x, w, b)]
+        y = conv(*leaves, stride=(2, 1), padding=1, groups=2)
+        y.backward(torch.linspace(-1, 1, y.numel(), dtype=dtype).view_as(y))
+        grads.append((y.detach(), *(t.grad for t in leaves)))
+    assert grads[0][0].shape == (6, 4, 6)
+    for ours, theirs in zip(*grads, strict=True):
+        torch.testing.assert_close(ours, theirs, atol=tolerance, rtol=0)

@@ -71,3 +71,20 @@ def test_record_writes_what_the_study_measured(tmp_path, capsys, monkeypatch):
         and calls[0][1]["max_rounds"] > calls[0][1]["rounds"]
     )
     assert "slower, 3.0× (2.8–3.2×)" in capsys.readouterr().out
+
+
+def test_a_record_path_that_is_a_folder_and_too_many_threads_fail_first(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(
+        bench,
+        "study",
+        lambda *a, **k: pytest.fail("timed before checking the path"),
+    )
+    (tmp_path / "D.json").mkdir()
+    with pytest.raises(SystemExit):
+        bench.main(["--record", str(tmp_path / "D.json")])
+    assert "is a folder, not a file" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        bench.main(["--threads", "1", "100000"])
+    assert "at most this machine's" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler
 from dlnotes.sphere.s2_fft import s2_fft
 from dlnotes.sphere.s2cnn_weights import (
     load_s2cnn_state_dict,
+    load_s2cnn_weights,
     s2cnn_kernel_factor,
 )
 from dlnotes.sphere.so3_fft import so3_fft
@@ -182,6 +183,54 @@ def test_a_whole_model_loads_and_only_spherical_kernels_are_rescaled():
         assert torch.equal(ours[name], original[name])
     # the argument is left alone
     assert all(torch.equal(theirs[name], original[name]) for name in theirs)
+
+
+class TiedModel(S2cnnLikeModel):
+    """conv2 applied twice: one module under two names (weight tying), so
+    s2cnn's state_dict holds its kernel under both."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv3 = self.conv2
+
+
+def test_a_layer_under_two_names_is_rescaled_under_both():
+    model = TiedModel()
+    kernel = torch.randn_like(model.conv2.kernel)
+    theirs = {
+        name: torch.randn_like(value)
+        for name, value in model.state_dict().items()
+    }
+    theirs["conv2.kernel"] = theirs["conv3.kernel"] = kernel
+    load_s2cnn_state_dict(model, theirs)
+    assert model.conv3 is model.conv2
+    assert torch.equal(model.conv2.kernel.detach(), kernel * 2.0**1.5)
+
+
+def test_weights_are_read_safely_with_one_line_errors(tmp_path):
+    model = S2cnnLikeModel()
+    theirs = {
+        name: torch.randn_like(value)
+        for name, value in model.state_dict().items()
+    }
+    torch.save(theirs, tmp_path / "s2cnn.pt")
+    load_s2cnn_weights(model, tmp_path / "s2cnn.pt")
+    assert torch.equal(
+        model.conv1.kernel.detach(), theirs["conv1.kernel"] * 3.0
+    )
+    (tmp_path / "short.pt").write_bytes(
+        (tmp_path / "s2cnn.pt").read_bytes()[:500]
+    )
+    del theirs["conv2.bias"]
+    torch.save(theirs, tmp_path / "missing.pt")
+    for name, match in [
+        ("short.pt", "truncated or corrupt"),
+        ("missing.pt", "Missing key"),
+        ("none.pt", "does not exist"),
+    ]:
+        with pytest.raises(ValueError, match=match) as raised:
+            load_s2cnn_weights(model, tmp_path / name)
+        assert name in str(raised.value) and "\n" not in str(raised.value)
 
 
 def test_bad_arguments():

@@ -375,8 +375,9 @@ def batch_norm(
     ``NotImplementedError``).
 
     Args:
-        x: input of shape ``(N, C)``, ``(N, C, L)`` or ``(N, C, H, W)``,
-            floating point.
+        x: input of shape ``(N, C, *)`` (``(N, C)``, ``(N, C, L)``, ``(N, C,
+            H, W)``, ``(N, C, D, H, W)``, ...), floating point; as in
+            PyTorch, also an empty 1-D tensor (an empty output).
         running_mean: per-channel running mean ``(C,)``, updated in place when
             training; may be ``None`` when training.
         running_var: per-channel running variance ``(C,)``, updated in place
@@ -403,7 +404,8 @@ def batch_norm(
         TypeError: if a tensor argument is not a floating-point tensor; if
             ``momentum`` or ``eps`` is not a real number (``momentum=None``
             included, as in PyTorch).
-        ValueError: if ``x`` is not 2-, 3- or 4-dimensional; if
+        ValueError: if ``x`` has fewer than 2 dimensions (but for an empty
+            1-D tensor); if
             ``running_mean``, ``running_var``, ``weight`` or ``bias`` is not
             ``(C,)``; if only one of the running statistics is given, or
             neither in evaluation mode (there is nothing to normalise with); if
@@ -425,10 +427,21 @@ def batch_norm(
         ("bias", bias),
     ):
         require_floating(name, tensor)
-    if x.dim() not in (2, 3, 4):
+    if x.dim() == 1 and x.numel() == 0:  # torch's one 1-D case: empty
+        return batch_norm(
+            x.view(0, 0),
+            running_mean,
+            running_var,
+            weight,
+            bias,
+            training,
+            momentum,
+            eps,
+        ).view(0)
+    if x.dim() < 2:
         raise ValueError(
-            "x must have shape (N, C), (N, C, L) or (N, C, H, W), got"
-            f" {tuple(x.shape)}"
+            "x must have shape (N, C, *) (at least 2 dimensions) or be an"
+            f" empty 1-D tensor, got {tuple(x.shape)}"
         )
     channels = x.shape[1]
     for name, tensor in (

@@ -423,7 +423,8 @@ def conv2d(
 
     Args:
         x: input ``(N, C_in, H, W)``, floating point; ``N = 0`` (an empty
-            batch) is allowed.
+            batch) is allowed, and so is one unbatched image ``(C_in, H, W)``
+            (the output is then ``(C_out, H_out, W_out)``), as in PyTorch.
         weight: kernels ``(C_out, C_in/groups, kh, kw)``, same dtype as ``x``.
         bias: ``(C_out,)`` or ``None``.
         stride: ``s``, an int or ``(s_h, s_w)``, each >= 1.
@@ -444,7 +445,8 @@ def conv2d(
             a list or tuple of one or two ints, or ``groups`` not an int
             (floats and bools are refused: a size is a whole number, never a
             flag).
-        ValueError: if ``x`` or ``weight`` is not 4-dimensional; if ``groups <
+        ValueError: if ``x`` is not 3- or 4-dimensional or ``weight`` not
+            4-dimensional; if ``groups <
             1`` or it does not divide both channel counts, or ``weight.shape[1]
             × groups`` is not ``C_in``; if ``bias`` is not ``(C_out,)``; if a
             stride or dilation is below 1 or a padding below 0; if ``padding``
@@ -455,9 +457,14 @@ def conv2d(
     """
     for name, tensor in (("x", x), ("weight", weight), ("bias", bias)):
         require_floating(name, tensor)
+    if x.dim() == 3:  # unbatched, as torch allows: a batch of one
+        return conv2d(
+            x.unsqueeze(0), weight, bias, stride, padding, dilation, groups
+        ).squeeze(0)
     if x.dim() != 4:
         raise ValueError(
-            f"x must have shape (N, C_in, H, W), got {tuple(x.shape)}"
+            "x must have shape (N, C_in, H, W) or (C_in, H, W), got"
+            f" {tuple(x.shape)}"
         )
     if weight.dim() != 4:
         raise ValueError(

@@ -33,6 +33,7 @@ import argparse
 import itertools
 import sys
 
+from dlnotes._io import check_threads
 from dlnotes.bench import wording
 from dlnotes.bench.records import check_destination, write_record
 from dlnotes.mobilenet.experiments.speed import (
@@ -89,6 +90,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if min(args.threads) < 1:
         parser.error(f"--threads must be >= 1, got {args.threads}")
+    try:
+        check_threads(max(args.threads))
+    except ValueError as error:
+        parser.error(str(error))
     if args.record is not None:
         try:
             check_destination(args.record)

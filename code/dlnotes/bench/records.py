@@ -30,7 +30,6 @@ import math
 import os
 import platform
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -38,6 +37,7 @@ from pathlib import Path
 
 import torch
 
+from dlnotes._io import check_file, write_text
 from dlnotes.bench import wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
@@ -108,15 +108,16 @@ def check_destination(path: str | os.PathLike[str]) -> Path:
     """Validate where a record will go before any timing starts.
 
     Raises:
-        ValueError: the name does not end in ``.json`` or its folder does not
-            exist.
+        ValueError: the name does not end in ``.json``, it names a folder, or
+            its folder does not exist or cannot be written
+            (``dlnotes._io.check_file``).
     """
     path = Path(path)
     if path.suffix != ".json":
         raise ValueError(f"record path must end in .json, got {str(path)!r}")
     if not path.parent.is_dir():
         raise ValueError(f"record folder {str(path.parent)!r} does not exist")
-    return path
+    return check_file(path, 2**16, "--record")
 
 
 def write_record(
@@ -155,12 +156,10 @@ def write_record(
         },
         "values": record.values,
     }
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, suffix=".tmp", delete=False
-    ) as f:
-        json.dump(data, f, indent=1, sort_keys=True)
-        f.write("\n")
-    os.replace(f.name, path)
+    write_text(
+        path,
+        json.dumps(data, indent=1, sort_keys=True, allow_nan=False) + "\n",
+    )
     return record
 
 
@@ -204,8 +203,14 @@ def read_record(path: str | os.PathLike[str]) -> TimingRecord:
     """
     try:
         data = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path} is not JSON: {error}") from error
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ValueError(
+            f"cannot read timing record {path}: {error.strerror or error}"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path} is not JSON: {error}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path} is not a timing record of format {FORMAT}")
     missing = {

@@ -42,6 +42,7 @@ from dlnotes.sphere.rotation import (
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.s2cnn_weights import (
     load_s2cnn_state_dict,
+    load_s2cnn_weights,
     s2cnn_kernel_factor,
 )
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
@@ -63,6 +64,7 @@ __all__ = [
     "clear_table_cache",
     "euler_to_matrix",
     "load_s2cnn_state_dict",
+    "load_s2cnn_weights",
     "matrix_to_euler",
     "naive_s2_correlation",
     "naive_so3_correlation",

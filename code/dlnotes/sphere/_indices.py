@@ -6,12 +6,12 @@ The packings are those of :mod:`dlnotes.sphere.conventions`.
 
 from __future__ import annotations
 
-import functools
-
 import torch
 
+from dlnotes._cache import cached_tensors
 
-@functools.lru_cache(maxsize=16)
+
+@cached_tensors(maxsize=16)
 def s2_indices(
     b: int, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -21,7 +21,7 @@ def s2_indices(
     return l.to(device), m.to(device)
 
 
-@functools.lru_cache(maxsize=16)
+@cached_tensors(maxsize=16)
 def so3_indices(
     b: int, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -26,11 +26,11 @@ O(b⁵) on S², O(b⁶) on SO(3) evaluations, against O(b⁴) for the FFT route.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import torch
 
+from dlnotes._cache import cached_tensors
 from dlnotes.sphere._checks import check_signal, s2_bandwidth, so3_bandwidth
 from dlnotes.sphere._indices import so3_indices
 from dlnotes.sphere.grid import (
@@ -50,7 +50,7 @@ from dlnotes.sphere.wigner import (
 PsiFunction = Callable[[torch.Tensor], torch.Tensor]
 
 
-@functools.lru_cache(maxsize=16)
+@cached_tensors(maxsize=16)
 def _s2_correlation_indices(
     b: int, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -61,7 +61,7 @@ def _s2_correlation_indices(
     return l * l + l - m, l * l + l + n, sign
 
 
-@functools.lru_cache(maxsize=16)
+@cached_tensors(maxsize=16)
 def _so3_reversal(
     b: int, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor]:

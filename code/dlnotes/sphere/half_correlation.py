@@ -26,15 +26,14 @@ w_i Dˡ_qn(Q_i).
 
 from __future__ import annotations
 
-import functools
-
 import torch
 import torch.nn.functional as F
 
+from dlnotes._cache import cached_tensors
 from dlnotes.sphere._checks import s2_bandwidth
 
 
-@functools.lru_cache(maxsize=16)
+@cached_tensors(maxsize=16)
 def _s2_reflection(
     b: int, dtype: torch.dtype, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -86,7 +85,7 @@ def s2_half_correlation(
     return z.view(b, 2 * b - 1, b, 2, batch * psi.shape[1])
 
 
-@functools.lru_cache(maxsize=16)
+@cached_tensors(maxsize=16)
 def _mirror_signs(
     b: int, dtype: torch.dtype, device: torch.device
 ) -> tuple[torch.Tensor, ...]:

@@ -12,7 +12,6 @@ conj(a_lm)``. Nothing here downloads anything: every healpy call passes
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import healpy as hp
 import numpy as np
 import torch
 
+from dlnotes._cache import cached_tensors
 from dlnotes.sphere._checks import (
     check_bandwidth,
     check_coefficients,
@@ -137,7 +137,7 @@ def s2_to_healpix(x: torch.Tensor, nside: int) -> np.ndarray:
     return to_healpix_map(s2_fft(x), check_nside(nside))
 
 
-@functools.cache
+@cached_tensors(maxsize=None)
 def _shipped_spectrum() -> np.ndarray:
     """healpy's ``data/totcls.dat``: rows (l, D_l, ...) from l = 0."""
     return np.loadtxt(Path(hp.__file__).parent / "data" / "totcls.dat")

@@ -65,13 +65,13 @@ rotations of :mod:`dlnotes.sphere.conventions`.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
+from dlnotes._cache import cached_tensors
 from dlnotes.sphere._checks import check_bandwidth
 from dlnotes.sphere.half_correlation import (
     s2_half_correlation,
@@ -139,7 +139,7 @@ def _check_input(
         )
 
 
-@functools.lru_cache(maxsize=32)
+@cached_tensors(maxsize=32)
 def s2_filter_dft(
     b: int, grid: tuple[tuple[float, float], ...]
 ) -> torch.Tensor:
@@ -154,7 +154,7 @@ def s2_filter_dft(
     return spherical_harmonics(b, beta, alpha).conj()
 
 
-@functools.lru_cache(maxsize=32)
+@cached_tensors(maxsize=32)
 def so3_filter_dft(
     b: int, grid: tuple[tuple[float, float, float], ...]
 ) -> torch.Tensor:
@@ -175,7 +175,7 @@ def so3_filter_dft(
     return wigner_D_packed(b, alpha, beta, gamma).conj() * dimension
 
 
-@functools.lru_cache(maxsize=32)
+@cached_tensors(maxsize=32)
 def s2_filter_dft_half(
     b: int, grid: tuple[tuple[float, float], ...]
 ) -> torch.Tensor:
@@ -198,7 +198,7 @@ def s2_filter_dft_half(
     return dft[:, torch.where(n <= l, l * l + l + n, b * b).flatten()]
 
 
-@functools.lru_cache(maxsize=32)
+@cached_tensors(maxsize=32)
 def so3_filter_dft_half(
     b: int, grid: tuple[tuple[float, float, float], ...]
 ) -> torch.Tensor:
@@ -220,7 +220,7 @@ def so3_filter_dft_half(
     return torch.cat(rows, 1)
 
 
-@functools.lru_cache(maxsize=64)
+@cached_tensors(maxsize=64)
 def _dft_parts(
     kind: str, b: int, grid: tuple, dtype: torch.dtype, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor]:

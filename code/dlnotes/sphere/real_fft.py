@@ -47,12 +47,12 @@ error, and gradients with ``gradcheck``.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 
 import torch
 
+from dlnotes._cache import cached_tensors
 from dlnotes.sphere._checks import (
     analysis_bandwidth,
     check_signal,
@@ -89,7 +89,7 @@ def _pair(op: _Operator) -> _Operator:
     return op
 
 
-@functools.lru_cache(maxsize=32)
+@cached_tensors(maxsize=32)
 def _operators(
     b_grid: int, b: int, dtype: torch.dtype, device: torch.device
 ) -> tuple[_Operator, _Operator]:
@@ -236,7 +236,7 @@ def so3_irfft_half(
     return _SoftTransform.apply(z, constant, op)
 
 
-@functools.lru_cache(maxsize=32)
+@cached_tensors(maxsize=32)
 def _packing(
     b: int, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -271,7 +271,7 @@ def _packing(
     return source.to(device), mirrored.to(device), dense.flatten().to(device)
 
 
-@functools.lru_cache(maxsize=32)
+@cached_tensors(maxsize=32)
 def _mirror_sign(
     b: int, dtype: torch.dtype, device: torch.device
 ) -> torch.Tensor:

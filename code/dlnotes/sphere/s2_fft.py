@@ -237,7 +237,8 @@ def _legendre_tables(
     nbytes = _table_bytes(b_grid, b, dtype)
     if not TABLES.fits(nbytes):
         return (build(start, stop) for start, stop in _order_blocks(b))
-    blocks = tuple(build(start, stop) for start, stop in _order_blocks(b))
+    with torch.inference_mode(False):  # kept: never an inference tensor
+        blocks = tuple(build(start, stop) for start, stop in _order_blocks(b))
     TABLES.put(key, blocks, nbytes)
     return blocks
 
@@ -263,7 +264,8 @@ def _cached(
     """``build()``, kept in the table cache under ``key``."""
     value = TABLES.get(key)
     if value is None:
-        value = build()
+        with torch.inference_mode(False):  # kept: never an inference tensor
+            value = build()
         TABLES.put(
             key, value, sum(t.numel() * t.element_size() for t in value)
         )

@@ -33,15 +33,26 @@ So an s2cnn kernel loads as the same function once multiplied by
 CPU forward pass with lie_learn's matrices agreed with ours, loaded this way,
 to 1e-15; the tests check the formula above against a direct evaluation of the
 correlation.)
+
+Read an s2cnn checkpoint safely, as tensors only, never unpickling code::
+
+    state = torch.load("s2cnn_model.pt", map_location="cpu", weights_only=True)
+    load_s2cnn_state_dict(model, state)
+
+or in one step, with one-line errors for a bad file,
+``load_s2cnn_weights(model, "s2cnn_model.pt")``. A layer registered under two
+names (weight tying) has its kernel in the file under both; each is rescaled.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 import torch
 from torch import nn
 
+from dlnotes._io import load_tensors, one_line
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 
 
@@ -97,7 +108,8 @@ def load_s2cnn_state_dict(
             f" {type(state_dict).__name__}"
         )
     converted = dict(state_dict)
-    for name, layer in module.named_modules():
+    # a tied layer (one module under two names) appears under every name
+    for name, layer in module.named_modules(remove_duplicate=False):
         if isinstance(layer, (S2Convolution, SO3Convolution)):
             key = f"{name}.kernel" if name else "kernel"
             if key in converted:
@@ -109,3 +121,30 @@ def load_s2cnn_state_dict(
                     )
                 converted[key] = kernel * s2cnn_kernel_factor(layer)
     return module.load_state_dict(converted, strict=strict)
+
+
+def load_s2cnn_weights(
+    module: nn.Module, path: str | os.PathLike[str], strict: bool = True
+) -> object:
+    """Read the s2cnn checkpoint ``path`` (``torch.load(path,
+    weights_only=True)``: tensors and plain values only) and load it with
+    :func:`load_s2cnn_state_dict`.
+
+    Raises:
+        ValueError: one line naming ``path``: missing, unreadable, truncated or
+            not a torch file, not a state_dict, or keys and shapes that do not
+            fit ``module``.
+    """
+    state = load_tensors(path, "s2cnn weights")
+    if not isinstance(state, Mapping):
+        raise ValueError(
+            f"s2cnn weights {path} is not a state_dict (a mapping of names to"
+            f" tensors), got {type(state).__name__}"
+        )
+    try:
+        return load_s2cnn_state_dict(module, state, strict)
+    except (RuntimeError, TypeError) as error:
+        raise ValueError(
+            f"s2cnn weights {path} do not fit {type(module).__name__}:"
+            f" {one_line(error)}"
+        ) from None

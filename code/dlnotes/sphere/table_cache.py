@@ -8,7 +8,9 @@ once per size and kept in memory (never on disk). The cache holds at most
 dropped to make room, and a table larger than the whole budget is not kept at
 all (each call then builds it again, one block of orders at a time, so the peak
 memory stays low). The default budget, 256 MiB, keeps every table up to b = 256
-in float64.
+in float64. Tables are always built outside ``torch.inference_mode()``, so a
+first call under inference mode never leaves a table that a later backward
+pass refuses.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from dlnotes._cache import clear_caches
 from dlnotes.sphere._checks import check_int
 
 DEFAULT_BUDGET = 256 * 2**20
@@ -97,9 +100,12 @@ TABLES = TableCache()
 
 
 def clear_table_cache() -> None:
-    """Free the memory held by the S² transforms' cached tables (they are
-    rebuilt when next needed)."""
+    """Free the memory held by every cached table of the package: the S²
+    transforms' tables and the layers' filter DFTs, Wigner tables and index
+    maps (``dlnotes._cache.clear_caches``); they are rebuilt when next
+    needed."""
     TABLES.clear()
+    clear_caches()
 
 
 def set_table_cache_budget(nbytes: int) -> None:

@@ -20,12 +20,12 @@ and its symmetries. It runs in float64; the tests find the matrices unitary to
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterator
 
 import torch
 
+from dlnotes._cache import cached_tensors
 from dlnotes.sphere._checks import as_float64, check_bandwidth, check_int
 from dlnotes.sphere._indices import s2_indices, so3_indices
 from dlnotes.sphere.grid import s2_grid
@@ -117,7 +117,7 @@ def wigner_d_all(lmax: int, beta: torch.Tensor) -> list[torch.Tensor]:
     return list(wigner_d_iter(lmax, beta))
 
 
-@functools.lru_cache(maxsize=4)
+@cached_tensors(maxsize=4)
 def so3_wigner_table(
     b: int, dtype: torch.dtype, device: torch.device
 ) -> tuple[torch.Tensor, ...]:

@@ -265,10 +265,12 @@ def _kill_after_epoch_1(model, train_on, seed, stats):
 
 
 def test_a_run_resumes_only_at_the_settings_it_was_started_with(
-    tmp_path, capsys
+    tmp_path, capsys, monkeypatch
 ):
     """A killed run's checkpoint, resumed with another bandwidth, is refused
     in one line naming it: its record would state settings it never had."""
+    # no progress bar on stderr, even when an earlier test imported ipykernel
+    monkeypatch.setenv("DLNOTES_QUIET", "1")
     with pytest.raises(_Killed):
         mnist_experiment(
             b=10, b1=3, b2=2, seeds=(0,), n_train=24, n_test=10, epochs=2,

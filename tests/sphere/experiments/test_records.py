@@ -27,6 +27,8 @@ RECORD = RunRecord(
         "epochs": 2,
         "lr": 0.01,
         "schedule": "cosine",
+        "n_test": 10,
+        "input_scale": 255.0,
     },
     epochs=(
         {

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from dlnotes._io import check_threads, exit_code, signals_as_interrupts
 from dlnotes.mobilenet.experiments import tradeoffs
 from dlnotes.mobilenet.experiments.cluttered import TASKS
 from dlnotes.mobilenet.experiments.runs import record_runs, run_name
@@ -48,12 +49,26 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(
                 f"must be an int >= {minimum}, got {text}"
             )
+        if value > 2**31 - 1:  # torch's counts overflow beyond
+            raise argparse.ArgumentTypeError(
+                f"must be an int <= {2**31 - 1}, got {text}"
+            )
         return value
 
     return parse
 
 
 _positive, _seed = _int_at_least(1), _int_at_least(0)
+
+
+def _threads(text: str) -> int:
+    """--threads: 1 to the machine's CPU count (more makes torch crash)."""
+    try:
+        return check_threads(_positive(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            str(error).removeprefix("--threads ")
+        ) from None
 
 
 def _config_names() -> dict[str, tradeoffs.Config]:
@@ -109,9 +124,9 @@ def _tradeoffs(argv: list[str]) -> None:
     )
     parser.add_argument(
         "--threads",
-        type=_positive,
+        type=_threads,
         default=RECORDED.threads,
-        help="CPU threads (default 1)",
+        help="CPU threads, at most the CPU count (default 1)",
     )
     parser.add_argument(
         "--resume",
@@ -127,6 +142,9 @@ def _tradeoffs(argv: list[str]) -> None:
         "--quiet", action="store_true", help="no progress lines"
     )
     args = parser.parse_args(argv)
+    if args.configs and len(set(args.configs)) != len(args.configs):
+        twice = sorted({c for c in args.configs if args.configs.count(c) > 1})
+        parser.error(f"--configs names {', '.join(twice)} more than once")
     try:
         settings = Settings(
             epochs=args.epochs,
@@ -152,17 +170,32 @@ def _tradeoffs(argv: list[str]) -> None:
             ]
         )
         say = None if args.quiet else (lambda line: print(line, flush=True))
-        written = record_runs(
-            args.save,
-            configs,
-            settings,
-            command,
-            resume=args.resume,
-            weights=args.weights,
-            say=say,
+        with signals_as_interrupts():
+            written = record_runs(
+                args.save,
+                configs,
+                settings,
+                command,
+                resume=args.resume,
+                weights=args.weights,
+                say=say,
+            )
+    except KeyboardInterrupt as interrupt:
+        again = argv if "--resume" in argv else [*argv, "--resume"]
+        resume = shlex.join(
+            ["python", "-m", "dlnotes.mobilenet.experiments", "tradeoffs"]
+            + again
+        )
+        parser.exit(
+            exit_code(interrupt),
+            f"{parser.prog}: interrupted; the finished runs and the last epoch"
+            f" of the current one are kept in {args.save}; continue with:"
+            f" {resume}\n",
         )
     except ValueError as error:  # bad settings, found before anything ran
         parser.exit(2, f"{parser.prog}: error: {error}\n")
+    except OSError as error:  # a full disk, a folder gone
+        parser.exit(1, f"{parser.prog}: error: {error}\n")
     print(f"{len(written)} runs recorded in {args.save}")
 
 

@@ -30,11 +30,10 @@ unchanged.
 
 from __future__ import annotations
 
-import functools
-
 import torch
 from torch.nn import functional as F
 
+from dlnotes._cache import cached_tensors
 from dlnotes.data import Dataset, Split, mnist_5k
 
 ROTATION_DEGREES = 40.0
@@ -141,7 +140,7 @@ def distort(data: Dataset, seed: int) -> Dataset:
     )
 
 
-@functools.lru_cache(maxsize=2)
+@cached_tensors(maxsize=2)
 def _cluttered(seed: int) -> Split:
     split = mnist_5k()
     return Split(distort(split.train, seed), distort(split.test, seed + 1))

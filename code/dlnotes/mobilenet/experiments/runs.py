@@ -28,10 +28,10 @@ and is removed when the run ends. Every file is written atomically.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import platform
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -41,6 +41,15 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from dlnotes._io import (
+    FolderLock,
+    load_state_dict,
+    load_tensors,
+    remove_temporaries,
+    save_tensors,
+    write_text,
+)
+from dlnotes._io import check_folder as check_output_folder
 from dlnotes.mobilenet.experiments.tradeoffs import (
     Config,
     Run,
@@ -61,6 +70,9 @@ RECORDS = Path(
 """The recorded runs shipped inside the package (found through the package,
 never the cwd)."""
 FORMAT = 1
+#: About the size of one checkpoint (the largest network's weights and Adam's
+#: moments, with room to spare): the free space a run needs.
+CHECKPOINT_BYTES = 16 * 2**20
 
 
 def run_name(config: Config, seed: int) -> str:
@@ -114,25 +126,41 @@ def this_machine(threads: int | None = None) -> str:
     )
 
 
-def _atomic_write(
-    path: Path, write: Callable[[object], None], mode: str
-) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        mode, dir=path.parent, prefix=path.name, suffix=".tmp", delete=False
-    ) as handle:
-        write(handle)
-    os.chmod(handle.name, 0o644)  # readable like any other file of the package
-    os.replace(handle.name, path)
-    return path
-
-
 def write_record(record: TradeoffRecord, path: str | Path) -> Path:
-    """Write ``record`` to ``path`` atomically (a temporary file in the same
-    folder, then a rename)."""
-    return _atomic_write(
-        Path(path), lambda handle: handle.write(record.to_json()), "w"
-    )
+    """Write ``record`` to ``path`` atomically
+    (``dlnotes._io.atomic_write``), after checking it
+    (:func:`check_record`)."""
+    check_record(record)
+    return write_text(path, record.to_json())
+
+
+def check_record(record: TradeoffRecord) -> None:
+    """Raise a one-line ``ValueError`` for a record that breaks the layout:
+    accuracy outside [0, 1] or not the last epoch's, no epochs, a negative
+    seed, counts that are not positive ints."""
+    if not 0.0 <= record.accuracy <= 1.0 or not record.epochs:
+        raise ValueError(
+            "accuracy must lie in [0, 1] and epochs must not be empty"
+        )
+    if record.accuracy != record.epochs[-1].get("test_accuracy"):
+        raise ValueError(
+            f"accuracy {record.accuracy} is not the last epoch's test accuracy"
+        )
+    if record.seed < 0 or record.mult_adds < 1 or record.params < 1:
+        raise ValueError(
+            "seed must be >= 0 and mult_adds, params >= 1, got"
+            f" {record.seed}, {record.mult_adds}, {record.params}"
+        )
+    for row in record.epochs:
+        value = row.get("test_accuracy")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= 1
+        ):
+            raise ValueError(
+                f"every epoch needs a test_accuracy in [0, 1], got {value!r}"
+            )
 
 
 def read_record(path: str | Path) -> TradeoffRecord:
@@ -145,7 +173,13 @@ def read_record(path: str | Path) -> TradeoffRecord:
     path = Path(path)
     try:
         data = json.loads(path.read_text())
-    except json.JSONDecodeError as error:
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ValueError(
+            f"cannot read run record {path}: {error.strerror or error}"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"{path} is not a JSON run record: {error}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(
@@ -164,21 +198,13 @@ def read_record(path: str | Path) -> TradeoffRecord:
             machine=str(data["machine"]),
             epochs=tuple(dict(row) for row in data["epochs"]),
         )
+        check_record(record)
     except KeyError as error:
         raise ValueError(
             f"{path} lacks the field {error.args[0]!r} of a run record"
         ) from None
     except (TypeError, ValueError) as error:
         raise ValueError(f"{path} holds a bad value: {error}") from None
-    if not 0.0 <= record.accuracy <= 1.0 or not record.epochs:
-        raise ValueError(
-            f"{path}: accuracy must lie in [0, 1] and epochs must not be empty"
-        )
-    if record.accuracy != record.epochs[-1].get("test_accuracy"):
-        raise ValueError(
-            f"{path}: accuracy {record.accuracy} is not the last epoch's test"
-            " accuracy"
-        )
     return record
 
 
@@ -188,7 +214,10 @@ def read_records(folder: str | Path = RECORDS) -> list[TradeoffRecord]:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no folder of run records at {folder}")
-    return [read_record(path) for path in sorted(folder.glob("*.json"))]
+    paths = sorted(folder.glob("*.json"))
+    if not paths:
+        raise ValueError(f"{folder} holds no run records (<run>.json)")
+    return [read_record(path) for path in paths]
 
 
 class Recorded:
@@ -265,18 +294,15 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
     state = {
         key: value.detach().cpu() for key, value in model.state_dict().items()
     }
-    return _atomic_write(
-        Path(path), lambda handle: torch.save(state, handle), "wb"
-    )
+    return save_tensors(path, state)
 
 
 def load_model(record: TradeoffRecord, weights: str | Path) -> nn.Module:
     """The network ``record`` describes with the weights in ``weights``
     (``weights_only=True``), in eval mode."""
+    state = load_tensors(weights, "weights")
     model = record.config.build()
-    model.load_state_dict(
-        torch.load(weights, map_location="cpu", weights_only=True)
-    )
+    load_state_dict(model, state, weights)
     return model.eval()
 
 
@@ -287,9 +313,9 @@ def check_folder(
     before anything runs.
 
     Raises:
-        ValueError: ``folder`` is a file; or it holds records and ``resume`` is
-            false (they would be overwritten); or a record there was made with
-            other settings.
+        ValueError: ``folder`` is a file; or it holds records or checkpoints
+            and ``resume`` is false (they would be overwritten); or a record
+            there was made with other settings.
     """
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--save {folder} is a file, not a folder")
@@ -298,6 +324,13 @@ def check_folder(
         raise ValueError(
             f"--save {folder} already holds {len(existing)} run records; add"
             " --resume to continue them, or choose another folder"
+        )
+    leftover = sorted(folder.glob("*.ckpt")) if folder.is_dir() else []
+    if leftover and not resume:
+        raise ValueError(
+            f"--save {folder} holds the checkpoint {leftover[0].name} of an"
+            " unfinished run; add --resume to continue it, or choose another"
+            " folder"
         )
     wanted = run_settings(settings)
     for path in existing:
@@ -346,7 +379,33 @@ def record_runs(
         ValueError: see :func:`check_folder` (raised before any training).
     """
     folder = Path(folder)
-    pending = check_folder(folder, configs, settings, resume)
+    check_output_folder(folder, CHECKPOINT_BYTES)
+    with FolderLock(folder):
+        pending = check_folder(folder, configs, settings, resume)
+        remove_temporaries(folder)
+        return _record(folder, pending, settings, command, weights, say)
+
+
+def run_identity(config: Config, settings: Settings) -> dict[str, object]:
+    """What a checkpoint of ``config``'s run must match to be resumed, besides
+    :func:`dlnotes.train.fit`'s own settings: the configuration, every
+    setting (the task among them) and the library's version."""
+    return {
+        "config": asdict(config),
+        **run_settings(settings),
+        "dlnotes": importlib.metadata.version("dlnotes"),
+    }
+
+
+def _record(
+    folder: Path,
+    pending: list[tuple[Config, int]],
+    settings: Settings,
+    command: str,
+    weights: bool,
+    say: Callable[[str], None] | None,
+) -> list[TradeoffRecord]:
+    """Train and record the ``pending`` runs (see :func:`record_runs`)."""
     written = []
     start = time.perf_counter()
     for k, (config, seed) in enumerate(pending, start=1):
@@ -362,7 +421,12 @@ def record_runs(
 
         checkpoint = folder / f"{name}.ckpt"
         run, history, model = fit_run(
-            config, seed, settings, on_epoch=progress, checkpoint=checkpoint
+            config,
+            seed,
+            settings,
+            on_epoch=progress,
+            checkpoint=checkpoint,
+            identity=run_identity(config, settings),
         )
         record = TradeoffRecord(
             command=command,

@@ -219,14 +219,15 @@ def fit_run(
     settings: Settings,
     on_epoch: Callable[[EpochStats], None] | None = None,
     checkpoint: str | Path | None = None,
+    identity: dict[str, object] | None = None,
 ) -> tuple[Run, History, MobileNetDigits]:
     """Train ``config`` once with ``seed`` (model initialisation and batch
     order) under ``settings``.
 
     Runs on ``settings.threads`` CPU threads (these small networks gain little
     from a second thread, and a fixed count keeps the runs repeatable).
-    ``checkpoint``: see :func:`dlnotes.train.fit`. Returns the run, its
-    per-epoch history and the trained model.
+    ``checkpoint``, ``identity``: see :func:`dlnotes.train.fit`. Returns the
+    run, its per-epoch history and the trained model.
     """
     split = task_split(settings.task)
     transform = (
@@ -250,6 +251,7 @@ def fit_run(
             schedule=settings.schedule,
             on_epoch=on_epoch,
             checkpoint=checkpoint,
+            identity=identity,
         )
     curve = tuple(history.column("test_accuracy"))
     return (

@@ -35,11 +35,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import sys
 from pathlib import Path
 
 import pandas as pd
 import torch
 
+from dlnotes._io import check_threads, exit_code, signals_as_interrupts
 from dlnotes.sphere.experiments.equivariance import equivariance_experiment
 from dlnotes.sphere.experiments.mnist import (
     MODELS,
@@ -153,11 +156,58 @@ def _mnist_eval(args: argparse.Namespace) -> None:
         )
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an int >= 1, got {text}")
+def _int_in(low: int, high: int):
+    """An argparse ``type``: an int in [low, high], the rule named
+    otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(
+                f"must be an int >= {low}, got {text!r}"
+            )
+        if value > high:
+            raise argparse.ArgumentTypeError(
+                f"must be an int <= {high}, got {text!r}"
+            )
+        return value
+
+    return parse
+
+
+# seeds: torch.manual_seed takes at most 64 bits
+_positive, _seed = _int_in(1, 2**31 - 1), _int_in(0, 2**63 - 1)
+
+
+def _int(text: str) -> int:
+    """An argparse ``type``: any int of at most 31 bits (the settings check
+    the lower bounds and name them; larger counts end in torch's overflow
+    messages)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be an int, got {text!r}"
+        ) from None
+    if abs(value) > 2**31 - 1:
+        raise argparse.ArgumentTypeError(
+            f"must be an int <= {2**31 - 1}, got {text!r}"
+        )
     return value
+
+
+def _threads(text: str) -> int:
+    """--threads: 1 to the machine's CPU count (more makes torch crash)."""
+    value = _positive(text)
+    try:
+        return check_threads(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            str(error).removeprefix("--threads ")
+        ) from None
 
 
 def _folder(text: str) -> Path:
@@ -193,35 +243,35 @@ def main(argv: list[str] | None = None) -> None:
     )
     mnist.add_argument(
         "--bandwidth",
-        type=int,
+        type=_int,
         default=30,
         help="input bandwidth b (paper: 30)",
     )
     mnist.add_argument(
         "--b1",
-        type=int,
+        type=_int,
         default=10,
         help="bandwidth after the S2 layer (paper: 10)",
     )
     mnist.add_argument(
         "--b2",
-        type=int,
+        type=_int,
         default=6,
         help="bandwidth after the SO(3) layer (paper: 6)",
     )
-    mnist.add_argument("--epochs", type=int, default=20)
-    mnist.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    mnist.add_argument("--epochs", type=_int, default=20)
+    mnist.add_argument("--seeds", type=_seed, nargs="+", default=[0, 1])
     mnist.add_argument("--lr", type=float, default=5e-3)
-    mnist.add_argument("--batch-size", type=int, default=32)
+    mnist.add_argument("--batch-size", type=_int, default=32)
     mnist.add_argument(
         "--n-train",
-        type=int,
+        type=_int,
         default=None,
         help="training digits (default: all 4,000)",
     )
     mnist.add_argument(
         "--n-test",
-        type=int,
+        type=_int,
         default=None,
         help="test digits (default: all 1,000)",
     )
@@ -276,9 +326,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     mnist.add_argument(
         "--threads",
-        type=_positive,
+        type=_threads,
         default=None,
-        help="torch.set_num_threads (default: torch's choice)",
+        help=(
+            "torch.set_num_threads, at most the CPU count (default: torch's"
+            " choice)"
+        ),
     )
     mnist.add_argument(
         "--data",
@@ -310,29 +363,58 @@ def main(argv: list[str] | None = None) -> None:
         help="the MNIST IDX folder the runs were trained from, if any",
     )
     evaluate.add_argument("--device", default="cpu")
-    evaluate.add_argument("--threads", type=_positive, default=None)
+    evaluate.add_argument("--threads", type=_threads, default=None)
     evaluate.set_defaults(run=_mnist_eval)
     equivariance = commands.add_parser(
         "equivariance",
         help="Figure 3: equivariance error of SO(3) layer stacks",
     )
     equivariance.add_argument(
-        "--bandwidths", type=int, nargs="+", default=[4, 8, 16, 32]
+        "--bandwidths",
+        type=_int_in(2, 2**31 - 1),
+        nargs="+",
+        default=[4, 8, 16, 32],
+        help="bandwidths b >= 2 (at b = 1 every signal is constant)",
     )
-    equivariance.add_argument("--depth", type=int, default=5)
+    equivariance.add_argument("--depth", type=_positive, default=5)
     equivariance.add_argument(
         "--rotations",
-        type=int,
+        type=_positive,
         default=500,
         help="samples per setting (paper: 500)",
     )
-    equivariance.add_argument("--channels", type=int, default=10)
-    equivariance.add_argument("--seed", type=int, default=0)
+    equivariance.add_argument("--channels", type=_positive, default=10)
+    equivariance.add_argument("--seed", type=_seed, default=0)
     equivariance.set_defaults(run=_equivariance)
     shapes_cli.add_commands(commands)
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    prog = f"{parser.prog} {args.command}"
+    if getattr(args, "resume", False) and args.save is None:
+        parser.exit(2, f"{prog}: error: --resume needs --save (the folder)\n")
     try:
-        args.run(args)
-    # bad settings, found before anything ran
+        with signals_as_interrupts():
+            args.run(args)
+    except KeyboardInterrupt as interrupt:
+        parser.exit(
+            exit_code(interrupt), f"{prog}: interrupted; {_kept(args, argv)}\n"
+        )
+    # bad settings, found before anything ran; bad files
     except (ValueError, FileNotFoundError) as error:
-        parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
+        parser.exit(2, f"{prog}: error: {error}\n")
+    except OSError as error:  # a full disk, a folder gone
+        parser.exit(1, f"{prog}: error: {error}\n")
+
+
+def _kept(args: argparse.Namespace, argv: list[str]) -> str:
+    """What an interrupted command leaves, and how to go on: one line."""
+    if getattr(args, "save", None) is None:
+        return "nothing was saved (no --save)"
+    again = argv if "--resume" in argv else [*argv, "--resume"]
+    command = shlex.join(
+        ["python", "-m", "dlnotes.sphere.experiments", *again]
+    )
+    return (
+        f"the finished runs and the last epoch of the current one are kept in"
+        f" {args.save}; continue with: {command}"
+    )

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from dlnotes._io import check_memory
 from dlnotes.sphere.haar import random_rotations
 from dlnotes.sphere.kernel_grids import so3_near_identity_grid
 from dlnotes.sphere.layers import SO3Convolution
@@ -89,6 +90,22 @@ def _outputs(
     return outputs
 
 
+def equivariance_bytes(
+    b: int, n_rotations: int, channels: int, depth: int
+) -> int:
+    """About the memory :func:`equivariance_errors` needs: the float64 inputs
+    (n · K · (2b)³ values), the outputs of every depth for one chunk of about
+    2²² values per tensor, twice, and the Wigner-d tables of the SO(3)
+    transforms (about (8/3) b⁴ float64 values)."""
+    grid = (2 * b) ** 3
+    chunk_values = max(2**22, channels * grid)
+    return 8 * (
+        n_rotations * channels * grid
+        + 4 * (depth + 1) * chunk_values
+        + 8 * b**4 // 3
+    )
+
+
 @torch.no_grad()
 def equivariance_errors(
     b: int,
@@ -120,8 +137,9 @@ def equivariance_errors(
             values per tensor).
 
     Raises:
-        ValueError: ``b``, ``depth``, ``n_rotations`` or ``channels`` below 1,
-            or another dtype.
+        ValueError: ``b`` below 2, ``depth``, ``n_rotations`` or
+            ``channels`` below 1, another dtype, or sizes whose memory
+            estimate (:func:`equivariance_bytes`) exceeds what is available.
     """
     for name, value in (
         ("b", b),
@@ -131,10 +149,19 @@ def equivariance_errors(
     ):
         if value < 1:
             raise ValueError(f"{name} must be >= 1, got {value}")
+    if b < 2:
+        raise ValueError(
+            "b must be >= 2: at b = 1 every band-limited signal on SO(3) is"
+            " constant, so the relative error is 0/0"
+        )
     if dtype not in DTYPES.values():
         raise ValueError(
             f"dtype must be torch.float32 or torch.float64, got {dtype}"
         )
+    check_memory(
+        equivariance_bytes(b, n_rotations, channels, depth),
+        f"the equivariance study at b = {b} with {n_rotations} samples",
+    )
     layers = [
         layer.to(dtype) for layer in random_network(depth, channels, b, seed)
     ]
@@ -226,6 +253,16 @@ def equivariance_experiment(
             raise ValueError(
                 f"dtypes must be drawn from {sorted(DTYPES)}, got {name!r}"
             )
+    for b in bandwidths:  # every size checked before any work
+        if b < 2:
+            raise ValueError(
+                "bandwidths must be >= 2 (at b = 1 every signal on SO(3) is"
+                f" constant), got {b}"
+            )
+        check_memory(
+            equivariance_bytes(b, counts[b], channels, depth),
+            f"the equivariance study at b = {b} with {counts[b]} samples",
+        )
     errors = {}
     for b in bandwidths:
         for relu in (False, True):

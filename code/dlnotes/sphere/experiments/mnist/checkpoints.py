@@ -21,16 +21,21 @@ package, never the working directory).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from dlnotes._io import (
+    check_memory,
+    load_state_dict,
+    load_tensors,
+    save_tensors,
+)
 from dlnotes.data import Dataset
 from dlnotes.sphere.experiments.mnist.models import MODELS, build_model
+from dlnotes.sphere.experiments.mnist.projection import projection_bytes
 from dlnotes.sphere.experiments.mnist.records import (
     RECORDS,
     RunRecord,
@@ -56,29 +61,34 @@ def run_name(model: str, train_on: str, seed: int) -> str:
 
 
 def save_weights(model: nn.Module, path: str | Path) -> Path:
-    """Write ``model.state_dict()`` to ``path`` atomically (temporary file,
-    then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=path.name, suffix=".tmp", delete=False
-    ) as handle:
-        torch.save(
-            {
-                key: value.detach().cpu()
-                for key, value in model.state_dict().items()
-            },
-            handle,
-        )
-    os.chmod(handle.name, 0o644)  # readable like any other file of the package
-    os.replace(handle.name, path)
-    return path
+    """Write ``model.state_dict()`` to ``path`` atomically
+    (``dlnotes._io.atomic_write``)."""
+    return save_tensors(
+        path,
+        {
+            key: value.detach().cpu()
+            for key, value in model.state_dict().items()
+        },
+    )
 
 
 def model_from_record(record: RunRecord, weights: str | Path) -> nn.Module:
     """The model ``record`` describes, with the weights in ``weights``, in eval
-    mode on the CPU."""
+    mode on the CPU.
+
+    Raises:
+        ValueError: ``weights`` is missing, unreadable, not a torch file, or
+            its tensors do not fit the model, or the record's sizes need more
+            memory than is available (one line naming the file).
+    """
     settings = record.settings
+    # the model reads n_test digits projected at b: refuse sizes that cannot
+    # fit before allocating anything
+    check_memory(
+        projection_bytes(settings["n_test"], settings["b"]),
+        f"the run of {weights} (b = {settings['b']})",
+    )
+    state = load_tensors(weights, "weights")
     model = build_model(
         record.model,
         settings["b"],
@@ -86,9 +96,7 @@ def model_from_record(record: RunRecord, weights: str | Path) -> nn.Module:
         settings["b2"],
         settings["input_scale"],
     )
-    model.load_state_dict(
-        torch.load(weights, map_location="cpu", weights_only=True)
-    )
+    load_state_dict(model, state, weights)
     return model.eval()
 
 

@@ -19,12 +19,13 @@ import pandas as pd
 import torch
 from torch import nn
 
-from dlnotes.data import mnist_5k
+from dlnotes.data import Split, mnist_5k
 from dlnotes.mnist_idx import mnist_idx
 from dlnotes.sphere.experiments.mnist.checkpoints import (
     TABLE1,
     accuracies,
     load_checkpoint,
+    run_name,
     shipped_runs,
 )
 from dlnotes.sphere.experiments.mnist.experiment import (
@@ -37,6 +38,7 @@ from dlnotes.sphere.experiments.mnist.projection import (
     project,
     project_both,
 )
+from dlnotes.sphere.experiments.mnist.records import RunRecord
 from dlnotes.sphere.haar import random_rotations
 
 
@@ -54,12 +56,21 @@ def evaluate_runs(
     (balanced) of the split, projected at the run's bandwidth and rotated with
     the run's seed. ``data``: the MNIST IDX folder the runs were trained from,
     if not the shipped digits.
+
+    Raises:
+        ValueError: ``folder`` holds no runs, a file there is not a valid
+            record or weights, or a run was made from other digits than
+            ``data`` gives (:func:`check_same_digits`).
     """
     split = mnist_idx(data) if data is not None else mnist_5k()
+    runs = shipped_runs(folder)
+    if not runs:
+        raise ValueError(f"{folder} holds no run records (<name>.json)")
     projected: dict[tuple[int, int, int], dict] = {}
     rows = []
-    for model_name, train_on, seed in shipped_runs(folder):
+    for model_name, train_on, seed in runs:
         model, record = load_checkpoint(model_name, train_on, seed, folder)
+        check_same_digits(record, split, data, folder)
         b, n_test = record.settings["b"], record.settings["n_test"]
         key = (b, n_test, seed)
         if key not in projected:
@@ -82,6 +93,41 @@ def evaluate_runs(
             }
         )
     return pd.DataFrame(rows)
+
+
+def check_same_digits(
+    record: RunRecord, split: Split, data: str | Path | None, folder
+) -> None:
+    """Refuse to score ``record``'s run on ``split`` (from ``data``, the
+    shipped digits if None) when it was trained on other digits.
+
+    A record names its digits by their fingerprint (``record.data``); an older
+    record without one was made from the shipped digits unless its command
+    names ``--data``.
+    """
+    source = f"--data {data}" if data is not None else "the shipped digits"
+    name = run_name(record.model, record.train_on, record.seed)
+    if record.data:
+        n_train = record.settings.get("n_train", len(split.train))
+        n_test = record.settings["n_test"]
+        if n_train > len(split.train) or n_test > len(split.test):
+            used = "other"
+        else:
+            used = Split(
+                balanced_subset(split.train, n_train),
+                balanced_subset(split.test, n_test),
+            ).fingerprint()
+        if used != record.data:
+            raise ValueError(
+                f"{folder}/{name} was trained on other digits than"
+                f" {source} (fingerprint {record.data}); pass the --data"
+                " folder it was trained from"
+            )
+    elif data is None and "--data" in record.command.split():
+        raise ValueError(
+            f"{folder}/{name} was trained on the digits of an MNIST folder"
+            f" ({record.command!r}); pass that folder with --data"
+        )
 
 
 def table1(runs: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@ on R, tested on NR and R."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.metadata
 import math
@@ -17,6 +18,12 @@ import numpy as np
 import pandas as pd
 import torch
 
+from dlnotes._io import (
+    FolderLock,
+    check_folder,
+    check_memory,
+    remove_temporaries,
+)
 from dlnotes.data import MNIST_COUNT, MNIST_TEST_SIZE, Dataset, Split, mnist_5k
 from dlnotes.mnist_idx import mnist_idx, mnist_idx_sizes
 from dlnotes.record_json import run_settings
@@ -32,7 +39,10 @@ from dlnotes.sphere.experiments.mnist.models import (
     build_model,
     parameter_count,
 )
-from dlnotes.sphere.experiments.mnist.projection import spherical_mnist
+from dlnotes.sphere.experiments.mnist.projection import (
+    projection_bytes,
+    spherical_mnist,
+)
 from dlnotes.sphere.experiments.mnist.records import (
     RunRecord,
     read_record,
@@ -357,62 +367,82 @@ def mnist_experiment(
         schedule,
     )
     settings.check(tuple(models), tuple(train_on), available)
+    check_memory(
+        projection_bytes(settings.n_train + settings.n_test, b),
+        f"projecting {settings.n_train + settings.n_test} digits at b = {b}",
+    )
     device = torch.device(device)
     folder = Path(save) if save is not None else None
-    if folder is not None:
-        _check_folder(folder, settings, models, train_on, resume)
-    command = (
-        command
-        if command is not None
-        else shlex.join(
-            ["python", "-m", "dlnotes.sphere.experiments", *sys.argv[1:]]
-        )
-    )
-    split = mnist_idx(data) if data is not None else mnist_5k()
-    split = Split(
-        balanced_subset(split.train, n_train),
-        balanced_subset(split.test, n_test),
-    )
-    # what a checkpoint must match to be resumed, besides fit's own settings
-    identity = {
-        **run_settings(settings),
-        "data": split.fingerprint(),
-        "dlnotes": importlib.metadata.version("dlnotes"),
-    }
-    runs = []
-    for seed in settings.seeds:
-        digits = spherical_mnist(split, b, seed)
-        train = {"NR": digits.train_nr, "R": digits.train_r}
-        test = {"NR": digits.test_nr, "R": digits.test_r}
-        for name in models:
-            for condition in train_on:
-                report = (
-                    None
-                    if on_epoch is None
-                    else functools.partial(on_epoch, name, condition, seed)
-                )
-                runs.append(
-                    _run(
-                        settings,
-                        name,
-                        condition,
-                        seed,
-                        train,
-                        test,
-                        folder,
-                        device,
-                        report,
-                        command,
-                        identity | {"model": name, "train_on": condition},
-                    )
-                )
     parameters = {
         name: parameter_count(build_model(name, b, b1, b2, input_scale))
         for name in models
     }
+    lock = contextlib.nullcontext()
+    if folder is not None:
+        check_folder(folder, checkpoint_bytes(max(parameters.values())))
+        if _rank() == 0:
+            lock = FolderLock(folder)
+    with lock:
+        if folder is not None:
+            _check_folder(folder, settings, models, train_on, resume)
+            if _rank() == 0:
+                remove_temporaries(folder)
+        command = (
+            command
+            if command is not None
+            else shlex.join(
+                ["python", "-m", "dlnotes.sphere.experiments", *sys.argv[1:]]
+            )
+        )
+        split = mnist_idx(data) if data is not None else mnist_5k()
+        split = Split(
+            balanced_subset(split.train, n_train),
+            balanced_subset(split.test, n_test),
+        )
+        # what a checkpoint must match to be resumed, besides fit's own
+        # settings
+        identity = {
+            **run_settings(settings),
+            "data": split.fingerprint(),
+            "dlnotes": importlib.metadata.version("dlnotes"),
+        }
+        runs = []
+        for seed in settings.seeds:
+            digits = spherical_mnist(split, b, seed)
+            train = {"NR": digits.train_nr, "R": digits.train_r}
+            test = {"NR": digits.test_nr, "R": digits.test_r}
+            for name in models:
+                for condition in train_on:
+                    report = (
+                        None
+                        if on_epoch is None
+                        else functools.partial(on_epoch, name, condition, seed)
+                    )
+                    runs.append(
+                        _run(
+                            settings,
+                            name,
+                            condition,
+                            seed,
+                            train,
+                            test,
+                            folder,
+                            device,
+                            report,
+                            command,
+                            identity | {"model": name, "train_on": condition},
+                        )
+                    )
     return MnistResult(
         settings, tuple(runs), split.test.labels.numpy(), parameters
     )
+
+
+def checkpoint_bytes(parameters: int) -> int:
+    """About the size of one checkpoint of a model with ``parameters``
+    float32 parameters: the weights and Adam's two moments, plus 1 MiB for the
+    rest (history, generator, pickling)."""
+    return 3 * 4 * parameters + 2**20
 
 
 def _check_folder(
@@ -541,6 +571,7 @@ def _run(
             epochs,
             final,
             this_machine(),
+            identity["data"],
         )
         save_weights(model, stem.with_suffix(".pt"))
         write_record(record, stem.with_suffix(".json"))

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from dlnotes._io import check_memory
 from dlnotes.data import Dataset, Split
 from dlnotes.sphere.grid import s2_grid
 from dlnotes.sphere.haar import random_rotations
@@ -101,6 +102,14 @@ def _sample(
     return values[:, 0, 0]
 
 
+def projection_bytes(count: int, b: int) -> int:
+    """About the memory :func:`spherical_mnist` needs for ``count`` digits at
+    bandwidth ``b``: the float32 signals upright and rotated (2 × 4 bytes per
+    grid point) and, while one set is projected, its grid points and
+    interpolation weights in float64 (about 48 bytes per point)."""
+    return count * (2 * b) ** 2 * (2 * 4 + 48)
+
+
 def project(
     images: torch.Tensor,
     b: int,
@@ -126,6 +135,10 @@ def project(
     """
     if b < 1:
         raise ValueError(f"b must be >= 1, got {b}")
+    check_memory(
+        projection_bytes(len(images), b) / 2,
+        f"projecting {len(images)} images at b = {b}",
+    )
     values = _sample(images, _grid_points(b), rotations)
     return values.reshape(-1, 1, 2 * b, 2 * b).to(torch.float32)
 
