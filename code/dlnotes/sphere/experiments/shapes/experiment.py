@@ -21,10 +21,8 @@ The shipped runs live in :data:`SHIPPED` and are evaluated live by the book
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -39,6 +37,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
+from dlnotes._io import write_text
 from dlnotes.record_json import record_json
 from dlnotes.sphere.experiments.mnist.checkpoints import save_weights
 from dlnotes.sphere.experiments.mnist.records import this_machine
@@ -93,16 +92,6 @@ class ShapeRunSettings:
     lr: float
     batch_size: int
     schedule: str
-
-
-def _write_json(text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, suffix=".tmp", delete=False
-    ) as handle:
-        handle.write(text)
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, path)
 
 
 def check_runs(
@@ -168,7 +157,7 @@ def train_run(
                     )
         if files[2].exists():
             return load_run(stem)[0]
-        _write_json(identity, files[0])
+        write_text(files[0], identity)
     torch.manual_seed(settings.seed)
     model = build_model(settings.model, settings.b)
     history = fit(
@@ -205,7 +194,7 @@ def train_run(
             ],
         }
         save_weights(model, stem.with_suffix(".pt"))
-        _write_json(record_json(FORMAT, record), stem.with_suffix(".json"))
+        write_text(stem.with_suffix(".json"), record_json(FORMAT, record))
         stem.with_suffix(".ckpt").unlink(missing_ok=True)
         stem.with_suffix(".run.json").unlink(missing_ok=True)
     return model
