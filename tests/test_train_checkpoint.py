@@ -120,3 +120,26 @@ def test_two_processes_take_the_steps_of_one_with_the_same_global_batch(
     shared = torch.load(out, weights_only=True)
     for name, value in single.state_dict().items():
         assert torch.allclose(shared[name], value, atol=1e-5, rtol=0), name
+
+
+def test_a_run_on_fresh_data_each_epoch_resumes_to_the_same_weights(tmp_path):
+    def train(epoch):
+        return _blobs(100, 100 + epoch)
+
+    full = fit(_model(), train, TEST, **SETTINGS)
+    path = tmp_path / "run.ckpt"
+    with pytest.raises(Killed):
+        fit(
+            _model(),
+            train,
+            TEST,
+            checkpoint=path,
+            on_epoch=_kill_after_epoch_1,
+            **SETTINGS,
+        )
+    history = fit(_model(), train, TEST, checkpoint=path, **SETTINGS)
+    assert history.column("test_accuracy") == full.column("test_accuracy")
+    assert history.column("train_loss") == full.column("train_loss")
+    # a fixed training set cannot resume a fresh-data checkpoint
+    with pytest.raises(ValueError, match="settings"):
+        fit(_model(), TRAIN, TEST, checkpoint=path, **SETTINGS)

@@ -28,6 +28,7 @@ and is removed when the run ends. Every file is written atomically.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import platform
@@ -58,16 +59,24 @@ RECORDS = Path(
         / "tradeoffs"
     )
 )
-"""The recorded runs shipped inside the package (found through the package,
-never the cwd)."""
+"""The first recorded runs shipped inside the package (found through the
+package, never the cwd): the ten configurations of
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs`, 8 epochs."""
+PLATEAU_RECORDS = RECORDS.with_name("tradeoffs-plateau")
+"""The plateau records: the three networks of
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design` under
+:data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`."""
 FORMAT = 1
 
 
 def run_name(config: Config, seed: int) -> str:
     """``"<variant>-a<α>-<side>px-seed<seed>"``, e.g.
-    ``"separable-a0.625-28px-seed0"``."""
+    ``"separable-a0.625-28px-seed0"`` (``…-28px-min16-seed0`` with a floor of
+    16 channels)."""
+    floor = f"-min{config.min_channels}" if config.min_channels > 1 else ""
     return (
-        f"{config.variant}-a{config.width_mult:g}-{config.side}px-seed{seed}"
+        f"{config.variant}-a{config.width_mult:g}-{config.side}px{floor}"
+        f"-seed{seed}"
     )
 
 
@@ -85,6 +94,7 @@ class TradeoffRecord:
     params: int
     machine: str
     epochs: tuple[dict[str, float], ...]
+    date: str = ""
 
     @property
     def run(self) -> Run:
@@ -96,6 +106,7 @@ class TradeoffRecord:
             self.seed,
             curve,
             sum(row["seconds"] for row in self.epochs),
+            tuple(row["train_accuracy"] for row in self.epochs),
         )
 
     def to_json(self) -> str:
@@ -163,6 +174,7 @@ def read_record(path: str | Path) -> TradeoffRecord:
             params=int(data["params"]),
             machine=str(data["machine"]),
             epochs=tuple(dict(row) for row in data["epochs"]),
+            date=str(data.get("date", "")),
         )
     except KeyError as error:
         raise ValueError(
@@ -373,6 +385,9 @@ def record_runs(
             mult_adds=config.mult_adds,
             params=config.params,
             machine=this_machine(settings.threads),
+            date=datetime.datetime.now(datetime.UTC).strftime(
+                "%Y-%m-%d %H:%M UTC"
+            ),
             epochs=tuple(
                 {
                     key: round(value, 5) if isinstance(value, float) else value

@@ -45,9 +45,14 @@ from torch.nn import functional as F
 
 from dlnotes import verdicts
 from dlnotes.bench import threads as use_threads
+from dlnotes.data import Dataset
 from dlnotes.mobilenet.counting import count_mult_adds, count_params
 from dlnotes.mobilenet.experiments import paper
-from dlnotes.mobilenet.experiments.cluttered import TASKS, task_split
+from dlnotes.mobilenet.experiments.cluttered import (
+    TASKS,
+    FreshClutter,
+    task_split,
+)
 from dlnotes.mobilenet.experiments.intervals import (
     Interval,
     interval_verdict,
@@ -134,15 +139,38 @@ of a constant step, and short runs are less far from convergence); 8 epochs and
 about an hour of one CPU thread; batch 64 as elsewhere.
 """
 
+PLATEAU = Settings(
+    epochs=80,
+    seeds=(0, 1, 2, 3, 4),
+    schedule="hold-cosine",
+    task="fresh",
+)
+"""The settings of the plateau records (``records/tradeoffs-plateau/``), fixed
+before they ran, for the three networks of :func:`plateau_design`.
+
+Task: the cluttered digits drawn anew every epoch
+(:class:`~dlnotes.mobilenet.experiments.cluttered.FreshClutter`), so that no
+network can memorise its training set. Recipe: Adam at the book's rate of 10⁻²
+held fixed for the first 60 epochs, long enough for a learning curve to be seen
+flattening at that rate (the check in
+:mod:`~dlnotes.mobilenet.experiments.checks`), then annealed to zero by a
+cosine over the last 20 (``"hold-cosine"``,
+:func:`dlnotes.train.learning_rate`) so each network ends settled; 5
+seeds; batch 64 as elsewhere. The sweep is sized to a few CPU-hours of one
+thread.
+"""
+
 
 @dataclass(frozen=True)
 class Config:
-    """One model: its variant, width multiplier α and input side in pixels (ρ =
-    side / 28)."""
+    """One model: its variant, width multiplier α, input side in pixels (ρ =
+    side / 28) and floor on every layer's channels (``min_channels``, see
+    :class:`~dlnotes.mobilenet.model.MobileNet`)."""
 
     variant: str = "separable"
     width_mult: float = 1.0
     side: int = SIDE
+    min_channels: int = 1
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
@@ -156,6 +184,14 @@ class Config:
                 f"side must lie in 16..{SIDE} (the network's stride is 16),"
                 f" got {self.side}"
             )
+        if (
+            isinstance(self.min_channels, bool)
+            or not isinstance(self.min_channels, int)
+            or self.min_channels < 1
+        ):
+            raise ValueError(
+                f"min_channels must be an int >= 1, got {self.min_channels!r}"
+            )
 
     @property
     def rho(self) -> float:
@@ -164,12 +200,28 @@ class Config:
 
     @property
     def label(self) -> str:
-        """A short name such as ``0.75 separable-24``."""
-        return f"{self.width_mult:g} {self.variant}-{self.side}"
+        """A short name such as ``0.75 separable-24`` (``… ≥16`` with a floor
+        of 16 channels)."""
+        floor = f" ≥{self.min_channels}" if self.min_channels > 1 else ""
+        return f"{self.width_mult:g} {self.variant}-{self.side}{floor}"
 
     def build(self) -> MobileNetDigits:
         """A freshly initialised model (seed the generator before calling)."""
-        return MobileNetDigits(self.width_mult, variant=self.variant)
+        return MobileNetDigits(
+            self.width_mult,
+            variant=self.variant,
+            min_channels=self.min_channels,
+        )
+
+    @property
+    def narrowest(self) -> int:
+        """The fewest output channels of any convolution of the model."""
+        with torch.device("meta"):
+            return min(
+                m.out_channels
+                for m in self.build().modules()
+                if isinstance(m, torch.nn.Conv2d)
+            )
 
     @property
     def mult_adds(self) -> int:
@@ -199,18 +251,32 @@ def resize(images: torch.Tensor, side: int) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class Run:
-    """One trained model: its test accuracy after each epoch and its seconds of
-    training."""
+    """One trained model: its test accuracy after each epoch, its seconds of
+    training, and its training accuracy during each epoch (the mean over the
+    epoch's minibatches, measured as it trained)."""
 
     config: Config
     seed: int
     curve: tuple[float, ...]
     seconds: float
+    train_curve: tuple[float, ...] = ()
 
     @property
     def test_accuracy(self) -> float:
         """The final test accuracy (the last epoch's)."""
         return self.curve[-1]
+
+
+def task_data(
+    task: str, seed: int
+) -> tuple[Dataset | Callable[[int], Dataset], Dataset]:
+    """The training data (a set, or a function of the epoch) and the test set
+    of ``task`` for the run seeded ``seed``."""
+    if task == "fresh":
+        stream = FreshClutter(seed)
+        return stream.train, stream.test
+    split = task_split(task)
+    return split.train, split.test
 
 
 def fit_run(
@@ -228,7 +294,7 @@ def fit_run(
     ``checkpoint``: see :func:`dlnotes.train.fit`. Returns the run, its
     per-epoch history and the trained model.
     """
-    split = task_split(settings.task)
+    train_data, test_data = task_data(settings.task, seed)
     transform = (
         functools.partial(resize, side=config.side)
         if config.side != SIDE
@@ -240,8 +306,8 @@ def fit_run(
         start = time.perf_counter()
         history = fit(
             model,
-            split.train,
-            split.test,
+            train_data,
+            test_data,
             epochs=settings.epochs,
             lr=settings.lr,
             batch_size=settings.batch_size,
@@ -252,8 +318,9 @@ def fit_run(
             checkpoint=checkpoint,
         )
     curve = tuple(history.column("test_accuracy"))
+    train_curve = tuple(history.column("train_accuracy"))
     return (
-        Run(config, seed, curve, time.perf_counter() - start),
+        Run(config, seed, curve, time.perf_counter() - start, train_curve),
         history,
         model,
     )
@@ -371,32 +438,114 @@ class Pair:
         return mean_interval(self.differences)
 
 
-def separable_vs_full(source: Source = QUICK) -> Pair:
-    """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions (α = 1,
-    28 pixels)."""
-    return Pair(
-        _summary(source, Config("separable")), _summary(source, Config("full"))
-    )
-
-
 def matched_width(
     target_mult_adds: int,
     candidates: Sequence[float] = tuple(k / 32 for k in range(8, 33)),
+    variant: str = "separable",
+    min_channels: int = 1,
 ) -> float:
-    """The width multiplier α whose full-depth separable network has Mult-Adds
-    closest to ``target_mult_adds`` (at 28 pixels)."""
+    """The width multiplier α among ``candidates`` whose ``variant`` network
+    (at 28 pixels, with the floor ``min_channels``) has Mult-Adds closest to
+    ``target_mult_adds``."""
     return min(
         candidates,
-        key=lambda a: abs(Config("separable", a).mult_adds - target_mult_adds),
+        key=lambda a: abs(
+            Config(variant, a, min_channels=min_channels).mult_adds
+            - target_mult_adds
+        ),
     )
 
 
-def narrow_vs_shallow(source: Source = QUICK) -> Pair:
-    """Table 5's analogue: ``a`` = full depth thinned to the shallow network's
-    Mult-Adds, ``b`` = shallow (the five repeated blocks removed) at α = 1."""
+@dataclass(frozen=True)
+class Design:
+    """The models behind the two paired comparisons: ``separable`` against its
+    ``full``-convolution twin (Table 4), and the ``narrow`` full-depth network
+    against the ``shallow`` one of (nearly) the same Mult-Adds (Table 5)."""
+
+    separable: Config
+    full: Config
+    narrow: Config
+    shallow: Config
+
+    @property
+    def configs(self) -> tuple[Config, ...]:
+        """Every model of the design, each once."""
+        return tuple(
+            dict.fromkeys(
+                (self.separable, self.full, self.narrow, self.shallow)
+            )
+        )
+
+
+@functools.cache
+def thinned_design() -> Design:
+    """The design of the first records (``records/tradeoffs``): α = 1 for
+    Table 4; for Table 5 the shallow network at α = 1 against the full-depth
+    one thinned to its Mult-Adds (α = 0.625, whose first layer keeps 5
+    channels)."""
     shallow = Config("shallow")
-    narrow = Config("separable", matched_width(shallow.mult_adds))
-    return Pair(_summary(source, narrow), _summary(source, shallow))
+    return Design(
+        Config("separable"),
+        Config("full"),
+        Config("separable", matched_width(shallow.mult_adds)),
+        shallow,
+    )
+
+
+MIN_CHANNELS = 16
+"""The floor on every layer's channels in :func:`plateau_design` (and the
+width that :mod:`~dlnotes.mobilenet.experiments.checks` requires)."""
+
+
+@functools.cache
+def plateau_design() -> Design:
+    """The design of the plateau records (``records/tradeoffs-plateau``),
+    three networks, none with a layer of fewer than :data:`MIN_CHANNELS`
+    channels.
+
+    The separable network at α = 1 (its first layer widened from 8 to 16
+    channels by the floor) is both Table 4's separable model, against its full
+    twin, and Table 5's narrow one: the paper thins the full-depth network
+    (α = 0.75) to meet the shallow one at α = 1; we widen the shallow one
+    instead (α ≈ 1.6, the multiple of 0.05 whose Mult-Adds come closest), the
+    same ratio of widths without starving any layer.
+    """
+    separable = Config("separable", min_channels=MIN_CHANNELS)
+    alpha = matched_width(
+        separable.mult_adds,
+        tuple(k / 20 for k in range(20, 61)),
+        "shallow",
+        MIN_CHANNELS,
+    )
+    return Design(
+        separable,
+        Config("full", min_channels=MIN_CHANNELS),
+        separable,
+        Config("shallow", alpha, min_channels=MIN_CHANNELS),
+    )
+
+
+def separable_vs_full(
+    source: Source = QUICK, design: Design | None = None
+) -> Pair:
+    """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions
+    (``design``'s, by default :func:`thinned_design`'s: α = 1, 28 pixels)."""
+    design = design or thinned_design()
+    return Pair(
+        _summary(source, design.separable), _summary(source, design.full)
+    )
+
+
+def narrow_vs_shallow(
+    source: Source = QUICK, design: Design | None = None
+) -> Pair:
+    """Table 5's analogue: ``a`` = the narrow full-depth network, ``b`` = the
+    shallow one (the five repeated blocks removed) of nearly the same
+    Mult-Adds (``design``'s, by default :func:`thinned_design`'s)."""
+    design = design or thinned_design()
+    return Pair(
+        _summary(source, design.narrow), _summary(source, design.shallow)
+    )
 
 
 ALPHAS = (1.0, 0.75, 0.5, 0.25)
@@ -423,15 +572,9 @@ def resolution_sweep(
 
 @functools.lru_cache(maxsize=1)
 def claim_configs() -> tuple[Config, ...]:
-    """Every configuration the four experiments train (ten: α = 1 at 28 pixels
-    is shared)."""
-    shallow = Config("shallow")
-    configs = [
-        Config("separable"),
-        Config("full"),
-        shallow,
-        Config("separable", matched_width(shallow.mult_adds)),
-    ]
+    """Every configuration the four experiments of the first records train
+    (ten: α = 1 at 28 pixels is shared)."""
+    configs = list(thinned_design().configs)
     configs += [Config("separable", a) for a in ALPHAS] + [
         Config("separable", 1.0, side) for side in SIDES
     ]
