@@ -69,6 +69,11 @@ def test_seeds_and_gap_and_a_pair_passes_only_if_every_check_does():
     b = _summary(design.full, good_train, [[0.77] * 16] * 5)
     every = checks.pair_checks(ex.Pair(a, b), HOLD)
     assert len(every) == 7 and checks.passed(every)
+    assert [c.key for c in every] == [
+        "plateau",
+        "width",
+        "memorisation",
+    ] * 2 + ["seeds"]
     b = _summary(design.full, good_train, [[0.70] * 16] * 5)
     assert not checks.passed(checks.pair_checks(ex.Pair(a, b), HOLD))
     gap = checks.gap(b)

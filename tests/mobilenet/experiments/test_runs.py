@@ -229,3 +229,41 @@ def test_plateau_records_so_far_are_of_the_plateau_study():
         assert record.settings == run_settings(ex.PLATEAU)
         assert record.config in configs and record.date
         assert "--study plateau" in record.command
+
+
+def _write_plateau_records(folder, seeds):
+    for config in ex.plateau_design().configs:
+        for seed in seeds:
+            row = {"test_accuracy": 0.5, "train_accuracy": 0.6, "seconds": 1.0}
+            record = runs.TradeoffRecord(
+                "c",
+                config,
+                seed,
+                run_settings(ex.PLATEAU),
+                0.5,
+                1,
+                1,
+                "m",
+                (row,),
+                "d",
+            )
+            runs.write_record(
+                record, folder / f"{runs.run_name(config, seed)}.json"
+            )
+
+
+def test_the_chapter_uses_the_plateau_records_once_complete(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(runs, "PLATEAU_RECORDS", tmp_path)
+    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[:-1])
+    source, design = runs.pairs_source()
+    assert design == ex.thinned_design() and source.settings == run_settings(
+        ex.RECORDED
+    )
+    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[-1:])
+    source, design = runs.pairs_source()
+    assert design == ex.plateau_design() and runs.covers(
+        source, design.configs, ex.PLATEAU
+    )
+    assert not runs.covers(source, design.configs, ex.RECORDED)

@@ -231,3 +231,23 @@ def test_a_fresh_task_run_keeps_its_training_curve(monkeypatch):
     run, history, _ = ex.fit_run(ex.Config("separable", 0.25), 0, settings)
     assert calls == [1, 2] and len(run.train_curve) == 2
     assert run.train_curve == tuple(history.column("train_accuracy"))
+
+
+def test_learning_curve_is_the_mean_with_a_t_interval_per_epoch():
+    config = ex.Config()
+    runs = tuple(
+        ex.Run(config, seed, (0.1 + d, 0.5 + d), 1.0, (0.2, 0.6 + d))
+        for seed, d in enumerate((-0.01, 0.0, 0.01))
+    )
+    summary = ex.Summary(config, runs, 1, 1)
+    test = ex.learning_curve(summary)
+    assert list(test.epochs) == [1, 2]
+    assert test.mean == pytest.approx([0.1, 0.5])
+    half = ex.t_quantile(2) * 0.01 / np.sqrt(3)
+    assert test.high - test.mean == pytest.approx([half, half])
+    train = ex.learning_curve(summary, "train")
+    assert train.low[0] == pytest.approx(0.2) == train.high[0]
+    one = ex.Summary(config, runs[:1], 1, 1)
+    assert np.array_equal(ex.learning_curve(one).low, runs[0].curve)
+    with pytest.raises(ValueError, match="which"):
+        ex.learning_curve(summary, "valid")

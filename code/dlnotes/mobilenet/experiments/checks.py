@@ -74,10 +74,12 @@ MAX_GAP = 5.0
 
 @dataclass(frozen=True)
 class Check:
-    """One check of one network (or of a pair): its name, the network's label,
-    the measured value (in ``unit``), the requirement as text, and whether it
-    is met."""
+    """One check of one network (or of a pair): its key (``"plateau"``,
+    ``"width"``, ``"memorisation"`` or ``"seeds"``), its name, the network's
+    label, the measured value (in ``unit``), the requirement as text, and
+    whether it is met."""
 
+    key: str
     name: str
     model: str
     value: float
@@ -149,6 +151,7 @@ def plateau(summary: Summary, settings: Mapping[str, object]) -> Check:
         )
     )
     return Check(
+        "plateau",
         "plateau: rise of training accuracy",
         summary.config.label,
         round(value, 2) + 0.0,  # no "-0"
@@ -163,6 +166,7 @@ def width(summary: Summary) -> Check:
     :data:`MIN_CHANNELS` channels?"""
     narrowest = summary.config.narrowest
     return Check(
+        "width",
         "width: narrowest layer",
         summary.config.label,
         narrowest,
@@ -176,6 +180,7 @@ def seeds(pair: Pair) -> Check:
     """Does the comparison rest on at least :data:`MIN_SEEDS` paired seeds?"""
     n = len(pair.a.runs)
     return Check(
+        "seeds",
         "seeds (paired)",
         f"{pair.a.config.label} − {pair.b.config.label}",
         n,
@@ -192,6 +197,7 @@ def gap(summary: Summary) -> Check:
         np.mean([run.train_curve[-1] - run.curve[-1] for run in summary.runs])
     )
     return Check(
+        "memorisation",
         "memorisation: training − test accuracy",
         summary.config.label,
         round(value, 2),

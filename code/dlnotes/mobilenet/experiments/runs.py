@@ -43,11 +43,15 @@ import torch
 from torch import nn
 
 from dlnotes.mobilenet.experiments.tradeoffs import (
+    PLATEAU,
     Config,
+    Design,
     Run,
     Settings,
     Summary,
     fit_run,
+    plateau_design,
+    thinned_design,
 )
 from dlnotes.record_json import record_json, run_settings
 from dlnotes.train import EpochStats
@@ -264,6 +268,31 @@ class Recorded:
             )
         first = next(r for r in self.records if r.config == config)
         return Summary(config, tuple(runs), first.mult_adds, first.params)
+
+
+def covers(
+    source: Recorded, configs: Sequence[Config], settings: Settings
+) -> bool:
+    """Whether ``source`` holds a record of every ``configs`` × seed of
+    ``settings``, all made with ``settings``."""
+    if not source.records or source.settings != run_settings(settings):
+        return False
+    done = {(r.config, r.seed) for r in source.records}
+    return all((c, s) in done for c in configs for s in settings.seeds)
+
+
+def pairs_source() -> tuple[Recorded, Design]:
+    """The records and networks behind the chapter's two paired comparisons:
+    the plateau records (:data:`PLATEAU_RECORDS`, :func:`~dlnotes.mobilenet.
+    experiments.tradeoffs.plateau_design`) once every network has every seed
+    of :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`; the first
+    records (:data:`RECORDS`, :func:`~dlnotes.mobilenet.experiments.tradeoffs.
+    thinned_design`) until then."""
+    if PLATEAU_RECORDS.is_dir():
+        plateau = recorded(PLATEAU_RECORDS)
+        if covers(plateau, plateau_design().configs, PLATEAU):
+            return plateau, plateau_design()
+    return recorded(), thinned_design()
 
 
 def recorded(folder: str | Path = RECORDS) -> Recorded:

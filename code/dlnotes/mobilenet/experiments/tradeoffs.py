@@ -57,6 +57,7 @@ from dlnotes.mobilenet.experiments.intervals import (
     Interval,
     interval_verdict,
     mean_interval,
+    t_quantile,
 )
 from dlnotes.mobilenet.model import VARIANTS, MobileNetDigits
 from dlnotes.train import SCHEDULES, EpochStats, History, fit
@@ -582,6 +583,50 @@ def claim_configs() -> tuple[Config, ...]:
 
 
 @dataclass(frozen=True)
+class Curve:
+    """One accuracy per epoch of a configuration over its seeds: the mean and
+    the 95 % t interval of the mean at each epoch (``low = high = mean`` for
+    one seed)."""
+
+    epochs: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def learning_curve(summary: Summary, which: str = "test") -> Curve:
+    """The ``"test"`` or ``"train"`` accuracy of ``summary`` after each epoch
+    (:class:`Curve`; the training accuracy is the mean over the epoch's
+    minibatches, measured as it trained).
+
+    Raises:
+        ValueError: ``which`` is neither, or the runs hold no such curve.
+    """
+    if which not in ("test", "train"):
+        raise ValueError(f"which must be 'test' or 'train', got {which!r}")
+    values = np.array(
+        [
+            run.curve if which == "test" else run.train_curve
+            for run in summary.runs
+        ]
+    )
+    if values.ndim != 2 or values.shape[1] == 0:
+        raise ValueError(
+            f"the runs of {summary.config.label} hold no {which} curve"
+        )
+    n = len(values)
+    mean = values.mean(axis=0)
+    half = (
+        t_quantile(n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+        if n > 1
+        else np.zeros_like(mean)
+    )
+    return Curve(
+        np.arange(1, values.shape[1] + 1), mean, mean - half, mean + half
+    )
+
+
+@dataclass(frozen=True)
 class LogLinearFit:
     """Least-squares line ``accuracy = intercept + slope · log10(Mult-Adds)``
     and its R²."""
@@ -670,10 +715,14 @@ def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
     )
 
 
-def claims(source: Source) -> dict[str, Claim]:
+def claims(
+    source: Source, design: Design | None = None, pairs: Source | None = None
+) -> dict[str, Claim]:
     """The four accuracy claims of Section 4, ours measured from ``source``
     (differences in points, slopes in points per decade of Mult-Adds), keyed
-    ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``.
+    ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``; the two differences from the
+    networks of ``design`` in ``pairs`` when given (by default
+    :func:`thinned_design`'s in ``source``).
 
     Differences count as the same size within the rounding of the two printed
     accuracies; slopes within twice the standard error of the paper's own fit
@@ -688,14 +737,14 @@ def claims(source: Source) -> dict[str, Claim]:
             "separable minus full convolutions (Table 4)",
             "points",
             round(sep.accuracy - full.accuracy, 1),
-            separable_vs_full(source).interval.scaled(100),
+            separable_vs_full(pairs or source, design).interval.scaled(100),
             rounding(sep.accuracy) + rounding(full.accuracy),
         ),
         "ns": Claim(
             "narrow minus shallow at equal Mult-Adds (Table 5)",
             "points",
             round(narrow.accuracy - shallow.accuracy, 1),
-            narrow_vs_shallow(source).interval.scaled(100),
+            narrow_vs_shallow(pairs or source, design).interval.scaled(100),
             rounding(narrow.accuracy) + rounding(shallow.accuracy),
         ),
         "alpha": Claim(
