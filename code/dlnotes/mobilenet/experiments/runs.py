@@ -2,12 +2,14 @@
 (configuration, seed).
 
 Training every configuration of
-:func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs` long enough,
-over enough seeds, takes about an hour, far longer than a book build; so
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs`, or the three
+networks of :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design`
+to a plateau, over enough seeds, takes far longer than a book build; so
 ``python -m dlnotes.mobilenet.experiments tradeoffs --save DIR ...``
 (:mod:`dlnotes.mobilenet.experiments.cli`) records the outcome, it is committed
-in :data:`RECORDS` (with a README giving the command, machine and date) and
-read back when the book is built. A record ``<run_name>.json``::
+in :data:`RECORDS` or :data:`PLATEAU_RECORDS` (each with a README giving the
+command, machine and date) and read back when the book is built. A record
+``<run_name>.json``::
 
     {"format": 1, "command": "python -m dlnotes.mobilenet.experiments tradeoffs
     ...",
@@ -15,11 +17,13 @@ read back when the book is built. A record ``<run_name>.json``::
      0, "settings": {"epochs": 8, "lr": 0.01, "batch_size": 64, "threads": 1,
      "schedule": "cosine", "task": "cluttered"}, "accuracy": 0.912,
      "mult_adds": 667376, "params": 55520, "machine": "x86_64 Linux, 2 CPUs, 1
-     thread, torch 2.13.0+cpu", "epochs": [{"epoch": 1, "train_loss": 1.9,
+     thread, torch 2.13.0+cpu", "date": "2026-12-06 07:30 UTC", "epochs":
+     [{"epoch": 1, "train_loss": 1.9,
      "train_accuracy": 0.31, "test_loss": 1.4, "test_accuracy": 0.52,
      "seconds": 14.1}, ...]}
 
-``accuracy`` is the final test accuracy (the last epoch's). With ``--weights``
+``accuracy`` is the final test accuracy (the last epoch's); ``date`` (UTC,
+when the run ended) is absent from the first records. With ``--weights``
 a run also leaves ``<run_name>.pt``, its final ``state_dict`` (read back by
 :func:`load_model` with ``weights_only=True``); while it trains,
 ``<run_name>.ckpt`` holds the whole training state (:func:`dlnotes.train.fit`)
@@ -396,9 +400,9 @@ def record_runs(
         def progress(stats: EpochStats, name: str = name) -> None:
             if say is not None:
                 say(
-                    f"{name} epoch {stats.epoch}/{settings.epochs}: test"
-                    f" accuracy {stats.test_accuracy:.3f},"
-                    f" {stats.seconds:.0f} s"
+                    f"{name} epoch {stats.epoch}/{settings.epochs}: train"
+                    f" accuracy {stats.train_accuracy:.3f}, test accuracy"
+                    f" {stats.test_accuracy:.3f}, {stats.seconds:.0f} s"
                 )
 
         checkpoint = folder / f"{name}.ckpt"

@@ -8,9 +8,13 @@ the 4,000 / 1,000 ``mnist_5k`` split — upright, or warped and cluttered
 chosen before the comparisons were run), and returns numbers:
 
 * :func:`separable_vs_full` — Table 4's analogue;
-* :func:`narrow_vs_shallow` — Table 5's: the full-depth network thinned by the
-  width multiplier α whose Mult-Adds are closest to those of the shallow
-  network at α = 1;
+* :func:`narrow_vs_shallow` — Table 5's: a full-depth network against a
+  shallow one of nearly the same Mult-Adds, matched by the width multiplier α;
+  each comparison takes a :class:`Design`, the networks it pairs — the first
+  records' (:func:`thinned_design`), or the one built to pass the checks of
+  :mod:`~dlnotes.mobilenet.experiments.checks` (:func:`plateau_design`: no
+  layer below 16 channels, trained under :data:`PLATEAU` on clutter drawn
+  anew every epoch until the curves flatten);
 * :func:`width_sweep` and :func:`resolution_sweep` — Tables 6 and 7, ρ set by
   resizing the 28×28 digits to 24, 20 and 16 pixels (ρ = 6/7, 5/7, 4/7, the
   paper's 192/224, 160/224, 128/224);
@@ -23,7 +27,8 @@ Each takes a *source* of results: :class:`Settings`, to train now (each
 (configuration, seed) once per process, cached, so the experiments share their
 runs), or the recorded runs
 (:func:`dlnotes.mobilenet.experiments.runs.recorded`), which the chapter reads.
-:data:`RECORDED` are the settings of those records; ``python -m
+:data:`RECORDED` and :data:`PLATEAU` are the settings of those records;
+:func:`learning_curve` reads their curves; ``python -m
 dlnotes.mobilenet.experiments [--full]`` trains the quick (:data:`QUICK`) or
 longer (:data:`FULL`) upright runs now and prints their tables.
 """
