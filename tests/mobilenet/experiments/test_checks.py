@@ -86,3 +86,15 @@ def test_seeds_and_gap_and_a_pair_passes_only_if_every_check_does():
     assert not checks.passed(checks.pair_checks(few, HOLD))
     row = checks.gap(b).row()
     assert row["met"] == "no" and row["measured"] == "+10.0 points"
+
+
+def test_a_sweep_is_checked_like_a_pair():
+    sweep = [
+        _summary(ex.Config("separable", a), [[0.5] * 8] * 3, [[0.4] * 8] * 3)
+        for a in (1.0, 0.25)
+    ]
+    found = checks.sweep_checks(sweep, {"epochs": 8, "schedule": "cosine"})
+    assert len(found) == 7 and found[-1].key == "seeds"
+    assert found[-1].value == 3 and not found[-1].passed
+    assert found[4].value == 2  # α = 0.25: a first layer of 2 channels
+    assert not checks.passed(found)

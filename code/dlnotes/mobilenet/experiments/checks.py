@@ -34,7 +34,7 @@ The requirements, fixed before the plateau records were made:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +59,7 @@ __all__ = [
     "plateau",
     "rise",
     "seeds",
+    "sweep_checks",
     "width",
     "window",
 ]
@@ -176,13 +177,17 @@ def width(summary: Summary) -> Check:
     )
 
 
-def seeds(pair: Pair) -> Check:
-    """Does the comparison rest on at least :data:`MIN_SEEDS` paired seeds?"""
-    n = len(pair.a.runs)
+def seeds(pair: Pair | Sequence[Summary]) -> Check:
+    """Does the comparison (a pair, or a sweep of configurations) rest on at
+    least :data:`MIN_SEEDS` paired seeds?"""
+    members = (pair.a, pair.b) if isinstance(pair, Pair) else tuple(pair)
+    n = min(len(s.runs) for s in members)
     return Check(
         "seeds",
         "seeds (paired)",
-        f"{pair.a.config.label} − {pair.b.config.label}",
+        " − ".join(s.config.label for s in members)
+        if isinstance(pair, Pair)
+        else f"{len(members)} configurations",
         n,
         "",
         f"≥ {MIN_SEEDS}",
@@ -222,6 +227,24 @@ def pair_checks(
         )
     )
     return (*per_model, seeds(pair))
+
+
+def sweep_checks(
+    sweep: Sequence[Summary], settings: Mapping[str, object]
+) -> tuple[Check, ...]:
+    """Every check of a sweep (e.g. the width or resolution sweep behind a
+    slope): plateau, width and memorisation of each configuration, and the
+    seeds."""
+    per_model = tuple(
+        check
+        for summary in sweep
+        for check in (
+            plateau(summary, settings),
+            width(summary),
+            gap(summary),
+        )
+    )
+    return (*per_model, seeds(sweep))
 
 
 def passed(checks: tuple[Check, ...]) -> bool:
