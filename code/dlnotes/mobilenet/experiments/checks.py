@@ -1,10 +1,11 @@
 """Can a trained comparison test the paper's claim? The checks, as data.
 
-A paired comparison of two networks (:class:`~dlnotes.mobilenet.experiments.
-tradeoffs.Pair`) says something about the architectures only if each network
-was trained as far as its recipe can take it, is wide enough to be the kind of
-network the paper describes, was repeated over enough seeds, and learnt the
-task rather than its training images. Each check below returns a
+A paired comparison of two networks
+(:class:`~dlnotes.mobilenet.experiments.tradeoffs.Pair`) says something about
+the architectures only if each network was trained as far as its recipe can
+take it, is wide enough to be the kind of network the paper describes, was
+repeated over enough seeds, and learnt the task rather than its training
+images. Each check below returns a
 :class:`Check`: what was measured, the requirement, and whether it is met. They
 decide nothing about the claim; a verdict rule (:mod:`dlnotes.verdicts`) can
 refuse to judge a comparison that fails one.
@@ -19,9 +20,10 @@ The requirements, fixed before the plateau records were made:
   mistaken for such a difference. A schedule that decays from the first step
   (``"cosine"``) has no fixed-rate epochs: its curve flattens because the rate
   reaches zero, which says nothing about convergence, and the check fails;
-* **width** (:func:`width`) — no layer has fewer than :data:`MIN_CHANNELS` =
-  16 channels (the networks behind the paper's Tables 4 and 5 keep at least
-  24, in the first layer of 0.75 MobileNet); below that a comparison measures
+* **width** (:func:`width`) — no layer has fewer than
+  :data:`~dlnotes.mobilenet.experiments.tradeoffs.MIN_CHANNELS` = 16
+  channels (the networks behind the paper's Tables 4 and 5 keep at least 24,
+  in the first layer of 0.75 MobileNet); below that a comparison measures
   starved layers rather than the architectures;
 * **seeds** (:func:`seeds`) — at least :data:`MIN_SEEDS` seeds, paired;
 * **memorisation** (:func:`gap`) — at the end, the training accuracy exceeds
@@ -164,7 +166,7 @@ def plateau(summary: Summary, settings: Mapping[str, object]) -> Check:
 
 def width(summary: Summary) -> Check:
     """Does every layer of ``summary``'s network keep at least
-    :data:`MIN_CHANNELS` channels?"""
+    :data:`~dlnotes.mobilenet.experiments.tradeoffs.MIN_CHANNELS` channels?"""
     narrowest = summary.config.narrowest
     return Check(
         "width",

@@ -223,7 +223,7 @@ class FreshClutter:
 
     @property
     def test(self) -> Dataset:
-        """The fixed test set: :data:`TEST_DRAWS` distorted copies of each test
+        """The fixed test set, :data:`TEST_DRAWS` distorted copies of each test
         digit."""
         return _fresh_test()
 
@@ -248,7 +248,7 @@ def _fresh_test() -> Dataset:
 
 
 TASKS = ("mnist", "cluttered", "fresh")
-"""The tasks the trade-offs can be trained on: upright digits, one fixed
+"""The tasks the trade-offs can be trained on — upright digits, one fixed
 :func:`cluttered_mnist`, or clutter drawn anew every epoch
 (:class:`FreshClutter`)."""
 

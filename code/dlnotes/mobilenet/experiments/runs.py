@@ -71,7 +71,7 @@ RECORDS = Path(
 package, never the cwd): the ten configurations of
 :func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs`, 8 epochs."""
 PLATEAU_RECORDS = RECORDS.with_name("tradeoffs-plateau")
-"""The plateau records: the three networks of
+"""The plateau records, the three networks of
 :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design` under
 :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`."""
 FORMAT = 1
@@ -287,11 +287,13 @@ def covers(
 
 def pairs_source() -> tuple[Recorded, Design]:
     """The records and networks behind the chapter's two paired comparisons:
-    the plateau records (:data:`PLATEAU_RECORDS`, :func:`~dlnotes.mobilenet.
-    experiments.tradeoffs.plateau_design`) once every network has every seed
-    of :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`; the first
-    records (:data:`RECORDS`, :func:`~dlnotes.mobilenet.experiments.tradeoffs.
-    thinned_design`) until then."""
+    the plateau records (:data:`PLATEAU_RECORDS`,
+    :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design`) once every
+    network has every seed of
+    :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`; the first
+    records (:data:`RECORDS`,
+    :func:`~dlnotes.mobilenet.experiments.tradeoffs.thinned_design`) until
+    then."""
     if PLATEAU_RECORDS.is_dir():
         plateau = recorded(PLATEAU_RECORDS)
         if covers(plateau, plateau_design().configs, PLATEAU):
