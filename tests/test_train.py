@@ -239,3 +239,32 @@ def test_a_recipe_is_checked_when_made_and_trains_as_fit_does():
         )
         histories.append(history.column("train_loss"))
     assert histories[0] == histories[1]
+
+
+def test_hold_cosine_schedule_holds_then_anneals():
+    total = 8  # H = 6 steps at the peak, then a cosine over 2
+    rates = [learning_rate("hold-cosine", 0.1, t, total) for t in range(9)]
+    assert rates[:6] == [0.1] * 6
+    assert rates[7] == pytest.approx(0.05)
+    assert rates[8] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_fit_draws_a_fresh_training_set_each_epoch():
+    """``train`` as a function of the epoch: called once per epoch, and the
+    training accuracy is measured on that epoch's set."""
+    asked = []
+
+    def train(epoch):
+        asked.append(epoch)
+        return _blobs(32, 10 + epoch)
+
+    history = fit(
+        _model(0), train, _blobs(16, 1), epochs=3, batch_size=8, progress=False
+    )
+    assert asked == [1, 2, 3] and len(history.epochs) == 3
+
+    def ragged(epoch):
+        return _blobs(32 if epoch == 1 else 31, epoch)
+
+    with pytest.raises(ValueError, match="same size"):
+        fit(_model(0), ragged, _blobs(16, 1), epochs=2, progress=False)

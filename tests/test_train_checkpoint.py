@@ -170,3 +170,26 @@ def test_a_bad_checkpoint_is_refused_in_one_line(tmp_path, damage, match):
         fit(_model(), TRAIN, TEST, epochs=2, checkpoint=path, progress=False)
     assert str(path) in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_a_run_on_fresh_data_each_epoch_resumes_to_the_same_weights(tmp_path):
+    def train(epoch):
+        return _blobs(100, 100 + epoch)
+
+    full = fit(_model(), train, TEST, **SETTINGS)
+    path = tmp_path / "run.ckpt"
+    with pytest.raises(Killed):
+        fit(
+            _model(),
+            train,
+            TEST,
+            checkpoint=path,
+            on_epoch=_kill_after_epoch_1,
+            **SETTINGS,
+        )
+    history = fit(_model(), train, TEST, checkpoint=path, **SETTINGS)
+    assert history.column("test_accuracy") == full.column("test_accuracy")
+    assert history.column("train_loss") == full.column("train_loss")
+    # a fixed training set cannot resume a fresh-data checkpoint
+    with pytest.raises(ValueError, match="settings"):
+        fit(_model(), TRAIN, TEST, checkpoint=path, **SETTINGS)

@@ -29,7 +29,9 @@ from dlnotes.data import Dataset
 
 Transform = Callable[[torch.Tensor], torch.Tensor]
 #: Learning-rate schedules :func:`fit` knows.
-SCHEDULES = ("constant", "cosine")
+SCHEDULES = ("constant", "cosine", "hold-cosine")
+#: The share of the steps that ``"hold-cosine"`` keeps at the peak rate.
+HOLD_FRACTION = 0.75
 #: What a checkpoint of :func:`fit` holds.
 CHECKPOINT_KEYS = frozenset(
     {"settings", "model", "optimizer", "generator", "history"}
@@ -141,7 +143,11 @@ def learning_rate(
     T)) / 2 (Loshchilov & Hutter, 2017, SGDR without restarts): lr at the
     start, lr/2 halfway, close to 0 at the end, so the last steps settle into a
     minimum instead of rattling around it with the minibatch noise of a
-    constant step.
+    constant step. ``"hold-cosine"``: ``lr`` for the first
+    :data:`HOLD_FRACTION` of the steps (H = ⌊0.75 T⌋), then the same cosine
+    over the remaining ones,
+    η_t = lr · (1 + cos(π (t − H) / (T − H))) / 2: a long phase at a fixed rate
+    in which a learning curve can be seen to flatten, then a settling one.
 
     Raises:
         ValueError: an unknown ``schedule`` (one of :data:`SCHEDULES`).
@@ -152,6 +158,11 @@ def learning_rate(
         )
     if schedule == "constant":
         return lr
+    if schedule == "hold-cosine":
+        hold = math.floor(HOLD_FRACTION * total_steps)
+        if step < hold:
+            return lr
+        step, total_steps = step - hold, total_steps - hold
     return (
         lr
         * (
@@ -214,7 +225,7 @@ class Recipe:
 
 def fit(
     model: nn.Module,
-    train: Dataset,
+    train: Dataset | Callable[[int], Dataset],
     test: Dataset,
     epochs: int = 5,
     lr: float = 1e-3,
@@ -236,7 +247,12 @@ def fit(
         model: a classifier mapping images to logits; trained in place. Under
             ``torch.distributed`` pass it wrapped in
             ``DistributedDataParallel`` (see below).
-        train, test: the data (see :mod:`dlnotes.data`).
+        train, test: the data (see :mod:`dlnotes.data`). ``train`` may also
+            be a function of the epoch (1, 2, ...) that returns that epoch's
+            training set, all of the same size: fresh random augmentations
+            every epoch, so that nothing can be memorised. It must return the
+            same set for the same epoch (seed it by the epoch), so that a
+            resumed run sees the data an uninterrupted one would.
         epochs, lr, batch_size, weight_decay: the usual; Adam with peak
             learning rate ``lr``.
         seed: seeds the order of the minibatches (seed the model's
@@ -282,8 +298,9 @@ def fit(
         ValueError: a negative ``epochs``, a ``batch_size`` below 1, a ``lr``
             that is not a positive finite number (an infinite or NaN step turns
             every weight into NaN), an empty ``train`` or ``test`` (no loss to
-            average, no accuracy to measure), an unknown ``schedule``, or a
-            ``checkpoint`` written with other settings.
+            average, no accuracy to measure), an unknown ``schedule``, a
+            ``checkpoint`` written with other settings, or a ``train``
+            function whose sets differ in size.
     """
     if epochs < 0:
         raise ValueError(f"epochs must be >= 0, got {epochs}")
@@ -291,7 +308,9 @@ def fit(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a positive finite number, got {lr}")
-    for name, data in (("train", train), ("test", test)):
+    per_epoch = callable(train)
+    first = train(1) if per_epoch else train
+    for name, data in (("train", first), ("test", test)):
         if len(data) == 0:
             raise ValueError(
                 f"{name} must hold at least one example, got an empty data set"
@@ -300,6 +319,7 @@ def fit(
         raise ValueError(
             f"schedule must be one of {SCHEDULES}, got {schedule!r}"
         )
+    n_train = len(first)
     # the model itself when wrapped in DistributedDataParallel
     core = getattr(model, "module", model)
     device = (
@@ -312,7 +332,7 @@ def fit(
     optimizer = torch.optim.Adam(
         model.parameters(), lr=lr, weight_decay=weight_decay
     )
-    steps_per_epoch = math.ceil(len(train) / batch_size)
+    steps_per_epoch = math.ceil(n_train / batch_size)
     total_steps = epochs * steps_per_epoch
     settings = {
         "epochs": epochs,
@@ -321,8 +341,10 @@ def fit(
         "seed": seed,
         "weight_decay": weight_decay,
         "schedule": schedule,
-        "n_train": len(train),
+        "n_train": n_train,
     }
+    if per_epoch:  # only then, so that older checkpoints still resume
+        settings["fresh_train_each_epoch"] = True
     if identity is not None:
         settings["run"] = dict(identity)
     history = History()
@@ -347,8 +369,14 @@ def fit(
         model.train()
         # summed loss and correct predictions over the epoch
         totals = torch.zeros(2, dtype=torch.float64)
+        data = train(epoch) if per_epoch and epoch > 1 else first
+        if len(data) != n_train:
+            raise ValueError(
+                f"train({epoch}) holds {len(data)} examples, but train(1)"
+                f" held {n_train}; every epoch's set must have the same size"
+            )
         for step, (images, labels) in enumerate(
-            batches(train, batch_size, generator),
+            batches(data, batch_size, generator),
             start=(epoch - 1) * steps_per_epoch,
         ):
             for group in optimizer.param_groups:
@@ -379,8 +407,8 @@ def fit(
         )
         stats = EpochStats(
             epoch=epoch,
-            train_loss=totals[0].item() / len(train),
-            train_accuracy=totals[1].item() / len(train),
+            train_loss=totals[0].item() / n_train,
+            train_accuracy=totals[1].item() / n_train,
             test_loss=test_loss,
             test_accuracy=test_accuracy,
             seconds=time.perf_counter() - start,

@@ -82,3 +82,20 @@ def test_input_smaller_than_stride_or_wrong_channels():
         model(torch.rand(1, 1, 15, 28))
     with pytest.raises(ValueError, match=r"shape \[batch, 1, H, W\]"):
         model(torch.rand(1, 3, 28, 28))
+
+
+def test_min_channels_floors_every_layer_like_slims_min_depth():
+    with torch.device("meta"):
+        plain = MobileNetDigits(0.5)
+        floored = MobileNetDigits(0.5, min_channels=16)
+    widths = [
+        m.out_channels
+        for m in floored.modules()
+        if isinstance(m, torch.nn.Conv2d)
+    ]
+    assert min(widths) == 16 and plain.features[0].conv.out_channels == 4
+    # layers already wider than the floor keep round(α·c)
+    assert floored.classifier.in_features == 64
+    assert scale_channels(8, 1.0, 16) == 16 and scale_channels(32, 1, 16) == 32
+    with pytest.raises(ValueError, match="min_channels must be >= 1"):
+        MobileNetDigits(min_channels=0)

@@ -11,6 +11,9 @@ Knobs (Section 3.3–3.4 of the paper):
 
 * width multiplier α (``width_mult``): every layer's channels ``c`` become
   ``round(α·c)`` (at least 1); the classifier's input shrinks with them;
+* a floor on the channels (``min_channels``, default 1): no layer gets fewer,
+  whatever α — the ``min_depth`` of TF-slim's reference ``mobilenet_v1``, which
+  keeps small multipliers from starving the first layers;
 * resolution multiplier ρ: not a constructor argument — feed a smaller image.
   The global average pool (``AdaptiveAvgPool2d(1)``, the paper's 7×7 average
   pool at 224) accepts any size.
@@ -115,10 +118,12 @@ DIGITS = Architecture(
 one stride-2 stage fewer, mapping 28×28×1 to 2×2×128 (total stride 16)."""
 
 
-def scale_channels(channels: int, width_mult: float) -> int:
-    """``round(α·c)``, at least 1: the channels of a layer under the width
-    multiplier α."""
-    return max(1, int(round(channels * width_mult)))
+def scale_channels(
+    channels: int, width_mult: float, min_channels: int = 1
+) -> int:
+    """``round(α·c)``, at least ``min_channels``: the channels of a layer under
+    the width multiplier α."""
+    return max(min_channels, int(round(channels * width_mult)))
 
 
 def _check_width_mult(width_mult: object) -> float:
@@ -156,6 +161,7 @@ class MobileNet(nn.Module):
         in_channels: channels of the input image.
         variant: ``"separable"``, ``"full"`` or ``"shallow"`` (see the module
             docstring).
+        min_channels: no layer gets fewer channels than this (default 1).
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -169,6 +175,7 @@ class MobileNet(nn.Module):
         num_classes: int = 1000,
         in_channels: int = 3,
         variant: str = "separable",
+        min_channels: int = 1,
     ) -> None:
         super().__init__()
         if variant not in VARIANTS:
@@ -180,7 +187,10 @@ class MobileNet(nn.Module):
         self.num_classes = _check_positive_int("num_classes", num_classes)
         self.in_channels = _check_positive_int("in_channels", in_channels)
         self.variant = variant
-        channels = scale_channels(architecture.stem_channels, self.width_mult)
+        self.min_channels = _check_positive_int("min_channels", min_channels)
+        channels = scale_channels(
+            architecture.stem_channels, self.width_mult, self.min_channels
+        )
         layers: list[nn.Module] = [
             ConvBNReLU(self.in_channels, channels, architecture.stem_stride)
         ]
@@ -188,7 +198,9 @@ class MobileNet(nn.Module):
         for spec in architecture.blocks:
             if variant == "shallow" and spec.removable:
                 continue
-            out = scale_channels(spec.out_channels, self.width_mult)
+            out = scale_channels(
+                spec.out_channels, self.width_mult, self.min_channels
+            )
             layers.append(block(channels, out, spec.stride))
             channels = out
         self.features = nn.Sequential(*layers)
@@ -255,6 +267,7 @@ class MobileNetDigits(MobileNet):
         num_classes: 10 digits.
         in_channels: 1 (grey).
         variant: ``"separable"``, ``"full"`` or ``"shallow"``.
+        min_channels: no layer gets fewer channels than this (default 1).
     """
 
     def __init__(
@@ -263,5 +276,8 @@ class MobileNetDigits(MobileNet):
         num_classes: int = 10,
         in_channels: int = 1,
         variant: str = "separable",
+        min_channels: int = 1,
     ) -> None:
-        super().__init__(DIGITS, width_mult, num_classes, in_channels, variant)
+        super().__init__(
+            DIGITS, width_mult, num_classes, in_channels, variant, min_channels
+        )

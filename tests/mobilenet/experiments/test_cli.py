@@ -2,10 +2,13 @@
 before reading data, records runs, resumes."""
 
 import pytest
+import torch
 
+from dlnotes.data import Dataset
 from dlnotes.mobilenet.experiments import runs
 from dlnotes.mobilenet.experiments import tradeoffs as ex
 from dlnotes.mobilenet.experiments.cli import main
+from dlnotes.record_json import run_settings
 
 SMALL = [
     "--epochs",
@@ -64,6 +67,12 @@ def test_records_one_run_per_config_and_seed_and_resumes(
         (["--task", "imagenet"], "invalid choice"),
         (["--schedule", "step"], "invalid choice"),
         (["--configs", "wide-a1-28px"], "invalid choice"),
+        (["--study", "imagenet"], "invalid choice"),
+        (
+            ["--study", "plateau", "--configs", "separable-a0.25-28px"],
+            "not in the study 'plateau'",
+        ),
+        (["--study", "plateau", "--schedule", "step"], "invalid choice"),
     ],
 )
 def test_every_argument_is_checked_before_any_data_is_read(
@@ -112,3 +121,25 @@ def test_without_a_command_the_quick_experiments_keep_their_options(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--help"])
     assert exit_.value.code == 0 and "--full" in capsys.readouterr().out
+
+
+def test_the_plateau_study_takes_its_settings_unless_told(
+    tmp_path, monkeypatch, capsys
+):
+    g = torch.Generator().manual_seed(0)
+
+    def tiny(task, seed):
+        assert task == "fresh"
+        data = Dataset(
+            torch.rand(16, 1, 28, 28, generator=g), torch.arange(16) % 10
+        )
+        return (lambda epoch: data), data
+
+    monkeypatch.setattr(ex, "task_data", tiny)
+    name = "shallow-a1.6-28px-min16"
+    argv = ["--study", "plateau", "--epochs", "2", "--seeds", "1"]
+    main(["tradeoffs", "--save", str(tmp_path), *argv, "--configs", name])
+    assert f"{name}-seed1 epoch 2/2" in capsys.readouterr().out
+    record = runs.read_record(tmp_path / f"{name}-seed1.json")
+    assert record.settings == run_settings(ex.PLATEAU) | {"epochs": 2}
+    assert record.config == ex.plateau_design().shallow and record.date

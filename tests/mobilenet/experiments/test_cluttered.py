@@ -88,3 +88,28 @@ def test_task_split_and_bad_input():
         cl.distort(_tiny(), 1.5)
     with pytest.raises(ValueError, match="at least 2 digits"):
         cl.distort(_tiny(1), 0)
+
+
+def test_fresh_clutter_differs_by_epoch_and_seed_and_repeats_exactly():
+    a, b = cl.FreshClutter(0), cl.FreshClutter(1)
+    first, again = a.train(1), cl.FreshClutter(0).train(1)
+    assert torch.equal(first.images, again.images)
+    assert not torch.equal(first.images, a.train(2).images)
+    assert not torch.equal(first.images, b.train(1).images)
+    # the labels stay those of the 4,000 training digits
+    assert torch.equal(first.labels, cl.mnist_5k().train.labels)
+    test = a.test
+    assert len(test) == cl.TEST_DRAWS * 1000 and torch.equal(
+        test.images, b.test.images
+    )
+    assert not torch.equal(test.images[:1000], test.images[1000:])
+    assert len({cl.stream_seed(0, e) for e in range(1, 50)}) == 49
+
+
+def test_fresh_clutter_bad_input():
+    with pytest.raises(ValueError, match="seed must be an int >= 0"):
+        cl.FreshClutter(-1)
+    with pytest.raises(ValueError, match="epoch must be an int >= 1"):
+        cl.FreshClutter(0).train(0)
+    with pytest.raises(ValueError, match="use FreshClutter"):
+        cl.task_split("fresh")

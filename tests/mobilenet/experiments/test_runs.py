@@ -178,3 +178,92 @@ def test_shipped_records_install_with_the_package():
     assert "records/tradeoffs/README.md" in shipped and all(
         any(fnmatch(name, g) for g in globs) for name in shipped
     )
+
+
+def test_names_and_dates_of_records_with_a_channel_floor(tmp_path):
+    config = ex.plateau_design().shallow
+    assert runs.run_name(config, 2) == "shallow-a1.6-28px-min16-seed2"
+    record = runs.TradeoffRecord(
+        "c",
+        config,
+        2,
+        {"epochs": 1},
+        0.5,
+        1,
+        1,
+        "m",
+        ({"test_accuracy": 0.5, "train_accuracy": 0.6, "seconds": 1.0},),
+        date="2026-12-06 07:30 UTC",
+    )
+    path = runs.write_record(record, tmp_path / "r.json")
+    back = runs.read_record(path)
+    assert back == record and back.run.train_curve == (0.6,)
+    # a record without a date (the first records) still reads
+    data = json.loads(path.read_text())
+    del data["date"]
+    path.write_text(json.dumps(data))
+    assert runs.read_record(path).date == ""
+
+
+def test_plateau_records_so_far_are_of_the_plateau_study():
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"][
+        "setuptools"
+    ]["package-data"]["dlnotes.mobilenet.experiments"]
+    package = root / "code" / "dlnotes" / "mobilenet" / "experiments"
+    folder = runs.PLATEAU_RECORDS
+    shipped = [
+        p.relative_to(package).as_posix()
+        for p in folder.iterdir()
+        if p.suffix in (".json", ".md")
+    ]
+    assert "records/tradeoffs-plateau/README.md" in shipped and all(
+        any(fnmatch(name, g) for g in globs) for name in shipped
+    )
+    configs = set(ex.plateau_design().configs)
+    for record in runs.read_records(folder):
+        assert record.settings == run_settings(ex.PLATEAU)
+        assert record.config in configs and record.date
+        assert "--study plateau" in record.command
+
+
+def _write_plateau_records(folder, seeds):
+    for config in ex.plateau_design().configs:
+        for seed in seeds:
+            row = {"test_accuracy": 0.5, "train_accuracy": 0.6, "seconds": 1.0}
+            record = runs.TradeoffRecord(
+                "c",
+                config,
+                seed,
+                run_settings(ex.PLATEAU),
+                0.5,
+                1,
+                1,
+                "m",
+                (row,),
+                "d",
+            )
+            runs.write_record(
+                record, folder / f"{runs.run_name(config, seed)}.json"
+            )
+
+
+def test_the_chapter_uses_the_plateau_records_once_complete(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(runs, "PLATEAU_RECORDS", tmp_path)
+    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[:-1])
+    source, design = runs.pairs_source()
+    assert design == ex.thinned_design() and source.settings == run_settings(
+        ex.RECORDED
+    )
+    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[-1:])
+    source, design = runs.pairs_source()
+    assert design == ex.plateau_design() and runs.covers(
+        source, design.configs, ex.PLATEAU
+    )
+    assert not runs.covers(source, design.configs, ex.RECORDED)

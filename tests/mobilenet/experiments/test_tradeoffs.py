@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from dlnotes.data import Dataset
 from dlnotes.mobilenet.experiments import tradeoffs as ex
 
 
@@ -191,3 +192,62 @@ def test_main_prints_each_table_with_paired_intervals(monkeypatch, capsys):
         "narrow − shallow: -11.3 points (95 % interval -11.3 to -11.3)" in out
         and "points per decade" in out
     )
+
+
+def test_plateau_design_has_no_layer_below_16_and_matches_mult_adds():
+    design = ex.plateau_design()
+    assert len(design.configs) == 3 and design.narrow == design.separable
+    assert all(c.narrowest >= ex.MIN_CHANNELS for c in design.configs)
+    assert design.full.variant == "full" and design.full.width_mult == 1
+    ratio = design.shallow.mult_adds / design.narrow.mult_adds
+    assert design.shallow.width_mult > 1 and abs(ratio - 1) < 0.01
+    # the first records' narrow network starves its first layer
+    assert ex.thinned_design().narrow.narrowest == 5
+    with pytest.raises(ValueError, match="min_channels"):
+        ex.Config(min_channels=0)
+
+
+def test_a_fresh_task_run_keeps_its_training_curve(monkeypatch):
+    calls = []
+    g = torch.Generator().manual_seed(0)
+    test = Dataset(
+        torch.rand(20, 1, 28, 28, generator=g), torch.arange(20) % 10
+    )
+
+    def train(epoch):
+        calls.append(epoch)
+        return Dataset(
+            torch.rand(40, 1, 28, 28, generator=g), torch.arange(40) % 10
+        )
+
+    monkeypatch.setattr(ex, "task_data", lambda task, seed: (train, test))
+    settings = ex.Settings(
+        epochs=2,
+        batch_size=20,
+        seeds=(0,),
+        schedule="hold-cosine",
+        task="fresh",
+    )
+    run, history, _ = ex.fit_run(ex.Config("separable", 0.25), 0, settings)
+    assert calls == [1, 2] and len(run.train_curve) == 2
+    assert run.train_curve == tuple(history.column("train_accuracy"))
+
+
+def test_learning_curve_is_the_mean_with_a_t_interval_per_epoch():
+    config = ex.Config()
+    runs = tuple(
+        ex.Run(config, seed, (0.1 + d, 0.5 + d), 1.0, (0.2, 0.6 + d))
+        for seed, d in enumerate((-0.01, 0.0, 0.01))
+    )
+    summary = ex.Summary(config, runs, 1, 1)
+    test = ex.learning_curve(summary)
+    assert list(test.epochs) == [1, 2]
+    assert test.mean == pytest.approx([0.1, 0.5])
+    half = ex.t_quantile(2) * 0.01 / np.sqrt(3)
+    assert test.high - test.mean == pytest.approx([half, half])
+    train = ex.learning_curve(summary, "train")
+    assert train.low[0] == pytest.approx(0.2) == train.high[0]
+    one = ex.Summary(config, runs[:1], 1, 1)
+    assert np.array_equal(ex.learning_curve(one).low, runs[0].curve)
+    with pytest.raises(ValueError, match="which"):
+        ex.learning_curve(summary, "valid")

@@ -3,15 +3,23 @@ command line::
 
     python -m dlnotes.mobilenet.experiments [--full]
     python -m dlnotes.mobilenet.experiments tradeoffs --save DIR \\
-        [--epochs 8 --seeds 0 1 2 3 4 ...] [--resume]
+        [--study first|plateau] [--epochs 8 --seeds 0 1 2 3 4 ...] [--resume]
 
 Without a command it trains the four experiments now and prints their tables
 (:func:`dlnotes.mobilenet.experiments.tradeoffs.main`). ``tradeoffs`` trains
-every configuration the chapter compares (or those named by ``--configs``) with
-each seed and writes one JSON record per (configuration, seed) into ``--save``
+every configuration of a study (or those named by ``--configs``) with each seed
+and writes one JSON record per (configuration, seed) into ``--save``
 (:mod:`dlnotes.mobilenet.experiments.runs`); every argument is checked before
-any data is read. The defaults are the settings of the shipped records
-(:data:`~dlnotes.mobilenet.experiments.tradeoffs.RECORDED`).
+any data is read. The studies, and the defaults they give the other options:
+
+* ``first`` (the default) — the ten configurations of
+  :func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs` under
+  :data:`~dlnotes.mobilenet.experiments.tradeoffs.RECORDED` (the records in
+  ``records/tradeoffs``);
+* ``plateau`` — the three networks of
+  :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design` under
+  :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU` (the records in
+  ``records/tradeoffs-plateau``).
 """
 
 from __future__ import annotations
@@ -27,9 +35,12 @@ from dlnotes.mobilenet.experiments import tradeoffs
 from dlnotes.mobilenet.experiments.cluttered import TASKS
 from dlnotes.mobilenet.experiments.runs import record_runs, run_name
 from dlnotes.mobilenet.experiments.tradeoffs import (
+    PLATEAU,
     RECORDED,
+    Config,
     Settings,
     claim_configs,
+    plateau_design,
 )
 from dlnotes.train import SCHEDULES
 
@@ -71,20 +82,27 @@ def _threads(text: str) -> int:
         ) from None
 
 
-def _config_names() -> dict[str, tradeoffs.Config]:
+STUDIES: dict[str, tuple[Settings, Callable[[], tuple[Config, ...]]]] = {
+    "first": (RECORDED, claim_configs),
+    "plateau": (PLATEAU, lambda: plateau_design().configs),
+}
+"""Each study's default settings and configurations (module docstring)."""
+
+
+def _config_names(study: str) -> dict[str, Config]:
     return {
         run_name(config, 0).removesuffix("-seed0"): config
-        for config in claim_configs()
+        for config in STUDIES[study][1]()
     }
 
 
 def _tradeoffs(argv: list[str]) -> None:
-    names = _config_names()
+    names = {study: _config_names(study) for study in STUDIES}
     parser = argparse.ArgumentParser(
         prog="python -m dlnotes.mobilenet.experiments tradeoffs",
         description=(
-            "Train the chapter's configurations with several seeds and record"
-            " each run as JSON."
+            "Train a study's configurations with several seeds and record"
+            " each run as JSON. Options left out take the study's value."
         ),
     )
     parser.add_argument(
@@ -93,39 +111,40 @@ def _tradeoffs(argv: list[str]) -> None:
         required=True,
         help="folder for the records (created if missing)",
     )
-    parser.add_argument("--epochs", type=_positive, default=RECORDED.epochs)
     parser.add_argument(
-        "--seeds", type=_seed, nargs="+", default=list(RECORDED.seeds)
+        "--study",
+        choices=sorted(STUDIES),
+        default="first",
+        help=(
+            "first: ten configurations, 8 epochs on one cluttered set;"
+            " plateau: three networks of >= 16 channels, 80 epochs on clutter"
+            " drawn anew every epoch (default: first)"
+        ),
     )
+    parser.add_argument("--epochs", type=_positive, default=None)
+    parser.add_argument("--seeds", type=_seed, nargs="+", default=None)
     parser.add_argument(
-        "--lr",
-        type=float,
-        default=RECORDED.lr,
-        help="Adam's (peak) learning rate",
+        "--lr", type=float, default=None, help="Adam's (peak) learning rate"
     )
-    parser.add_argument(
-        "--batch-size", type=_positive, default=RECORDED.batch_size
-    )
-    parser.add_argument(
-        "--schedule", choices=SCHEDULES, default=RECORDED.schedule
-    )
+    parser.add_argument("--batch-size", type=_positive, default=None)
+    parser.add_argument("--schedule", choices=SCHEDULES, default=None)
     parser.add_argument(
         "--task",
         choices=TASKS,
-        default=RECORDED.task,
-        help="upright digits or the cluttered ones",
+        default=None,
+        help="upright digits, one cluttered set, or clutter drawn every epoch",
     )
     parser.add_argument(
         "--configs",
         nargs="+",
-        choices=sorted(names),
+        choices=sorted({n for study in names.values() for n in study}),
         default=None,
-        help="a subset of the configurations (default: all)",
+        help="a subset of the study's configurations (default: all)",
     )
     parser.add_argument(
         "--threads",
         type=_threads,
-        default=RECORDED.threads,
+        default=None,
         help="CPU threads, at most the CPU count (default 1)",
     )
     parser.add_argument(
@@ -145,20 +164,27 @@ def _tradeoffs(argv: list[str]) -> None:
     if args.configs and len(set(args.configs)) != len(args.configs):
         twice = sorted({c for c in args.configs if args.configs.count(c) > 1})
         parser.error(f"--configs names {', '.join(twice)} more than once")
+    defaults, _ = STUDIES[args.study]
     try:
+        unknown = set(args.configs or ()) - set(names[args.study])
+        if unknown:
+            raise ValueError(
+                f"--configs {sorted(unknown)} are not in the study"
+                f" {args.study!r}; choose from {sorted(names[args.study])}"
+            )
         settings = Settings(
-            epochs=args.epochs,
-            lr=args.lr,
-            batch_size=args.batch_size,
-            seeds=tuple(args.seeds),
-            threads=args.threads,
-            schedule=args.schedule,
-            task=args.task,
+            epochs=_given(args.epochs, defaults.epochs),
+            lr=_given(args.lr, defaults.lr),
+            batch_size=_given(args.batch_size, defaults.batch_size),
+            seeds=tuple(_given(args.seeds, defaults.seeds)),
+            threads=_given(args.threads, defaults.threads),
+            schedule=_given(args.schedule, defaults.schedule),
+            task=_given(args.task, defaults.task),
         )
         configs = (
-            [names[name] for name in args.configs]
+            [names[args.study][name] for name in args.configs]
             if args.configs
-            else list(claim_configs())
+            else list(STUDIES[args.study][1]())
         )
         command = shlex.join(
             [
@@ -197,6 +223,10 @@ def _tradeoffs(argv: list[str]) -> None:
     except OSError as error:  # a full disk, a folder gone
         parser.exit(1, f"{parser.prog}: error: {error}\n")
     print(f"{len(written)} runs recorded in {args.save}")
+
+
+def _given(value: object, default: object) -> object:
+    return default if value is None else value
 
 
 def main(argv: list[str] | None = None) -> None:

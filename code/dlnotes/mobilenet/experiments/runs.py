@@ -2,12 +2,14 @@
 (configuration, seed).
 
 Training every configuration of
-:func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs` long enough,
-over enough seeds, takes about an hour, far longer than a book build; so
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs`, or the three
+networks of :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design`
+to a plateau, over enough seeds, takes far longer than a book build; so
 ``python -m dlnotes.mobilenet.experiments tradeoffs --save DIR ...``
 (:mod:`dlnotes.mobilenet.experiments.cli`) records the outcome, it is committed
-in :data:`RECORDS` (with a README giving the command, machine and date) and
-read back when the book is built. A record ``<run_name>.json``::
+in :data:`RECORDS` or :data:`PLATEAU_RECORDS` (each with a README giving the
+command, machine and date) and read back when the book is built. A record
+``<run_name>.json``::
 
     {"format": 1, "command": "python -m dlnotes.mobilenet.experiments tradeoffs
     ...",
@@ -15,11 +17,13 @@ read back when the book is built. A record ``<run_name>.json``::
      0, "settings": {"epochs": 8, "lr": 0.01, "batch_size": 64, "threads": 1,
      "schedule": "cosine", "task": "cluttered"}, "accuracy": 0.912,
      "mult_adds": 667376, "params": 55520, "machine": "x86_64 Linux, 2 CPUs, 1
-     thread, torch 2.13.0+cpu", "epochs": [{"epoch": 1, "train_loss": 1.9,
+     thread, torch 2.13.0+cpu", "date": "2026-12-06 07:30 UTC", "epochs":
+     [{"epoch": 1, "train_loss": 1.9,
      "train_accuracy": 0.31, "test_loss": 1.4, "test_accuracy": 0.52,
      "seconds": 14.1}, ...]}
 
-``accuracy`` is the final test accuracy (the last epoch's). With ``--weights``
+``accuracy`` is the final test accuracy (the last epoch's); ``date`` (UTC,
+when the run ended) is absent from the first records. With ``--weights``
 a run also leaves ``<run_name>.pt``, its final ``state_dict`` (read back by
 :func:`load_model` with ``weights_only=True``); while it trains,
 ``<run_name>.ckpt`` holds the whole training state (:func:`dlnotes.train.fit`)
@@ -28,6 +32,7 @@ and is removed when the run ends. Every file is written atomically.
 
 from __future__ import annotations
 
+import datetime
 import importlib.metadata
 import json
 import os
@@ -51,11 +56,15 @@ from dlnotes._io import (
 )
 from dlnotes._io import check_folder as check_output_folder
 from dlnotes.mobilenet.experiments.tradeoffs import (
+    PLATEAU,
     Config,
+    Design,
     Run,
     Settings,
     Summary,
     fit_run,
+    plateau_design,
+    thinned_design,
 )
 from dlnotes.record_json import record_json, run_settings
 from dlnotes.train import EpochStats
@@ -67,8 +76,13 @@ RECORDS = Path(
         / "tradeoffs"
     )
 )
-"""The recorded runs shipped inside the package (found through the package,
-never the cwd)."""
+"""The first recorded runs shipped inside the package (found through the
+package, never the cwd): the ten configurations of
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.claim_configs`, 8 epochs."""
+PLATEAU_RECORDS = RECORDS.with_name("tradeoffs-plateau")
+"""The plateau records, the three networks of
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design` under
+:data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`."""
 FORMAT = 1
 #: About the size of one checkpoint (the largest network's weights and Adam's
 #: moments, with room to spare): the free space a run needs.
@@ -77,9 +91,12 @@ CHECKPOINT_BYTES = 16 * 2**20
 
 def run_name(config: Config, seed: int) -> str:
     """``"<variant>-a<α>-<side>px-seed<seed>"``, e.g.
-    ``"separable-a0.625-28px-seed0"``."""
+    ``"separable-a0.625-28px-seed0"`` (``…-28px-min16-seed0`` with a floor of
+    16 channels)."""
+    floor = f"-min{config.min_channels}" if config.min_channels > 1 else ""
     return (
-        f"{config.variant}-a{config.width_mult:g}-{config.side}px-seed{seed}"
+        f"{config.variant}-a{config.width_mult:g}-{config.side}px{floor}"
+        f"-seed{seed}"
     )
 
 
@@ -97,6 +114,7 @@ class TradeoffRecord:
     params: int
     machine: str
     epochs: tuple[dict[str, float], ...]
+    date: str = ""
 
     @property
     def run(self) -> Run:
@@ -108,6 +126,7 @@ class TradeoffRecord:
             self.seed,
             curve,
             sum(row["seconds"] for row in self.epochs),
+            tuple(row["train_accuracy"] for row in self.epochs),
         )
 
     def to_json(self) -> str:
@@ -197,6 +216,7 @@ def read_record(path: str | Path) -> TradeoffRecord:
             params=int(data["params"]),
             machine=str(data["machine"]),
             epochs=tuple(dict(row) for row in data["epochs"]),
+            date=str(data.get("date", "")),
         )
         check_record(record)
     except KeyError as error:
@@ -281,6 +301,33 @@ class Recorded:
             )
         first = next(r for r in self.records if r.config == config)
         return Summary(config, tuple(runs), first.mult_adds, first.params)
+
+
+def covers(
+    source: Recorded, configs: Sequence[Config], settings: Settings
+) -> bool:
+    """Whether ``source`` holds a record of every ``configs`` × seed of
+    ``settings``, all made with ``settings``."""
+    if not source.records or source.settings != run_settings(settings):
+        return False
+    done = {(r.config, r.seed) for r in source.records}
+    return all((c, s) in done for c in configs for s in settings.seeds)
+
+
+def pairs_source() -> tuple[Recorded, Design]:
+    """The records and networks behind the chapter's two paired comparisons:
+    the plateau records (:data:`PLATEAU_RECORDS`,
+    :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design`) once every
+    network has every seed of
+    :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`; the first
+    records (:data:`RECORDS`,
+    :func:`~dlnotes.mobilenet.experiments.tradeoffs.thinned_design`) until
+    then."""
+    if PLATEAU_RECORDS.is_dir():
+        plateau = recorded(PLATEAU_RECORDS)
+        if covers(plateau, plateau_design().configs, PLATEAU):
+            return plateau, plateau_design()
+    return recorded(), thinned_design()
 
 
 def recorded(folder: str | Path = RECORDS) -> Recorded:
@@ -414,9 +461,9 @@ def _record(
         def progress(stats: EpochStats, name: str = name) -> None:
             if say is not None:
                 say(
-                    f"{name} epoch {stats.epoch}/{settings.epochs}: test"
-                    f" accuracy {stats.test_accuracy:.3f},"
-                    f" {stats.seconds:.0f} s"
+                    f"{name} epoch {stats.epoch}/{settings.epochs}: train"
+                    f" accuracy {stats.train_accuracy:.3f}, test accuracy"
+                    f" {stats.test_accuracy:.3f}, {stats.seconds:.0f} s"
                 )
 
         checkpoint = folder / f"{name}.ckpt"
@@ -437,6 +484,9 @@ def _record(
             mult_adds=config.mult_adds,
             params=config.params,
             machine=this_machine(settings.threads),
+            date=datetime.datetime.now(datetime.UTC).strftime(
+                "%Y-%m-%d %H:%M UTC"
+            ),
             epochs=tuple(
                 {
                     key: round(value, 5) if isinstance(value, float) else value

@@ -8,9 +8,13 @@ the 4,000 / 1,000 ``mnist_5k`` split — upright, or warped and cluttered
 chosen before the comparisons were run), and returns numbers:
 
 * :func:`separable_vs_full` — Table 4's analogue;
-* :func:`narrow_vs_shallow` — Table 5's: the full-depth network thinned by the
-  width multiplier α whose Mult-Adds are closest to those of the shallow
-  network at α = 1;
+* :func:`narrow_vs_shallow` — Table 5's: a full-depth network against a
+  shallow one of nearly the same Mult-Adds, matched by the width multiplier α;
+  each comparison takes a :class:`Design`, the networks it pairs — the first
+  records' (:func:`thinned_design`), or the one built to pass the checks of
+  :mod:`~dlnotes.mobilenet.experiments.checks` (:func:`plateau_design`: no
+  layer below 16 channels, trained under :data:`PLATEAU` on clutter drawn
+  anew every epoch until the curves flatten);
 * :func:`width_sweep` and :func:`resolution_sweep` — Tables 6 and 7, ρ set by
   resizing the 28×28 digits to 24, 20 and 16 pixels (ρ = 6/7, 5/7, 4/7, the
   paper's 192/224, 160/224, 128/224);
@@ -23,7 +27,8 @@ Each takes a *source* of results: :class:`Settings`, to train now (each
 (configuration, seed) once per process, cached, so the experiments share their
 runs), or the recorded runs
 (:func:`dlnotes.mobilenet.experiments.runs.recorded`), which the chapter reads.
-:data:`RECORDED` are the settings of those records; ``python -m
+:data:`RECORDED` and :data:`PLATEAU` are the settings of those records;
+:func:`learning_curve` reads their curves; ``python -m
 dlnotes.mobilenet.experiments [--full]`` trains the quick (:data:`QUICK`) or
 longer (:data:`FULL`) upright runs now and prints their tables.
 """
@@ -45,13 +50,19 @@ from torch.nn import functional as F
 
 from dlnotes import verdicts
 from dlnotes.bench import threads as use_threads
+from dlnotes.data import Dataset
 from dlnotes.mobilenet.counting import count_mult_adds, count_params
 from dlnotes.mobilenet.experiments import paper
-from dlnotes.mobilenet.experiments.cluttered import TASKS, task_split
+from dlnotes.mobilenet.experiments.cluttered import (
+    TASKS,
+    FreshClutter,
+    task_split,
+)
 from dlnotes.mobilenet.experiments.intervals import (
     Interval,
     interval_verdict,
     mean_interval,
+    t_quantile,
 )
 from dlnotes.mobilenet.model import VARIANTS, MobileNetDigits
 from dlnotes.train import SCHEDULES, EpochStats, History, fit
@@ -134,15 +145,38 @@ of a constant step, and short runs are less far from convergence); 8 epochs and
 about an hour of one CPU thread; batch 64 as elsewhere.
 """
 
+PLATEAU = Settings(
+    epochs=80,
+    seeds=(0, 1, 2, 3, 4),
+    schedule="hold-cosine",
+    task="fresh",
+)
+"""The settings of the plateau records (``records/tradeoffs-plateau/``), fixed
+before they ran, for the three networks of :func:`plateau_design`.
+
+Task: the cluttered digits drawn anew every epoch
+(:class:`~dlnotes.mobilenet.experiments.cluttered.FreshClutter`), so that no
+network can memorise its training set. Recipe: Adam at the book's rate of 10⁻²
+held fixed for the first 60 epochs, long enough for a learning curve to be seen
+flattening at that rate (the check in
+:mod:`~dlnotes.mobilenet.experiments.checks`), then annealed to zero by a
+cosine over the last 20 (``"hold-cosine"``,
+:func:`dlnotes.train.learning_rate`) so each network ends settled; 5
+seeds; batch 64 as elsewhere. The sweep is sized to a few CPU-hours of one
+thread.
+"""
+
 
 @dataclass(frozen=True)
 class Config:
-    """One model: its variant, width multiplier α and input side in pixels (ρ =
-    side / 28)."""
+    """One model: its variant, width multiplier α, input side in pixels (ρ =
+    side / 28) and floor on every layer's channels (``min_channels``, see
+    :class:`~dlnotes.mobilenet.model.MobileNet`)."""
 
     variant: str = "separable"
     width_mult: float = 1.0
     side: int = SIDE
+    min_channels: int = 1
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
@@ -156,6 +190,14 @@ class Config:
                 f"side must lie in 16..{SIDE} (the network's stride is 16),"
                 f" got {self.side}"
             )
+        if (
+            isinstance(self.min_channels, bool)
+            or not isinstance(self.min_channels, int)
+            or self.min_channels < 1
+        ):
+            raise ValueError(
+                f"min_channels must be an int >= 1, got {self.min_channels!r}"
+            )
 
     @property
     def rho(self) -> float:
@@ -164,12 +206,28 @@ class Config:
 
     @property
     def label(self) -> str:
-        """A short name such as ``0.75 separable-24``."""
-        return f"{self.width_mult:g} {self.variant}-{self.side}"
+        """A short name such as ``0.75 separable-24`` (``… ≥16`` with a floor
+        of 16 channels)."""
+        floor = f" ≥{self.min_channels}" if self.min_channels > 1 else ""
+        return f"{self.width_mult:g} {self.variant}-{self.side}{floor}"
 
     def build(self) -> MobileNetDigits:
         """A freshly initialised model (seed the generator before calling)."""
-        return MobileNetDigits(self.width_mult, variant=self.variant)
+        return MobileNetDigits(
+            self.width_mult,
+            variant=self.variant,
+            min_channels=self.min_channels,
+        )
+
+    @property
+    def narrowest(self) -> int:
+        """The fewest output channels of any convolution of the model."""
+        with torch.device("meta"):
+            return min(
+                m.out_channels
+                for m in self.build().modules()
+                if isinstance(m, torch.nn.Conv2d)
+            )
 
     @property
     def mult_adds(self) -> int:
@@ -199,18 +257,32 @@ def resize(images: torch.Tensor, side: int) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class Run:
-    """One trained model: its test accuracy after each epoch and its seconds of
-    training."""
+    """One trained model: its test accuracy after each epoch, its seconds of
+    training, and its training accuracy during each epoch (the mean over the
+    epoch's minibatches, measured as it trained)."""
 
     config: Config
     seed: int
     curve: tuple[float, ...]
     seconds: float
+    train_curve: tuple[float, ...] = ()
 
     @property
     def test_accuracy(self) -> float:
         """The final test accuracy (the last epoch's)."""
         return self.curve[-1]
+
+
+def task_data(
+    task: str, seed: int
+) -> tuple[Dataset | Callable[[int], Dataset], Dataset]:
+    """The training data (a set, or a function of the epoch) and the test set
+    of ``task`` for the run seeded ``seed``."""
+    if task == "fresh":
+        stream = FreshClutter(seed)
+        return stream.train, stream.test
+    split = task_split(task)
+    return split.train, split.test
 
 
 def fit_run(
@@ -229,7 +301,7 @@ def fit_run(
     ``checkpoint``, ``identity``: see :func:`dlnotes.train.fit`. Returns the
     run, its per-epoch history and the trained model.
     """
-    split = task_split(settings.task)
+    train_data, test_data = task_data(settings.task, seed)
     transform = (
         functools.partial(resize, side=config.side)
         if config.side != SIDE
@@ -241,8 +313,8 @@ def fit_run(
         start = time.perf_counter()
         history = fit(
             model,
-            split.train,
-            split.test,
+            train_data,
+            test_data,
             epochs=settings.epochs,
             lr=settings.lr,
             batch_size=settings.batch_size,
@@ -254,8 +326,9 @@ def fit_run(
             identity=identity,
         )
     curve = tuple(history.column("test_accuracy"))
+    train_curve = tuple(history.column("train_accuracy"))
     return (
-        Run(config, seed, curve, time.perf_counter() - start),
+        Run(config, seed, curve, time.perf_counter() - start, train_curve),
         history,
         model,
     )
@@ -373,32 +446,114 @@ class Pair:
         return mean_interval(self.differences)
 
 
-def separable_vs_full(source: Source = QUICK) -> Pair:
-    """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions (α = 1,
-    28 pixels)."""
-    return Pair(
-        _summary(source, Config("separable")), _summary(source, Config("full"))
-    )
-
-
 def matched_width(
     target_mult_adds: int,
     candidates: Sequence[float] = tuple(k / 32 for k in range(8, 33)),
+    variant: str = "separable",
+    min_channels: int = 1,
 ) -> float:
-    """The width multiplier α whose full-depth separable network has Mult-Adds
-    closest to ``target_mult_adds`` (at 28 pixels)."""
+    """The width multiplier α among ``candidates`` whose ``variant`` network
+    (at 28 pixels, with the floor ``min_channels``) has Mult-Adds closest to
+    ``target_mult_adds``."""
     return min(
         candidates,
-        key=lambda a: abs(Config("separable", a).mult_adds - target_mult_adds),
+        key=lambda a: abs(
+            Config(variant, a, min_channels=min_channels).mult_adds
+            - target_mult_adds
+        ),
     )
 
 
-def narrow_vs_shallow(source: Source = QUICK) -> Pair:
-    """Table 5's analogue: ``a`` = full depth thinned to the shallow network's
-    Mult-Adds, ``b`` = shallow (the five repeated blocks removed) at α = 1."""
+@dataclass(frozen=True)
+class Design:
+    """The models behind the two paired comparisons: ``separable`` against its
+    ``full``-convolution twin (Table 4), and the ``narrow`` full-depth network
+    against the ``shallow`` one of (nearly) the same Mult-Adds (Table 5)."""
+
+    separable: Config
+    full: Config
+    narrow: Config
+    shallow: Config
+
+    @property
+    def configs(self) -> tuple[Config, ...]:
+        """Every model of the design, each once."""
+        return tuple(
+            dict.fromkeys(
+                (self.separable, self.full, self.narrow, self.shallow)
+            )
+        )
+
+
+@functools.cache
+def thinned_design() -> Design:
+    """The design of the first records (``records/tradeoffs``): α = 1 for
+    Table 4; for Table 5 the shallow network at α = 1 against the full-depth
+    one thinned to its Mult-Adds (α = 0.625, whose first layer keeps 5
+    channels)."""
     shallow = Config("shallow")
-    narrow = Config("separable", matched_width(shallow.mult_adds))
-    return Pair(_summary(source, narrow), _summary(source, shallow))
+    return Design(
+        Config("separable"),
+        Config("full"),
+        Config("separable", matched_width(shallow.mult_adds)),
+        shallow,
+    )
+
+
+MIN_CHANNELS = 16
+"""The floor on every layer's channels in :func:`plateau_design` (and the
+width that :mod:`~dlnotes.mobilenet.experiments.checks` requires)."""
+
+
+@functools.cache
+def plateau_design() -> Design:
+    """The design of the plateau records (``records/tradeoffs-plateau``),
+    three networks, none with a layer of fewer than :data:`MIN_CHANNELS`
+    channels.
+
+    The separable network at α = 1 (its first layer widened from 8 to 16
+    channels by the floor) is both Table 4's separable model, against its full
+    twin, and Table 5's narrow one: the paper thins the full-depth network
+    (α = 0.75) to meet the shallow one at α = 1; we widen the shallow one
+    instead (α ≈ 1.6, the multiple of 0.05 whose Mult-Adds come closest), the
+    same ratio of widths without starving any layer.
+    """
+    separable = Config("separable", min_channels=MIN_CHANNELS)
+    alpha = matched_width(
+        separable.mult_adds,
+        tuple(k / 20 for k in range(20, 61)),
+        "shallow",
+        MIN_CHANNELS,
+    )
+    return Design(
+        separable,
+        Config("full", min_channels=MIN_CHANNELS),
+        separable,
+        Config("shallow", alpha, min_channels=MIN_CHANNELS),
+    )
+
+
+def separable_vs_full(
+    source: Source = QUICK, design: Design | None = None
+) -> Pair:
+    """Table 4's analogue: ``a`` = separable, ``b`` = full convolutions
+    (``design``'s, by default :func:`thinned_design`'s: α = 1, 28 pixels)."""
+    design = design or thinned_design()
+    return Pair(
+        _summary(source, design.separable), _summary(source, design.full)
+    )
+
+
+def narrow_vs_shallow(
+    source: Source = QUICK, design: Design | None = None
+) -> Pair:
+    """Table 5's analogue: ``a`` = the narrow full-depth network, ``b`` = the
+    shallow one (the five repeated blocks removed) of nearly the same
+    Mult-Adds (``design``'s, by default :func:`thinned_design`'s)."""
+    design = design or thinned_design()
+    return Pair(
+        _summary(source, design.narrow), _summary(source, design.shallow)
+    )
 
 
 ALPHAS = (1.0, 0.75, 0.5, 0.25)
@@ -425,19 +580,57 @@ def resolution_sweep(
 
 @functools.lru_cache(maxsize=1)
 def claim_configs() -> tuple[Config, ...]:
-    """Every configuration the four experiments train (ten: α = 1 at 28 pixels
-    is shared)."""
-    shallow = Config("shallow")
-    configs = [
-        Config("separable"),
-        Config("full"),
-        shallow,
-        Config("separable", matched_width(shallow.mult_adds)),
-    ]
+    """Every configuration the four experiments of the first records train
+    (ten: α = 1 at 28 pixels is shared)."""
+    configs = list(thinned_design().configs)
     configs += [Config("separable", a) for a in ALPHAS] + [
         Config("separable", 1.0, side) for side in SIDES
     ]
     return tuple(dict.fromkeys(configs))
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One accuracy per epoch of a configuration over its seeds: the mean and
+    the 95 % t interval of the mean at each epoch (``low = high = mean`` for
+    one seed)."""
+
+    epochs: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def learning_curve(summary: Summary, which: str = "test") -> Curve:
+    """The ``"test"`` or ``"train"`` accuracy of ``summary`` after each epoch
+    (:class:`Curve`; the training accuracy is the mean over the epoch's
+    minibatches, measured as it trained).
+
+    Raises:
+        ValueError: ``which`` is neither, or the runs hold no such curve.
+    """
+    if which not in ("test", "train"):
+        raise ValueError(f"which must be 'test' or 'train', got {which!r}")
+    values = np.array(
+        [
+            run.curve if which == "test" else run.train_curve
+            for run in summary.runs
+        ]
+    )
+    if values.ndim != 2 or values.shape[1] == 0:
+        raise ValueError(
+            f"the runs of {summary.config.label} hold no {which} curve"
+        )
+    n = len(values)
+    mean = values.mean(axis=0)
+    half = (
+        t_quantile(n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+        if n > 1
+        else np.zeros_like(mean)
+    )
+    return Curve(
+        np.arange(1, values.shape[1] + 1), mean, mean - half, mean + half
+    )
 
 
 @dataclass(frozen=True)
@@ -529,10 +722,14 @@ def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
     )
 
 
-def claims(source: Source) -> dict[str, Claim]:
+def claims(
+    source: Source, design: Design | None = None, pairs: Source | None = None
+) -> dict[str, Claim]:
     """The four accuracy claims of Section 4, ours measured from ``source``
     (differences in points, slopes in points per decade of Mult-Adds), keyed
-    ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``.
+    ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``; the two differences from the
+    networks of ``design`` in ``pairs`` when given (by default
+    :func:`thinned_design`'s in ``source``).
 
     Differences count as the same size within the rounding of the two printed
     accuracies; slopes within twice the standard error of the paper's own fit
@@ -547,14 +744,14 @@ def claims(source: Source) -> dict[str, Claim]:
             "separable minus full convolutions (Table 4)",
             "points",
             round(sep.accuracy - full.accuracy, 1),
-            separable_vs_full(source).interval.scaled(100),
+            separable_vs_full(pairs or source, design).interval.scaled(100),
             rounding(sep.accuracy) + rounding(full.accuracy),
         ),
         "ns": Claim(
             "narrow minus shallow at equal Mult-Adds (Table 5)",
             "points",
             round(narrow.accuracy - shallow.accuracy, 1),
-            narrow_vs_shallow(source).interval.scaled(100),
+            narrow_vs_shallow(pairs or source, design).interval.scaled(100),
             rounding(narrow.accuracy) + rounding(shallow.accuracy),
         ),
         "alpha": Claim(
