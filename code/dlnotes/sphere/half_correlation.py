@@ -31,7 +31,7 @@ import functools
 import torch
 import torch.nn.functional as F
 
-from dlnotes.sphere._checks import s2_bandwidth
+from dlnotes._checks import s2_bandwidth
 
 
 @functools.lru_cache(maxsize=16)

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from dlnotes.sphere._checks import check_int
+from dlnotes._checks import check_int
 
 DEFAULT_BUDGET = 256 * 2**20
 

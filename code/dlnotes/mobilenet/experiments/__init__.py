@@ -6,5 +6,7 @@
 * ``tradeoffs`` — the trained trade-offs on real digits (``python -m
   dlnotes.mobilenet.experiments``);
 * ``speed`` — timing of layers and networks on a CPU (used by ``python -m
-  dlnotes.bench mobilenet`` and the chapter).
+  dlnotes.bench mobilenet`` and the chapter);
+* ``bench`` — that benchmark's command line (``python -m dlnotes.bench
+  mobilenet``).
 """
