@@ -76,3 +76,42 @@ def test_bad_input():
         ValueError, match="train_on must be a non-empty selection"
     ):
         mnist_experiment(train_on=("rotated",))
+
+
+def test_settings_hold_a_recipe_and_record_it_as_the_shipped_records_do():
+    import json
+    from importlib import resources
+
+    from dlnotes.record_json import run_settings
+    from dlnotes.sphere.experiments.mnist import MnistSettings
+    from dlnotes.train import Recipe
+
+    folder = resources.files("dlnotes.sphere.experiments") / "records"
+    shipped = [
+        json.loads(path.read_text())["settings"]
+        for path in folder.iterdir()
+        if path.name.endswith(".json")
+    ]
+    assert shipped
+    for s in shipped:
+        settings = MnistSettings(
+            s["b"],
+            s["b1"],
+            s["b2"],
+            Recipe(s["epochs"], s["lr"], s["batch_size"], s["schedule"]),
+            s["n_train"],
+            s["n_test"],
+            (0,),
+            s["input_scale"],
+        )
+        # the same keys in the same order: a new record reads as an old one
+        assert json.dumps(run_settings(settings)) == json.dumps(s)
+
+
+def test_a_bad_recipe_is_refused_before_any_data_is_read():
+    with pytest.raises(ValueError, match="epochs must be an int >= 1, got 0"):
+        mnist_experiment(epochs=0)
+    with pytest.raises(ValueError, match="lr must be a positive finite"):
+        mnist_experiment(lr=float("nan"))
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        mnist_experiment(schedule="step")
