@@ -49,15 +49,17 @@ def rounding_tolerance(
     return k * eps * float(scale)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    torch.set_num_threads(int(os.environ.get("DLNOTES_TEST_THREADS", "1")))
+#: torch's threads for every test (``DLNOTES_TEST_THREADS``, default 1).
+THREADS = int(os.environ.get("DLNOTES_TEST_THREADS", "1"))
 
 
 @pytest.fixture(autouse=True)
 def _seeded() -> None:
-    """Seed torch's global generator, so a test's outcome never depends on the
-    tests run before it."""
+    """Seed torch's global generator and set the thread count, so a test's
+    outcome never depends on the tests run before it (a command line run
+    in-process may have set its own ``--threads``)."""
     torch.manual_seed(0)
+    torch.set_num_threads(THREADS)
 
 
 @pytest.fixture(scope="session")
