@@ -51,6 +51,10 @@ def rounding_tolerance(
 
 #: torch's threads for every test (``DLNOTES_TEST_THREADS``, default 1).
 THREADS = int(os.environ.get("DLNOTES_TEST_THREADS", "1"))
+# The BLAS loaded from here on (SciPy's OpenBLAS) gets the same count: on a
+# crowded machine an OpenBLAS that cannot start its threads spins forever
+# (seen in SciPy's L-BFGS-B under `make test`).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
 
 
 @pytest.fixture(autouse=True)
