@@ -27,8 +27,12 @@ pdf: $(STAMP)
 	DLNOTES_QUIET=1 $(BIN)/jupyter-book build . --builder singlehtml -n --keep-going
 	$(BIN)/python _ext/book_pdf.py _build/singlehtml _build/pdf/book.pdf
 
+# In random order (pytest-randomly): the seed is printed, `make test SEED=N` repeats that order;
+# DLNOTES_TEST_THREADS=N sets torch's threads (default 1, see tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	@seed=$${SEED:-$$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}; \
+	  echo "tests in random order: --randomly-seed=$$seed (repeat with make test SEED=$$seed)"; \
+	  $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed
 
 # ruff: lint (pyflakes, pycodestyle, bugbear, pyupgrade, import order) and formatting, as
 # configured in pyproject.toml; `ruff format .` and `ruff check --fix .` apply them.

@@ -1,25 +1,73 @@
 """Shared test settings: every test starts from the same global random state,
-and the tolerances that "agrees with torch" means, per dtype, are stated
-once."""
+the suite runs on a chosen number of threads, and "equal up to rounding" is
+stated once.
 
+**Order.** pytest-randomly shuffles the tests (``make test`` prints the seed;
+``make test SEED=N`` repeats an order). No test may depend on another: each
+starts from ``torch.manual_seed(0)``.
+
+**Threads.** ``DLNOTES_TEST_THREADS=N`` runs the suite with
+``torch.set_num_threads(N)`` (default 1), so a result that depends on how a
+reduction is split across threads shows up as a failure, not as a flake on
+another machine.
+
+**Tolerances.** Two computations of the same quantity in floating point agree
+to a few roundings of the quantity's size, not of its own value: an error that
+should be 0 comes out as ~1e-16 · (size of the numbers it was computed from),
+and a relative tolerance on it means nothing. So a test that compares at
+rounding level asks the ``tolerance`` fixture for an *absolute* tolerance,
+``tolerance(dtype, scale, k)`` = ``k · eps(dtype) · scale``: ``scale`` is the
+size of the numbers the compared values were computed from (1 for a relative
+error), ``k`` how many roundings the computation may accumulate (default
+:data:`ROUNDINGS`; say why where a test needs more).
+"""
+
+import os
+
+import numpy as np
 import pytest
 import torch
 
-#: Largest elementwise difference allowed between two computations of the same
-#: quantity, per dtype (relative to the size of the values compared; float32
-#: accumulates rounding over sums of ~10³ terms).
-TOLERANCES = {torch.float64: 1e-10, torch.float32: 1e-5}
+#: Roundings a computation may accumulate by default (sums of ~10⁴ terms with
+#: errors that partly cancel).
+ROUNDINGS = 100
+
+
+def rounding_tolerance(
+    dtype: torch.dtype | np.dtype | type,
+    scale: float = 1.0,
+    k: float = ROUNDINGS,
+) -> float:
+    """``k · eps(dtype) · scale``: the absolute difference two computations
+    of a quantity of size ``scale`` may show at that dtype (torch's or
+    NumPy's)."""
+    eps = (
+        torch.finfo(dtype).eps
+        if isinstance(dtype, torch.dtype)
+        else np.finfo(dtype).eps
+    )
+    return k * eps * float(scale)
+
+
+#: torch's threads for every test (``DLNOTES_TEST_THREADS``, default 1).
+THREADS = int(os.environ.get("DLNOTES_TEST_THREADS", "1"))
+# The BLAS loaded from here on (SciPy's OpenBLAS) gets the same count: on a
+# crowded machine an OpenBLAS that cannot start its threads spins forever
+# (seen in SciPy's L-BFGS-B under `make test`).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
 
 
 @pytest.fixture(autouse=True)
 def _seeded() -> None:
-    """Seed torch's global generator, so a test's outcome never depends on the
-    tests run before it."""
+    """Seed torch's global generator and set the thread count, so a test's
+    outcome never depends on the tests run before it (a command line run
+    in-process may have set its own ``--threads``)."""
     torch.manual_seed(0)
+    torch.set_num_threads(THREADS)
 
 
 @pytest.fixture(scope="session")
 def tolerance():
-    """``tolerance(dtype)``: the agreement a test may demand at that dtype (see
-    :data:`TOLERANCES`)."""
-    return TOLERANCES.__getitem__
+    """``tolerance(dtype, scale=1.0, k=ROUNDINGS)``: the absolute tolerance of
+    a comparison at rounding level (:func:`rounding_tolerance`)."""
+    return rounding_tolerance

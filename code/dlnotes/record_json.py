@@ -13,9 +13,20 @@ from dataclasses import asdict
 def run_settings(settings: object) -> dict[str, object]:
     """The settings one run record keeps: every field of the dataclass
     ``settings`` but ``seeds`` (a sweep's list of seeds; each record holds its
-    own seed)."""
+    own seed).
+
+    A ``recipe`` field (a :class:`dlnotes.train.Recipe`) is kept by its
+    fields' names in its place, ``schedule`` last: the keys and order records
+    had before the settings held a recipe, so old and new records read alike.
+    """
     fields = asdict(settings)
     del fields["seeds"]
+    if "recipe" in fields:
+        flat: dict[str, object] = {}
+        for name, value in fields.items():
+            flat.update(value if name == "recipe" else {name: value})
+        flat["schedule"] = flat.pop("schedule")
+        fields = flat
     return fields
 
 

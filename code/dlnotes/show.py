@@ -16,6 +16,8 @@ import pandas as pd
 from IPython.display import Code
 from pandas.io.formats.style import Styler
 
+from dlnotes._checks import is_int
+
 #: Width, in characters, to which ``source`` wraps docstrings and comments:
 #: what a code box of the book shows at desktop width without scrolling
 #: sideways.
@@ -42,7 +44,7 @@ def source(
     header and docstring and only the methods named, in the class's order, and
     says which were left out.
     """
-    if not isinstance(width, int) or isinstance(width, bool) or width < 40:
+    if not is_int(width) or width < 40:
         raise ValueError(
             "width must be an integer of at least 40 characters, got"
             f" {width!r}"

@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from dlnotes._checks import check_count, check_positive
 from dlnotes._io import load_state_dict, load_tensors, one_line, save_tensors
 from dlnotes.data import Dataset
 
@@ -187,21 +188,8 @@ class Recipe:
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size"):
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or value < 1
-            ):
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-        if (
-            isinstance(self.lr, bool)
-            or not isinstance(self.lr, (int, float))
-            or not (math.isfinite(self.lr) and self.lr > 0)
-        ):
-            raise ValueError(
-                f"lr must be a positive finite number, got {self.lr!r}"
-            )
+            check_count(getattr(self, name), name)
+        check_positive(self.lr, "lr")
         if self.schedule not in SCHEDULES:
             raise ValueError(
                 f"schedule must be one of {SCHEDULES}, got {self.schedule!r}"

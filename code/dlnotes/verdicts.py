@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+from scipy import stats
+
+from dlnotes._checks import is_real
 
 REPRODUCED = "reproduced"
 """The sign and, where the paper gives one, the size agree."""
@@ -49,9 +52,7 @@ VERDICTS = (REPRODUCED, SAME_DIRECTION, CONTRADICTED, NOT_RESOLVED)
 
 
 def _finite(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
+    if not is_real(value):
         raise TypeError(
             f"{name} must be a real number, got {type(value).__name__}"
         )
@@ -233,10 +234,11 @@ class LineFit:
 
 
 def line_fit(x: Sequence[float], y: Sequence[float]) -> LineFit:
-    """Fit a straight line by least squares.
+    """Fit a straight line by least squares (``scipy.stats.linregress``).
 
     The slope's standard error is ``sqrt(SSE / (n − 2) / Σ(x − x̄)²)``, the
-    usual estimate for independent errors of equal variance.
+    usual estimate for independent errors of equal variance; R² is NaN when
+    every y is equal.
 
     Raises:
         ValueError: fewer than 3 points, different lengths, values not finite,
@@ -250,14 +252,13 @@ def line_fit(x: Sequence[float], y: Sequence[float]) -> LineFit:
         )
     if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
         raise ValueError("x and y must be finite")
-    sxx = float(((xs - xs.mean()) ** 2).sum())
-    if sxx == 0:
+    if np.ptp(xs) == 0:
         raise ValueError("x must not be all equal")
-    slope = float(((xs - xs.mean()) * (ys - ys.mean())).sum() / sxx)
-    intercept = float(ys.mean() - slope * xs.mean())
-    sse = float(((ys - intercept - slope * xs) ** 2).sum())
-    total = float(((ys - ys.mean()) ** 2).sum())
-    r_squared = 1.0 - sse / total if total > 0 else math.nan
+    fit = stats.linregress(xs, ys)
+    r_squared = fit.rvalue**2 if np.ptp(ys) > 0 else math.nan
     return LineFit(
-        slope, intercept, math.sqrt(sse / (len(xs) - 2) / sxx), r_squared
+        float(fit.slope),
+        float(fit.intercept),
+        float(fit.stderr),
+        float(r_squared),
     )

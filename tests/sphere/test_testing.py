@@ -4,10 +4,11 @@ under a seed."""
 import pytest
 import torch
 
-from dlnotes.sphere.rotation import s2_rotate
+from dlnotes.sphere.rotation import s2_rotate, so3_rotate
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.testing import (
+    assert_equivariant,
     gaussian_bump,
     random_s2,
     random_so3,
@@ -56,3 +57,26 @@ def test_relative_error_is_against_the_expected_maximum():
     assert relative_error(torch.tensor([2.0, -3.0]), expected) == 0.25
     with pytest.raises(ValueError, match="same shape"):
         relative_error(torch.zeros(3), expected)
+
+
+def test_assert_equivariant_passes_z_rotations_under_z_rotations():
+    # rotations do not commute in general, but two about the z axis do
+    spin = lambda x: so3_rotate(x, 0.3, 0.0, 0.0)  # noqa: E731
+    error = assert_equivariant(
+        spin, random_so3(4, 2), (1.1, 0.0, 0.0), domain="so3"
+    )
+    assert 0 <= error < 1e-12
+
+
+def test_assert_equivariant_names_the_error_of_a_layer_that_is_not():
+    # pointwise multiplication by a fixed pattern is not equivariant
+    pattern = random_so3(4, seed=5)
+    with pytest.raises(AssertionError, match="not equivariant: relative"):
+        assert_equivariant(
+            lambda x: x * pattern,
+            random_so3(4),
+            (0.4, 1.1, -2.3),
+            domain="so3",
+        )
+    with pytest.raises(ValueError, match="domain must be 's2' or 'so3'"):
+        assert_equivariant(lambda x: x, random_s2(4), (0, 0, 0), domain="r3")

@@ -13,7 +13,7 @@ not: no ``jvp`` rule is written).
 * ``BatchNorm1d``, ``BatchNorm2d``, ``Dropout``, ``Conv2d``: modules, the
   constructors and ``state_dict`` of ``torch.nn``;
 * ``dlnotes.backprop.proofs``: the SymPy proofs of the backward formulas;
-* ``dlnotes.bench.backprop``: ``python -m dlnotes.bench backprop``.
+* ``dlnotes.backprop.bench``: ``python -m dlnotes.bench backprop``.
 """
 
 from dlnotes.backprop.batchnorm import (

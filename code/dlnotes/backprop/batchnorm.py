@@ -31,7 +31,7 @@ import math
 
 import torch
 
-from dlnotes.backprop._checks import (
+from dlnotes._checks import (
     as_real,
     require_channel_vector,
     require_floating,

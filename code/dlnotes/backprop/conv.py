@@ -30,7 +30,7 @@ from math import gcd
 import torch
 import torch.nn.functional as F
 
-from dlnotes.backprop._checks import as_int, require_floating
+from dlnotes._checks import as_int, require_floating
 
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]  # ((top, bottom), (left, right))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import torch
 
-from dlnotes.backprop._checks import require_floating
+from dlnotes._checks import is_real, require_floating
 
 
 def keep_scale(p: float) -> float:
@@ -102,7 +102,7 @@ def dropout(
             ``torch.nn.functional.dropout``.
     """
     require_floating("x", x)
-    if isinstance(p, bool) or not isinstance(p, (int, float)):
+    if not is_real(p):
         raise TypeError(
             f"p must be a number in [0, 1], got {type(p).__name__}"
         )

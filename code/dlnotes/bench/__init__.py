@@ -2,8 +2,11 @@
 interleaved, medians.
 
 Benchmarks in this book are scripts, not timed tests: ``python -m dlnotes.bench
-<topic>`` runs ``dlnotes.bench.<topic>.main`` (topics: ``backprop``,
-``mobilenet``, ``sphere``), which prints ratios such as *ours / native*.
+<topic>`` (topics: ``backprop``, ``mobilenet``, ``sphere``) runs the
+benchmark kept beside its part (:mod:`dlnotes.backprop.bench`,
+:mod:`dlnotes.mobilenet.experiments.bench`,
+:mod:`dlnotes.sphere.experiments.bench`), which prints ratios such as *ours /
+native*. This package is the toolkit they share and imports none of them.
 Absolute times depend on the machine; a ratio measured with both sides
 interleaved in one run (A, B, A, B, ...) is far less sensitive to frequency
 scaling, other processes and cache state than two separate runs.

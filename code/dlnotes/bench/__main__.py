@@ -1,7 +1,9 @@
 """``python -m dlnotes.bench <topic> [options]``: run the benchmark of one part
 of the book.
 
-Each topic is a module ``dlnotes.bench.<topic>`` defining ``main(argv)``.
+Each topic is a module of its part defining ``main(argv)`` (see
+:data:`MODULES`); the timing toolkit in :mod:`dlnotes.bench` imports no part,
+so the parts' benchmarks can use it without an import loop.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ import argparse
 import importlib
 import sys
 
-TOPICS = ("backprop", "mobilenet", "sphere")
+#: The module that runs each topic's benchmark, beside the part it times.
+MODULES = {
+    "backprop": "dlnotes.backprop.bench",
+    "mobilenet": "dlnotes.mobilenet.experiments.bench",
+    "sphere": "dlnotes.sphere.experiments.bench",
+}
+TOPICS = tuple(MODULES)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
             " options)"
         )
     args = parser.parse_args(argv)
-    module = importlib.import_module(f"dlnotes.bench.{args.topic}")
+    module = importlib.import_module(MODULES[args.topic])
     module.main(args.options)
 
 

@@ -18,21 +18,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-
-def _check_channels(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return value
+from dlnotes._checks import check_int, is_int
 
 
 def _check_stride(stride: object) -> int:
-    if (
-        isinstance(stride, bool)
-        or not isinstance(stride, int)
-        or stride not in (1, 2)
-    ):
+    if not is_int(stride) or stride not in (1, 2):
         raise ValueError(f"stride must be 1 or 2, got {stride!r}")
     return stride
 
@@ -56,8 +46,8 @@ class DepthwiseSeparableConv(nn.Module):
         self, in_channels: int, out_channels: int, stride: int = 1
     ) -> None:
         super().__init__()
-        m = _check_channels("in_channels", in_channels)
-        n = _check_channels("out_channels", out_channels)
+        m = check_int(in_channels, "in_channels", 1)
+        n = check_int(out_channels, "out_channels", 1)
         s = _check_stride(stride)
         self.depthwise = nn.Conv2d(
             m, m, kernel_size=3, stride=s, padding=1, groups=m, bias=False
@@ -96,8 +86,8 @@ class ConvBNReLU(nn.Module):
         self, in_channels: int, out_channels: int, stride: int = 1
     ) -> None:
         super().__init__()
-        m = _check_channels("in_channels", in_channels)
-        n = _check_channels("out_channels", out_channels)
+        m = check_int(in_channels, "in_channels", 1)
+        n = check_int(out_channels, "out_channels", 1)
         s = _check_stride(stride)
         self.conv = nn.Conv2d(
             m, n, kernel_size=3, stride=s, padding=1, bias=False

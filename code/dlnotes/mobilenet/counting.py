@@ -43,6 +43,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from dlnotes._checks import is_int
+
 CONVENTIONS = ("weights", "weights_and_biases", "trainable", "state")
 
 PAPER_KINDS = {
@@ -174,7 +176,7 @@ def _input_shape(
     if isinstance(input_size, int):
         input_size = (input_size, input_size)
     if not isinstance(input_size, Sequence) or not all(
-        isinstance(s, int) and not isinstance(s, bool) for s in input_size
+        is_int(s) for s in input_size
     ):
         raise TypeError(
             "input_size must be an int or a tuple (H, W) or (C, H, W) of"

@@ -36,12 +36,12 @@ give 4×4. We use stride 1 (as every public implementation does);
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from dlnotes._checks import check_int, is_real
 from dlnotes.mobilenet.blocks import ConvBNReLU, DepthwiseSeparableConv
 
 VARIANTS = ("separable", "full", "shallow")
@@ -127,9 +127,7 @@ def scale_channels(
 
 
 def _check_width_mult(width_mult: object) -> float:
-    if isinstance(width_mult, bool) or not isinstance(
-        width_mult, numbers.Real
-    ):
+    if not is_real(width_mult):
         raise TypeError(
             "width_mult must be a real number, got"
             f" {type(width_mult).__name__}"
@@ -139,14 +137,6 @@ def _check_width_mult(width_mult: object) -> float:
             f"width_mult (alpha) must be a finite number > 0, got {width_mult}"
         )
     return float(width_mult)
-
-
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return value
 
 
 class MobileNet(nn.Module):
@@ -184,10 +174,10 @@ class MobileNet(nn.Module):
             )
         self.architecture = architecture
         self.width_mult = _check_width_mult(width_mult)
-        self.num_classes = _check_positive_int("num_classes", num_classes)
-        self.in_channels = _check_positive_int("in_channels", in_channels)
+        self.num_classes = check_int(num_classes, "num_classes", 1)
+        self.in_channels = check_int(in_channels, "in_channels", 1)
         self.variant = variant
-        self.min_channels = _check_positive_int("min_channels", min_channels)
+        self.min_channels = check_int(min_channels, "min_channels", 1)
         channels = scale_channels(
             architecture.stem_channels, self.width_mult, self.min_channels
         )

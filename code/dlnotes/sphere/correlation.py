@@ -31,7 +31,7 @@ from collections.abc import Callable
 import torch
 
 from dlnotes._cache import cached_tensors
-from dlnotes.sphere._checks import check_signal, s2_bandwidth, so3_bandwidth
+from dlnotes._checks import check_signal, s2_bandwidth, so3_bandwidth
 from dlnotes.sphere._indices import so3_indices
 from dlnotes.sphere.grid import (
     s2_grid,

@@ -13,7 +13,7 @@ import math
 
 import torch
 
-from dlnotes.sphere._checks import check_bandwidth
+from dlnotes._checks import check_bandwidth
 
 
 def _resolve(dtype: torch.dtype | None) -> torch.dtype:

@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from dlnotes._cache import cached_tensors
-from dlnotes.sphere._checks import s2_bandwidth
+from dlnotes._checks import s2_bandwidth
 
 
 @cached_tensors(maxsize=16)

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from dlnotes._cache import cached_tensors
-from dlnotes.sphere._checks import (
+from dlnotes._checks import (
     check_bandwidth,
     check_coefficients,
     check_int,
@@ -42,8 +42,7 @@ def check_nside(nside: object) -> int:
         TypeError: ``nside`` is not an int.
         ValueError: ``nside`` is not a power of 2 in 1 .. 2**29.
     """
-    if isinstance(nside, bool) or not isinstance(nside, (int, np.integer)):
-        raise TypeError(f"nside must be an int, got {type(nside).__name__}")
+    nside = check_int(nside, "nside")
     if not 1 <= nside <= MAX_NSIDE or nside & (nside - 1):
         raise ValueError(
             "nside must be a positive power of 2 (1, 2, 4, ..., 2**29), as"
@@ -209,8 +208,7 @@ def cmb_like_sky(b: int, seed: int = 0) -> torch.Tensor:
             ``seed`` outside 0 .. 2**32 - 1.
     """
     b = check_bandwidth(b)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    seed = check_int(seed, "seed")
     if not 0 <= seed < 2**32:
         raise ValueError(
             f"seed must lie in 0 .. 2**32 - 1 (NumPy's seeds), got {seed}"

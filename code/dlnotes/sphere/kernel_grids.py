@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from dlnotes.sphere._checks import check_int
+from dlnotes._checks import check_int
 
 S2Grid = tuple[tuple[float, float], ...]
 SO3Grid = tuple[tuple[float, float, float], ...]

@@ -17,8 +17,8 @@ Hermitian-symmetric and the orders n ≥ 0 suffice: the layers compute only thos
 (:mod:`dlnotes.sphere.half_correlation`) and use the real-signal transforms of
 :mod:`dlnotes.sphere.real_fft` on that half spectrum (same values as
 ``so3_fft`` / ``so3_ifft(...).real``; timed by
-:mod:`dlnotes.bench.sphere_layers`). The bias is the coefficient f̂⁰_00 of each
-output map (D⁰_00 = 1), added before the inverse transform.
+:mod:`dlnotes.sphere.experiments.bench_layers`). The bias is the coefficient
+f̂⁰_00 of each output map (D⁰_00 = 1), added before the inverse transform.
 
 **Filters** (paper §4.1) are *localised*: a filter is a sum of point masses
 with learnable weights at the points of a kernel grid
@@ -72,7 +72,7 @@ import torch
 from torch import nn
 
 from dlnotes._cache import cached_tensors
-from dlnotes.sphere._checks import check_bandwidth
+from dlnotes._checks import check_bandwidth, check_count
 from dlnotes.sphere.half_correlation import (
     s2_half_correlation,
     so3_half_correlation,
@@ -101,8 +101,7 @@ def _check_features(nfeature_in: int, nfeature_out: int) -> None:
         ("nfeature_in", nfeature_in),
         ("nfeature_out", nfeature_out),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        check_count(value, name)
 
 
 def _check_grid(

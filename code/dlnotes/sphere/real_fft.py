@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 import torch
 
 from dlnotes._cache import cached_tensors
-from dlnotes.sphere._checks import (
+from dlnotes._checks import (
     analysis_bandwidth,
     check_signal,
     so3_bandwidth,

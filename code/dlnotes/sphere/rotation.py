@@ -19,7 +19,7 @@ import math
 
 import torch
 
-from dlnotes.sphere._checks import as_float64, check_signal
+from dlnotes._checks import as_float64, check_signal
 from dlnotes.sphere.grid import so3_grid
 from dlnotes.sphere.s2_fft import complex_dtype, s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft

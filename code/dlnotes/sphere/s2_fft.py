@@ -49,7 +49,7 @@ from collections.abc import Callable, Hashable, Iterable
 
 import torch
 
-from dlnotes.sphere._checks import (
+from dlnotes._checks import (
     analysis_bandwidth,
     check_coefficients,
     check_signal,

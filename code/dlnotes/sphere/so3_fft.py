@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import torch
 
-from dlnotes.sphere._checks import (
+from dlnotes._checks import (
     analysis_bandwidth,
     check_coefficients,
     check_signal,

@@ -20,7 +20,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from dlnotes._cache import clear_caches
-from dlnotes.sphere._checks import check_int
+from dlnotes._checks import check_int
 
 DEFAULT_BUDGET = 256 * 2**20
 

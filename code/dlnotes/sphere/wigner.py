@@ -26,7 +26,7 @@ from collections.abc import Iterator
 import torch
 
 from dlnotes._cache import cached_tensors
-from dlnotes.sphere._checks import as_float64, check_bandwidth, check_int
+from dlnotes._checks import as_float64, check_bandwidth, check_int
 from dlnotes.sphere._indices import s2_indices, so3_indices
 from dlnotes.sphere.grid import s2_grid
 

@@ -53,7 +53,7 @@ def test_relu_breaks_exact_equivariance_from_the_second_layer_on():
     assert errors[1].min() > 1e-4  # aliasing of the ReLU output
 
 
-def test_chunking_does_not_change_the_result():
+def test_chunking_does_not_change_the_result(tolerance):
     whole = equivariance_errors(
         b=3, depth=2, relu=True, n_rotations=3, channels=2
     )
@@ -62,10 +62,11 @@ def test_chunking_does_not_change_the_result():
     )
     # The errors are relative errors: exact layers give a few float64 rounding
     # errors (~1e-15), which chunking may change by as much again, so those
-    # are compared absolutely, at 1,000 roundings; ReLU-broken ones
-    # (~1e-3) must agree to 10 digits.
-    rounding = 1e3 * np.finfo(np.float64).eps
-    np.testing.assert_allclose(chunked, whole, rtol=1e-10, atol=rounding)
+    # are compared absolutely, at rounding level of a relative error (scale
+    # 1); ReLU-broken ones (~1e-3) must agree to 10 digits.
+    np.testing.assert_allclose(
+        chunked, whole, rtol=1e-10, atol=tolerance(np.float64)
+    )
 
 
 def test_experiment_collects_every_setting():

@@ -8,5 +8,7 @@
   (the records), ``checks`` (can a comparison test its claim?) and
   ``intervals``;
 * ``speed`` — timing of layers and networks on a CPU (used by ``python -m
-  dlnotes.bench mobilenet`` and the chapter).
+  dlnotes.bench mobilenet`` and the chapter);
+* ``bench`` — that benchmark's command line (``python -m dlnotes.bench
+  mobilenet``).
 """

@@ -48,6 +48,7 @@ import torch
 from torch.nn import functional as F
 
 from dlnotes._cache import cached_tensors
+from dlnotes._checks import check_count
 from dlnotes.data import Dataset, Split, mnist_5k
 
 ROTATION_DEGREES = 40.0
@@ -139,8 +140,7 @@ def clutter(
 def distort(data: Dataset, seed: int) -> Dataset:
     """``clutter(warp(x))`` for every digit of ``data``, drawn from a generator
     seeded by ``seed``."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    check_count(seed, "seed", 0)
     if len(data) < 2:
         raise ValueError(
             "data must hold at least 2 digits (clutter comes from the"
@@ -170,8 +170,7 @@ def cluttered_mnist(seed: int = 0) -> Split:
     Raises:
         ValueError: ``seed`` is not an int >= 0.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    check_count(seed, "seed", 0)
     split = _cluttered(seed)
     return Split(
         *(

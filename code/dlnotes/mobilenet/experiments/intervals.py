@@ -22,13 +22,13 @@ import numpy as np
 from scipy import stats
 
 from dlnotes import verdicts
+from dlnotes._checks import check_count
 
 
 def t_quantile(df: int) -> float:
     """The 97.5 % quantile of Student's t with ``df`` degrees of freedom
     (SciPy's ``t.ppf``)."""
-    if isinstance(df, bool) or not isinstance(df, int) or df < 1:
-        raise ValueError(f"df must be an int >= 1, got {df!r}")
+    check_count(df, "df")
     return float(stats.t.ppf(0.975, df))
 
 

@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from scipy import stats
 from torch.nn import functional as F
 
 from dlnotes import verdicts
@@ -662,11 +663,11 @@ def log_linear_fit(
         )
     if (x <= 0).any():
         raise ValueError("mult_adds must all be > 0")
-    slope, intercept = np.polyfit(np.log10(x), y, 1)
-    residual = y - (intercept + slope * np.log10(x))
-    total = ((y - y.mean()) ** 2).sum()
-    r_squared = 1.0 - (residual**2).sum() / total if total > 0 else math.nan
-    return LogLinearFit(float(slope), float(intercept), float(r_squared))
+    fit = stats.linregress(np.log10(x), y)
+    r_squared = fit.rvalue**2 if np.ptp(y) > 0 else math.nan
+    return LogLinearFit(
+        float(fit.slope), float(fit.intercept), float(r_squared)
+    )
 
 
 def slope_interval(sweep: Sequence[Summary]) -> Interval:
@@ -691,7 +692,7 @@ def slope_interval(sweep: Sequence[Summary]) -> Interval:
     if np.ptp(x) == 0:
         raise ValueError("the Mult-Adds of sweep must not be all equal")
     accuracies = np.stack([s.accuracies for s in sweep])  # [configs, seeds]
-    slopes = np.polyfit(x, accuracies, 1)[0]
+    slopes = [stats.linregress(x, seed).slope for seed in accuracies.T]
     return mean_interval(slopes)
 
 

@@ -14,5 +14,9 @@ These are studies built on the library :mod:`dlnotes.sphere`, not part of it:
 * :mod:`~dlnotes.sphere.experiments.paper` — the paper's printed numbers,
   quoted (Tables 1–3);
 * ``python -m dlnotes.sphere.experiments`` — paper-scale runs from the command
-  line.
+  line;
+* :mod:`~dlnotes.sphere.experiments.bench` — the benchmark of the transforms
+  (:mod:`~dlnotes.sphere.experiments.bench_transforms`) and the layers
+  (:mod:`~dlnotes.sphere.experiments.bench_layers`), ``python -m dlnotes.bench
+  sphere``.
 """

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import pandas as pd
 import torch
 
+from dlnotes._checks import check_signal
 from dlnotes.data import Dataset, Split, mnist_5k
-from dlnotes.sphere._checks import check_signal
 from dlnotes.sphere.experiments.mnist import (
     PlanarCNN,
     balanced_subset,

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import torch
+from scipy import stats
 
 from dlnotes._io import check_memory
 from dlnotes.sphere.haar import random_rotations
@@ -278,9 +279,8 @@ def equivariance_experiment(
 def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Least-squares line ``y ≈ p0 + p1·x``: the slope ``p1`` and the
     coefficient of determination R²."""
-    slope, intercept = np.polyfit(x, y, 1)
-    residual = y - (intercept + slope * x)
-    return float(slope), float(1.0 - residual.var() / y.var())
+    fit = stats.linregress(x, y)
+    return float(fit.slope), float(fit.rvalue**2)
 
 
 def growth_fits(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from dlnotes._checks import check_count
 from dlnotes._io import (
     FolderLock,
     check_folder,
@@ -49,7 +50,7 @@ from dlnotes.sphere.experiments.mnist.records import (
     this_machine,
     write_record,
 )
-from dlnotes.train import SCHEDULES, EpochStats, History, fit
+from dlnotes.train import EpochStats, History, Recipe, fit
 
 #: Test accuracy by model and (train, test) condition in Table 1 of the paper
 #: (quoted in :mod:`dlnotes.sphere.experiments.paper`).
@@ -60,19 +61,17 @@ CONDITIONS = paper.TABLE_1_CONDITIONS
 @dataclass(frozen=True)
 class MnistSettings:
     """What one :func:`mnist_experiment` ran with (the paper: b = 30, b1 = 10,
-    b2 = 6, all of MNIST)."""
+    b2 = 6, all of MNIST); the training recipe (epochs, learning rate, batch
+    size, schedule) is a :class:`~dlnotes.train.Recipe`, checked when made."""
 
     b: int
     b1: int
     b2: int
-    epochs: int
-    lr: float
-    batch_size: int
+    recipe: Recipe
     n_train: int
     n_test: int
     seeds: tuple[int, ...]
     input_scale: float
-    schedule: str
 
     def check(
         self,
@@ -85,22 +84,8 @@ class MnistSettings:
 
         ``available`` is (training digits, test digits) of the data source.
         """
-        for name in (
-            "b",
-            "b1",
-            "b2",
-            "epochs",
-            "batch_size",
-            "n_train",
-            "n_test",
-        ):
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or value < 1
-            ):
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        for name in ("b", "b1", "b2", "n_train", "n_test"):
+            check_count(getattr(self, name), name)
         if not self.b >= self.b1 >= self.b2:
             raise ValueError(
                 "bandwidths must satisfy b >= b1 >= b2 (each layer can only"
@@ -112,18 +97,10 @@ class MnistSettings:
                 "the planar model needs b >= 9 (two 5x5 stride-3 convolutions"
                 f" on 2b x 2b), got b={self.b}"
             )
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(
-                f"lr must be a positive finite number, got {self.lr}"
-            )
         if not (math.isfinite(self.input_scale) and self.input_scale > 0):
             raise ValueError(
                 "input_scale must be a positive finite number, got"
                 f" {self.input_scale}"
-            )
-        if self.schedule not in SCHEDULES:
-            raise ValueError(
-                f"schedule must be one of {SCHEDULES}, got {self.schedule!r}"
             )
         if self.n_train > available[0] or self.n_test > available[1]:
             raise ValueError(
@@ -357,14 +334,11 @@ def mnist_experiment(
         b,
         b1,
         b2,
-        epochs,
-        lr,
-        batch_size,
+        Recipe(epochs, lr, batch_size, schedule),
         n_train or available[0],
         n_test or available[1],
         tuple(seeds),
         input_scale,
-        schedule,
     )
     settings.check(tuple(models), tuple(train_on), available)
     check_memory(
@@ -530,12 +504,12 @@ def _run(
             trained,
             train[condition],
             test[condition],
-            epochs=settings.epochs,
-            lr=settings.lr,
-            batch_size=settings.batch_size,
+            epochs=settings.recipe.epochs,
+            lr=settings.recipe.lr,
+            batch_size=settings.recipe.batch_size,
             seed=seed,
             on_epoch=report,
-            schedule=settings.schedule,
+            schedule=settings.recipe.schedule,
             checkpoint=stem.with_suffix(".ckpt") if stem is not None else None,
             device=device,
             identity=identity,

@@ -32,6 +32,7 @@ from pathlib import Path
 import healpy as hp
 import numpy as np
 import torch
+from scipy import stats
 
 from dlnotes.bench import threads, time_interleaved
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
@@ -51,7 +52,7 @@ def fit_slope(sizes: list[int], seconds: list[float]) -> float:
     """Least-squares slope of log(seconds) against log(size): the exponent k in
     time ∝ size^k."""
     x, y = np.log(np.asarray(sizes, float)), np.log(np.asarray(seconds, float))
-    return float(np.polyfit(x, y, 1)[0])
+    return float(stats.linregress(x, y).slope)
 
 
 @dataclass(frozen=True)

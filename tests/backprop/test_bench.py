@@ -1,9 +1,9 @@
-"""dlnotes.bench.backprop: rows for every layer and implementation, and the CLI
+"""dlnotes.backprop.bench: rows for every layer and implementation, and the CLI
 prints them."""
 
 import torch
 
-from dlnotes.bench import backprop as bench
+from dlnotes.backprop import bench
 
 
 def test_run_tiny(capsys):

@@ -1,17 +1,17 @@
-"""dlnotes.bench.sphere: the CLI checks its arguments before timing, records
-the pages' comparisons, and the shipped record holds every comparison the pages
-read."""
+"""dlnotes.sphere.experiments.bench: the CLI checks its arguments before
+timing, records the pages' comparisons, and the shipped record holds every
+comparison the pages read."""
 
 import json
 
 import pytest
 
-from dlnotes.bench import sphere
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
 from dlnotes.bench.records import packaged_record, read_record
-from dlnotes.bench.sphere_layers import transform_ratios
-from dlnotes.bench.sphere_transforms import s2_fft_vs_healpy
+from dlnotes.sphere.experiments import bench as sphere
+from dlnotes.sphere.experiments.bench_layers import transform_ratios
+from dlnotes.sphere.experiments.bench_transforms import s2_fft_vs_healpy
 
 
 def page_keys() -> list[str]:
@@ -97,7 +97,7 @@ def test_the_record_ships_with_the_package():
     from fnmatch import fnmatch
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"][
         "setuptools"
     ]["package-data"]["dlnotes.sphere"]

@@ -1,7 +1,7 @@
-"""dlnotes.bench.sphere_layers: the benchmark's functions run and report
-sensible numbers (not timed)."""
+"""dlnotes.sphere.experiments.bench_layers: the benchmark's functions run and
+report sensible numbers (not timed)."""
 
-from dlnotes.bench.sphere_layers import (
+from dlnotes.sphere.experiments.bench_layers import (
     StepRatios,
     epoch_seconds,
     layer_timings,

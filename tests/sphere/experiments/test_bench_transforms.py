@@ -1,12 +1,12 @@
-"""dlnotes.bench.sphere_transforms: the measurement functions run and return
-sensible numbers (not timed)."""
+"""dlnotes.sphere.experiments.bench_transforms: the measurement functions run
+and return sensible numbers (not timed)."""
 
 import math
 
 import pytest
 
-from dlnotes.bench import sphere_transforms as bt
 from dlnotes.bench.timing import Measurement, Timing
+from dlnotes.sphere.experiments import bench_transforms as bt
 
 
 def test_fit_slope_recovers_a_power_law():

@@ -1,17 +1,23 @@
-"""dlnotes.sphere._checks: the shared argument checks name the argument and
-what was expected."""
+"""dlnotes._checks: the package's argument checks name the argument and what
+was expected."""
 
 import numpy as np
 import pytest
 import torch
 
-from dlnotes.sphere._checks import (
+from dlnotes._checks import (
     analysis_bandwidth,
     as_float64,
     check_bandwidth,
     check_coefficients,
+    check_count,
     check_int,
+    check_positive,
     check_signal,
+    is_int,
+    is_real,
+    require_channel_vector,
+    require_floating,
     s2_bandwidth,
     so3_bandwidth,
     synthesis_bandwidth,
@@ -149,3 +155,60 @@ def test_as_float64():
         match="gamma must be a real floating tensor or a float, got str",
     ):
         as_float64("0", "gamma")
+
+
+def test_require_floating():
+    require_floating("x", None)
+    require_floating("x", torch.zeros(2, dtype=torch.float16))
+    with pytest.raises(TypeError, match="w must be a torch.Tensor, got list"):
+        require_floating("w", [1.0])  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match="w must have a floating-point dtype, got torch.int32"
+    ):
+        require_floating("w", torch.zeros(2, dtype=torch.int32))
+
+
+def test_require_channel_vector():
+    require_channel_vector("bias", None, 3)
+    require_channel_vector("bias", torch.zeros(3), 3)
+    with pytest.raises(
+        ValueError,
+        match=r"bias must have shape \(3,\) for 3 channels, got \(1, 3\)",
+    ):
+        require_channel_vector("bias", torch.zeros(1, 3), 3)
+
+
+def test_is_int_and_is_real_take_python_and_numpy_numbers_but_no_bool():
+    assert is_int(3) and is_int(np.int32(3))
+    assert not any(is_int(v) for v in (True, np.bool_(True), 3.0, "3", None))
+    assert is_real(3) and is_real(2.5) and is_real(np.float32(2.5))
+    assert not any(is_real(v) for v in (False, np.bool_(False), 1j, "2.5"))
+
+
+def test_check_count_returns_an_int_or_names_the_bound():
+    assert check_count(np.int64(4), "epochs") == 4
+    assert type(check_count(np.int64(4), "epochs")) is int
+    assert check_count(0, "seed", 0) == 0
+    for bad in (0, -1, 1.0, True, "2"):
+        with pytest.raises(
+            ValueError, match=f"epochs must be an int >= 1, got {bad!r}"
+        ):
+            check_count(bad, "epochs")
+    with pytest.raises(ValueError, match="seed must be an int >= 0, got -1"):
+        check_count(-1, "seed", 0)
+
+
+def test_check_positive_refuses_zero_infinities_and_flags():
+    assert check_positive(1, "lr") == 1.0
+    assert type(check_positive(np.float32(0.5), "lr")) is float
+    for bad in (0, -0.1, float("inf"), float("nan"), True, "0.1"):
+        with pytest.raises(
+            ValueError, match="lr must be a positive finite number"
+        ):
+            check_positive(bad, "lr")
+
+
+def test_check_int_without_a_minimum_checks_the_type_only():
+    assert check_int(-7, "seed") == -7
+    with pytest.raises(TypeError, match="nside must be an int, got str"):
+        check_int("4", "nside")

@@ -3,9 +3,10 @@
 
 The transforms' benchmark (Wigner tables, S² FFT against healpy, SO(3) FFT
 scaling, naive vs FFT correlation) lives in
-:mod:`dlnotes.bench.sphere_transforms`; the layers' (S² and SO(3) convolutions,
-training epochs) in :mod:`dlnotes.bench.sphere_layers`. Each defines
-``main(quick: bool) -> None``, which prints its tables.
+:mod:`dlnotes.sphere.experiments.bench_transforms`; the layers' (S² and SO(3)
+convolutions, training epochs) in
+:mod:`dlnotes.sphere.experiments.bench_layers`. Each defines ``main(quick:
+bool) -> None``, which prints its tables.
 
 ``--record PATH`` runs instead the comparisons the Part III pages draw
 conclusions from, with more rounds (:func:`recorded_estimates`), and writes
@@ -23,8 +24,8 @@ from dlnotes.bench import threads
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
 from dlnotes.bench.records import record_from_cli
-from dlnotes.bench.sphere_layers import transform_ratios
-from dlnotes.bench.sphere_transforms import (
+from dlnotes.sphere.experiments.bench_layers import transform_ratios
+from dlnotes.sphere.experiments.bench_transforms import (
     correlation_scaling,
     ratio_at,
     s2_fft_vs_healpy,
@@ -126,6 +127,6 @@ def main(argv: list[str] | None = None) -> None:
         )
         return
     for part in PARTS if args.part == "all" else (args.part,):
-        importlib.import_module(f"dlnotes.bench.sphere_{part}").main(
-            quick=args.quick
-        )
+        importlib.import_module(
+            f"dlnotes.sphere.experiments.bench_{part}"
+        ).main(quick=args.quick)

@@ -1,11 +1,11 @@
-"""dlnotes.bench.mobilenet: the CLI parses its options and is reachable from
-the dispatcher."""
+"""dlnotes.mobilenet.experiments.bench: the CLI parses its options and is
+reachable from the dispatcher."""
 
 import importlib
 
 import pytest
 
-from dlnotes.bench import mobilenet as bench
+from dlnotes.mobilenet.experiments import bench
 
 
 def test_help_and_dispatch(capsys):
@@ -13,7 +13,8 @@ def test_help_and_dispatch(capsys):
         bench.main(["--help"])
     assert "python -m dlnotes.bench mobilenet" in capsys.readouterr().out
     assert (
-        importlib.import_module("dlnotes.bench.mobilenet").main is bench.main
+        importlib.import_module("dlnotes.mobilenet.experiments.bench").main
+        is bench.main
     )
 
 
