@@ -2,9 +2,11 @@
 angles, then one ``einsum`` over β against a cached table.
 
 These are the transforms of Cohen et al. (2018, §4.1) as the chapter derives
-them, written to be read: the production :func:`~dlnotes.sphere.s2_fft` and
-:func:`~dlnotes.sphere.so3_fft` compute the same coefficients (tested) with
-the symmetries that halve their tables, memory checks, and real-signal FFTs.
+them, written to be read: the production
+:func:`~dlnotes.sphere.s2_fft.s2_fft` and
+:func:`~dlnotes.sphere.so3_fft.so3_fft` compute the same coefficients (tested)
+with the symmetries that halve their tables, memory checks, and real-signal
+FFTs.
 Conventions (SOFT grid, harmonics, packings, measures):
 :mod:`dlnotes.sphere.conventions`.
 
@@ -72,7 +74,7 @@ def so3_reference_table(
 def s2_fft_reference(x: torch.Tensor) -> torch.Tensor:
     """S² coefficients ``f̂_lm`` of samples ``x [..., 2b, 2b]`` (β, α): an FFT
     over α, one einsum over β. complex128 ``[..., b²]``, as
-    :func:`~dlnotes.sphere.s2_fft`."""
+    :func:`~dlnotes.sphere.s2_fft.s2_fft`."""
     b = check_signal(x, "x", 2)
     table, m = s2_reference_table(b)
     X = torch.fft.fft(x.to(torch.complex128), dim=-1)  # X_j(m), m mod 2b
@@ -82,7 +84,7 @@ def s2_fft_reference(x: torch.Tensor) -> torch.Tensor:
 def so3_fft_reference(x: torch.Tensor) -> torch.Tensor:
     """SO(3) coefficients ``f̂^l_mn`` of samples ``x [..., 2b, 2b, 2b]`` (β,
     α, γ): a 2-D FFT over (α, γ), one einsum over β. complex128 ``[...,
-    b(4b²-1)/3]``, as :func:`~dlnotes.sphere.so3_fft`."""
+    b(4b²-1)/3]``, as :func:`~dlnotes.sphere.so3_fft.so3_fft`."""
     b = check_signal(x, "x", 3)
     table, m, n = so3_reference_table(b)
     X = torch.fft.ifft2(x.to(torch.complex128), dim=(-2, -1)) * (2 * b) ** 2
