@@ -67,5 +67,14 @@
     while (box && box !== article && !scrolls(box)) box = box.parentElement;
     if (box && box !== article && box.scrollWidth > box.clientWidth + 1) wideTables.push(`a table scrolls sideways: ${describe(table)} is ${box.scrollWidth}px wide in a ${box.clientWidth}px box`);
   }
-  return {problems, figures, wideTables};
+  // Display equations wider than the column (checked at desktop width, where every one should fit,
+  // split into aligned lines if need be): the width of the typeset math, not of its scrolling box.
+  const wideEquations = [];
+  for (const container of article.querySelectorAll('mjx-container[display="true"]')) {
+    const math = container.querySelector('mjx-math');
+    const width = Math.max(container.scrollWidth, math ? math.getBoundingClientRect().width : 0);
+    const room = columnRight(container) - column.right + column.width;
+    if (width > room + 1) wideEquations.push(`a display equation is wider than the column: ${describe(container.closest('div.math') || container)} is ${Math.round(width)}px wide, the column ${Math.round(room)}px`);
+  }
+  return {problems, figures, wideTables, wideEquations};
 }

@@ -14,7 +14,8 @@ download). On each page, after MathJax has typeset it:
 * at desktop width, every figure is shown at a scale at which the smallest text
   that :func:`dlnotes.figures.style` allows is at least 9 pt, and every table
   fits without scrolling sideways (a wide one is tagged ``full-width`` and may
-  use the margin);
+  use the margin), and no display equation is wider than the column (a long
+  one is split into aligned lines);
 
 and the search page's snippets show math as text, not TeX source.
 
@@ -107,6 +108,7 @@ def problems_on(browser, page_path: Path, viewport: str) -> list[str]:
             if (problem := illegible(figure))
         ]
         problems += found["wideTables"]
+        problems += found["wideEquations"]
     return problems
 
 

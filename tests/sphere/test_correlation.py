@@ -116,6 +116,34 @@ def test_spectral_cores_compose_with_the_ffts():
     )
 
 
+def test_real_signal_forms_the_pages_print():
+    """For real signals the theorems read, per degree l, conj(f̂_l) ψ̂_lᵀ (S²)
+    and f̂^l ψ̂^l† / (2l+1) (SO(3)): the conjugate on f̂ for S², on ψ̂ for
+    SO(3), and the 1/(2l+1) only on SO(3)."""
+    b = 4
+    f_hat = s2_fft(s2_signal(b, 1, seed=20))[0]
+    psi_hat = s2_fft(s2_signal(b, 1, 1, seed=21))[0, 0]
+    out = s2_spectral_correlation(f_hat[None], psi_hat[None, None])[0]
+    g_hat = so3_fft(so3_signal(b, 1, seed=22))[0]
+    phi_hat = so3_fft(so3_signal(b, 1, 1, seed=23))[0, 0]
+    so3_out = so3_spectral_correlation(g_hat[None], phi_hat[None, None])[0]
+    start = 0
+    for l in range(b):
+        f_l, psi_l = f_hat[l * l : (l + 1) ** 2], psi_hat[l * l : (l + 1) ** 2]
+        width = (2 * l + 1) ** 2
+        block = out[start : start + width].reshape(2 * l + 1, 2 * l + 1)
+        torch.testing.assert_close(block, torch.outer(f_l.conj(), psi_l))
+        g_l, phi_l = (
+            t[start : start + width].reshape(2 * l + 1, 2 * l + 1)
+            for t in (g_hat, phi_hat)
+        )
+        so3_block = so3_out[start : start + width].reshape(2 * l + 1, -1)
+        torch.testing.assert_close(
+            so3_block, g_l @ phi_l.conj().T / (2 * l + 1)
+        )
+        start += width
+
+
 def test_gradients_reach_both_arguments():
     f = s2_signal(2, 1, 1, seed=14).requires_grad_()
     psi = s2_signal(2, 1, 1, seed=15).requires_grad_()

@@ -33,6 +33,7 @@ from dlnotes.sphere.kernel_grids import (
 )
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
 from dlnotes.sphere.real_fft import so3_irfft, so3_rfft
+from dlnotes.sphere.reference import s2_fft_reference, so3_fft_reference
 from dlnotes.sphere.rotation import (
     euler_to_matrix,
     matrix_to_euler,
@@ -72,6 +73,7 @@ __all__ = [
     "s2_correlation",
     "s2_equatorial_grid",
     "s2_fft",
+    "s2_fft_reference",
     "s2_grid",
     "s2_ifft",
     "s2_near_identity_grid",
@@ -85,6 +87,7 @@ __all__ = [
     "so3_correlation",
     "so3_equatorial_grid",
     "so3_fft",
+    "so3_fft_reference",
     "so3_grid",
     "so3_ifft",
     "so3_integrate",

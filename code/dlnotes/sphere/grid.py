@@ -60,13 +60,14 @@ def so3_grid(
     return beta, alpha, alpha.clone()
 
 
-def _driscoll_healy_weights(b: int) -> torch.Tensor:
+def driscoll_healy_weights(b: int) -> torch.Tensor:
     """``w_j`` with ``Σ_j w_j p(cos β_j) = ∫_0^π p(cos β) sin β dβ`` for
-    polynomials p of degree < 2b.
+    polynomials p of degree < 2b: float64 ``[2b]``, one per ring of the grid.
 
     Kostelec and Rockmore (2008), eq. 2.13:
     w_j = (2/b) sin(β_j) Σ_{k=0}^{b-1} sin((2k+1) β_j) / (2k+1).
     """
+    b = check_bandwidth(b)
     beta, _ = s2_grid(b, torch.float64)
     k = torch.arange(b, dtype=torch.float64)
     series = (torch.sin((2 * k + 1) * beta[:, None]) / (2 * k + 1)).sum(-1)
@@ -89,7 +90,7 @@ def s2_quadrature_weights(
     """
     b = check_bandwidth(b)
     dtype = _resolve(dtype)
-    return (_driscoll_healy_weights(b) * math.pi / b).to(
+    return (driscoll_healy_weights(b) * math.pi / b).to(
         dtype=dtype, device=device
     )
 
@@ -108,6 +109,6 @@ def so3_quadrature_weights(
     """
     b = check_bandwidth(b)
     dtype = _resolve(dtype)
-    return (_driscoll_healy_weights(b) / (2 * (2 * b) ** 2)).to(
+    return (driscoll_healy_weights(b) / (2 * (2 * b) ** 2)).to(
         dtype=dtype, device=device
     )

@@ -30,6 +30,10 @@ TABLE_1_BANDWIDTHS = (30, 10, 6)
 """The bandwidths of the spherical CNN of Table 1, at the input, after the S²
 layer and after the SO(3) layer."""
 
+SPHERICAL_CNN = "spherical CNN (Cohen et al.)"
+"""The name of the paper's own model in Tables 2 and 3, which the paper prints
+as "Ours"; a table of this book would read that as the book's own result."""
+
 TABLE_2_METRICS = ("P@N", "R@N", "F1@N", "mAP", "NDCG")
 """The five retrieval scores of Table 2, in the order of its columns."""
 
@@ -48,7 +52,7 @@ TABLE_2 = (
     RetrievalRow("Furuya_DLAN", (0.814, 0.683, 0.706, 0.656, 0.754)),
     RetrievalRow("SHREC16-Bai_GIFT", (0.678, 0.667, 0.661, 0.607, 0.735)),
     RetrievalRow("Deng_CM-VGG5-6DB", (0.412, 0.706, 0.472, 0.524, 0.624)),
-    RetrievalRow("Ours", (0.701, 0.711, 0.699, 0.676, 0.756)),
+    RetrievalRow(SPHERICAL_CNN, (0.701, 0.711, 0.699, 0.676, 0.756)),
 )
 """Table 2, SHREC17 3D-shape retrieval on the rotated ("perturbed") data set
 (§5.3), with the best competing entries. The paper prints one set of the five
@@ -56,8 +60,8 @@ metrics and does not say whether they are micro- or macro-averaged (the
 competition reports both); only this set is quoted."""
 
 TABLE_2_RANKS = {"P@N": 3, "R@N": 2, "F1@N": 3, "mAP": 2, "NDCG": 2}
-"""The rank printed beside each of the spherical CNN's ("Ours") scores in Table
-2."""
+"""The rank printed beside each of the spherical CNN's
+(:data:`SPHERICAL_CNN`) scores in Table 2."""
 
 TABLE_2_MODEL = {
     "bandwidths": (128, 32, 22, 7),
@@ -85,7 +89,7 @@ TABLE_3 = (
     RegressionRow("RBF kernels / random CM", "Montavon et al. (2012)", 11.40),
     RegressionRow("RBF kernels / sorted CM", "Montavon et al. (2012)", 12.59),
     RegressionRow("MLP / sorted CM", "Montavon et al. (2012)", 16.06),
-    RegressionRow("Ours", "Cohen et al. (2018)", 8.47),
+    RegressionRow(SPHERICAL_CNN, "Cohen et al. (2018)", 8.47),
 )
 """The left half of Table 3, the test RMSE of QM7 atomization-energy regression
 (§5.4). The paper prints no unit. CM stands for Coulomb matrix."""

@@ -54,13 +54,18 @@ def _grid_points(b: int) -> torch.Tensor:
     )
 
 
-def _sample(
+def sample_projection(
     images: torch.Tensor,
     points: torch.Tensor,
     rotations: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None,
 ) -> torch.Tensor:
-    """Projected images at unit vectors ``points [P, 3]`` (float64), each
-    rotated by its R_n: ``[N, P]``."""
+    """The stereographic projections of ``images [N, 1, H, W]`` sampled at the
+    unit vectors ``points [P, 3]`` (float64), image n rotated by its R_n (ZYZ
+    ``rotations``, each ``[N]``, or None): ``[N, P]``.
+
+    Raises:
+        ValueError: ``images`` not ``[N, 1, H, W]``, or rotations not ``[N]``.
+    """
     if images.dim() != 4 or images.shape[1] != 1:
         raise ValueError(
             f"images must have shape [N, 1, H, W], got {tuple(images.shape)}"
@@ -139,7 +144,7 @@ def project(
         projection_bytes(len(images), b) / 2,
         f"projecting {len(images)} images at b = {b}",
     )
-    values = _sample(images, _grid_points(b), rotations)
+    values = sample_projection(images, _grid_points(b), rotations)
     return values.reshape(-1, 1, 2 * b, 2 * b).to(torch.float32)
 
 
@@ -159,7 +164,9 @@ def project_to_healpix(
     vectors = np.stack(
         hp.pix2vec(nside, np.arange(hp.nside2npix(nside))), axis=-1
     )
-    return _sample(images, torch.from_numpy(vectors), rotations).numpy()
+    return sample_projection(
+        images, torch.from_numpy(vectors), rotations
+    ).numpy()
 
 
 @dataclass(frozen=True)
