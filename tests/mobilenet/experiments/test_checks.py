@@ -18,7 +18,9 @@ def test_the_narrowest_layer_counts_the_first_layer():
 def test_capacity_names_the_thin_networks():
     check = checks.capacity([Config("separable"), Config("separable", 2.0)])
     assert not check.passed
-    assert check.detail.startswith("1 separable-28 has a 8-channel layer")
+    assert check.detail.startswith(
+        "1 separable-28: 8 channels in its narrowest layer"
+    )
     assert checks.capacity([Config("separable", 2.0)]).passed
 
 
@@ -32,7 +34,7 @@ def test_the_shipped_records_fail_convergence_and_capacity():
     assert "reaches 0 at the end" in sf["convergence"].detail
     assert sf["seeds"].passed
     ns = {c.name: c for c in found["ns"]}
-    assert "5-channel layer" in ns["capacity"].detail
+    assert "0.625 separable-28: 5 channels" in ns["capacity"].detail
     assert [c.name for c in found["alpha"]] == ["convergence", "seeds"]
 
 

@@ -64,7 +64,10 @@ def capacity(configs: Sequence[Config]) -> Check:
         "capacity",
         not thin,
         (
-            ", ".join(f"{k} has a {n}-channel layer" for k, n in thin.items())
+            ", ".join(
+                f"{k}: {n} channels in its narrowest layer"
+                for k, n in thin.items()
+            )
             + f" (fewer than {MIN_CHANNELS})"
             if thin
             else f"every layer has at least {MIN_CHANNELS} channels"
