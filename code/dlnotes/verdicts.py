@@ -466,19 +466,19 @@ def local_slopes(x: Sequence[float], y: Sequence[float]) -> np.ndarray:
 
 
 SETTLED = 0.1
-"""Asymptotic-range check: the last two local slopes may differ by at most 10 %
-of the last."""
+"""How far the last two local slopes may differ in the asymptotic-range check
+(10 % of the last)."""
 PRECISE = 0.1
-"""Asymptotic-range check: each point's 95 % interval within ±10 % of its
-median."""
+"""How wide each point's 95 % interval may be in the asymptotic-range check
+(±10 % of its median)."""
 MIN_REPEATS = 5
-"""Asymptotic-range check: the fewest repeats that give a point an
-interval."""
+"""The fewest repeats that give a point an interval in the asymptotic-range
+check."""
 
 
 def median_interval(times: Sequence[float], seed: int = 0) -> Estimate:
     """The median of repeat ``times`` with its 95 % percentile-bootstrap
-    interval (:func:`scipy.stats.bootstrap`, seeded).
+    interval (``scipy.stats.bootstrap``, seeded).
 
     Raises:
         ValueError: fewer than 2 times, or times not finite.

@@ -5,7 +5,7 @@ median(reference)`` of two sets of repeat times. Its uncertainty comes from
 resampling: draw ``n`` of the ``n`` rounds with replacement, recompute the
 ratio of medians, repeat ``resamples`` times, and report the ``(1 − level)/2``
 and ``(1 + level)/2`` quantiles of those ratios (the percentile bootstrap,
-Efron & Tibshirani 1993, ch. 13), as :func:`scipy.stats.bootstrap` does.
+Efron & Tibshirani 1993, ch. 13), as ``scipy.stats.bootstrap`` does.
 
 *Paired* rounds — both sides timed in the same interleaved round — are
 resampled together (SciPy's ``paired=True``), so a round slowed by another

@@ -44,10 +44,10 @@ from dlnotes.sphere.experiments.mnist.experiment import PAPER_ACCURACY
 from dlnotes.verdicts import Check, Estimate, rounding_tolerance
 
 NEGLIGIBLE = 0.03
-"""The margin of "almost nothing" (module docstring): the largest cost the
-paper's printed 0.96 and 0.94 allow."""
+"""The margin of "almost nothing", the largest cost the paper's printed 0.96
+and 0.94 allow (module docstring)."""
 MIN_SEEDS = 2
-"""The fewest seeds a claim needs: one gives no spread to estimate."""
+"""The fewest seeds a claim needs (one gives no spread to estimate)."""
 
 
 @dataclass(frozen=True)
