@@ -82,6 +82,8 @@ def test_a_negligible_cost_is_judged_against_the_margin_not_against_zero():
     row = table1_claims(runs).iloc[1]
     assert row["estimate"].high <= 0.03 and row["verdict"] == REPRODUCED
     assert row["rule"] == "no effect: within ±0.03"
+    # one digit more than the sizes, so an end just past 0.03 shows as such
+    assert row["shown"].startswith("+0.0020 [")
     # a cost of 0.02 on 1,000 digits reaches past the margin: not resolved
     runs = runs_frame(
         {

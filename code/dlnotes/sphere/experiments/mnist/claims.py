@@ -95,8 +95,9 @@ def table1_claims(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per claim of :data:`CLAIMS`: ``claim``, ``paper`` (the paper's
     difference), ``ours`` (mean over seeds), ``stderr`` (σ of the module
     docstring), ``estimate`` (ours with its 95 % interval), ``rule`` (how it
-    is judged, with the margin or precision), ``seeds``, ``verdict`` and
-    ``why`` (the failed check, if any).
+    is judged, with the margin or precision), ``shown`` (the estimate as
+    printed), ``seeds``, ``verdict`` and ``why`` (the failed check, if
+    any).
 
     ``runs`` is
     :func:`~dlnotes.sphere.experiments.mnist.evaluation.evaluate_runs`'s frame
@@ -163,6 +164,11 @@ def table1_claims(runs: pd.DataFrame) -> pd.DataFrame:
                 "ours": ours,
                 "stderr": stderr,
                 "estimate": estimate,
+                # a claim of no effect shows one digit more, so that an end
+                # just past the margin does not print as on it
+                "shown": estimate.format(
+                    "+.4f" if claim.negligible else "+.3f"
+                ),
                 "rule": rule,
                 "seeds": len(seeds),
                 "verdict": decided,
@@ -177,7 +183,7 @@ def explain(row: pd.Series) -> str:
     supports."""
     start = (
         f"{row.claim[0].upper()}{row.claim[1:]}: ours"
-        f" {row.estimate.format('+.3f')} (95 % interval), the paper's"
+        f" {row.shown} (95 % interval), the paper's"
         f" {row.paper:+.2f}; "
     )
     if row.verdict == verdicts.NOT_TESTED:
