@@ -1,28 +1,39 @@
-"""A paper's claim against our number: reproduced, same direction but a
-different size, contradicted, or not resolved.
+"""How this book judges a paper's claim: one rule, five verdicts.
 
 A claim is an *effect* measured against a *null*: a difference against 0, a
-ratio against 1, a slope against 0. The paper gives its value of the effect, or
-only its sign when it states a direction without a number; we give ours with
-its standard error (0 for an exact count) and a tolerance for "the same size"
-(the rounding of the printed numbers, or a criterion the page states). With ``u
-= 2 · stderr``, :func:`verdict` decides in this order:
+ratio against 1, a slope against 0. Ours is an :class:`Estimate`, a value with
+its 95 % interval (the book's one notation for uncertainty; an exact count has
+an interval of zero width). The experiment behind it passes or fails stated
+:class:`Check` s (capacity, convergence, asymptotic range, seeds). Every rule
+below starts the same way:
 
-1. *not resolved* if ``|ours − null| ≤ u`` (and ``u > 0``): our data do not
-   tell the sign;
-2. *contradicted* if our sign is not the paper's;
-3. *reproduced* if the paper gives only a direction, or ``|ours − paper| ≤
-   tolerance + u``;
-4. *same direction, different size* otherwise.
+0. *not tested faithfully* if any check fails: the experiment cannot carry a
+   verdict, whatever its number says.
 
-A claim of *no* effect (the paper's value is the null, e.g. "the error stays
-flat") is *reproduced* if ``|ours − null| + u ≤ tolerance`` (all of our
-interval inside the tolerance), *contradicted* if ``|ours − null| − u >
-tolerance`` (all of it outside), *not resolved* otherwise.
+Then, by the kind of claim:
 
-:func:`line_fit` gives a fitted slope with its standard error, the effect
-behind claims such as "accuracy is log-linear in Mult-Adds" or "the error grows
-with the bandwidth".
+* **A direction** ("Δ grows with the depth"), :func:`directional`: *not
+  resolved* if our interval includes the null, *contradicted* if it lies
+  wholly on the other side, *reproduced* otherwise.
+* **A size** ("27 times"), :func:`size`: compared at the precision the paper
+  prints it — "27×" stands for anything in [26.5, 27.5], a ratio of two
+  printed numbers for anything their rounding allows
+  (:func:`ratio_tolerance`). After the direction as above, *reproduced* if our
+  interval meets the paper's range, *same direction, different size* if it
+  misses it.
+* **A slope or rate** ("the error grows like b⁶"), :func:`rate`: compared by
+  its *ratio* to the paper's, with our interval of that ratio. After the
+  direction, *reproduced* if the ratio's interval includes 1, *same direction,
+  different size* otherwise. Never with a tolerance taken from the paper's own
+  fit error: a less linear set of printed points would make it easier to agree.
+* **No effect** ("rotation costs almost nothing", "the error stays flat"),
+  :func:`no_effect`: an equivalence test against a margin fixed in advance from
+  the paper's own words and numbers and stated beside the claim. *Reproduced*
+  if the whole of our interval lies within ``null ± margin``, *contradicted* if
+  the whole of it lies outside, *not resolved* otherwise.
+
+Float32 and float64 measurements are separate series, never pooled into one
+mean (:func:`Estimate.from_samples` is given one precision's values).
 """
 
 from __future__ import annotations
@@ -42,13 +53,18 @@ REPRODUCED = "reproduced"
 SAME_DIRECTION = "same direction, different size"
 """The sign agrees, the size does not."""
 CONTRADICTED = "contradicted"
-"""Our effect has the opposite sign (or, for a claim of no effect, is clearly
-not none)."""
+"""Our effect has the opposite sign (or, for a claim of no effect, lies wholly
+outside the margin)."""
 NOT_RESOLVED = "not resolved"
-"""Our effect is within its uncertainty of none (or of the tolerance, for a
-claim of no effect)."""
-VERDICTS = (REPRODUCED, SAME_DIRECTION, CONTRADICTED, NOT_RESOLVED)
-"""The four verdicts :func:`verdict` returns."""
+"""Our interval includes the null (or straddles the margin of a claim of no
+effect)."""
+NOT_TESTED = "not tested faithfully"
+"""The experiment fails one of its stated checks, so it carries no verdict."""
+VERDICTS = (REPRODUCED, SAME_DIRECTION, CONTRADICTED, NOT_RESOLVED, NOT_TESTED)
+"""The five verdicts."""
+
+LEVEL = 0.95
+"""The coverage of every interval the book prints."""
 
 
 def _finite(name: str, value: float) -> float:
@@ -61,72 +77,245 @@ def _finite(name: str, value: float) -> float:
     return float(value)
 
 
-def verdict(
-    ours: float,
+def t_quantile(df: int) -> float:
+    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom."""
+    if isinstance(df, bool) or not isinstance(df, (int, np.integer)) or df < 1:
+        raise ValueError(f"df must be an int >= 1, got {df!r}")
+    return float(stats.t.ppf((1 + LEVEL) / 2, df))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A value with its 95 % interval ``[low, high]`` (``low == high ==
+    value`` for an exact count)."""
+
+    value: float
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        for name in ("value", "low", "high"):
+            _finite(name, getattr(self, name))
+        if not self.low <= self.value <= self.high:
+            raise ValueError(
+                f"need low <= value <= high, got {self.low}, {self.value},"
+                f" {self.high}"
+            )
+
+    @classmethod
+    def exact(cls, value: float) -> Estimate:
+        """A count: no uncertainty."""
+        value = _finite("value", value)
+        return cls(value, value, value)
+
+    @classmethod
+    def from_stderr(
+        cls, value: float, stderr: float, df: int | None = None
+    ) -> Estimate:
+        """``value ± q · stderr``: ``q`` the 97.5 % quantile of Student's t
+        with ``df`` degrees of freedom, or of the normal (1.96) when ``df`` is
+        ``None``."""
+        value, stderr = _finite("value", value), _finite("stderr", stderr)
+        if stderr < 0:
+            raise ValueError(f"stderr must be >= 0, got {stderr}")
+        q = (
+            float(stats.norm.ppf((1 + LEVEL) / 2))
+            if df is None
+            else (t_quantile(df))
+        )
+        return cls(value, value - q * stderr, value + q * stderr)
+
+    @classmethod
+    def from_samples(cls, values: Sequence[float]) -> Estimate:
+        """The mean of ``values`` (one effect measured on several seeds or
+        series) with Student's t interval, ``x̄ ± t_{n−1} · s / √n``.
+
+        Raises:
+            ValueError: fewer than 2 values or a value that is not finite.
+        """
+        x = np.asarray(values, dtype=float)
+        if x.ndim != 1 or len(x) < 2:
+            raise ValueError(
+                "values must be a sequence of at least 2 numbers, got shape"
+                f" {x.shape}"
+            )
+        if not np.isfinite(x).all():
+            raise ValueError("values must be finite")
+        stderr = float(x.std(ddof=1) / math.sqrt(len(x)))
+        return cls.from_stderr(float(x.mean()), stderr, df=len(x) - 1)
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether the interval has zero width."""
+        return self.low == self.high
+
+    def includes(self, value: float) -> bool:
+        """Whether ``value`` lies in ``[low, high]``."""
+        return self.low <= value <= self.high
+
+    def scaled(self, factor: float) -> Estimate:
+        """The same estimate in other units (``factor`` may be negative)."""
+        factor = _finite("factor", factor)
+        low, high = sorted((self.low * factor, self.high * factor))
+        return Estimate(self.value * factor, low, high)
+
+    def format(self, spec: str = "+.2f", suffix: str = "") -> str:
+        """``"+0.004 [−0.022, +0.030]"`` (the value alone when exact)."""
+        if self.is_exact:
+            return f"{self.value:{spec}}{suffix}"
+        return (
+            f"{self.value:{spec}}{suffix} [{self.low:{spec}},"
+            f" {self.high:{spec}}]"
+        )
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A stated check an experiment must pass to carry a verdict: its
+    ``name`` ("convergence"), whether it ``passed``, and ``detail``, the
+    numbers behind it in words."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+def failures(checks: Sequence[Check]) -> list[Check]:
+    """The checks of ``checks`` that failed."""
+    for check in checks:
+        if not isinstance(check, Check):
+            raise TypeError(f"checks must hold Check, got {check!r}")
+    return [c for c in checks if not c.passed]
+
+
+def reasons(checks: Sequence[Check]) -> str:
+    """The failed checks in one phrase: ``"convergence: ...; capacity:
+    ..."`` (empty when all passed)."""
+    return "; ".join(f"{c.name}: {c.detail}" for c in failures(checks))
+
+
+def _side(ours: Estimate, null: float, sign: int) -> str | None:
+    """The direction part of every rule: ``None`` when our interval lies
+    wholly on the paper's side of ``null``."""
+    if ours.includes(null):
+        return NOT_RESOLVED
+    if np.sign(ours.value - null) != sign:
+        return CONTRADICTED
+    return None
+
+
+def _sign(direction: int) -> int:
+    if isinstance(direction, bool) or direction not in (1, -1):
+        raise ValueError(f"direction must be +1 or -1, got {direction!r}")
+    return int(direction)
+
+
+def directional(
+    ours: Estimate,
+    direction: int,
     *,
-    paper: float | None = None,
-    direction: int | None = None,
     null: float = 0.0,
-    stderr: float = 0.0,
-    tolerance: float = 0.0,
+    checks: Sequence[Check] = (),
 ) -> str:
-    """The verdict on one claim (rules in the module docstring).
+    """The verdict on a claim that states only a direction (``+1``: ours
+    should lie above ``null``)."""
+    sign, null = _sign(direction), _finite("null", null)
+    if failures(checks):
+        return NOT_TESTED
+    return _side(ours, null, sign) or REPRODUCED
 
-    Args:
-        ours: our value of the effect.
-        paper: the paper's value of the effect; ``None`` when it states only a
-            direction.
-        direction: the sign the paper states (+1 or −1), required when
-            ``paper`` is ``None`` and not allowed otherwise (the sign of
-            ``paper − null`` is used).
-        null: the value of "no effect" (0 for a difference or a slope, 1 for a
-            ratio).
-        stderr: standard error of ``ours`` (0 for an exact count).
-        tolerance: how far from ``paper`` ours may be and still count as the
-            same size.
 
-    Returns:
-        One of :data:`VERDICTS`.
+def size(
+    ours: Estimate,
+    printed: float,
+    *,
+    precision: float | None = None,
+    null: float = 0.0,
+    checks: Sequence[Check] = (),
+) -> str:
+    """The verdict on a claim of a size, the paper's ``printed`` number taken
+    at ``precision`` (half a unit of its last printed digit by default, see
+    :func:`rounding_tolerance`): reproduced if our interval meets ``[printed −
+    precision, printed + precision]``.
 
     Raises:
-        TypeError: a number is not a real number.
-        ValueError: a number is not finite, ``stderr`` or ``tolerance`` is
-            negative, or ``direction`` is missing, superfluous or not ±1.
+        ValueError: ``printed`` equals ``null`` (use :func:`no_effect`), or a
+            negative ``precision``.
     """
-    ours, null = _finite("ours", ours), _finite("null", null)
-    stderr, tolerance = (
-        _finite("stderr", stderr),
-        _finite("tolerance", tolerance),
+    printed, null = _finite("printed", printed), _finite("null", null)
+    precision = (
+        rounding_tolerance(printed)
+        if precision is None
+        else _finite("precision", precision)
     )
-    if stderr < 0 or tolerance < 0:
+    if precision < 0:
+        raise ValueError(f"precision must be >= 0, got {precision}")
+    if printed == null:
         raise ValueError(
-            f"stderr and tolerance must be >= 0, got {stderr} and {tolerance}"
+            "a printed value equal to the null is a claim of no effect: use"
+            " no_effect with a margin"
         )
-    if paper is None:
-        if direction not in (1, -1):
-            raise ValueError(
-                "direction must be +1 or -1 when paper is None, got"
-                f" {direction!r}"
-            )
-        sign = direction
-    else:
-        if direction is not None:
-            raise ValueError("give either paper or direction, not both")
-        paper = _finite("paper", paper)
-        sign = int(np.sign(paper - null))
-    u = 2.0 * stderr
-    distance = abs(ours - null)
-    if sign == 0:
-        if distance + u <= tolerance:
-            return REPRODUCED
-        return CONTRADICTED if distance - u > tolerance else NOT_RESOLVED
-    if u > 0 and distance <= u:
-        return NOT_RESOLVED
-    if np.sign(ours - null) != sign:
-        return CONTRADICTED
-    if paper is None or abs(ours - paper) <= tolerance + u:
+    if failures(checks):
+        return NOT_TESTED
+    decided = _side(ours, null, int(np.sign(printed - null)))
+    if decided:
+        return decided
+    if ours.high < printed - precision or ours.low > printed + precision:
+        return SAME_DIRECTION
+    return REPRODUCED
+
+
+def rate(
+    ours: Estimate, paper: float, *, checks: Sequence[Check] = ()
+) -> tuple[Estimate, str]:
+    """A slope or rate against the paper's: ``(ratio, verdict)``, our estimate
+    divided by ``paper`` (its interval too), reproduced if that interval
+    includes 1, *same direction, different size* if not (after the direction
+    and the checks).
+
+    Raises:
+        ValueError: ``paper`` is 0 (a claim of no slope: use
+            :func:`no_effect`).
+    """
+    paper = _finite("paper", paper)
+    if paper == 0:
+        raise ValueError("paper must not be 0: use no_effect for a flat claim")
+    ratio = ours.scaled(1.0 / paper)
+    if failures(checks):
+        return ratio, NOT_TESTED
+    decided = _side(ratio, 0.0, 1)
+    if decided:
+        return ratio, decided
+    return ratio, REPRODUCED if ratio.includes(1.0) else SAME_DIRECTION
+
+
+def no_effect(
+    ours: Estimate,
+    margin: float,
+    *,
+    null: float = 0.0,
+    checks: Sequence[Check] = (),
+) -> str:
+    """The verdict on a claim of no (or negligible) effect: an equivalence
+    test of our interval against ``null ± margin`` (``margin`` fixed in
+    advance from the paper's words and numbers).
+
+    Raises:
+        ValueError: ``margin`` not > 0.
+    """
+    margin, null = _finite("margin", margin), _finite("null", null)
+    if margin <= 0:
+        raise ValueError(f"margin must be > 0, got {margin}")
+    if failures(checks):
+        return NOT_TESTED
+    if null - margin <= ours.low and ours.high <= null + margin:
         return REPRODUCED
-    return SAME_DIRECTION
+    if ours.low > null + margin or ours.high < null - margin:
+        return CONTRADICTED
+    return NOT_RESOLVED
 
 
 def ratio_verdict(
@@ -135,43 +324,21 @@ def ratio_verdict(
     ours_numerator: float,
     ours_denominator: float,
 ) -> tuple[float, float, str]:
-    """A claim "the first costs so many times the second": ``(printed, ours,
-    verdict)``, the paper's ratio of its printed numbers, ours from our counts,
-    and the :func:`verdict` against a ratio of 1 within the rounding of the
-    printed numbers (:func:`ratio_tolerance`)."""
+    """A claim "the first costs so many times the second", from two printed
+    numbers and two exact counts: ``(printed, ours, verdict)``, the paper's
+    ratio, ours, and :func:`size` at the precision the printed numbers allow
+    (:func:`ratio_tolerance`)."""
     printed = _finite("paper_numerator", paper_numerator) / _finite(
         "paper_denominator", paper_denominator
     )
     ours = _finite("ours_numerator", ours_numerator) / _finite(
         "ours_denominator", ours_denominator
     )
-    tolerance = ratio_tolerance(paper_numerator, paper_denominator)
+    precision = ratio_tolerance(paper_numerator, paper_denominator)
     return (
         printed,
         ours,
-        verdict(ours, paper=printed, null=1.0, tolerance=tolerance),
-    )
-
-
-def mean_stderr(values: Sequence[float]) -> tuple[float, float]:
-    """The mean of ``values`` (e.g. one effect measured on several series) and
-    its standard error ``s / √n`` (sample standard deviation, ddof = 1): the
-    ``ours`` and ``stderr`` of :func:`verdict`.
-
-    Raises:
-        ValueError: fewer than two values (no spread to estimate) or a value
-            that is not finite.
-    """
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1 or len(array) < 2:
-        raise ValueError(
-            "values must be a sequence of at least 2 numbers, got"
-            f" {len(array.reshape(-1))}"
-        )
-    if not np.isfinite(array).all():
-        raise ValueError("values must be finite")
-    return float(array.mean()), float(
-        array.std(ddof=1) / math.sqrt(len(array))
+        size(Estimate.exact(ours), printed, precision=precision, null=1.0),
     )
 
 
@@ -231,6 +398,15 @@ class LineFit:
     intercept: float
     slope_stderr: float
     r_squared: float
+    n: int
+
+    @property
+    def slope_estimate(self) -> Estimate:
+        """The slope with its 95 % t interval (``n − 2`` degrees of
+        freedom)."""
+        return Estimate.from_stderr(
+            self.slope, self.slope_stderr, df=self.n - 2
+        )
 
 
 def line_fit(x: Sequence[float], y: Sequence[float]) -> LineFit:
@@ -261,4 +437,126 @@ def line_fit(x: Sequence[float], y: Sequence[float]) -> LineFit:
         float(fit.intercept),
         float(fit.stderr),
         float(r_squared),
+        len(xs),
     )
+
+
+def local_slopes(x: Sequence[float], y: Sequence[float]) -> np.ndarray:
+    """The log–log slope between each pair of neighbouring points, ``Δ log y /
+    Δ log x``: the exponent a power law ``y ∝ x^k`` would have there.
+
+    Raises:
+        ValueError: fewer than 2 points, different lengths, or values not
+            finite and > 0.
+    """
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if xs.shape != ys.shape or xs.ndim != 1 or len(xs) < 2:
+        raise ValueError(
+            "x and y must be two sequences of the same length >= 2, got"
+            f" shapes {xs.shape} and {ys.shape}"
+        )
+    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+        raise ValueError("x and y must be finite")
+    if (xs <= 0).any() or (ys <= 0).any():
+        raise ValueError("x and y must be > 0 for a log-log slope")
+    return np.diff(np.log(ys)) / np.diff(np.log(xs))
+
+
+SETTLED = 0.1
+"""How far the last two local slopes may differ in the asymptotic-range check
+(10 % of the last)."""
+PRECISE = 0.1
+"""How wide each point's 95 % interval may be in the asymptotic-range check
+(±10 % of its median)."""
+MIN_REPEATS = 5
+"""The fewest repeats that give a point an interval in the asymptotic-range
+check."""
+
+
+def median_interval(times: Sequence[float], seed: int = 0) -> Estimate:
+    """The median of repeat ``times`` with its 95 % percentile-bootstrap
+    interval (``scipy.stats.bootstrap``, seeded).
+
+    Raises:
+        ValueError: fewer than 2 times, or times not finite.
+    """
+    t = np.asarray(times, dtype=float)
+    if t.ndim != 1 or len(t) < 2:
+        raise ValueError(f"need at least 2 times, got shape {t.shape}")
+    if not np.isfinite(t).all():
+        raise ValueError("times must be finite")
+    median = float(np.median(t))
+    if np.ptp(t) == 0:
+        return Estimate.exact(median)
+    result = stats.bootstrap(
+        (t,),
+        np.median,
+        confidence_level=LEVEL,
+        method="percentile",
+        n_resamples=2000,
+        rng=np.random.default_rng(seed),
+    )
+    low, high = result.confidence_interval
+    return Estimate(median, min(float(low), median), max(float(high), median))
+
+
+def asymptotic_checks(
+    sizes: Sequence[float], rounds: Sequence[Sequence[float]]
+) -> list[Check]:
+    """The two checks an exponent fitted to timings must pass: every point
+    precise (at least :data:`MIN_REPEATS` repeats, 95 % interval of the median
+    within ±:data:`PRECISE`) and the local slopes settled (the last two within
+    :data:`SETTLED` of each other, relative to the last).
+
+    ``rounds[i]`` are the repeat times at ``sizes[i]``.
+    """
+    if len(sizes) != len(rounds) or len(sizes) < 3:
+        raise ValueError(
+            "sizes and rounds must have the same length >= 3, got"
+            f" {len(sizes)} and {len(rounds)}"
+        )
+    medians = [float(np.median(r)) for r in rounds]
+    few = [
+        s for s, r in zip(sizes, rounds, strict=True) if len(r) < MIN_REPEATS
+    ]
+    wide = []
+    for s, r in zip(sizes, rounds, strict=True):
+        if len(r) >= MIN_REPEATS:
+            m = median_interval(r)
+            spread = max(m.high / m.value - 1, 1 - m.low / m.value)
+            if spread > PRECISE:
+                wide.append(f"{s:g} (±{100 * spread:.0f} %)")
+    if few:
+        precise = Check(
+            "precision",
+            False,
+            f"{min(len(r) for r in rounds)} repeats per size, fewer than the"
+            f" {MIN_REPEATS} an interval needs",
+        )
+    elif wide:
+        precise = Check(
+            "precision",
+            False,
+            f"intervals wider than ±{100 * PRECISE:.0f} % at "
+            + ", ".join(wide),
+        )
+    else:
+        precise = Check(
+            "precision",
+            True,
+            f"every point within ±{100 * PRECISE:.0f} %",
+        )
+    slopes = local_slopes(sizes, medians)
+    last, previous = float(slopes[-1]), float(slopes[-2])
+    drift = abs(last - previous) / abs(last) if last else math.inf
+    settled = Check(
+        "asymptotic range",
+        drift <= SETTLED,
+        "local slopes "
+        + ", ".join(f"{k:.1f}" for k in slopes)
+        + (
+            f": the last two differ by {100 * drift:.0f} %"
+            f" (at most {100 * SETTLED:.0f} % allowed)"
+        ),
+    )
+    return [precise, settled]

@@ -5,21 +5,24 @@ median(reference)`` of two sets of repeat times. Its uncertainty comes from
 resampling: draw ``n`` of the ``n`` rounds with replacement, recompute the
 ratio of medians, repeat ``resamples`` times, and report the ``(1 − level)/2``
 and ``(1 + level)/2`` quantiles of those ratios (the percentile bootstrap,
-Efron & Tibshirani 1993, ch. 13).
+Efron & Tibshirani 1993, ch. 13), as ``scipy.stats.bootstrap`` does.
 
 *Paired* rounds — both sides timed in the same interleaved round — are
-resampled together, so a round slowed by another process slows both sides and
-moves the ratio little. Times from separate runs are resampled independently
-(``paired=False``). The generator is seeded: the same times always give the
-same interval.
+resampled together (SciPy's ``paired=True``), so a round slowed by another
+process slows both sides and moves the ratio little. Times from separate runs
+are resampled independently (``paired=False``). The generator is seeded: the
+same times always give the same interval. What SciPy does not do is the
+interleaving of the rounds themselves (:mod:`dlnotes.bench.timing`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -116,12 +119,33 @@ def ratio_interval(
         raise ValueError(f"level must be in (0, 1), got {level}")
     if resamples < 1:
         raise ValueError(f"resamples must be >= 1, got {resamples}")
-    rng = np.random.default_rng(seed)
-    ci = rng.integers(0, len(c), size=(resamples, len(c)))
-    ri = ci if paired else rng.integers(0, len(r), size=(resamples, len(r)))
-    ratios = np.median(c[ci], axis=1) / np.median(r[ri], axis=1)
-    low, high = np.quantile(ratios, [(1 - level) / 2, (1 + level) / 2])
     ratio = float(np.median(c) / np.median(r))
+    if min(len(c), len(r)) < 2 or (np.ptp(c) == 0 and np.ptp(r) == 0):
+        # nothing to resample: the interval is the ratio itself
+        return RatioEstimate(ratio, ratio, ratio, min(len(c), len(r)), level)
+
+    def ratio_of_medians(
+        candidate: np.ndarray, reference: np.ndarray, axis: int = -1
+    ) -> np.ndarray:
+        return np.median(candidate, axis=axis) / np.median(
+            reference, axis=axis
+        )
+
+    with warnings.catch_warnings():
+        # a paired ratio that no resample moves (every round slowed alike)
+        # is a degenerate bootstrap distribution, and the right answer
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        result = stats.bootstrap(
+            (c, r),
+            ratio_of_medians,
+            paired=paired,
+            vectorized=True,
+            n_resamples=resamples,
+            confidence_level=level,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        )
+    low, high = result.confidence_interval
     return RatioEstimate(
         ratio,
         min(float(low), ratio),

@@ -30,7 +30,7 @@ import functools
 
 import torch
 
-from dlnotes.sphere._checks import check_signal
+from dlnotes._checks import check_signal
 from dlnotes.sphere._indices import s2_indices, so3_indices
 from dlnotes.sphere.grid import (
     s2_grid,

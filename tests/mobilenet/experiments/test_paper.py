@@ -101,6 +101,7 @@ def test_the_data_file_ships_with_the_package():
         "setuptools"
     ]["package-data"]["dlnotes.mobilenet.experiments"]
     assert "howard2017.json" in globs
-    assert set(paper._PRINTED) == {"source"} | {
+    assert set(paper._PRINTED) == {"source", "text_vgg16_times"} | {
         f"table_{n}" for n in range(2, 15)
     }
+    assert paper.TEXT_VGG16_TIMES == {"params": 32, "mult_adds": 27}

@@ -166,10 +166,15 @@ def test_claims_from_a_source_and_their_verdicts():
     assert claims["alpha"].ours.mean == pytest.approx(10.0) and claims[
         "rho"
     ].ours.mean == pytest.approx(10.0)
-    assert claims["alpha"].verdict in (
-        verdicts.REPRODUCED,
-        verdicts.SAME_DIRECTION,
-    )
+    # a slope is judged by its ratio to the paper's fitted slope
+    paper_alpha = ex.paper_slope(ex.paper.TABLE_6).slope
+    assert claims["alpha"].ratio.value == pytest.approx(10.0 / paper_alpha)
+    assert claims["alpha"].verdict == verdicts.SAME_DIRECTION
+    # a failed check makes every claim "not tested faithfully"
+    failed = [verdicts.Check("convergence", False, "still rising")]
+    checked = ex.claims(source, {k: failed for k in claims})
+    assert {c.verdict for c in checked.values()} == {verdicts.NOT_TESTED}
+    assert set(ex.claim_config_groups()) == set(claims)
     assert ex.paper_slope(ex.paper.TABLE_6).slope > 0
     row = ex.table_row(source(ex.Config()), ex.paper.TABLE_4[1])
     assert row["paper: ImageNet %"] == 70.6 and row[

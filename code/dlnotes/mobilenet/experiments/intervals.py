@@ -7,9 +7,8 @@ same batch order), so an effect ``a − b`` is measured once per seed, and those
 interval of their mean, ``d̄ ± t_{n−1} · s / √n`` with ``t_{n−1}`` the 97.5 %
 quantile (a 95 % interval; with five seeds t₄ = 2.78, so the interval is wider
 than ``± 2`` standard errors). :func:`interval_verdict` hands it to
-:func:`dlnotes.verdicts.verdict` with the interval's half-width as the ``2 ·
-stderr`` that rule uses: *not resolved* exactly when the interval includes
-zero.
+:func:`dlnotes.verdicts.size`, the book's rule for a claimed size: *not
+resolved* exactly when the interval includes zero.
 """
 
 from __future__ import annotations
@@ -48,6 +47,11 @@ class Interval:
         """``high − mean``."""
         return self.high - self.mean
 
+    @property
+    def estimate(self) -> verdicts.Estimate:
+        """The same interval as a :class:`dlnotes.verdicts.Estimate`."""
+        return verdicts.Estimate(self.mean, self.low, self.high)
+
     def excludes(self, value: float = 0.0) -> bool:
         """Whether ``value`` lies outside ``[low, high]``."""
         return not self.low <= value <= self.high
@@ -84,17 +88,19 @@ def mean_interval(values: Sequence[float]) -> Interval:
 
 
 def interval_verdict(
-    interval: Interval, paper: float, tolerance: float = 0.0
+    interval: Interval,
+    paper: float,
+    tolerance: float = 0.0,
+    checks: Sequence[verdicts.Check] = (),
 ) -> str:
-    """The verdict of :func:`dlnotes.verdicts.verdict` on the paper's ``paper``
-    with our ``interval``: *not resolved* if it includes zero, *contradicted*
-    if it lies on the other side, *reproduced* if ``paper`` lies within
-    ``tolerance`` of it, *same direction, different size* otherwise."""
-    return verdicts.verdict(
-        interval.mean,
-        paper=paper,
-        stderr=interval.half_width / 2,
-        tolerance=tolerance,
+    """:func:`dlnotes.verdicts.size` on the paper's ``paper`` (taken within
+    ``tolerance``, the precision of its printed numbers) with our
+    ``interval``: *not tested faithfully* if a check fails, *not resolved* if
+    the interval includes zero, *contradicted* if it lies on the other side,
+    *reproduced* if it meets ``paper ± tolerance``, *same direction, different
+    size* otherwise."""
+    return verdicts.size(
+        interval.estimate, paper, precision=tolerance, checks=checks
     )
 
 

@@ -92,6 +92,11 @@ TABLE_7_RESOLUTIONS = (224, 192, 160, 128)
 TABLE_8 = _rows("table_8")
 """Table 8, MobileNet against popular models (ImageNet)."""
 
+TEXT_VGG16_TIMES: dict[str, int] = dict(_PRINTED["text_vgg16_times"])
+"""What Section 4.2 says of Table 8, that MobileNet is "32 times smaller and 27
+times less compute intensive" than VGG16 (keys ``"params"`` and
+``"mult_adds"``)."""
+
 TABLE_9 = _rows("table_9")
 """Table 9, smaller MobileNet against popular models (ImageNet)."""
 

@@ -699,20 +699,35 @@ def slope_interval(sweep: Sequence[Summary]) -> Interval:
 @dataclass(frozen=True)
 class Claim:
     """One of the paper's claims: its value of the effect, ours with its 95 %
-    interval over the seeds, and the tolerance within which the two count as
-    the same size."""
+    interval over the seeds, how it is judged (``kind``: ``"size"``, a
+    difference compared within ``tolerance``, the rounding of the printed
+    accuracies; ``"rate"``, a slope compared by its ratio to the paper's,
+    :func:`dlnotes.verdicts.rate`), and the checks its experiment must pass
+    (:mod:`~dlnotes.mobilenet.experiments.claim_checks`)."""
 
     name: str
     unit: str
     paper: float
     ours: Interval
     tolerance: float
+    kind: str = "size"
+    checks: tuple[verdicts.Check, ...] = ()
+
+    @property
+    def ratio(self) -> verdicts.Estimate:
+        """Ours over the paper's, with its interval."""
+        return verdicts.rate(self.ours.estimate, self.paper)[0]
 
     @property
     def verdict(self) -> str:
-        """:func:`~dlnotes.mobilenet.experiments.intervals.interval_verdict` of
-        ``ours`` on ``paper``."""
-        return interval_verdict(self.ours, self.paper, self.tolerance)
+        """The verdict of :mod:`dlnotes.verdicts` for this kind of claim."""
+        if self.kind == "rate":
+            return verdicts.rate(
+                self.ours.estimate, self.paper, checks=self.checks
+            )[1]
+        return interval_verdict(
+            self.ours, self.paper, self.tolerance, self.checks
+        )
 
 
 def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
@@ -724,18 +739,23 @@ def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
 
 
 def claims(
-    source: Source, design: Design | None = None, pairs: Source | None = None
+    source: Source,
+    checks: dict[str, Sequence[verdicts.Check]] | None = None,
+    design: Design | None = None,
+    pairs: Source | None = None,
 ) -> dict[str, Claim]:
     """The four accuracy claims of Section 4, ours measured from ``source``
     (differences in points, slopes in points per decade of Mult-Adds), keyed
-    ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``; the two differences from the
-    networks of ``design`` in ``pairs`` when given (by default
-    :func:`thinned_design`'s in ``source``).
+    ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``; ``checks`` by the same keys
+    (e.g. :func:`dlnotes.mobilenet.experiments.claim_checks.claim_checks` of
+    the records); the two differences from the networks of ``design`` in
+    ``pairs`` when given (by default :func:`thinned_design`'s in ``source``).
 
     Differences count as the same size within the rounding of the two printed
-    accuracies; slopes within twice the standard error of the paper's own fit
-    (four points each).
+    accuracies; slopes are compared by their ratio to the paper's fitted slope
+    (:func:`dlnotes.verdicts.rate`), never within the paper's own fit error.
     """
+    checks = checks or {}
     sep, full = paper.TABLE_4[1], paper.TABLE_4[0]
     narrow, shallow = paper.TABLE_5
     rounding = verdicts.rounding_tolerance
@@ -747,6 +767,7 @@ def claims(
             round(sep.accuracy - full.accuracy, 1),
             separable_vs_full(pairs or source, design).interval.scaled(100),
             rounding(sep.accuracy) + rounding(full.accuracy),
+            checks=tuple(checks.get("sf", ())),
         ),
         "ns": Claim(
             "narrow minus shallow at equal Mult-Adds (Table 5)",
@@ -754,21 +775,40 @@ def claims(
             round(narrow.accuracy - shallow.accuracy, 1),
             narrow_vs_shallow(pairs or source, design).interval.scaled(100),
             rounding(narrow.accuracy) + rounding(shallow.accuracy),
+            checks=tuple(checks.get("ns", ())),
         ),
         "alpha": Claim(
             "accuracy per decade of Mult-Adds along α (Table 6)",
             "points per decade",
             alpha.slope,
             slope_interval(width_sweep(source)).scaled(100),
-            2 * alpha.slope_stderr,
+            0.0,
+            kind="rate",
+            checks=tuple(checks.get("alpha", ())),
         ),
         "rho": Claim(
             "accuracy per decade of Mult-Adds along ρ (Table 7)",
             "points per decade",
             rho.slope,
             slope_interval(resolution_sweep(source)).scaled(100),
-            2 * rho.slope_stderr,
+            0.0,
+            kind="rate",
+            checks=tuple(checks.get("rho", ())),
         ),
+    }
+
+
+def claim_config_groups() -> dict[str, tuple[Config, ...]]:
+    """The configurations behind each claim of :func:`claims`, by key."""
+    shallow = Config("shallow")
+    return {
+        "sf": (Config("separable"), Config("full")),
+        "ns": (
+            Config("separable", matched_width(shallow.mult_adds)),
+            shallow,
+        ),
+        "alpha": tuple(Config("separable", a) for a in ALPHAS),
+        "rho": tuple(Config("separable", 1.0, side) for side in SIDES),
     }
 
 
