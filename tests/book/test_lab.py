@@ -304,7 +304,13 @@ def test_the_frontend_renders_a_chapters_myst(lab_server):
                   '.jp-MarkdownCell .myst'))
                   .map((n) => n.innerText).join(' ')
                   .match(/\\(\\d+\\)/g) || [],
-                text: notebook.innerText,
+                // Cells far below the window are rendered only when scrolled
+                // to (JupyterLab's windowing): judge the rendered ones.
+                rendered: notebook.querySelectorAll(
+                  '.jp-MarkdownCell .myst').length,
+                text: Array.from(notebook.querySelectorAll(
+                  '.jp-MarkdownCell .myst'))
+                  .map((cell) => cell.innerText).join('\\n'),
               };
             }"""
         )
@@ -312,5 +318,6 @@ def test_the_frontend_renders_a_chapters_myst(lab_server):
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(SCREENSHOTS) / "lab-batchnorm.png"))
     assert rendered["display"] >= 2 and "(1)" in rendered["numbers"]
+    assert rendered["rendered"] >= 2
     for raw in ("{math}", "$$", "{eq}", "```{"):
         assert raw not in rendered["text"], f"{raw} shown raw in the lab"
