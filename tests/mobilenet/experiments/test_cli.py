@@ -10,18 +10,10 @@ from dlnotes.mobilenet.experiments import tradeoffs as ex
 from dlnotes.mobilenet.experiments.cli import main
 from dlnotes.record_json import run_settings
 
-SMALL = [
-    "--epochs",
-    "1",
-    "--seeds",
-    "0",
-    "--batch-size",
-    "16",
-    "--task",
-    "mnist",
-    "--configs",
-    "separable-a0.25-28px",
-]
+SMALL = (
+    "--epochs 1 --seeds 0 --batch-size 16 --task mnist --configs "
+    "separable-a0.25-28px"
+).split()
 
 
 @pytest.fixture
@@ -137,7 +129,7 @@ def test_the_plateau_study_takes_its_settings_unless_told(
 
     monkeypatch.setattr(ex, "task_data", tiny)
     name = "shallow-a1.6-28px-min16"
-    argv = ["--study", "plateau", "--epochs", "2", "--seeds", "1"]
+    argv = "--study plateau --epochs 2 --seeds 1".split()
     main(["tradeoffs", "--save", str(tmp_path), *argv, "--configs", name])
     assert f"{name}-seed1 epoch 2/2" in capsys.readouterr().out
     record = runs.read_record(tmp_path / f"{name}-seed1.json")

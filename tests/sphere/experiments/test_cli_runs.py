@@ -12,11 +12,10 @@ import pytest
 from dlnotes.sphere.experiments import cli
 from dlnotes.sphere.experiments.cli import main
 
-TINY = [
-    "--bandwidth", "10", "--b1", "3", "--b2", "2", "--seeds", "0",
-    "--n-train", "24", "--n-test", "10", "--epochs", "1",
-    "--models", "planar", "--train-on", "NR",
-]  # fmt: skip
+TINY = (
+    "--bandwidth 10 --b1 3 --b2 2 --seeds 0 --n-train 24 --n-test 10"
+    " --epochs 1 --models planar --train-on NR"
+).split()
 
 
 def _error(capsys, argv, code=2):
@@ -55,9 +54,7 @@ def test_equivariance_at_bandwidth_1_and_huge_sizes_are_errors(capsys):
     assert "must be an int >= 2" in _error(
         capsys, ["equivariance", "--bandwidths", "1"]
     )
-    err = _error(
-        capsys, ["equivariance", "--bandwidths", "4", "5000", "--depth", "1"]
-    )
+    err = _error(capsys, "equivariance --bandwidths 4 5000 --depth 1".split())
     assert "b = 5000" in err and "needs about" in err
 
 

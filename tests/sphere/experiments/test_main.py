@@ -9,17 +9,9 @@ from dlnotes.sphere.experiments.mnist.experiment import mnist_experiment
 
 def test_equivariance_command_prints_the_table(capsys):
     main(
-        [
-            "equivariance",
-            "--bandwidths",
-            "2",
-            "--depth",
-            "2",
-            "--rotations",
-            "2",
-            "--channels",
-            "2",
-        ]
+        (
+            "equivariance --bandwidths 2 --depth 2 --rotations 2 --channels 2"
+        ).split()
     )
     out = capsys.readouterr().out
     assert "delta" in out and "float32" in out and "float64" in out
@@ -27,23 +19,10 @@ def test_equivariance_command_prints_the_table(capsys):
 
 def test_mnist_command_prints_the_table_and_the_sizes(capsys):
     main(
-        [
-            "mnist",
-            "--bandwidth",
-            "10",
-            "--b1",
-            "3",
-            "--b2",
-            "2",
-            "--epochs",
-            "1",
-            "--seeds",
-            "0",
-            "--n-train",
-            "20",
-            "--n-test",
-            "10",
-        ]
+        (
+            "mnist --bandwidth 10 --b1 3 --b2 2 --epochs 1 --seeds 0 "
+            "--n-train 20 --n-test 10"
+        ).split()
     )
     out = capsys.readouterr().out
     assert "NR/NR" in out and "NR/R" in out
@@ -54,28 +33,11 @@ def test_mnist_command_can_train_one_model_on_one_condition_with_progress(
     capsys,
 ):
     main(
-        [
-            "mnist",
-            "--bandwidth",
-            "10",
-            "--b1",
-            "3",
-            "--b2",
-            "2",
-            "--epochs",
-            "2",
-            "--seeds",
-            "0",
-            "--n-train",
-            "20",
-            "--n-test",
-            "10",
-            "--models",
-            "spherical",
-            "--train-on",
-            "R",
-            "--progress",
-        ]
+        (
+            "mnist --bandwidth 10 --b1 3 --b2 2 --epochs 2 --seeds 0 "
+            "--n-train 20 --n-test 10 --models spherical --train-on R "
+            "--progress"
+        ).split()
     )
     out = capsys.readouterr().out
     assert "spherical trained on R, seed 0, epoch 2:" in out
@@ -84,58 +46,22 @@ def test_mnist_command_can_train_one_model_on_one_condition_with_progress(
 
 def test_mnist_command_passes_the_input_scale(capsys):
     main(
-        [
-            "mnist",
-            "--bandwidth",
-            "10",
-            "--b1",
-            "3",
-            "--b2",
-            "2",
-            "--epochs",
-            "1",
-            "--seeds",
-            "0",
-            "--n-train",
-            "20",
-            "--n-test",
-            "10",
-            "--models",
-            "spherical",
-            "--train-on",
-            "NR",
-            "--input-scale",
-            "1",
-        ]
+        (
+            "mnist --bandwidth 10 --b1 3 --b2 2 --epochs 1 --seeds 0 "
+            "--n-train 20 --n-test 10 --models spherical --train-on NR "
+            "--input-scale 1"
+        ).split()
     )
     assert "input_scale=1.0" in capsys.readouterr().out
 
 
 def test_mnist_command_passes_the_schedule(capsys):
     main(
-        [
-            "mnist",
-            "--bandwidth",
-            "10",
-            "--b1",
-            "3",
-            "--b2",
-            "2",
-            "--epochs",
-            "1",
-            "--seeds",
-            "0",
-            "--n-train",
-            "20",
-            "--n-test",
-            "10",
-            "--models",
-            "spherical",
-            "--train-on",
-            "NR",
-            "--schedule",
-            "cosine",
-        ]
+        (
+            "mnist --bandwidth 10 --b1 3 --b2 2 --epochs 1 --seeds 0 "
+            "--n-train 20 --n-test 10 --models spherical --train-on NR "
+            "--schedule cosine"
+        ).split()
     )
     assert "schedule='cosine'" in capsys.readouterr().out
 
@@ -146,20 +72,9 @@ def test_unknown_command_is_refused(capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
-TINY = [
-    "--bandwidth",
-    "10",
-    "--b1",
-    "3",
-    "--b2",
-    "2",
-    "--seeds",
-    "0",
-    "--n-train",
-    "24",
-    "--n-test",
-    "10",
-]
+TINY = (
+    "--bandwidth 10 --b1 3 --b2 2 --seeds 0 --n-train 24 --n-test 10"
+).split()
 
 
 @pytest.mark.parametrize(
@@ -167,7 +82,7 @@ TINY = [
     [
         (["--b1", "40"], "b >= b1 >= b2"),
         (
-            ["--bandwidth", "8", "--b1", "4", "--b2", "2"],
+            "--bandwidth 8 --b1 4 --b2 2".split(),
             "planar model needs b >= 9",
         ),
         (["--lr", "inf"], "lr must be a positive finite"),
@@ -279,7 +194,7 @@ def test_a_run_resumes_only_at_the_settings_it_was_started_with(
         )  # fmt: skip
     assert [p.suffix for p in tmp_path.iterdir()] == [".ckpt"]
     other = [a if a != "10" else "12" for a in TINY]  # --bandwidth 12
-    run = ["--epochs", "2", "--models", "planar", "--train-on", "NR"]
+    run = "--epochs 2 --models planar --train-on NR".split()
     with pytest.raises(SystemExit):
         main(["mnist", *other, *run, "--save", str(tmp_path), "--resume"])
     err = capsys.readouterr().err

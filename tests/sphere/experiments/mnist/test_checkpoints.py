@@ -104,31 +104,11 @@ def test_evaluation_reproduces_the_recorded_accuracies_exactly(tmp_path):
 
 
 def test_torchrun_with_two_processes_takes_the_steps_of_one(tmp_path):
-    arguments = [
-        "mnist",
-        "--bandwidth",
-        "10",
-        "--b1",
-        "3",
-        "--b2",
-        "2",
-        "--seeds",
-        "0",
-        "--n-train",
-        "20",
-        "--n-test",
-        "10",
-        "--batch-size",
-        "10",
-        "--epochs",
-        "2",
-        "--models",
-        "spherical",
-        "--train-on",
-        "NR",
-        "--threads",
-        "1",
-    ]
+    arguments = (
+        "mnist --bandwidth 10 --b1 3 --b2 2 --seeds 0 --n-train 20 "
+        "--n-test 10 --batch-size 10 --epochs 2 --models spherical "
+        "--train-on NR --threads 1"
+    ).split()
     environment = os.environ | {"DLNOTES_QUIET": "1"}
     subprocess.run(
         [
