@@ -132,3 +132,25 @@ def test_probabilities_under_the_identity_match_the_shipped_signal():
     assert p.shape == (1, 10)
     assert p.sum() == pytest.approx(1.0, abs=1e-5)
     assert record["settings"]["model"] == "spherical"
+
+
+class _Killed(Exception):
+    pass
+
+
+def _kill_after_epoch_1(model, train_on, seed, stats):
+    if stats.epoch == 1:
+        raise _Killed
+
+
+def test_an_interrupted_run_resumes_only_with_its_own_settings(tmp_path):
+    run = dict(models=("planar",), train_on=("rotated",), seeds=(0,))
+    with pytest.raises(_Killed):
+        shapes_experiment(
+            **run, epochs=2, save=tmp_path, on_epoch=_kill_after_epoch_1
+        )
+    assert [p.suffix for p in tmp_path.iterdir()] == [".ckpt"]
+    with pytest.raises(ValueError, match=r"other settings \(.*lr"):
+        shapes_experiment(**run, epochs=2, lr=0.5, save=tmp_path, resume=True)
+    shapes_experiment(**run, epochs=2, save=tmp_path, resume=True)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pt"]

@@ -5,14 +5,14 @@ on rotated ones.
 A run is one (model, training orientation, seed). With a folder to save in,
 it leaves there (names from :func:`run_name`):
 
-* ``<name>.run.json`` while it trains: every setting that determines the run
-  (model, orientation, seed, bandwidth, the data set's settings and
-  fingerprint, the recipe); a ``--resume`` of other settings is refused;
 * ``<name>.ckpt`` while it trains: :func:`dlnotes.train.fit`'s training
-  state after each epoch (atomic);
+  state after each epoch (atomic), with every setting that determines the run
+  (model, orientation, seed, bandwidth, the data set's settings and
+  fingerprint, the recipe) as its identity: a ``--resume`` of other settings
+  is refused;
 * at the end ``<name>.pt`` (the ``state_dict``, loaded with
   ``weights_only=True``) and ``<name>.json`` (settings, one row per epoch,
-  final accuracies); the two others are removed.
+  final accuracies); the checkpoint is removed.
 
 The shipped runs live in :data:`SHIPPED` and are evaluated live by the book
 (:func:`evaluate_runs`).
@@ -135,29 +135,27 @@ def train_run(
         if save is not None
         else None
     )
-    identity = json.dumps(asdict(settings), sort_keys=True)
+    identity = asdict(settings)
     if stem is not None:
-        files = [
-            stem.with_suffix(suffix)
-            for suffix in (".run.json", ".ckpt", ".json")
-        ]
-        if any(path.exists() for path in files) and not resume:
+        checkpoint, record = (
+            stem.with_suffix(".ckpt"),
+            stem.with_suffix(".json"),
+        )
+        if (checkpoint.exists() or record.exists()) and not resume:
             raise ValueError(
                 f"{stem} exists: pass --resume to continue or reuse it, or"
                 " choose another folder"
             )
-        for path, key in ((files[0], None), (files[2], "settings")):
-            if path.exists():
-                stored = json.loads(path.read_text())
-                stored = stored[key] if key else stored
-                if json.dumps(stored, sort_keys=True) != identity:
-                    raise ValueError(
-                        f"{path} was made with other settings; refusing to"
-                        " resume it (choose another folder)"
-                    )
-        if files[2].exists():
+        if record.exists():
+            stored = json.loads(record.read_text())["settings"]
+            if json.dumps(stored, sort_keys=True) != json.dumps(
+                identity, sort_keys=True
+            ):
+                raise ValueError(
+                    f"{record} was made with other settings; refusing to"
+                    " resume it (choose another folder)"
+                )
             return load_run(stem)[0]
-        write_text(files[0], identity)
     torch.manual_seed(settings.seed)
     model = build_model(settings.model, settings.b)
     history = fit(
@@ -171,6 +169,7 @@ def train_run(
         on_epoch=on_epoch,
         schedule=settings.schedule,
         checkpoint=stem.with_suffix(".ckpt") if stem is not None else None,
+        identity=identity,
     )
     model.eval()
     if stem is not None:
@@ -196,7 +195,6 @@ def train_run(
         save_weights(model, stem.with_suffix(".pt"))
         write_text(stem.with_suffix(".json"), record_json(FORMAT, record))
         stem.with_suffix(".ckpt").unlink(missing_ok=True)
-        stem.with_suffix(".run.json").unlink(missing_ok=True)
     return model
 
 
