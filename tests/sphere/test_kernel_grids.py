@@ -101,48 +101,21 @@ def test_so3_equatorial_grid():
 
 
 @pytest.mark.parametrize(
-    "call, error, match",
+    "grid, name, value, error, rule",
     [
-        (
-            lambda: s2_near_identity_grid(n_alpha=0),
-            ValueError,
-            "n_alpha must be >= 1",
-        ),
-        (
-            lambda: s2_near_identity_grid(n_beta=2.5),
-            TypeError,
-            "n_beta must be an int",
-        ),
-        (
-            lambda: s2_near_identity_grid(max_beta=4.0),
-            ValueError,
-            "max_beta must lie in",
-        ),
-        (
-            lambda: s2_equatorial_grid(max_beta=2.0),
-            ValueError,
-            "max_beta must lie in",
-        ),
-        (
-            lambda: so3_near_identity_grid(n_gamma=0),
-            ValueError,
-            "n_gamma must be >= 1",
-        ),
-        (
-            lambda: so3_near_identity_grid(max_gamma=-1.0),
-            ValueError,
-            "max_gamma must lie in",
-        ),
-        (
-            lambda: so3_equatorial_grid(n_beta=True),
-            TypeError,
-            "n_beta must be an int",
-        ),
+        (s2_near_identity_grid, "n_alpha", 0, ValueError, "be >= 1"),
+        (s2_near_identity_grid, "n_beta", 2.5, TypeError, "be an int"),
+        (s2_near_identity_grid, "max_beta", 4.0, ValueError, "lie in"),
+        (s2_equatorial_grid, "max_beta", 2.0, ValueError, "lie in"),
+        (so3_near_identity_grid, "n_gamma", 0, ValueError, "be >= 1"),
+        (so3_near_identity_grid, "max_gamma", -1.0, ValueError, "lie in"),
+        (so3_equatorial_grid, "n_beta", True, TypeError, "be an int"),
     ],
 )
-def test_bad_arguments(call, error, match):
-    with pytest.raises(error, match=match):
-        call()
+def test_bad_arguments(grid, name, value, error, rule):
+    """Each grid refuses a bad argument by name: ``<name> must <rule>``."""
+    with pytest.raises(error, match=f"{name} must {rule}"):
+        grid(**{name: value})
 
 
 def test_sympy_ring_points_are_conjugates_of_one_rotation():
