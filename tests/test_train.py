@@ -27,6 +27,14 @@ def _model(seed: int) -> nn.Module:
     return nn.Sequential(nn.Flatten(), nn.Linear(16, 2))
 
 
+def _fit(model_seed: int = 0, sizes=(64, 32), **settings) -> History:
+    """Train a fresh ``_model(model_seed)`` on blobs of ``sizes`` (train,
+    test) examples without a progress bar; ``settings`` go to ``fit``."""
+    n_train, n_test = sizes
+    train, test = _blobs(n_train, 0), _blobs(n_test, 1)
+    return fit(_model(model_seed), train, test, progress=False, **settings)
+
+
 def test_fit_learns_and_records_every_epoch():
     train, test = _blobs(256, 0), _blobs(128, 1)
     model = _model(0)
@@ -55,46 +63,18 @@ def test_fit_learns_and_records_every_epoch():
 
 def test_on_epoch_sees_each_epoch_as_it_ends():
     seen = []
-    history = fit(
-        _model(0),
-        _blobs(64, 0),
-        _blobs(32, 1),
-        epochs=2,
-        lr=0.05,
-        batch_size=32,
-        progress=False,
-        on_epoch=seen.append,
-    )
+    history = _fit(epochs=2, lr=0.05, batch_size=32, on_epoch=seen.append)
     assert seen == history.epochs
 
 
 def test_fit_is_repeatable_under_a_seed():
-    train, test = _blobs(256, 0), _blobs(64, 1)
     runs = [
-        fit(
-            _model(3),
-            train,
-            test,
-            epochs=2,
-            lr=0.01,
-            batch_size=16,
-            seed=5,
-            progress=False,
-        )
-        for _ in range(2)
+        _fit(3, (256, 64), epochs=2, lr=0.01, batch_size=16, seed=seed)
+        for seed in (5, 5, 6)
     ]
-    assert runs[0].column("train_loss") == runs[1].column("train_loss")
-    other = fit(
-        _model(3),
-        train,
-        test,
-        epochs=2,
-        lr=0.01,
-        batch_size=16,
-        seed=6,
-        progress=False,
-    )
-    assert other.column("train_loss") != runs[0].column("train_loss")
+    losses = [run.column("train_loss") for run in runs]
+    assert losses[0] == losses[1]
+    assert losses[2] != losses[0]
 
 
 def test_transform_is_applied_to_train_and_test():
@@ -104,15 +84,7 @@ def test_transform_is_applied_to_train_and_test():
         seen.append(images.shape[0])
         return images
 
-    fit(
-        _model(0),
-        _blobs(40, 0),
-        _blobs(10, 1),
-        epochs=1,
-        batch_size=20,
-        transform=transform,
-        progress=False,
-    )
+    _fit(sizes=(40, 10), epochs=1, batch_size=20, transform=transform)
     assert seen == [20, 20, 10]
 
 
@@ -183,7 +155,7 @@ def test_fit_applies_the_cosine_schedule_step_by_step():
 )
 def test_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
-        fit(_model(0), _blobs(8, 0), _blobs(8, 1), **kwargs)
+        _fit(sizes=(8, 8), **kwargs)
 
 
 @pytest.mark.parametrize("which", ["train", "test"])

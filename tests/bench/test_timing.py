@@ -2,6 +2,7 @@
 clock), thread control, the CLI dispatcher."""
 
 import itertools
+import math
 
 import pytest
 import torch
@@ -56,52 +57,43 @@ def test_scripted_times_are_recorded_in_round_order():
     assert m.rounds == 3 and m.load is None
 
 
-def test_quiet_ratio_stops_at_the_minimum_repeats():
+#: Seconds of candidate 'a' per round, against a steady 1 s for 'b': a quiet
+#: ratio (about 2, within 1 %) and a noisy one.
+QUIET = [2.0, 2.02, 1.98]
+NOISY = [1.0, 3.0, 0.5, 2.5, 1.5, 4.0, 0.7]
+
+
+@pytest.mark.parametrize(
+    "a_times, repeats, warmup, max_repeats, precision, max_seconds, rounds",
+    [
+        (QUIET, 5, 1, 50, 0.1, math.inf, range(5, 6)),
+        (NOISY, 5, 0, 20, 0.05, math.inf, range(20, 21)),
+        # about 30 s of scripted work at ~2.75 s a round
+        (NOISY[:4], 4, 0, 1000, 0.01, 30.0, range(5, 20)),
+    ],
+    ids=[
+        "quiet ratio stops at the minimum repeats",
+        "noisy ratio adds rounds up to the cap",
+        "time cap stops adding rounds",
+    ],
+)
+def test_adaptive_rounds(
+    a_times, repeats, warmup, max_repeats, precision, max_seconds, rounds
+):
     clock = FakeClock()
     m = bench.measure(
-        {"a": clock.work([2.0, 2.02, 1.98]), "b": clock.work([1.0])},
-        repeats=5,
-        warmup=1,
+        {"a": clock.work(a_times), "b": clock.work([1.0])},
+        repeats=repeats,
+        warmup=warmup,
         pairs=[("a", "b")],
-        max_repeats=50,
-        precision=0.1,
+        max_repeats=max_repeats,
+        precision=precision,
+        max_seconds=max_seconds,
         clock=clock,
     )
-    assert m.rounds == 5
-
-
-def test_noisy_ratio_adds_rounds_up_to_the_cap():
-    clock = FakeClock()
-    m = bench.measure(
-        {
-            "a": clock.work([1.0, 3.0, 0.5, 2.5, 1.5, 4.0, 0.7]),
-            "b": clock.work([1.0]),
-        },
-        repeats=5,
-        warmup=0,
-        pairs=[("a", "b")],
-        max_repeats=20,
-        precision=0.05,
-        clock=clock,
-    )
-    assert m.rounds == 20
-
-
-def test_time_cap_stops_adding_rounds():
-    clock = FakeClock()
-    m = bench.measure(
-        {"a": clock.work([1.0, 3.0, 0.5, 2.5]), "b": clock.work([1.0])},
-        repeats=4,
-        warmup=0,
-        pairs=[("a", "b")],
-        max_repeats=1000,
-        precision=0.01,
-        max_seconds=30.0,
-        clock=clock,
-    )
-    assert 4 < m.rounds < 20  # about 30 s of scripted work at ~2.75 s a round
-    # one round may start just before the cap
-    assert clock.now - 2.75 <= 30.0 + 3.0 + 1.0
+    assert m.rounds in rounds
+    # one round may start just before the time cap
+    assert clock.now - 2.75 <= max_seconds + 3.0 + 1.0
 
 
 def test_monitor_checks_before_between_and_after():
