@@ -124,35 +124,11 @@ def test_bad_paths_and_counts_are_refused_by_the_parser(
 
 
 def test_existing_runs_are_never_overwritten(tmp_path, capsys):
-    main(
-        [
-            "mnist",
-            *TINY,
-            "--epochs",
-            "1",
-            "--models",
-            "planar",
-            "--train-on",
-            "NR",
-            "--save",
-            str(tmp_path),
-        ]
-    )
+    arguments = "mnist --epochs 1 --models planar --train-on NR".split()
+    arguments += [*TINY, "--save", str(tmp_path)]
+    main(arguments)
     with pytest.raises(SystemExit):
-        main(
-            [
-                "mnist",
-                *TINY,
-                "--epochs",
-                "1",
-                "--models",
-                "planar",
-                "--train-on",
-                "NR",
-                "--save",
-                str(tmp_path),
-            ]
-        )
+        main(arguments)
     assert "--resume" in capsys.readouterr().err
 
 
