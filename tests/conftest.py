@@ -71,3 +71,37 @@ def tolerance():
     """``tolerance(dtype, scale=1.0, k=ROUNDINGS)``: the absolute tolerance of
     a comparison at rounding level (:func:`rounding_tolerance`)."""
     return rounding_tolerance
+
+
+@pytest.fixture
+def cli_error(capsys):
+    """``cli_error(main, argv, code=2)``: run a command line that must stop
+    with exit status ``code`` and return its message, the last line of
+    stderr (after argparse's usage, for its own errors); a traceback there
+    fails the test."""
+
+    def run(main, argv, code=2):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == code
+        err = capsys.readouterr().err.strip()
+        assert "Traceback" not in err
+        return err.splitlines()[-1]
+
+    return run
+
+
+@pytest.fixture
+def forbid(monkeypatch):
+    """``forbid(*target, why)``: replace a function (``target`` as
+    ``monkeypatch.setattr`` takes it, without the value) by one that fails the
+    test with ``why`` if it is called: a data loader that must not run before
+    the arguments are checked, a network call that must not happen."""
+
+    def replace(*target, why: str) -> None:
+        def refuse(*args, **kwargs):
+            raise AssertionError(why)
+
+        monkeypatch.setattr(*target, refuse)
+
+    return replace

@@ -12,12 +12,10 @@ from dlnotes import data
 
 
 @pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("dlnotes.data tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+def no_network(forbid):
+    why = "dlnotes.data tried to open a network connection"
+    forbid(socket.socket, "connect", why=why)
+    forbid(socket, "create_connection", why=why)
 
 
 def test_mnist_5k_loads_offline_with_documented_split(no_network):

@@ -17,11 +17,10 @@ SMALL = (
 
 
 @pytest.fixture
-def no_data(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("data was read before the arguments were checked")
-
-    monkeypatch.setattr(ex, "task_split", refuse)
+def no_data(forbid):
+    forbid(
+        ex, "task_split", why="data was read before the arguments were checked"
+    )
 
 
 def test_records_one_run_per_config_and_seed_and_resumes(

@@ -64,15 +64,6 @@ def test_a_folder_in_use_is_refused(tmp_path, tiny_data):
     assert runs.record_runs(tmp_path, [CONFIG], TINY, "after")  # stale now
 
 
-def _error(capsys, argv, code=2):
-    with pytest.raises(SystemExit) as exit_:
-        main(argv)
-    assert exit_.value.code == code
-    err = capsys.readouterr().err.strip()
-    assert "Traceback" not in err
-    return err.splitlines()[-1]
-
-
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -86,20 +77,20 @@ def _error(capsys, argv, code=2):
     ],
 )
 def test_bad_counts_are_refused_before_any_work(
-    tmp_path, capsys, arguments, message
+    tmp_path, cli_error, arguments, message
 ):
     argv = ["tradeoffs", "--save", str(tmp_path / "out"), *arguments]
-    assert message in _error(capsys, argv)
+    assert message in cli_error(main, argv)
     assert not (tmp_path / "out").exists()
 
 
 def test_ctrl_c_prints_what_was_kept_and_how_to_resume(
-    tmp_path, capsys, monkeypatch
+    tmp_path, cli_error, monkeypatch
 ):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "record_runs", interrupted)
-    err = _error(capsys, ["tradeoffs", "--save", str(tmp_path)], code=130)
+    err = cli_error(main, ["tradeoffs", "--save", str(tmp_path)], code=130)
     assert f"kept in {tmp_path}" in err
     assert err.endswith(f"tradeoffs --save {tmp_path} --resume")

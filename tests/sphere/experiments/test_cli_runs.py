@@ -18,72 +18,60 @@ TINY = (
 ).split()
 
 
-def _error(capsys, argv, code=2):
-    with pytest.raises(SystemExit) as exit_:
-        main(argv)
-    assert exit_.value.code == code
-    err = capsys.readouterr().err.strip()
-    assert "Traceback" not in err
-    # one line: the message (after argparse's usage, for its own errors)
-    return err.splitlines()[-1]
-
-
 @pytest.fixture
-def no_data(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("data was loaded before the check")
-
-    monkeypatch.setattr(
-        "dlnotes.sphere.experiments.mnist.experiment.mnist_5k", refuse
+def no_data(forbid):
+    forbid(
+        "dlnotes.sphere.experiments.mnist.experiment.mnist_5k",
+        why="data was loaded before the check",
     )
 
 
-def test_resume_without_save_is_an_error(capsys, no_data):
-    assert "--resume needs --save" in _error(
-        capsys, ["mnist", *TINY, "--resume"]
+def test_resume_without_save_is_an_error(cli_error, no_data):
+    assert "--resume needs --save" in cli_error(
+        main, ["mnist", *TINY, "--resume"]
     )
 
 
 @pytest.mark.parametrize("command", ["mnist", "mnist-eval"])
-def test_more_threads_than_cpus_is_an_error(capsys, command):
-    err = _error(capsys, [command, "--threads", "100000"])
+def test_more_threads_than_cpus_is_an_error(cli_error, command):
+    err = cli_error(main, [command, "--threads", "100000"])
     assert f"at most this machine's {os.cpu_count()} CPUs" in err
 
 
-def test_equivariance_at_bandwidth_1_and_huge_sizes_are_errors(capsys):
-    assert "must be an int >= 2" in _error(
-        capsys, ["equivariance", "--bandwidths", "1"]
+def test_equivariance_at_bandwidth_1_and_huge_sizes_are_errors(cli_error):
+    assert "must be an int >= 2" in cli_error(
+        main, ["equivariance", "--bandwidths", "1"]
     )
-    err = _error(capsys, "equivariance --bandwidths 4 5000 --depth 1".split())
+    err = cli_error(main, "equivariance --bandwidths 4 5000 --depth 1".split())
     assert "b = 5000" in err and "needs about" in err
 
 
-def test_huge_seeds_and_projection_sizes_are_errors(capsys, monkeypatch):
-    assert "must be an int <=" in _error(
-        capsys, ["mnist", "--seeds", str(2**70)]
+def test_huge_seeds_and_projection_sizes_are_errors(cli_error, monkeypatch):
+    assert "must be an int <=" in cli_error(
+        main, ["mnist", "--seeds", str(2**70)]
     )
-    assert "must be an int <= 2147483647" in _error(
-        capsys, ["mnist", "--batch-size", str(2**62)]
+    assert "must be an int <= 2147483647" in cli_error(
+        main, ["mnist", "--batch-size", str(2**62)]
     )
-    err = _error(capsys, ["mnist", *TINY, "--bandwidth", "100000"])
+    err = cli_error(main, ["mnist", *TINY, "--bandwidth", "100000"])
     assert "projecting 34 digits at b = 100000 needs about" in err
 
 
 def test_save_under_a_file_is_refused_before_any_data(
-    tmp_path, capsys, no_data
+    tmp_path, cli_error, no_data
 ):
     (tmp_path / "file").write_text("")
-    err = _error(capsys, ["mnist", *TINY, "--save", str(tmp_path / "file/x")])
+    err = cli_error(main, ["mnist", *TINY, "--save", str(tmp_path / "file/x")])
     assert "is a file, not a folder" in err
 
 
-def test_a_folder_in_use_is_refused_in_one_line(tmp_path, capsys, no_data):
+def test_a_folder_in_use_is_refused_in_one_line(tmp_path, cli_error, no_data):
     holder = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(60)"]
     )
     try:
         (tmp_path / ".lock").write_text(f"{holder.pid}\n")
-        err = _error(capsys, ["mnist", *TINY, "--save", str(tmp_path)])
+        err = cli_error(main, ["mnist", *TINY, "--save", str(tmp_path)])
         assert f"in use by process {holder.pid}" in err
     finally:
         holder.kill()
@@ -91,16 +79,16 @@ def test_a_folder_in_use_is_refused_in_one_line(tmp_path, capsys, no_data):
 
 
 def test_ctrl_c_prints_what_was_kept_and_how_to_resume(
-    tmp_path, capsys, monkeypatch
+    tmp_path, cli_error, monkeypatch
 ):
     def interrupted(**kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "mnist_experiment", interrupted)
-    err = _error(capsys, ["mnist", *TINY, "--save", str(tmp_path)], code=130)
+    err = cli_error(main, ["mnist", *TINY, "--save", str(tmp_path)], code=130)
     assert f"kept in {tmp_path}" in err
     assert err.endswith(f"--save {tmp_path} --resume")
-    err = _error(capsys, ["mnist", *TINY], code=130)
+    err = cli_error(main, ["mnist", *TINY], code=130)
     assert "nothing was saved" in err
 
 
@@ -112,7 +100,9 @@ def one_run(tmp_path_factory):
     return folder
 
 
-def test_a_run_is_scored_only_on_its_own_digits(one_run, tmp_path, capsys):
+def test_a_run_is_scored_only_on_its_own_digits(
+    one_run, tmp_path, capsys, cli_error
+):
     record = json.loads((one_run / "planar-NR-seed0.json").read_text())
     assert len(record["data"]) == 16
     main(["mnist-eval", "--folder", str(one_run)])  # its own: fine
@@ -121,13 +111,13 @@ def test_a_run_is_scored_only_on_its_own_digits(one_run, tmp_path, capsys):
         (tmp_path / name).write_bytes((one_run / name).read_bytes())
     changed = record | {"data": "0123456789abcdef"}
     (tmp_path / "planar-NR-seed0.json").write_text(json.dumps(changed))
-    err = _error(capsys, ["mnist-eval", "--folder", str(tmp_path)])
+    err = cli_error(main, ["mnist-eval", "--folder", str(tmp_path)])
     assert "trained on other digits than the shipped digits" in err
     # an older record without a fingerprint, made with --data
     older = record | {"command": record["command"] + " --data /x"}
     del older["data"]
     (tmp_path / "planar-NR-seed0.json").write_text(json.dumps(older))
-    err = _error(capsys, ["mnist-eval", "--folder", str(tmp_path)])
+    err = cli_error(main, ["mnist-eval", "--folder", str(tmp_path)])
     assert "pass that folder with --data" in err
 
 
@@ -141,7 +131,7 @@ def test_a_run_is_scored_only_on_its_own_digits(one_run, tmp_path, capsys):
     ],
 )
 def test_bad_folders_of_runs_are_one_line(
-    one_run, tmp_path, capsys, content, match
+    one_run, tmp_path, cli_error, content, match
 ):
     if content == "weights":
         for name in ("planar-NR-seed0.json", "planar-NR-seed0.pt"):
@@ -149,7 +139,7 @@ def test_bad_folders_of_runs_are_one_line(
         (tmp_path / "planar-NR-seed0.pt").write_bytes(b"PK\x03\x04broken")
     elif content is not None:
         (tmp_path / "planar-NR-seed0.json").write_text(content)
-    assert match in _error(capsys, ["mnist-eval", "--folder", str(tmp_path)])
+    assert match in cli_error(main, ["mnist-eval", "--folder", str(tmp_path)])
 
 
 def test_a_run_removes_leftover_temporaries_and_its_lock(
@@ -161,7 +151,7 @@ def test_a_run_removes_leftover_temporaries_and_its_lock(
 
 
 def test_a_record_of_huge_sizes_is_refused_before_allocating(
-    one_run, tmp_path, capsys
+    one_run, tmp_path, cli_error
 ):
     record = json.loads((one_run / "planar-NR-seed0.json").read_text())
     record["settings"] |= {"b": 100_000, "b1": 50_000}
@@ -169,5 +159,5 @@ def test_a_record_of_huge_sizes_is_refused_before_allocating(
     (tmp_path / "planar-NR-seed0.pt").write_bytes(
         (one_run / "planar-NR-seed0.pt").read_bytes()
     )
-    err = _error(capsys, ["mnist-eval", "--folder", str(tmp_path)])
+    err = cli_error(main, ["mnist-eval", "--folder", str(tmp_path)])
     assert "(b = 100000) needs about" in err

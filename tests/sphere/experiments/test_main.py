@@ -92,20 +92,13 @@ TINY = (
     ],
 )
 def test_every_setting_is_checked_before_any_data_is_loaded(
-    monkeypatch, capsys, arguments, message
+    forbid, cli_error, arguments, message
 ):
-    def no_data(*args, **kwargs):
-        raise AssertionError(
-            "data was loaded before the settings were checked"
-        )
-
-    monkeypatch.setattr(
-        "dlnotes.sphere.experiments.mnist.experiment.mnist_5k", no_data
+    forbid(
+        "dlnotes.sphere.experiments.mnist.experiment.mnist_5k",
+        why="data was loaded before the settings were checked",
     )
-    with pytest.raises(SystemExit) as exit_:
-        main(["mnist", *arguments])
-    assert exit_.value.code == 2
-    assert message in capsys.readouterr().err
+    assert message in cli_error(main, ["mnist", *arguments])
 
 
 @pytest.mark.parametrize(
