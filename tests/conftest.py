@@ -19,7 +19,14 @@ rounding level asks the ``tolerance`` fixture for an *absolute* tolerance,
 ``tolerance(dtype, scale, k)`` = ``k · eps(dtype) · scale``: ``scale`` is the
 size of the numbers the compared values were computed from (1 for a relative
 error), ``k`` how many roundings the computation may accumulate (default
-:data:`ROUNDINGS`; say why where a test needs more).
+:data:`ROUNDINGS`; say why where a test needs more). A test that compares a
+computed tensor with its reference asks the ``assert_close`` fixture instead:
+``assert_close(actual, expected)`` holds them to that tolerance at
+``expected``'s dtype, ``scale`` the largest ``|expected|`` unless given.
+A fixed ``atol``/``rtol`` in a test is not a rounding tolerance: it is a
+bound from the mathematics (a band limit, a grid's resolution, a
+finite-difference step) or from a reference computed at lower precision,
+and a comment beside it says which.
 """
 
 import os
@@ -64,6 +71,45 @@ def _seeded() -> None:
     in-process may have set its own ``--threads``)."""
     torch.manual_seed(0)
     torch.set_num_threads(THREADS)
+
+
+def assert_close_at_rounding(
+    actual,
+    expected,
+    *,
+    scale: float | None = None,
+    k: float = ROUNDINGS,
+) -> None:
+    """Assert that ``actual`` equals ``expected`` (torch tensors or NumPy
+    arrays, same shape, and for tensors the same dtype) to
+    ``rounding_tolerance(dtype, scale, k)`` in every entry, absolutely.
+
+    ``dtype`` is ``expected``'s (for a complex one, its real part's);
+    ``scale`` is the size of the numbers the values were computed from, by
+    default the largest ``|expected|`` (1 when that is 0): pass it where the
+    result is much smaller than its inputs (a difference, a residual).
+    """
+    if isinstance(actual, torch.Tensor) or isinstance(expected, torch.Tensor):
+        expected = torch.as_tensor(expected)
+        dtype, size = expected.real.dtype, expected.abs().max().item()
+    else:
+        expected = np.asarray(expected)
+        dtype, size = expected.real.dtype, float(np.abs(expected).max())
+    if scale is None:
+        scale = size or 1.0
+    atol = rounding_tolerance(dtype, scale, k)
+    if isinstance(expected, torch.Tensor):
+        torch.testing.assert_close(actual, expected, rtol=0, atol=atol)
+    else:
+        np.testing.assert_allclose(actual, expected, rtol=0, atol=atol)
+
+
+@pytest.fixture(scope="session")
+def assert_close():
+    """``assert_close(actual, expected, *, scale=None, k=ROUNDINGS)``: a
+    computed tensor equals its reference at rounding level
+    (:func:`assert_close_at_rounding`)."""
+    return assert_close_at_rounding
 
 
 @pytest.fixture(scope="session")

@@ -1,68 +1,66 @@
 """dlnotes.sphere.correlation: Fourier correlations equal the naive quadrature
 and are equivariant."""
 
+from functools import partial
+
 import pytest
 import torch
 
-from dlnotes.sphere.correlation import (
-    naive_s2_correlation,
-    naive_so3_correlation,
-    s2_correlation,
-    s2_spectral_correlation,
-    so3_correlation,
-    so3_spectral_correlation,
-)
+from dlnotes.sphere import correlation as corr
 from dlnotes.sphere.rotation import so3_grid_rotations
 from dlnotes.sphere.s2_fft import s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
-from dlnotes.sphere.testing import assert_equivariant
+from dlnotes.sphere.testing import (
+    assert_equivariant,
+    random_s2_coefficients,
+    random_so3_coefficients,
+)
 from dlnotes.sphere.wigner import so3_size
 
 ANGLES = (0.3, 1.2, 2.5)
 
+#: Each domain's random coefficients, their synthesis, the correlation and its
+#: naive quadrature.
+DOMAINS = {
+    "s2": (
+        random_s2_coefficients,
+        s2_ifft,
+        corr.s2_correlation,
+        corr.naive_s2_correlation,
+    ),
+    "so3": (
+        random_so3_coefficients,
+        so3_ifft,
+        corr.so3_correlation,
+        corr.naive_so3_correlation,
+    ),
+}
 
-def s2_signal(b, *shape, seed=0, real=True):
-    g = torch.Generator().manual_seed(seed)
-    x = s2_ifft(
-        torch.view_as_complex(
-            torch.randn(*shape, b * b, 2, generator=g, dtype=torch.float64)
-        )
-    )
+
+def signal(domain, b, *shape, seed=0, real=True):
+    """A random band-limited signal on ``domain`` ("s2" or "so3"), drawn as
+    :mod:`dlnotes.sphere.testing` draws them; complex unless ``real``."""
+    coefficients, synthesis, _, _ = DOMAINS[domain]
+    x = synthesis(coefficients(b, *shape, seed=seed))
     return x.real if real else x
 
 
-def so3_signal(b, *shape, seed=0, real=True):
-    g = torch.Generator().manual_seed(seed)
-    x = so3_ifft(
-        torch.view_as_complex(
-            torch.randn(
-                *shape, so3_size(b), 2, generator=g, dtype=torch.float64
-            )
-        )
-    )
-    return x.real if real else x
+s2_signal = partial(signal, "s2")
+so3_signal = partial(signal, "so3")
 
 
 @pytest.mark.parametrize("real", [True, False])
-def test_s2_correlation_equals_naive(real):
-    f, psi = (
-        s2_signal(3, 2, 3, seed=1, real=real),
-        s2_signal(3, 3, 4, seed=2, real=real),
-    )
-    fast = s2_correlation(f, psi)
-    assert fast.shape == (2, 4, 6, 6, 6) and fast.is_complex() != real
-    assert (fast - naive_s2_correlation(f, psi)).abs().max().item() < 1e-12
-
-
-@pytest.mark.parametrize("real", [True, False])
-def test_so3_correlation_equals_naive(real):
-    f, psi = (
-        so3_signal(2, 2, 3, seed=3, real=real),
-        so3_signal(2, 3, 2, seed=4, real=real),
-    )
-    fast = so3_correlation(f, psi)
-    assert fast.shape == (2, 2, 4, 4, 4)
-    assert (fast - naive_so3_correlation(f, psi)).abs().max().item() < 1e-12
+@pytest.mark.parametrize(
+    "domain, b, seed, out_shape",
+    [("s2", 3, 1, (2, 4, 6, 6, 6)), ("so3", 2, 3, (2, 2, 4, 4, 4))],
+)
+def test_correlation_equals_naive(domain, b, seed, out_shape, real):
+    f = signal(domain, b, 2, 3, seed=seed, real=real)
+    psi = signal(domain, b, 3, out_shape[1], seed=seed + 1, real=real)
+    *_, correlation, naive = DOMAINS[domain]
+    fast = correlation(f, psi)
+    assert fast.shape == out_shape and fast.is_complex() != real
+    assert (fast - naive(f, psi)).abs().max().item() < 1e-12
 
 
 def test_naive_with_a_function_filter():
@@ -80,14 +78,14 @@ def test_naive_with_a_function_filter():
         .permute(3, 4, 0, 1, 2)
     )
     assert (
-        so3_correlation(f, samples) - naive_so3_correlation(f, psi)
+        corr.so3_correlation(f, samples) - corr.naive_so3_correlation(f, psi)
     ).abs().max().item() < 1e-12
 
 
 def test_s2_correlation_is_equivariant(tolerance):
     f, psi = s2_signal(6, 2, seed=6), s2_signal(6, 2, 3, seed=7)
     assert_equivariant(
-        lambda x: s2_correlation(x, psi),
+        lambda x: corr.s2_correlation(x, psi),
         f,
         ANGLES,
         tolerance=tolerance(torch.float64),
@@ -97,7 +95,7 @@ def test_s2_correlation_is_equivariant(tolerance):
 def test_so3_correlation_is_equivariant(tolerance):
     f, psi = so3_signal(5, 2, seed=8), so3_signal(5, 2, 3, seed=9)
     assert_equivariant(
-        lambda x: so3_correlation(x, psi),
+        lambda x: corr.so3_correlation(x, psi),
         f,
         ANGLES,
         domain="so3",
@@ -107,10 +105,10 @@ def test_so3_correlation_is_equivariant(tolerance):
 
 def test_spectral_cores_compose_with_the_ffts():
     f, psi = s2_signal(4, 5, 2, seed=10), s2_signal(4, 2, 3, seed=11)
-    out = so3_ifft(s2_spectral_correlation(s2_fft(f), s2_fft(psi)))
+    out = so3_ifft(corr.s2_spectral_correlation(s2_fft(f), s2_fft(psi)))
     assert out.shape == (5, 3, 8, 8, 8)
     g, phi = so3_signal(3, 2, seed=12), so3_signal(3, 2, 4, seed=13)
-    assert so3_spectral_correlation(so3_fft(g), so3_fft(phi)).shape == (
+    assert corr.so3_spectral_correlation(so3_fft(g), so3_fft(phi)).shape == (
         4,
         so3_size(3),
     )
@@ -123,10 +121,10 @@ def test_real_signal_forms_the_pages_print():
     b = 4
     f_hat = s2_fft(s2_signal(b, 1, seed=20))[0]
     psi_hat = s2_fft(s2_signal(b, 1, 1, seed=21))[0, 0]
-    out = s2_spectral_correlation(f_hat[None], psi_hat[None, None])[0]
+    out = corr.s2_spectral_correlation(f_hat[None], psi_hat[None, None])[0]
     g_hat = so3_fft(so3_signal(b, 1, seed=22))[0]
     phi_hat = so3_fft(so3_signal(b, 1, 1, seed=23))[0, 0]
-    so3_out = so3_spectral_correlation(g_hat[None], phi_hat[None, None])[0]
+    so3_out = corr.so3_spectral_correlation(g_hat[None], phi_hat[None, None])
     start = 0
     for l in range(b):
         f_l, psi_l = f_hat[l * l : (l + 1) ** 2], psi_hat[l * l : (l + 1) ** 2]
@@ -137,7 +135,7 @@ def test_real_signal_forms_the_pages_print():
             t[start : start + width].reshape(2 * l + 1, 2 * l + 1)
             for t in (g_hat, phi_hat)
         )
-        so3_block = so3_out[start : start + width].reshape(2 * l + 1, -1)
+        so3_block = so3_out[0, start : start + width].reshape(2 * l + 1, -1)
         torch.testing.assert_close(
             so3_block, g_l @ phi_l.conj().T / (2 * l + 1)
         )
@@ -147,27 +145,29 @@ def test_real_signal_forms_the_pages_print():
 def test_gradients_reach_both_arguments():
     f = s2_signal(2, 1, 1, seed=14).requires_grad_()
     psi = s2_signal(2, 1, 1, seed=15).requires_grad_()
-    assert torch.autograd.gradcheck(s2_correlation, (f, psi), fast_mode=True)
+    assert torch.autograd.gradcheck(
+        corr.s2_correlation, (f, psi), fast_mode=True
+    )
 
 
 def test_bad_input():
     f, psi = s2_signal(2, 3), s2_signal(2, 2, 4)
     with pytest.raises(ValueError, match="psi's F_in"):
-        s2_correlation(f, psi)
+        corr.s2_correlation(f, psi)
     with pytest.raises(ValueError, match="same grid"):
-        s2_correlation(f, s2_signal(3, 3, 4))
+        corr.s2_correlation(f, s2_signal(3, 3, 4))
     with pytest.raises(
         ValueError, match=r"psi must have shape \[F_in, F_out, grid\]"
     ):
-        s2_correlation(f, s2_signal(2, 3))
+        corr.s2_correlation(f, s2_signal(2, 3))
     with pytest.raises(ValueError, match="must have a channel axis"):
-        so3_correlation(so3_signal(2), so3_signal(2, 1, 1))
+        corr.so3_correlation(so3_signal(2), so3_signal(2, 1, 1))
     with pytest.raises(TypeError, match="f_hat must be a complex"):
-        s2_spectral_correlation(
+        corr.s2_spectral_correlation(
             torch.zeros(3, 4), torch.zeros(3, 2, 4, dtype=torch.complex64)
         )
     with pytest.raises(ValueError, match="must agree in F_in and n"):
-        so3_spectral_correlation(
+        corr.so3_spectral_correlation(
             torch.zeros(3, 10, dtype=torch.complex64),
             torch.zeros(2, 2, 10, dtype=torch.complex64),
         )
