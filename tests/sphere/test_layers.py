@@ -19,10 +19,7 @@ from dlnotes.sphere.kernel_grids import (
     so3_near_identity_grid,
 )
 from dlnotes.sphere.layers import S2Convolution, SO3Convolution
-from dlnotes.sphere.rotation import (
-    euler_to_matrix,
-    matrix_to_euler,
-)
+from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler
 from dlnotes.sphere.s2_fft import s2_fft
 from dlnotes.sphere.so3_fft import so3_fft
 from dlnotes.sphere.testing import assert_equivariant, random_s2, random_so3
@@ -186,45 +183,36 @@ def test_module_state_and_repr():
 
 
 @pytest.mark.parametrize(
-    "build, error, match",
+    "sizes, error, match",
     [
-        (
-            lambda: S2Convolution(1, 2, 4, 5, s2_near_identity_grid()),
-            ValueError,
-            "b_out must be <= b_in",
-        ),
-        (
-            lambda: S2Convolution(1, 2, 0, 0, s2_near_identity_grid()),
-            ValueError,
-            "b_in must be a bandwidth >= 1",
-        ),
-        (
-            lambda: S2Convolution(1, 2, 4.0, 2, s2_near_identity_grid()),
-            TypeError,
-            "b_in must be an int",
-        ),
-        (
-            lambda: S2Convolution(0, 2, 4, 2, s2_near_identity_grid()),
-            ValueError,
-            "nfeature_in must be an int >= 1",
-        ),
-        (lambda: S2Convolution(1, 2, 4, 2, ()), ValueError, "empty grid"),
-        (
-            lambda: S2Convolution(1, 2, 4, 2, so3_near_identity_grid()),
-            ValueError,
-            r"\(beta, alpha\) points",
-        ),
-        (
-            lambda: SO3Convolution(1, 2, 4, 2, s2_near_identity_grid()),
-            ValueError,
-            r"\(beta, alpha, gamma\) points",
-        ),
-        (lambda: SO3Convolution(1, 2, 4, 2, []), ValueError, "empty grid"),
+        ((1, 2, 4, 5), ValueError, "b_out must be <= b_in"),
+        ((1, 2, 0, 0), ValueError, "b_in must be a bandwidth >= 1"),
+        ((1, 2, 4.0, 2), TypeError, "b_in must be an int"),
+        ((0, 2, 4, 2), ValueError, "nfeature_in must be an int >= 1"),
     ],
 )
-def test_bad_construction(build, error, match):
+def test_bad_sizes(sizes, error, match):
+    """Sizes ``(nfeature_in, nfeature_out, b_in, b_out)`` are checked."""
     with pytest.raises(error, match=match):
-        build()
+        S2Convolution(*sizes, s2_near_identity_grid())
+
+
+S2_GRID, SO3_GRID = s2_near_identity_grid(), so3_near_identity_grid()
+
+
+@pytest.mark.parametrize(
+    "layer, grid, match",
+    [
+        (S2Convolution, (), "empty grid"),
+        (SO3Convolution, [], "empty grid"),
+        (S2Convolution, SO3_GRID, r"\(beta, alpha\) points"),
+        (SO3Convolution, S2_GRID, r"\(beta, alpha, gamma\) points"),
+    ],
+)
+def test_bad_grids(layer, grid, match):
+    """A layer's grid holds points of its own domain, at least one."""
+    with pytest.raises(ValueError, match=match):
+        layer(1, 2, 4, 2, grid)
 
 
 def test_bad_input():
