@@ -47,39 +47,23 @@ def test_run_names():
 
 
 def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
-    mnist_experiment(
-        epochs=2,
-        models=("spherical",),
-        train_on=("R",),
-        save=tmp_path / "full",
-        **TINY,
-    )
-    with pytest.raises(Killed):
+    def run(folder, **options):
         mnist_experiment(
             epochs=2,
             models=("spherical",),
             train_on=("R",),
-            save=tmp_path / "killed",
-            on_epoch=_kill_after_epoch_1,
+            save=tmp_path / folder,
+            **options,
             **TINY,
         )
+
+    run("full")
+    with pytest.raises(Killed):
+        run("killed", on_epoch=_kill_after_epoch_1)
     assert (tmp_path / "killed" / "spherical-R-seed0.ckpt").exists()
     with pytest.raises(ValueError, match="resume"):
-        mnist_experiment(
-            epochs=2,
-            models=("spherical",),
-            train_on=("R",),
-            save=tmp_path / "killed",
-            **TINY,
-        )
-    mnist_experiment(
-        epochs=2,
-        models=("spherical",),
-        train_on=("R",),
-        save=tmp_path / "killed",
-        resume=True,
-        **TINY,
-    )
+        run("killed")
+    run("killed", resume=True)
     assert not (tmp_path / "killed" / "spherical-R-seed0.ckpt").exists()
     full, full_record = load_checkpoint("spherical", "R", 0, tmp_path / "full")
     resumed, resumed_record = load_checkpoint(
