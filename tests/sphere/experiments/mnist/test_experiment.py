@@ -14,6 +14,14 @@ from dlnotes.sphere.experiments.mnist import (
 )
 
 
+def tiny_run(**options):
+    """``mnist_experiment`` of networks small enough to train in a test: one
+    epoch, one seed, 20 training and 10 test digits unless ``options`` say
+    otherwise."""
+    tiny = {"b": 10, "b1": 4, "b2": 2, "epochs": 1, "seeds": (0,)}
+    return mnist_experiment(**tiny | {"n_train": 20, "n_test": 10} | options)
+
+
 def test_balanced_subset_takes_the_classes_in_turn():
     labels = torch.tensor([0, 0, 0, 1, 1, 1, 2, 2, 2])
     data = Dataset(torch.arange(9.0).reshape(9, 1, 1, 1), labels)
@@ -25,15 +33,8 @@ def test_balanced_subset_takes_the_classes_in_turn():
 
 
 def test_experiment_bookkeeping_on_a_tiny_run():
-    result = mnist_experiment(
-        b=10,
-        b1=4,
-        b2=2,
-        epochs=1,
-        seeds=(0, 1),
-        n_train=40,
-        n_test=20,
-        models=("planar", "spherical"),
+    result = tiny_run(
+        seeds=(0, 1), n_train=40, n_test=20, models=("planar", "spherical")
     )
     table = result.table()
     assert list(table["condition"]) == ["NR/NR", "R/R", "NR/R"] * 2
@@ -48,19 +49,12 @@ def test_experiment_bookkeeping_on_a_tiny_run():
 
 def test_training_on_one_condition_reports_its_columns_and_every_epoch():
     seen = []
-    result = mnist_experiment(
-        b=10,
-        b1=4,
-        b2=2,
-        epochs=2,
-        seeds=(0,),
-        n_train=20,
-        n_test=10,
-        models=("spherical",),
-        train_on=("NR",),
-        on_epoch=lambda model, train_on, seed, stats: seen.append(
-            (model, train_on, seed, stats.epoch)
-        ),
+
+    def on_epoch(model, train_on, seed, stats):
+        seen.append((model, train_on, seed, stats.epoch))
+
+    result = tiny_run(
+        epochs=2, models=("spherical",), train_on=("NR",), on_epoch=on_epoch
     )
     assert list(result.table()["condition"]) == ["NR/NR", "NR/R"]
     assert seen == [("spherical", "NR", 0, 1), ("spherical", "NR", 0, 2)]
