@@ -13,25 +13,19 @@ from dlnotes.sphere.experiments.mnist import (
 )
 
 
-def images(n: int = 3, seed: int = 0) -> torch.Tensor:
-    return torch.rand(
-        n, 1, 28, 28, generator=torch.Generator().manual_seed(seed)
-    )
-
-
 def test_parameter_counts_match_the_paper_models():
     assert parameter_count(PlanarCNN(30)) == 68_106  # paper: 68K
     assert parameter_count(SphericalCNN(30, 10, 6)) == 58_550  # paper: 58K
 
 
-def test_models_map_signals_to_logits():
+def test_models_map_signals_to_logits(images):
     torch.manual_seed(0)
     x = project(images(2), 10)
     assert PlanarCNN(10)(x).shape == (2, 10)
     assert SphericalCNN(10, 5, 3)(x).shape == (2, 10)
 
 
-def test_spherical_cnn_input_scale_multiplies_the_signal():
+def test_spherical_cnn_input_scale_multiplies_the_signal(images):
     x = project(images(2), 8)
     torch.manual_seed(0)
     scaled = SphericalCNN(8, 4, 2)
@@ -48,7 +42,7 @@ def test_spherical_cnn_input_scale_multiplies_the_signal():
         SphericalCNN(8, 4, 2, input_scale=0)
 
 
-def test_spherical_cnn_is_invariant_to_grid_rotations_about_the_pole():
+def test_spherical_cnn_is_invariant_to_grid_rotations_about_the_pole(images):
     # A rotation about z by a whole step of the coarsest grid (b2 = 2: 4
     # longitudes, i.e. 4 steps of the input's 16) keeps every grid, so it
     # commutes exactly with every step, ReLU included.

@@ -16,12 +16,6 @@ from dlnotes.sphere.experiments.mnist import (
 from dlnotes.sphere.grid import s2_grid
 
 
-def images(n: int = 3, seed: int = 0) -> torch.Tensor:
-    return torch.rand(
-        n, 1, 28, 28, generator=torch.Generator().manual_seed(seed)
-    )
-
-
 def angles(
     alpha: float, beta: float, gamma: float, n: int = 3
 ) -> tuple[torch.Tensor, ...]:
@@ -30,7 +24,9 @@ def angles(
     )
 
 
-def test_projection_lies_on_the_northern_hemisphere_and_centres_the_image():
+def test_projection_lies_on_the_northern_hemisphere_and_centres_the_image(
+    images,
+):
     b = 10
     x = project(images(), b)
     assert x.shape == (3, 1, 20, 20) and x.dtype == torch.float32
@@ -46,7 +42,7 @@ def test_projection_lies_on_the_northern_hemisphere_and_centres_the_image():
     assert y[0].min() > 0.5 and y[8:].abs().max() == 0
 
 
-def test_rotation_about_the_pole_by_a_grid_step_is_a_shift_in_alpha():
+def test_rotation_about_the_pole_by_a_grid_step_is_a_shift_in_alpha(images):
     b = 8
     x = project(images(), b)
     shift = 3
@@ -58,7 +54,7 @@ def test_rotation_about_the_pole_by_a_grid_step_is_a_shift_in_alpha():
     )
 
 
-def test_half_turn_about_y_maps_the_north_cap_to_the_south():
+def test_half_turn_about_y_maps_the_north_cap_to_the_south(images):
     # R_y(π) sends (β, α) to (π − β, π − α): the rotated signal is the original
     # read backwards in β.
     b = 8
@@ -69,7 +65,7 @@ def test_half_turn_about_y_maps_the_north_cap_to_the_south():
     torch.testing.assert_close(rotated, expected, rtol=0, atol=1e-5)
 
 
-def test_rotation_is_per_digit():
+def test_rotation_is_per_digit(images):
     b = 6
     first = project(
         images(2),
@@ -86,7 +82,7 @@ def test_rotation_is_per_digit():
     assert not torch.allclose(first[1:], project(images(2)[1:], b))
 
 
-def test_spherical_mnist_has_four_sets_with_independent_rotations():
+def test_spherical_mnist_has_four_sets_with_independent_rotations(images):
     split = Split(
         Dataset(images(4), torch.arange(4)),
         Dataset(images(2, seed=1), torch.arange(2)),
@@ -114,7 +110,7 @@ def test_sympy_stereographic_radius_is_tan_half_beta():
     assert sp.simplify(r2.subs(b, sp.pi / 2)) == 1
 
 
-def test_healpix_view_is_the_same_function():
+def test_healpix_view_is_the_same_function(images):
     import healpy as hp
 
     nside = 8
@@ -128,7 +124,7 @@ def test_healpix_view_is_the_same_function():
     assert np.abs(flipped[:, z > 0]).max() == 0
 
 
-def test_bad_input():
+def test_bad_input(images):
     with pytest.raises(
         ValueError, match=r"images must have shape \[N, 1, H, W\]"
     ):
