@@ -109,39 +109,38 @@ def s2cnn_so3_layer(x, state, b_in, b_out, grid):
     return torch.einsum("bkjacn,kon->bojac", values, scaling * kernel) + bias
 
 
-def test_s2_layer_loads_as_s2cnn_computes():
-    b_in, b_out, grid = 6, 3, s2_near_identity_grid(n_alpha=4, n_beta=2)
-    state = s2cnn_state_dict(2, 3, len(grid), seed=0)
-    layer = S2Convolution(2, 3, b_in, b_out, grid).double()
+def assert_loads_as_s2cnn_computes(layer, reference, domain, seed):
+    """Load a random s2cnn state_dict of ``layer``'s sizes into it (float64)
+    and check that it computes what ``reference``, the s2cnn layer's formula,
+    does on a random signal on ``domain`` ("s2" or "so3")."""
+    grid, b_in = layer.grid, layer.b_in
+    state = s2cnn_state_dict(
+        layer.nfeature_in, layer.nfeature_out, len(grid), seed=seed
+    )
+    layer = layer.double()
     load_s2cnn_state_dict(layer, state)
-    x = torch.randn(2, 2, 2 * b_in, 2 * b_in, dtype=F64)
+    grid_shape = (2 * b_in,) * {"s2": 2, "so3": 3}[domain]
+    x = torch.randn(2, layer.nfeature_in, *grid_shape, dtype=F64)
     with torch.no_grad():
         torch.testing.assert_close(
             layer(x),
-            s2cnn_s2_layer(x, state, b_in, b_out, grid),
+            reference(x, state, b_in, layer.b_out, grid),
             rtol=0,
             atol=1e-12,
         )
-    assert s2cnn_kernel_factor(layer) == 2 * b_in / b_out == 4.0
+
+
+def test_s2_layer_loads_as_s2cnn_computes():
+    grid = s2_near_identity_grid(n_alpha=4, n_beta=2)
+    layer = S2Convolution(2, 3, 6, 3, grid)
+    assert_loads_as_s2cnn_computes(layer, s2cnn_s2_layer, "s2", seed=0)
+    assert s2cnn_kernel_factor(layer) == 2 * 6 / 3 == 4.0
 
 
 def test_so3_layer_loads_as_s2cnn_computes():
-    b_in, b_out, grid = (
-        4,
-        2,
-        so3_near_identity_grid(n_alpha=3, n_beta=2, n_gamma=2),
-    )
-    state = s2cnn_state_dict(3, 2, len(grid), seed=1)
-    layer = SO3Convolution(3, 2, b_in, b_out, grid).double()
-    load_s2cnn_state_dict(layer, state)
-    x = torch.randn(2, 3, 2 * b_in, 2 * b_in, 2 * b_in, dtype=F64)
-    with torch.no_grad():
-        torch.testing.assert_close(
-            layer(x),
-            s2cnn_so3_layer(x, state, b_in, b_out, grid),
-            rtol=0,
-            atol=1e-12,
-        )
+    grid = so3_near_identity_grid(n_alpha=3, n_beta=2, n_gamma=2)
+    layer = SO3Convolution(3, 2, 4, 2, grid)
+    assert_loads_as_s2cnn_computes(layer, s2cnn_so3_layer, "so3", seed=1)
     assert s2cnn_kernel_factor(layer) == pytest.approx(2**1.5)
 
 
