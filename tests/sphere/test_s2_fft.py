@@ -160,22 +160,20 @@ def test_streamed_tables_give_the_same_result(monkeypatch):
     b = 40
     x = s2_ifft(random_coefficients(b, 3, seed=7)).real
     z = s2_ifft(random_coefficients(b, 2, seed=8))
-    cached = (
-        s2_fft(x),
-        s2_fft(z),
-        s2_ifft(s2_fft(x)),
-        s2_fft(x, b_out=17),
-        s2_ifft(random_coefficients(17, seed=2), b_out=b),
-    )
+
+    def transforms():
+        return (
+            s2_fft(x),
+            s2_fft(z),
+            s2_ifft(s2_fft(x)),
+            s2_fft(x, b_out=17),
+            s2_ifft(random_coefficients(17, seed=2), b_out=b),
+        )
+
+    cached = transforms()
     clear_table_cache()
     monkeypatch.setattr(TABLES, "budget", 0)
-    streamed = (
-        s2_fft(x),
-        s2_fft(z),
-        s2_ifft(s2_fft(x)),
-        s2_fft(x, b_out=17),
-        s2_ifft(random_coefficients(17, seed=2), b_out=b),
-    )
+    streamed = transforms()
     assert table_cache_info().entries == 0
     for a, b_ in zip(cached, streamed, strict=True):
         assert torch.equal(a, b_)
