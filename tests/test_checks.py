@@ -55,24 +55,24 @@ def test_check_bandwidth():
         check_bandwidth(0)
 
 
-def test_analysis_keeps_at_most_the_signal_bandwidth():
-    assert analysis_bandwidth(None, 4) == 4
-    assert analysis_bandwidth(2, 4) == 2
+@pytest.mark.parametrize(
+    "choose, kept, bad, bound",
+    [
+        (analysis_bandwidth, 2, 5, "<= the signal's bandwidth"),
+        (synthesis_bandwidth, 6, 3, ">= the coefficients' bandwidth"),
+    ],
+)
+def test_output_bandwidth_is_the_input_s_by_default_and_bounded_by_it(
+    choose, kept, bad, bound
+):
+    """Analysis keeps at most the signal's bandwidth, synthesis samples at
+    least the coefficients' bandwidth."""
+    assert choose(None, 4) == 4
+    assert choose(kept, 4) == kept
     with pytest.raises(
-        ValueError,
-        match="b_out must be <= the signal's bandwidth b = 4, got 5",
+        ValueError, match=f"b_out must be {bound} b = 4, got {bad}"
     ):
-        analysis_bandwidth(5, 4)
-
-
-def test_synthesis_samples_at_least_the_coefficients_bandwidth():
-    assert synthesis_bandwidth(None, 4) == 4
-    assert synthesis_bandwidth(6, 4) == 6
-    with pytest.raises(
-        ValueError,
-        match="b_out must be >= the coefficients' bandwidth b = 4, got 3",
-    ):
-        synthesis_bandwidth(3, 4)
+        choose(bad, 4)
 
 
 def test_check_signal():
