@@ -2,6 +2,9 @@
 resumed; the shipped ones load."""
 
 import json
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
 
 import pytest
 import torch
@@ -162,22 +165,27 @@ def test_shipped_records_cover_every_configuration_with_recorded_settings():
         )
 
 
-def test_shipped_records_install_with_the_package():
-    import tomllib
-    from fnmatch import fnmatch
-    from pathlib import Path
-
+def _assert_installed(folder, readme, suffixes=None):
+    """Every file of the records ``folder`` (of those ``suffixes``), its
+    ``readme`` among them, matches a package-data glob of ``pyproject.toml``:
+    it installs with the package."""
     root = Path(__file__).resolve().parents[3]
     globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"][
         "setuptools"
     ]["package-data"]["dlnotes.mobilenet.experiments"]
     package = root / "code" / "dlnotes" / "mobilenet" / "experiments"
     shipped = [
-        p.relative_to(package).as_posix() for p in runs.RECORDS.iterdir()
+        p.relative_to(package).as_posix()
+        for p in folder.iterdir()
+        if suffixes is None or p.suffix in suffixes
     ]
-    assert "records/tradeoffs/README.md" in shipped and all(
+    assert readme in shipped and all(
         any(fnmatch(name, g) for g in globs) for name in shipped
     )
+
+
+def test_shipped_records_install_with_the_package():
+    _assert_installed(runs.RECORDS, "records/tradeoffs/README.md")
 
 
 def test_names_and_dates_of_records_with_a_channel_floor(tmp_path):
@@ -206,24 +214,9 @@ def test_names_and_dates_of_records_with_a_channel_floor(tmp_path):
 
 
 def test_plateau_records_so_far_are_of_the_plateau_study():
-    import tomllib
-    from fnmatch import fnmatch
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[3]
-    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"][
-        "setuptools"
-    ]["package-data"]["dlnotes.mobilenet.experiments"]
-    package = root / "code" / "dlnotes" / "mobilenet" / "experiments"
     folder = runs.PLATEAU_RECORDS
-    shipped = [
-        p.relative_to(package).as_posix()
-        for p in folder.iterdir()
-        if p.suffix in (".json", ".md")
-    ]
-    assert "records/tradeoffs-plateau/README.md" in shipped and all(
-        any(fnmatch(name, g) for g in globs) for name in shipped
-    )
+    readme = "records/tradeoffs-plateau/README.md"
+    _assert_installed(folder, readme, suffixes=(".json", ".md"))
     configs = set(ex.plateau_design().configs)
     for record in runs.read_records(folder):
         assert record.settings == run_settings(ex.PLATEAU)
