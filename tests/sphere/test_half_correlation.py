@@ -19,7 +19,7 @@ from dlnotes.sphere.wigner import so3_offset
 F64 = torch.float64
 
 
-def test_s2_half_correlation_is_the_packed_theorem():
+def test_s2_half_correlation_is_the_packed_theorem(assert_close):
     g = torch.Generator().manual_seed(0)
     b, batch, f_in, f_out = 4, 3, 2, 5
     f_hat = s2_fft(
@@ -38,12 +38,10 @@ def test_s2_half_correlation_is_the_packed_theorem():
     expected = s2_spectral_correlation(f_hat, psi_hat).reshape(
         batch * f_out, -1
     )
-    torch.testing.assert_close(
-        half_to_packed(half), expected, rtol=0, atol=1e-12
-    )
+    assert_close(half_to_packed(half), expected)
 
 
-def test_so3_half_correlation_is_the_packed_theorem():
+def test_so3_half_correlation_is_the_packed_theorem(assert_close):
     g = torch.Generator().manual_seed(1)
     b_grid, b, batch, f_in, f_out = 4, 3, 2, 3, 2
     f = torch.randn(batch, f_in, *(3 * (2 * b_grid,)), dtype=F64, generator=g)
@@ -69,9 +67,7 @@ def test_so3_half_correlation_is_the_packed_theorem():
     expected = so3_spectral_correlation(so3_fft(f, b), psi_hat).reshape(
         batch * f_out, -1
     )
-    torch.testing.assert_close(
-        half_to_packed(half), expected, rtol=0, atol=1e-12
-    )
+    assert_close(half_to_packed(half), expected)
 
 
 def test_gradients():

@@ -16,16 +16,14 @@ def signal(b: int, fn) -> torch.Tensor:
 
 
 @pytest.mark.parametrize("b", [1, 2, 5, 8])
-def test_constant_integrates_to_itself(b):
+def test_constant_integrates_to_itself(b, assert_close):
     x = torch.full((2, 3, 2 * b, 2 * b, 2 * b), 2.5, dtype=torch.float64)
     y = so3_integrate(x)
     assert y.shape == (2, 3)
-    torch.testing.assert_close(
-        y, torch.full((2, 3), 2.5, dtype=torch.float64), rtol=0, atol=1e-13
-    )
+    assert_close(y, torch.full((2, 3), 2.5, dtype=torch.float64))
 
 
-def test_known_integrals():
+def test_known_integrals(assert_close):
     # With dR = sin(beta) da db dg / 8pi^2: E[cos^2 beta] = 1/3, E[cos alpha] =
     # 0, E[sin^2 gamma] = 1/2.
     b = 4
@@ -35,11 +33,8 @@ def test_known_integrals():
             [beta.cos() ** 2, alpha.cos() * beta.sin(), gamma.sin() ** 2]
         ),
     )
-    torch.testing.assert_close(
-        so3_integrate(x),
-        torch.tensor([1 / 3, 0.0, 0.5], dtype=torch.float64),
-        rtol=0,
-        atol=1e-13,
+    assert_close(
+        so3_integrate(x), torch.tensor([1 / 3, 0.0, 0.5], dtype=torch.float64)
     )
 
 
@@ -55,14 +50,14 @@ def test_dtypes_and_gradient():
     )
 
 
-def test_rotation_about_z_leaves_the_integral_unchanged():
+def test_rotation_about_z_leaves_the_integral_unchanged(assert_close):
     b = 5
     x = torch.randn(3, 2 * b, 2 * b, 2 * b, dtype=torch.float64)
-    torch.testing.assert_close(
+    # integrals near 0 of samples of size ~3: the samples set the scale
+    assert_close(
         so3_integrate(torch.roll(x, 3, dims=-2)),
         so3_integrate(x),
-        rtol=0,
-        atol=1e-14,
+        scale=x.abs().max(),
     )
     assert math.isfinite(so3_integrate(x).sum().item())
 
