@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-import torch
 
 from dlnotes.sphere.experiments.mnist import mnist_experiment
 from dlnotes.sphere.experiments.mnist.checkpoints import (
@@ -46,7 +45,9 @@ def test_run_names():
         run_name("resnet", "NR", 0)
 
 
-def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
+def test_a_killed_run_resumes_to_the_uninterrupted_weights(
+    tmp_path, assert_close
+):
     def run(folder, **options):
         mnist_experiment(
             epochs=2,
@@ -70,9 +71,7 @@ def test_a_killed_run_resumes_to_the_uninterrupted_weights(tmp_path):
         "spherical", "R", 0, tmp_path / "killed"
     )
     for name, value in full.state_dict().items():
-        assert torch.allclose(
-            resumed.state_dict()[name], value, atol=1e-6, rtol=0
-        ), name
+        assert_close(resumed.state_dict()[name], value)
     assert resumed_record.accuracy == full_record.accuracy
 
 
@@ -87,7 +86,9 @@ def test_evaluation_reproduces_the_recorded_accuracies_exactly(tmp_path):
     assert list(table["condition"]) == ["NR/NR", "R/R", "NR/R"] * 2
 
 
-def test_torchrun_with_two_processes_takes_the_steps_of_one(tmp_path):
+def test_torchrun_with_two_processes_takes_the_steps_of_one(
+    tmp_path, assert_close
+):
     arguments = (
         "mnist --bandwidth 10 --b1 3 --b2 2 --seeds 0 --n-train 20 "
         "--n-test 10 --batch-size 10 --epochs 2 --models spherical "
@@ -128,9 +129,7 @@ def test_torchrun_with_two_processes_takes_the_steps_of_one(tmp_path):
     two, _ = load_checkpoint("spherical", "NR", 0, tmp_path / "two")
     one, _ = load_checkpoint("spherical", "NR", 0, tmp_path / "one")
     for name, value in one.state_dict().items():
-        assert torch.allclose(
-            two.state_dict()[name], value, atol=1e-5, rtol=0
-        ), name
+        assert_close(two.state_dict()[name], value)
 
 
 def test_the_shipped_runs_cover_both_models_and_both_training_sets():

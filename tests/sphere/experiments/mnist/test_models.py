@@ -25,7 +25,7 @@ def test_models_map_signals_to_logits(images):
     assert SphericalCNN(10, 5, 3)(x).shape == (2, 10)
 
 
-def test_spherical_cnn_input_scale_multiplies_the_signal(images):
+def test_spherical_cnn_input_scale_multiplies_the_signal(images, assert_close):
     x = project(images(2), 8)
     torch.manual_seed(0)
     scaled = SphericalCNN(8, 4, 2)
@@ -35,14 +35,14 @@ def test_spherical_cnn_input_scale_multiplies_the_signal(images):
         torch.testing.assert_close(scaled.features(x), plain.features(255 * x))
         # zero biases at initialisation: the features are positively
         # homogeneous in the input
-        torch.testing.assert_close(
-            scaled.features(x), 255 * plain.features(x), rtol=1e-4, atol=1e-5
-        )
+        assert_close(scaled.features(x), 255 * plain.features(x))
     with pytest.raises(ValueError, match="input_scale must be > 0"):
         SphericalCNN(8, 4, 2, input_scale=0)
 
 
-def test_spherical_cnn_is_invariant_to_grid_rotations_about_the_pole(images):
+def test_spherical_cnn_is_invariant_to_grid_rotations_about_the_pole(
+    images, assert_close
+):
     # A rotation about z by a whole step of the coarsest grid (b2 = 2: 4
     # longitudes, i.e. 4 steps of the input's 16) keeps every grid, so it
     # commutes exactly with every step, ReLU included.
@@ -50,9 +50,7 @@ def test_spherical_cnn_is_invariant_to_grid_rotations_about_the_pole(images):
     model = SphericalCNN(8, 4, 2).double()
     x = project(images(2), 8).double()
     with torch.no_grad():
-        torch.testing.assert_close(
-            model(torch.roll(x, 4, dims=-1)), model(x), rtol=0, atol=1e-12
-        )
+        assert_close(model(torch.roll(x, 4, dims=-1)), model(x))
 
 
 def test_features_are_what_the_classifier_reads():

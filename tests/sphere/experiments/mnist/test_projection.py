@@ -42,19 +42,21 @@ def test_projection_lies_on_the_northern_hemisphere_and_centres_the_image(
     assert y[0].min() > 0.5 and y[8:].abs().max() == 0
 
 
-def test_rotation_about_the_pole_by_a_grid_step_is_a_shift_in_alpha(images):
+def test_rotation_about_the_pole_by_a_grid_step_is_a_shift_in_alpha(
+    images, assert_close
+):
     b = 8
     x = project(images(), b)
     shift = 3
     rotated = project(
         images(), b, angles(2 * math.pi * shift / (2 * b), 0.0, 0.0)
     )
-    torch.testing.assert_close(
-        rotated, torch.roll(x, shift, dims=-1), rtol=0, atol=1e-6
-    )
+    assert_close(rotated, torch.roll(x, shift, dims=-1))
 
 
-def test_half_turn_about_y_maps_the_north_cap_to_the_south(images):
+def test_half_turn_about_y_maps_the_north_cap_to_the_south(
+    images, assert_close
+):
     # R_y(π) sends (β, α) to (π − β, π − α): the rotated signal is the original
     # read backwards in β.
     b = 8
@@ -62,10 +64,10 @@ def test_half_turn_about_y_maps_the_north_cap_to_the_south(images):
     rotated = project(images(), b, angles(0.0, math.pi, 0.0))
     k = torch.arange(2 * b)
     expected = x.flip(-2)[..., (b - k) % (2 * b)]
-    torch.testing.assert_close(rotated, expected, rtol=0, atol=1e-5)
+    assert_close(rotated, expected)
 
 
-def test_rotation_is_per_digit(images):
+def test_rotation_is_per_digit(images, assert_close):
     b = 6
     first = project(
         images(2),
@@ -76,9 +78,7 @@ def test_rotation_is_per_digit(images):
             torch.zeros(2, dtype=torch.float64),
         ),
     )
-    torch.testing.assert_close(
-        first[:1], project(images(2)[:1], b), rtol=0, atol=1e-6
-    )
+    assert_close(first[:1], project(images(2)[:1], b))
     assert not torch.allclose(first[1:], project(images(2)[1:], b))
 
 
