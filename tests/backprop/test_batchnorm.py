@@ -183,7 +183,7 @@ def test_gradcheck_and_gradgradcheck(training, shape):
     assert gradgradcheck(f, (x, w, b), fast_mode=True)
 
 
-def test_second_derivative_is_not_zero():
+def test_second_derivative_is_not_zero(assert_close):
     """Saving μ, σ as constants would make d²L/dx² vanish in training mode;
     ours does not."""
     x = torch.randn(6, 2, dtype=torch.float64, requires_grad=True)
@@ -199,7 +199,7 @@ def test_second_derivative_is_not_zero():
     )
     (h_ref,) = torch.autograd.grad((g_ref * v).sum(), x)
     assert h.abs().max() > 1e-3
-    assert torch.allclose(h, h_ref, atol=1e-10)
+    assert_close(h, h_ref)
 
 
 def test_eval_mode_uses_running_statistics_and_ignores_later_updates():
@@ -451,17 +451,24 @@ def _transform_cases(training):
     return make(batch_norm), make(F.batch_norm), g
 
 
-def _assert_all_close(ours, theirs):
-    ours, theirs = (
-        (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
-    )
-    assert len(ours) == len(theirs)
-    for a, t in zip(ours, theirs, strict=True):
-        assert a.shape == t.shape and torch.allclose(a, t, atol=1e-10)
+@pytest.fixture(scope="session")
+def assert_all_close(assert_close):
+    """``assert_all_close(ours, theirs)``: each of ``ours`` (a tensor or a
+    tuple of them) equals its reference at rounding level."""
+
+    def check(ours, theirs) -> None:
+        ours, theirs = (
+            (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
+        )
+        assert len(ours) == len(theirs)
+        for a, t in zip(ours, theirs, strict=True):
+            assert_close(a, t)
+
+    return check
 
 
 @pytest.mark.parametrize("training", [True, False])
-def test_torch_func_transforms_agree_with_torch(training):
+def test_torch_func_transforms_agree_with_torch(training, assert_all_close):
     """torch.func.grad, jacrev, vmap (over x, over γ alone, over all), vmap of
     grad, grad of vmap, and a Hessian."""
     from torch.func import grad, jacrev, vmap
@@ -482,10 +489,10 @@ def test_torch_func_transforms_agree_with_torch(training):
         return lambda x, w, b: (f(x, w, b) ** 3).sum()
 
     every = (0, 1, 2)
-    _assert_all_close(
+    assert_all_close(
         grad(loss(ours), every)(x, w, b), grad(loss(theirs), every)(x, w, b)
     )
-    _assert_all_close(
+    assert_all_close(
         jacrev(ours, every)(x[:2, :, :1], w, b),
         jacrev(theirs, every)(x[:2, :, :1], w, b),
     )
@@ -494,10 +501,10 @@ def test_torch_func_transforms_agree_with_torch(training):
         ((None, 0, None), (x, ws, b)),
         ((1, 0, 0), (xs.transpose(0, 1), ws, bs)),
     ]:
-        _assert_all_close(
+        assert_all_close(
             vmap(ours, in_dims)(*args), vmap(theirs, in_dims)(*args)
         )
-    _assert_all_close(
+    assert_all_close(
         vmap(grad(loss(ours), every))(xs, ws, bs),
         vmap(grad(loss(theirs), every))(xs, ws, bs),
     )
@@ -505,7 +512,7 @@ def test_torch_func_transforms_agree_with_torch(training):
         lambda xs, ws, bs, f=f: vmap(loss(f))(xs, ws, bs).sum()
         for f in (ours, theirs)
     ]
-    _assert_all_close(
+    assert_all_close(
         grad(summed[0], every)(xs, ws, bs), grad(summed[1], every)(xs, ws, bs)
     )
     small = x[:3, :, :1, :2]
@@ -513,10 +520,10 @@ def test_torch_func_transforms_agree_with_torch(training):
         jacrev(jacrev(lambda x, f=f: loss(f)(x, w, b)))(small)
         for f in (ours, theirs)
     ]
-    _assert_all_close(*hessians)
+    assert_all_close(*hessians)
 
 
-def test_running_statistics_under_torch_func_like_torch():
+def test_running_statistics_under_torch_func_like_torch(assert_close):
     """grad updates captured statistics; vmap updates vmapped ones per example;
     unvmapped ones with vmapped x are refused."""
     from torch.func import grad, vmap
@@ -542,7 +549,7 @@ def test_running_statistics_under_torch_func_like_torch():
         )
         results.append([x_bar, *stats, y, *batched])
     for ours, theirs in zip(*results, strict=True):
-        assert torch.allclose(ours, theirs, atol=1e-12)
+        assert_close(ours, theirs)
     # the update did happen
     assert not torch.equal(results[0][1], torch.zeros(3, dtype=torch.float64))
     stats = [
