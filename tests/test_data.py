@@ -43,6 +43,8 @@ def test_mnist_5k_split_is_stratified_disjoint_and_fixed():
     share_test = torch.bincount(first.test.labels, minlength=10) / len(
         first.test
     )
+    # stratified: each class's share of the 1000 test digits within 1.5
+    # digits of its share overall, a bound of counting, not of rounding
     assert torch.allclose(share_all, share_test, atol=1.5e-3)
     train_rows = {
         bytes(row.numpy()) for row in first.train.images.flatten(1)[:500]

@@ -52,7 +52,7 @@ def _kill_after_epoch_1(stats):
 
 
 def test_a_run_killed_after_epoch_1_resumes_to_the_uninterrupted_weights(
-    tmp_path,
+    tmp_path, assert_close
 ):
     uninterrupted = _model()
     full = fit(uninterrupted, TRAIN, TEST, **SETTINGS)
@@ -77,7 +77,7 @@ def test_a_run_killed_after_epoch_1_resumes_to_the_uninterrupted_weights(
     for a, b in zip(
         uninterrupted.parameters(), resumed.parameters(), strict=True
     ):
-        assert torch.allclose(a, b, atol=1e-6, rtol=0)
+        assert_close(a, b)
 
 
 def test_a_checkpoint_of_other_settings_is_refused(tmp_path):
@@ -109,7 +109,7 @@ def _worker(rank: int, world: int, port: int, out: str) -> None:
 
 
 def test_two_processes_take_the_steps_of_one_with_the_same_global_batch(
-    tmp_path,
+    tmp_path, assert_close
 ):
     # 100 digits in batches of 16: the last batch of 4 splits 2 + 2, every
     # other one 8 + 8.
@@ -119,7 +119,7 @@ def test_two_processes_take_the_steps_of_one_with_the_same_global_batch(
     fit(single, TRAIN, TEST, **SETTINGS)
     shared = torch.load(out, weights_only=True)
     for name, value in single.state_dict().items():
-        assert torch.allclose(shared[name], value, atol=1e-5, rtol=0), name
+        assert_close(shared[name], value)
 
 
 def test_a_checkpoint_of_another_run_identity_is_refused_naming_what_differs(

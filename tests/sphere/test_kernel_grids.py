@@ -86,6 +86,8 @@ def test_so3_near_identity_rings_are_equally_far_from_the_identity():
         ).append(angle(zyz(alpha, beta, gamma)))
     assert len(by_ring) == 2 * 3
     for (beta, pre_gamma), angles in by_ring.items():
+        # rotation angles from arccos of a trace, ill-conditioned near 0: a
+        # bound on that, not on one rounding
         np.testing.assert_allclose(angles, angles[0], atol=1e-9)
         if pre_gamma == 0:
             assert angles[0] == pytest.approx(beta)

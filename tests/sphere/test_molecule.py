@@ -29,7 +29,7 @@ def test_two_atoms_give_the_coulomb_potential_of_the_other():
     assert np.all(signals[1, oxygen] == 0)
 
 
-def test_rotating_the_molecule_rotates_each_signal():
+def test_rotating_the_molecule_rotates_each_signal(assert_close):
     water = molecule("H2O")
     rotation = Rotation.random(random_state=0).as_matrix()
     u = grid_directions(4)
@@ -49,7 +49,7 @@ def test_rotating_the_molecule_rotates_each_signal():
                 expected[ATOM_TYPES.index(z)] += (
                     water.numbers[i] * z / distance[..., j]
                 )
-        np.testing.assert_allclose(direct[i], expected, rtol=1e-12)
+        assert_close(direct[i], expected)
 
 
 def test_bad_molecules_are_refused():
