@@ -62,6 +62,7 @@ def test_so3_near_identity_paper_grid_has_72_points_gamma_offset_by_alpha():
     grid = np.array(so3_near_identity_grid(max_gamma=math.pi / 8, n_gamma=3))
     assert grid.shape == (72, 3)
     beta, alpha, gamma = grid.T
+    # rounded to 12 digits to group equal offsets: compared at that rounding
     np.testing.assert_allclose(
         np.unique(np.round(gamma + alpha, 12)),
         [-math.pi / 8, 0, math.pi / 8],
