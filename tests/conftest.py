@@ -22,11 +22,17 @@ error), ``k`` how many roundings the computation may accumulate (default
 :data:`ROUNDINGS`; say why where a test needs more). A test that compares a
 computed tensor with its reference asks the ``assert_close`` fixture instead:
 ``assert_close(actual, expected)`` holds them to that tolerance at
-``expected``'s dtype, ``scale`` the largest ``|expected|`` unless given.
+``expected``'s dtype, ``scale`` the largest ``|expected|`` unless given
+(``assert_all_close`` does so for tuples of tensors, as torch.func returns).
 A fixed ``atol``/``rtol`` in a test is not a rounding tolerance: it is a
 bound from the mathematics (a band limit, a grid's resolution, a
 finite-difference step) or from a reference computed at lower precision,
 and a comment beside it says which.
+
+**Command lines and stand-ins.** ``cli_error`` runs a command line that must
+stop and returns its one-line message; ``forbid`` replaces a function that
+must not be called (data loaded before the arguments are checked, a network
+connection) by one that fails the test.
 """
 
 import os
@@ -110,6 +116,22 @@ def assert_close():
     computed tensor equals its reference at rounding level
     (:func:`assert_close_at_rounding`)."""
     return assert_close_at_rounding
+
+
+@pytest.fixture(scope="session")
+def assert_all_close(assert_close):
+    """``assert_all_close(ours, theirs)``: each of ``ours`` (a tensor or a
+    tuple of them) equals its reference at rounding level."""
+
+    def check(ours, theirs) -> None:
+        ours, theirs = (
+            (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
+        )
+        assert len(ours) == len(theirs)
+        for a, t in zip(ours, theirs, strict=True):
+            assert_close(a, t)
+
+    return check
 
 
 @pytest.fixture(scope="session")

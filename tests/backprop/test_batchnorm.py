@@ -451,22 +451,6 @@ def _transform_cases(training):
     return make(batch_norm), make(F.batch_norm), g
 
 
-@pytest.fixture(scope="session")
-def assert_all_close(assert_close):
-    """``assert_all_close(ours, theirs)``: each of ``ours`` (a tensor or a
-    tuple of them) equals its reference at rounding level."""
-
-    def check(ours, theirs) -> None:
-        ours, theirs = (
-            (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
-        )
-        assert len(ours) == len(theirs)
-        for a, t in zip(ours, theirs, strict=True):
-            assert_close(a, t)
-
-    return check
-
-
 @pytest.mark.parametrize("training", [True, False])
 def test_torch_func_transforms_agree_with_torch(training, assert_all_close):
     """torch.func.grad, jacrev, vmap (over x, over γ alone, over all), vmap of
