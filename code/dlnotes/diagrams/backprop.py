@@ -8,7 +8,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
-from dlnotes.backprop.conv import conv2d_input_grad, dilate, rotate_and_swap
+from dlnotes.backprop.conv import (
+    Geometry,
+    conv2d_input_grad,
+    dilate,
+    rotate_and_swap,
+)
 from dlnotes.diagrams._draw import (
     DATA,
     DATA_EDGE,
@@ -204,15 +209,8 @@ def conv2d_backward(stride: int = 2) -> Figure:
     z = dilate(y_bar, (stride, stride))[0, 0]
     z_pad = torch.nn.functional.pad(z, (k - 1,) * 4)
     rotated = rotate_and_swap(weight, 1)[0, 0]
-    x_bar = conv2d_input_grad(
-        y_bar,
-        weight,
-        (size, size),
-        (stride, stride),
-        ((0, 0), (0, 0)),
-        (1, 1),
-        1,
-    )[0, 0]
+    geometry = Geometry((stride, stride), ((0, 0), (0, 0)), (1, 1), 1)
+    x_bar = conv2d_input_grad(y_bar, weight, (size, size), geometry)[0, 0]
     fig, ax = canvas(WIDTH_IN, 6.4)
 
     # top left: y_bar -> dilated
