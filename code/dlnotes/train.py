@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -121,14 +122,11 @@ def predict(
 
 
 def evaluate(
-    model: nn.Module,
-    data: Dataset,
-    batch_size: int = 500,
-    transform: Transform | None = None,
-    device: torch.device | str | None = None,
+    model: nn.Module, data: Dataset, **options: Any
 ) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy of ``model`` on ``data``."""
-    logits = predict(model, data, batch_size, transform, device)
+    """Mean cross-entropy and accuracy of ``model`` on ``data``; ``options``
+    are :func:`predict`'s (``batch_size``, ``transform``, ``device``)."""
+    logits = predict(model, data, **options)
     loss = nn.functional.cross_entropy(logits, data.labels).item()
     accuracy = (logits.argmax(dim=1) == data.labels).float().mean().item()
     return loss, accuracy
