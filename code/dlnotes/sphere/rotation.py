@@ -26,9 +26,9 @@ from dlnotes.sphere.s2_fft import complex_dtype, s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 from dlnotes.sphere.wigner import (
     Angle,
-    _phased,
     euler_angles,
     so3_offset,
+    wigner_D_from_d,
     wigner_d_iter,
 )
 
@@ -126,7 +126,7 @@ def _rotation_blocks(
     def blocks() -> Iterator[torch.Tensor]:
         for l, d in enumerate(wigner_d_iter(b - 1, be)):
             m = torch.arange(-l, l + 1, dtype=torch.float64, device=device)
-            yield _phased(d, m[:, None], m[None, :], a, g).to(dtype)
+            yield wigner_D_from_d(d, m[:, None], m[None, :], a, g).to(dtype)
 
     return blocks()
 

@@ -161,16 +161,21 @@ def euler_angles(
     )
 
 
-def _phased(
+def wigner_D_from_d(
     d: torch.Tensor,
     m: torch.Tensor,
     n: torch.Tensor,
     alpha: torch.Tensor,
     gamma: torch.Tensor,
 ) -> torch.Tensor:
-    """``D_mn = exp(-imα) d_mn exp(-inγ)`` from the entries ``d`` of
-    ``d^l(β)``, with ``m`` and ``n`` (float64) laid out as ``d``'s trailing
-    axes and the angles as its leading ones."""
+    """Entries of the D-matrix from those of the small d-matrix: ``D_mn(α, β,
+    γ) = exp(-imα) d_mn(β) exp(-inγ)``.
+
+    ``m`` and ``n`` (float64) are laid out as ``d``'s trailing axes (e.g.
+    ``[2l+1, 1]`` and ``[1, 2l+1]`` for one degree's matrix), the angles
+    ``alpha`` and ``gamma`` (float64, as :func:`euler_angles` gives them) as
+    its leading ones.
+    """
     trailing = (...,) + (None,) * m.dim()
     phase = -(m * alpha[trailing] + n * gamma[trailing])
     return d * torch.exp(1j * phase)
@@ -221,7 +226,7 @@ def wigner_D(l: int, alpha: Angle, beta: Angle, gamma: Angle) -> torch.Tensor:
     a, b_, g = euler_angles(alpha, beta, gamma)
     d = wigner_d_all(l, b_)[l]
     m = torch.arange(-l, l + 1, dtype=torch.float64, device=d.device)
-    return _complex(_phased(d, m[:, None], m[None, :], a, g), dtype)
+    return _complex(wigner_D_from_d(d, m[:, None], m[None, :], a, g), dtype)
 
 
 def spherical_harmonics(b: int, beta: Angle, alpha: Angle) -> torch.Tensor:
@@ -263,7 +268,7 @@ def wigner_D_packed(
     )
     _, m_idx, n_idx = so3_indices(b, be.device)
     m, n = m_idx.to(torch.float64), n_idx.to(torch.float64)
-    return _complex(_phased(d, m, n, a, g), dtype)
+    return _complex(wigner_D_from_d(d, m, n, a, g), dtype)
 
 
 def legendre_steps(
