@@ -96,8 +96,8 @@ class LayerCost:
 
 
 TABLE_3_LAYER = {D_K: 3, M: 512, N: 512, D_F: 14}
-"""The layer of the paper's Table 3: 3×3 kernels, 512 channels in and out, a
-14×14 map (the values of the symbols ``D_K``, ``M``, ``N``, ``D_F``)."""
+"""The values of the symbols ``D_K``, ``M``, ``N`` and ``D_F`` for the layer
+of the paper's Table 3 (3×3 kernels, 512 channels in and out, a 14×14 map)."""
 
 
 def table_3(

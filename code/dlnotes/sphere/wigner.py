@@ -145,7 +145,7 @@ def so3_wigner_table(
     return tuple(table)
 
 
-#: An Euler angle (radians): a Python float or a tensor of them.
+#: The type of an Euler angle argument, in radians (a float or a tensor).
 Angle = torch.Tensor | float
 
 
