@@ -198,3 +198,31 @@ def test_threads_and_memory_are_bounded():
     _io.check_memory(1024, "a small table")
     with pytest.raises(ValueError, match="a huge table needs about"):
         _io.check_memory(2**70, "a huge table")
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("{", "is not a JSON run record"),
+        ("[1]", r"not a run record \(a JSON object\), got a list"),
+        ('{"format": 2}', "format must be 1, got 2"),
+        ('{"format": 1}', "lacks the field 'seed' of a run record"),
+    ],
+)
+def test_read_record_json_refuses_in_one_line_naming_the_file(
+    tmp_path, text, match
+):
+    path = tmp_path / "run.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=match) as caught:
+        _io.read_record_json(path, "run record", 1, ("seed",))
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_read_record_json_returns_the_object(tmp_path):
+    path = tmp_path / "run.json"
+    path.write_text('{"format": 1, "seed": 3}')
+    data = _io.read_record_json(path, "run record", 1, ("seed",))
+    assert data == {"format": 1, "seed": 3}
+    with pytest.raises(FileNotFoundError):
+        _io.read_record_json(tmp_path / "none.json", "run record", 1)

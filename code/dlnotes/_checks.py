@@ -163,9 +163,9 @@ def synthesis_bandwidth(b_out: object, b: int) -> int:
     return b_out
 
 
-def check_signal(x: object, name: str, ndim: int) -> int:
-    """Check ``x`` is a float/complex tensor whose last ``ndim`` axes are all
-    ``2b``; return ``b``."""
+def _check_float_or_complex(x: object, name: str) -> None:
+    """``TypeError`` unless ``x`` is a tensor of a floating or complex
+    dtype."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(
             f"{name} must be a torch.Tensor, got {type(x).__name__}"
@@ -174,6 +174,12 @@ def check_signal(x: object, name: str, ndim: int) -> int:
         raise TypeError(
             f"{name} must have a floating or complex dtype, got {x.dtype}"
         )
+
+
+def check_signal(x: object, name: str, ndim: int) -> int:
+    """Check ``x`` is a float/complex tensor whose last ``ndim`` axes are all
+    ``2b``; return ``b``."""
+    _check_float_or_complex(x, name)
     grid = "2b, " * (ndim - 1) + "2b"
     if x.dim() < ndim:
         raise ValueError(
@@ -190,14 +196,7 @@ def check_signal(x: object, name: str, ndim: int) -> int:
 
 def check_coefficients(c: object, name: str) -> None:
     """Check ``c`` is a float/complex tensor with at least one axis."""
-    if not isinstance(c, torch.Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor, got {type(c).__name__}"
-        )
-    if not (c.is_floating_point() or c.is_complex()):
-        raise TypeError(
-            f"{name} must have a floating or complex dtype, got {c.dtype}"
-        )
+    _check_float_or_complex(c, name)
     if c.dim() < 1:
         raise ValueError(
             f"{name} must have a coefficient axis last, got a scalar"

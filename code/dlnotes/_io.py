@@ -15,6 +15,7 @@ every way out (an exception, a full disk, Ctrl-C, and SIGTERM inside
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import re
@@ -22,7 +23,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -95,6 +96,46 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     return atomic_write(
         path, lambda handle: handle.write(text.encode("utf-8")), "wb"
     )
+
+
+def read_record_json(
+    path: str | os.PathLike[str],
+    what: str,
+    format: int,
+    fields: Iterable[str] = (),
+) -> dict:
+    """The JSON object of the ``what`` (e.g. ``"run record"``) at ``path``,
+    checked to have ``"format": format`` and every key of ``fields``.
+
+    Raises:
+        FileNotFoundError: there is no file at ``path``.
+        ValueError: the file cannot be read, is not JSON, is not a JSON object,
+            has another ``format`` or lacks a field; the message names
+            ``path``.
+    """
+    try:
+        data = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ValueError(
+            f"cannot read {what} {path}: {error.strerror or error}"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path} is not a JSON {what}: {error}") from None
+    if not isinstance(data, dict):
+        raise ValueError(
+            f"{path} is not a {what} (a JSON object), got a"
+            f" {type(data).__name__}"
+        )
+    if data.get("format") != format:
+        raise ValueError(
+            f"{path}: format must be {format}, got {data.get('format')!r}"
+        )
+    missing = [name for name in fields if name not in data]
+    if missing:
+        raise ValueError(f"{path} lacks the field {missing[0]!r} of a {what}")
+    return data
 
 
 def save_tensors(path: str | os.PathLike[str], state: object) -> Path:

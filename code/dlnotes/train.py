@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -121,14 +122,11 @@ def predict(
 
 
 def evaluate(
-    model: nn.Module,
-    data: Dataset,
-    batch_size: int = 500,
-    transform: Transform | None = None,
-    device: torch.device | str | None = None,
+    model: nn.Module, data: Dataset, **options: Any
 ) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy of ``model`` on ``data``."""
-    logits = predict(model, data, batch_size, transform, device)
+    """Mean cross-entropy and accuracy of ``model`` on ``data``; ``options``
+    are :func:`predict`'s (``batch_size``, ``transform``, ``device``)."""
+    logits = predict(model, data, **options)
     loss = nn.functional.cross_entropy(logits, data.labels).item()
     accuracy = (logits.argmax(dim=1) == data.labels).float().mean().item()
     return loss, accuracy
@@ -336,10 +334,15 @@ def fit(
     if identity is not None:
         settings["run"] = dict(identity)
     history = History()
-    if checkpoint is not None and Path(checkpoint).exists():
-        _resume(
+    kept = (
+        _Checkpoint(
             Path(checkpoint), settings, core, optimizer, generator, history
         )
+        if checkpoint is not None
+        else None
+    )
+    if kept is not None and kept.path.exists():
+        kept.resume()
     show = (not quiet()) if progress is None else progress
     bar = None
     if show and rank == 0:
@@ -402,10 +405,8 @@ def fit(
             seconds=time.perf_counter() - start,
         )
         history.epochs.append(stats)
-        if checkpoint is not None and rank == 0:
-            _save(
-                Path(checkpoint), settings, core, optimizer, generator, history
-            )
+        if kept is not None and rank == 0:
+            kept.save()
         if on_epoch is not None:
             on_epoch(stats)
     if bar is not None:
@@ -427,65 +428,62 @@ def _share(n: int, rank: int, world: int) -> tuple[int, int]:
     return rank * n // world, (rank + 1) * n // world
 
 
-def _save(
-    path: Path,
-    settings: dict,
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    generator: torch.Generator,
-    history: History,
-) -> None:
-    """Write the training state to ``path`` atomically
-    (``dlnotes._io.atomic_write``)."""
-    state = {
-        "settings": settings,
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "generator": generator.get_state(),
-        "history": [asdict(stats) for stats in history.epochs],
-    }
-    save_tensors(path, state)
+@dataclass
+class _Checkpoint:
+    """A :func:`fit` run's training state and the file that keeps it."""
 
+    path: Path
+    settings: dict
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    generator: torch.Generator
+    history: History
 
-def _resume(
-    path: Path,
-    settings: dict,
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    generator: torch.Generator,
-    history: History,
-) -> None:
-    """Restore the state :func:`_save` wrote (tensors and plain values only:
-    ``weights_only=True``); a file that is not such a state is refused in one
-    line naming it."""
-    state = load_tensors(path, "checkpoint")
-    missing = (
-        sorted(CHECKPOINT_KEYS - state.keys())
-        if isinstance(state, dict)
-        else sorted(CHECKPOINT_KEYS)
-    )
-    if missing:
-        raise ValueError(
-            f"checkpoint {path} is not a training state of dlnotes.train.fit"
-            f" (it lacks {', '.join(missing)})"
+    def save(self) -> None:
+        """Write the training state to :attr:`path` atomically
+        (``dlnotes._io.atomic_write``)."""
+        state = {
+            "settings": self.settings,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "generator": self.generator.get_state(),
+            "history": [asdict(stats) for stats in self.history.epochs],
+        }
+        save_tensors(self.path, state)
+
+    def resume(self) -> None:
+        """Restore the state :meth:`save` wrote (tensors and plain values
+        only: ``weights_only=True``); a file that is not such a state is
+        refused in one line naming it."""
+        path = self.path
+        state = load_tensors(path, "checkpoint")
+        missing = (
+            sorted(CHECKPOINT_KEYS - state.keys())
+            if isinstance(state, dict)
+            else sorted(CHECKPOINT_KEYS)
         )
-    if state["settings"] != settings:
-        raise ValueError(
-            f"checkpoint {path} was written with other settings"
-            f" ({_differences(state['settings'], settings)}); remove it or"
-            " use another file"
-        )
-    load_state_dict(model, state["model"], path, "checkpoint")
-    try:
-        optimizer.load_state_dict(state["optimizer"])
-        generator.set_state(state["generator"])
-        epochs = [EpochStats(**stats) for stats in state["history"]]
-    except (KeyError, TypeError, ValueError, RuntimeError) as error:
-        raise ValueError(
-            f"checkpoint {path} holds a damaged training state:"
-            f" {one_line(error)}"
-        ) from None
-    history.epochs.extend(epochs)
+        if missing:
+            raise ValueError(
+                f"checkpoint {path} is not a training state of"
+                f" dlnotes.train.fit (it lacks {', '.join(missing)})"
+            )
+        if state["settings"] != self.settings:
+            raise ValueError(
+                f"checkpoint {path} was written with other settings"
+                f" ({_differences(state['settings'], self.settings)}); remove"
+                " it or use another file"
+            )
+        load_state_dict(self.model, state["model"], path, "checkpoint")
+        try:
+            self.optimizer.load_state_dict(state["optimizer"])
+            self.generator.set_state(state["generator"])
+            epochs = [EpochStats(**stats) for stats in state["history"]]
+        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            raise ValueError(
+                f"checkpoint {path} holds a damaged training state:"
+                f" {one_line(error)}"
+            ) from None
+        self.history.epochs.extend(epochs)
 
 
 def _differences(old: Mapping, new: Mapping) -> str:

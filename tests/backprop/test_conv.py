@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from torch.autograd import gradcheck, gradgradcheck
 
 from dlnotes.backprop.conv import (
+    Geometry,
     conv2d,
     conv2d_input_grad,
     conv2d_input_grad_polyphase,
@@ -117,15 +118,10 @@ def test_matches_torch(cfg, dtype, seed, tolerance):
     )
     # both forms, whatever the stride
     for input_grad in (conv2d_input_grad, conv2d_input_grad_polyphase):
-        x_bar = input_grad(
-            y_bar,
-            w.detach(),
-            cfg["size"],
-            cfg["stride"],
-            pads,
-            cfg["dilation"],
-            cfg["groups"],
+        geometry = Geometry(
+            cfg["stride"], pads, cfg["dilation"], cfg["groups"]
         )
+        x_bar = input_grad(y_bar, w.detach(), cfg["size"], geometry)
         assert_rel(x_bar, refs[0], tol)
 
 
@@ -135,9 +131,8 @@ def test_literal_input_grad_is_conv_transpose2d():
     w = torch.randn(6, 2, 3, 2, generator=g, dtype=torch.float64)
     y = F.conv2d(x, w, None, 2, 1, (2, 1), 2)
     y_bar = torch.randn_like(y)
-    ours = conv2d_input_grad(
-        y_bar, w, (9, 8), (2, 2), ((1, 1), (1, 1)), (2, 1), 2
-    )
+    geometry = Geometry((2, 2), ((1, 1), (1, 1)), (2, 1), 2)
+    ours = conv2d_input_grad(y_bar, w, (9, 8), geometry)
     # conv_transpose2d needs the rows the forward's windows left unread as
     # "output_padding"
     output_padding = [
@@ -255,7 +250,7 @@ def test_both_kernel_gradient_forms_agree(padding, groups):
         groups,
     )
     y_bar = torch.randn(y.shape, generator=g, dtype=torch.float64)
-    args = ((3, 2), (2, 1), padding, (1, 2), groups)
+    args = ((3, 2), Geometry((2, 1), padding, (1, 2), groups))
     unfolded = conv2d_weight_grad_unfold(x, y_bar, *args)
     as_conv = conv2d_weight_grad(x.float(), y_bar.float(), *args).double()
     assert torch.allclose(unfolded, as_conv, atol=1e-4)

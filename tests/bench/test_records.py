@@ -53,7 +53,7 @@ def test_destination_is_checked_first(tmp_path):
     ("edit", "match"),
     [
         (lambda d: d.update(format=2), "format"),
-        (lambda d: d.pop("command"), "lacks command"),
+        (lambda d: d.pop("command"), "lacks the field 'command'"),
         (lambda d: d["load"].pop("busy"), "busy"),
         (lambda d: d["estimates"]["a"].update(low=5.0), "low <= ratio"),
         (lambda d: d["estimates"]["a"].pop("high"), "ratio, low, high"),
@@ -73,7 +73,7 @@ def test_bad_records_are_refused(tmp_path, edit, match):
 def test_not_json(tmp_path):
     path = tmp_path / "run.json"
     path.write_text("{")
-    with pytest.raises(ValueError, match="not JSON"):
+    with pytest.raises(ValueError, match="not a JSON timing record"):
         read_record(path)
 
 

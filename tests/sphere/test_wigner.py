@@ -12,6 +12,7 @@ from sympy.physics.wigner import wigner_d_small
 from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights
 from dlnotes.sphere.rotation import euler_to_matrix, matrix_to_euler
 from dlnotes.sphere.wigner import (
+    euler_angles,
     so3_size,
     so3_wigner_table,
     spherical_harmonics,
@@ -174,3 +175,11 @@ def test_bad_input():
         wigner_d(2, torch.tensor([1, 2]))
     with pytest.raises(TypeError, match="alpha must be a real floating"):
         wigner_D(2, "x", 0.1, 0.2)
+
+
+def test_euler_angles_are_float64_tensors_broadcast_together():
+    a, b, g = euler_angles(0.5, torch.zeros(3, dtype=torch.float32), 1)
+    assert all(t.dtype == torch.float64 and t.shape == (3,) for t in (a, b, g))
+    assert a.tolist() == [0.5] * 3 and g.tolist() == [1.0] * 3
+    with pytest.raises(TypeError, match="alpha"):
+        euler_angles("0", 0.0, 0.0)

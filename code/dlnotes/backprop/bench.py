@@ -36,7 +36,12 @@ import torch
 import torch.nn.functional as F
 
 from dlnotes.backprop.batchnorm import batch_norm
-from dlnotes.backprop.conv import conv2d, conv2d_input_grad, conv2d_weight_grad
+from dlnotes.backprop.conv import (
+    Geometry,
+    conv2d,
+    conv2d_input_grad,
+    conv2d_weight_grad,
+)
 from dlnotes.backprop.dropout import dropout
 from dlnotes.backprop.saved import saved_bytes
 from dlnotes.backprop.staged import (
@@ -255,10 +260,9 @@ def conv_rows(
     def literal() -> None:
         with torch.no_grad():
             F.conv2d(x, weight, bias, stride, 1)
-            conv2d_input_grad(
-                y_bar, weight, (size, size), (stride, stride), pad, one, 1
-            )
-            conv2d_weight_grad(x, y_bar, (3, 3), (stride, stride), pad, one, 1)
+            geometry = Geometry((stride, stride), pad, one, 1)
+            conv2d_input_grad(y_bar, weight, (size, size), geometry)
+            conv2d_weight_grad(x, y_bar, (3, 3), geometry)
             y_bar.sum((0, 2, 3))
 
     candidates = {

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import gcd
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -34,6 +35,16 @@ from dlnotes._checks import as_int, require_floating
 
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]  # ((top, bottom), (left, right))
+
+
+class Geometry(NamedTuple):
+    """A convolution's settings as :func:`conv2d` resolves them, which every
+    gradient formula reads: stride, padding, dilation and groups."""
+
+    stride: Pair
+    padding: Padding
+    dilation: Pair
+    groups: int
 
 
 def as_pair(name: str, value: int | Sequence[int], minimum: int) -> Pair:
@@ -155,10 +166,7 @@ def conv2d_input_grad(
     y_bar: torch.Tensor,
     weight: torch.Tensor,
     input_hw: Pair,
-    stride: Pair,
-    padding: Padding,
-    dilation: Pair,
-    groups: int,
+    geometry: Geometry,
 ) -> torch.Tensor:
     """``∂L/∂x``: full correlation of the zero-dilated ``ȳ`` with the rotated,
     swapped kernels.
@@ -169,6 +177,7 @@ def conv2d_input_grad(
     zero gradient (``r`` more zeros after); and cropping the forward's padding
     ``(p₀, p₁)`` from the result is the same as padding ``ȳ`` by ``p`` less.
     """
+    stride, padding, dilation, groups = geometry
     z = dilate(y_bar, stride)
     pads = []
     for axis in (0, 1):
@@ -221,10 +230,7 @@ def conv2d_input_grad_polyphase(
     y_bar: torch.Tensor,
     weight: torch.Tensor,
     input_hw: Pair,
-    stride: Pair,
-    padding: Padding,
-    dilation: Pair,
-    groups: int,
+    geometry: Geometry,
 ) -> torch.Tensor:
     """``∂L/∂x`` as :func:`conv2d_input_grad`, without multiplying the inserted
     zeros.
@@ -236,6 +242,7 @@ def conv2d_input_grad_polyphase(
     sub-kernels, each a stride-1 correlation with the undilated ``ȳ`` (see
     :func:`phase_plan`); the phases are then interleaved.
     """
+    stride, padding, dilation, groups = geometry
     n = y_bar.shape[0]
     c_in = weight.shape[1] * groups
     (p0h, p1h), (p0w, p1w) = padding
@@ -275,10 +282,7 @@ def conv2d_weight_grad(
     x: torch.Tensor,
     y_bar: torch.Tensor,
     kernel: Pair,
-    stride: Pair,
-    padding: Padding,
-    dilation: Pair,
-    groups: int,
+    geometry: Geometry,
 ) -> torch.Tensor:
     """``∂L/∂k``: correlation of the padded input with ``ȳ``, stride and
     dilation swapped.
@@ -291,13 +295,12 @@ def conv2d_weight_grad(
     :func:`conv2d_weight_grad_unfold` instead (measured: several times faster
     there). An empty batch (``N = 0``) gives a sum of no terms: zeros.
     """
+    stride, padding, dilation, groups = geometry
     # an empty batch: no sums to take, as in PyTorch ∂L/∂k = 0
     if x.shape[0] == 0:
         return y_bar.new_zeros(y_bar.shape[1], x.shape[1] // groups, *kernel)
     if x.dtype == torch.float64:
-        return conv2d_weight_grad_unfold(
-            x, y_bar, kernel, stride, padding, dilation, groups
-        )
+        return conv2d_weight_grad_unfold(x, y_bar, kernel, geometry)
     n, c_in, h, w = x.shape
     c_out, h_out, w_out = y_bar.shape[1:]
     c_in_g = c_in // groups
@@ -324,10 +327,7 @@ def conv2d_weight_grad_unfold(
     x: torch.Tensor,
     y_bar: torch.Tensor,
     kernel: Pair,
-    stride: Pair,
-    padding: Padding,
-    dilation: Pair,
-    groups: int,
+    geometry: Geometry,
 ) -> torch.Tensor:
     """``∂L/∂k`` as :func:`conv2d_weight_grad`, written as ``im2col`` and a
     matrix product.
@@ -336,6 +336,7 @@ def conv2d_weight_grad_unfold(
     ``x̃`` that the forward read; ``∂L/∂k[o] = Σ_{b, (i, j)} ȳ[b, o, i, j] ·
     window[b, (i, j)]`` per group.
     """
+    stride, padding, dilation, groups = geometry
     n, c_in = x.shape[:2]
     c_out = y_bar.shape[1]
     (top, bottom), (left, right) = padding
@@ -374,8 +375,8 @@ class Conv2dFunction(torch.autograd.Function):
     @staticmethod
     def setup_context(ctx, inputs, output):  # type: ignore[override]
         """Save ``x`` and ``weight`` only."""
-        x, weight, _, stride, padding, dilation, groups = inputs
-        ctx.conf = (stride, padding, dilation, groups)
+        x, weight, _, *settings = inputs
+        ctx.geometry = Geometry(*settings)
         ctx.save_for_backward(x, weight)
 
     @staticmethod
@@ -383,23 +384,19 @@ class Conv2dFunction(torch.autograd.Function):
         """``(∂L/∂x, ∂L/∂k, ∂L/∂bias)`` by the formulas of the module
         docstring."""
         x, weight = ctx.saved_tensors
-        stride, padding, dilation, groups = ctx.conf
+        geometry = ctx.geometry
         x_bar = k_bar = bias_bar = None
         # same result; the polyphase form skips the zeros of s > 1
         if ctx.needs_input_grad[0]:
             input_grad = (
                 conv2d_input_grad
-                if stride == (1, 1)
+                if geometry.stride == (1, 1)
                 else conv2d_input_grad_polyphase
             )
-            x_bar = input_grad(
-                y_bar, weight, x.shape[-2:], stride, padding, dilation, groups
-            )
+            x_bar = input_grad(y_bar, weight, x.shape[-2:], geometry)
         if ctx.needs_input_grad[1]:
             kernel = weight.shape[-2:]
-            k_bar = conv2d_weight_grad(
-                x, y_bar, kernel, stride, padding, dilation, groups
-            )
+            k_bar = conv2d_weight_grad(x, y_bar, kernel, geometry)
         if ctx.needs_input_grad[2]:
             bias_bar = y_bar.sum((0, 2, 3))
         return x_bar, k_bar, bias_bar, None, None, None, None

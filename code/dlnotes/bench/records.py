@@ -37,7 +37,7 @@ from pathlib import Path
 
 import torch
 
-from dlnotes._io import check_file, write_text
+from dlnotes._io import check_file, read_record_json, write_text
 from dlnotes.bench import wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
@@ -201,28 +201,12 @@ def read_record(path: str | os.PathLike[str]) -> TimingRecord:
         ValueError: not a record of this format, or a field missing or
             malformed.
     """
-    try:
-        data = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise
-    except OSError as error:
-        raise ValueError(
-            f"cannot read timing record {path}: {error.strerror or error}"
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path} is not JSON: {error}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a timing record of format {FORMAT}")
-    missing = {
-        "command",
-        "date",
-        "machine",
-        "load",
-        "estimates",
-        "values",
-    } - data.keys()
-    if missing:
-        raise ValueError(f"{path} lacks {', '.join(sorted(missing))}")
+    data = read_record_json(
+        path,
+        "timing record",
+        FORMAT,
+        ("command", "date", "machine", "load", "estimates", "values"),
+    )
     if (
         not isinstance(data["load"], dict)
         or not {"busy", "spread", "cpu_share"} <= data["load"].keys()

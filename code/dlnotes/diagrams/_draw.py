@@ -32,14 +32,19 @@ FONT_PT = 13
 #: The size of keys and secondary labels (legible at desktop width).
 SMALL_PT = SMALLEST_FONT_PT
 
-#: Colours: data (blue), operations (orange), gradients (red), zeros (grey).
-DATA = "#dbe8f6"
-DATA_EDGE = "#2f5f8f"
-OP = "#fbe3c8"
-OP_EDGE = "#b35c00"
-GRAD = "#c0392b"
-ZERO = "#eeeeee"
-INK = "#222222"
+
+class Colour:
+    """The drawings' colours: data (blue), operations (orange), gradients
+    (red), zeros (grey), and the ink of lines and text."""
+
+    DATA = "#dbe8f6"
+    DATA_EDGE = "#2f5f8f"
+    OP = "#fbe3c8"
+    OP_EDGE = "#b35c00"
+    GRAD = "#c0392b"
+    ZERO = "#eeeeee"
+    INK = "#222222"
+
 
 #: The alt text of every drawing, by function name: what a screen reader
 #: speaks instead of the picture. The page's cell carries the same text (a
@@ -101,8 +106,8 @@ def box(
     centre: tuple[float, float],
     size: tuple[float, float],
     text: str,
-    face: str = DATA,
-    edge: str = DATA_EDGE,
+    face: str = Colour.DATA,
+    edge: str = Colour.DATA_EDGE,
     fontsize: float = FONT_PT,
     rounded: bool = True,
 ) -> FancyBboxPatch:
@@ -127,7 +132,7 @@ def arrow(
     ax: Axes,
     start: tuple[float, float],
     end: tuple[float, float],
-    color: str = INK,
+    color: str = Colour.INK,
     width: float = 1.4,
     curve: float = 0.0,
     style: str = "-|>",

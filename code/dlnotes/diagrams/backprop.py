@@ -8,18 +8,17 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
-from dlnotes.backprop.conv import conv2d_input_grad, dilate, rotate_and_swap
+from dlnotes.backprop.conv import (
+    Geometry,
+    conv2d_input_grad,
+    dilate,
+    rotate_and_swap,
+)
 from dlnotes.diagrams._draw import (
-    DATA,
-    DATA_EDGE,
     FONT_PT,
-    GRAD,
-    INK,
-    OP,
-    OP_EDGE,
     SMALL_PT,
     WIDTH_IN,
-    ZERO,
+    Colour,
     arrow,
     canvas,
     cells,
@@ -32,7 +31,11 @@ NODE_RADIUS = 0.32
 def _node(ax: Axes, centre: tuple[float, float], text: str) -> None:
     ax.add_patch(
         Circle(
-            centre, NODE_RADIUS, facecolor=DATA, edgecolor=DATA_EDGE, lw=1.4
+            centre,
+            NODE_RADIUS,
+            facecolor=Colour.DATA,
+            edgecolor=Colour.DATA_EDGE,
+            lw=1.4,
         )
     )
     ax.text(*centre, text, ha="center", va="center", fontsize=FONT_PT + 2)
@@ -40,7 +43,7 @@ def _node(ax: Axes, centre: tuple[float, float], text: str) -> None:
 
 def _badge(ax: Axes, centre: tuple[float, float], number: int) -> None:
     """A numbered disc naming one of the three paths from x_k to x̂_i."""
-    ax.add_patch(Circle(centre, 0.15, facecolor=GRAD, edgecolor="none"))
+    ax.add_patch(Circle(centre, 0.15, facecolor=Colour.GRAD, edgecolor="none"))
     ax.text(
         *centre,
         str(number),
@@ -127,7 +130,9 @@ def batchnorm_graph() -> Figure:
     arrow(ax, (4.35, 1.1), (2.6 + NODE_RADIUS + 0.04, 1.1), color="#777777")
 
     def red(xy, text, ha="left"):
-        ax.text(*xy, text, ha=ha, va="center", color=GRAD, fontsize=FONT_PT)
+        ax.text(
+            *xy, text, ha=ha, va="center", color=Colour.GRAD, fontsize=FONT_PT
+        )
 
     # the three paths, their local derivatives beside their edges
     red((2.75, 3.25), r"$\delta_{ik}/s$")
@@ -151,7 +156,7 @@ def batchnorm_graph() -> Figure:
         "red: the factor each gradient is multiplied by on its way back",
         va="center",
         fontsize=SMALL_PT,
-        color=INK,
+        color=Colour.INK,
     )
     return fig
 
@@ -161,7 +166,9 @@ def _grid_labels(values: torch.Tensor) -> list[list[str]]:
 
 
 def _faces(values: torch.Tensor, face: str) -> list[list[str]]:
-    return [[face if v else ZERO for v in row] for row in values.tolist()]
+    return [
+        [face if v else Colour.ZERO for v in row] for row in values.tolist()
+    ]
 
 
 def _title(ax: Axes, xy: tuple[float, float], text: str) -> None:
@@ -204,15 +211,8 @@ def conv2d_backward(stride: int = 2) -> Figure:
     z = dilate(y_bar, (stride, stride))[0, 0]
     z_pad = torch.nn.functional.pad(z, (k - 1,) * 4)
     rotated = rotate_and_swap(weight, 1)[0, 0]
-    x_bar = conv2d_input_grad(
-        y_bar,
-        weight,
-        (size, size),
-        (stride, stride),
-        ((0, 0), (0, 0)),
-        (1, 1),
-        1,
-    )[0, 0]
+    geometry = Geometry((stride, stride), ((0, 0), (0, 0)), (1, 1), 1)
+    x_bar = conv2d_input_grad(y_bar, weight, (size, size), geometry)[0, 0]
     fig, ax = canvas(WIDTH_IN, 6.4)
 
     # top left: y_bar -> dilated
@@ -223,7 +223,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
         (0.15, 6.15),
         _grid_labels(y_bar[0, 0]),
         small,
-        _faces(y_bar[0, 0], DATA),
+        _faces(y_bar[0, 0], Colour.DATA),
     )
     arrow(ax, (0.95, 5.85), (1.45, 5.85))
     ax.text(
@@ -235,7 +235,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
         fontsize=SMALL_PT,
     )
     _title(ax, (1.55, 6.22), "$z$")
-    cells(ax, (1.55, 6.15), _grid_labels(z), small, _faces(z, DATA))
+    cells(ax, (1.55, 6.15), _grid_labels(z), small, _faces(z, Colour.DATA))
 
     # top right: kernel rotated by 180 degrees
     kc = 0.3
@@ -245,7 +245,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
         (2.95, 6.15),
         _grid_labels(weight[0, 0]),
         kc,
-        [[OP] * k for _ in range(k)],
+        [[Colour.OP] * k for _ in range(k)],
     )
     arrow(ax, (3.9, 5.85), (4.2, 5.85))
     ax.text(4.05, 6.0, "180°", ha="center", va="bottom", fontsize=SMALL_PT)
@@ -254,50 +254,22 @@ def conv2d_backward(stride: int = 2) -> Figure:
         (4.25, 6.15),
         _grid_labels(rotated),
         kc,
-        [[OP] * k for _ in range(k)],
+        [[Colour.OP] * k for _ in range(k)],
     )
 
     # middle right: the block of kernels transposes (channels swap)
     block = 0.3
     c_out, c_in = 2, 3
     tints = ["#f3c08a", "#d9a3e0"]
-    ax.text(
-        2.95,
-        4.6,
-        r"$C_\mathrm{out}\times C_\mathrm{in}$",
-        fontsize=SMALL_PT,
-        va="bottom",
-    )
-    for o in range(c_out):
-        for c in range(c_in):
-            ax.add_patch(
-                Rectangle(
-                    (2.95 + c * block, 4.5 - (o + 1) * block),
-                    block,
-                    block,
-                    facecolor=tints[o],
-                    edgecolor="#555555",
-                    lw=0.8,
-                )
-            )
-            ax.add_patch(
-                Rectangle(
-                    (4.35 + o * block, 4.5 - (c + 1) * block),
-                    block,
-                    block,
-                    facecolor=tints[o],
-                    edgecolor="#555555",
-                    lw=0.8,
-                )
-            )
+    kernels = [[tint] * c_in for tint in tints[:c_out]]  # row o: kernel o
+    swapped = [list(column) for column in zip(*kernels, strict=True)]
+    for x, faces, label in (
+        (2.95, kernels, r"$C_\mathrm{out}\times C_\mathrm{in}$"),
+        (4.35, swapped, r"$C_\mathrm{in}\times C_\mathrm{out}$"),
+    ):
+        ax.text(x, 4.6, label, fontsize=SMALL_PT, va="bottom")
+        cells(ax, (x, 4.5), [[""] * len(faces[0])] * len(faces), block, faces)
     arrow(ax, (3.95, 4.2), (4.25, 4.2))
-    ax.text(
-        4.35,
-        4.6,
-        r"$C_\mathrm{in}\times C_\mathrm{out}$",
-        fontsize=SMALL_PT,
-        va="bottom",
-    )
     ax.text(2.95, 3.7, "channels swap", fontsize=SMALL_PT, va="center")
 
     # left: padding, then the correlation
@@ -313,7 +285,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
     pc = 0.3
     top = 3.3
     _title(ax, (0.15, top + 0.07), r"$z$ padded")
-    cells(ax, (0.15, top), _grid_labels(z_pad), pc, _faces(z_pad, DATA))
+    cells(ax, (0.15, top), _grid_labels(z_pad), pc, _faces(z_pad, Colour.DATA))
     row, col = 1, 2  # one window of the correlation and its output
     ax.add_patch(
         Rectangle(
@@ -321,7 +293,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
             k * pc,
             k * pc,
             facecolor="none",
-            edgecolor=OP_EDGE,
+            edgecolor=Colour.OP_EDGE,
             lw=2.6,
         )
     )
@@ -337,7 +309,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
     xc = 0.42
     _title(ax, (3.05, top + 0.07), r"$\bar x$")
     faces = [["white"] * size for _ in range(size)]
-    faces[row][col] = OP
+    faces[row][col] = Colour.OP
     cells(ax, (3.05, top), _grid_labels(x_bar), xc, faces)
     ax.add_patch(
         Rectangle(
@@ -345,7 +317,7 @@ def conv2d_backward(stride: int = 2) -> Figure:
             xc,
             xc,
             facecolor="none",
-            edgecolor=OP_EDGE,
+            edgecolor=Colour.OP_EDGE,
             lw=2.6,
         )
     )

@@ -12,14 +12,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from dlnotes.diagrams._draw import (
-    DATA,
-    DATA_EDGE,
     FONT_PT,
-    INK,
-    OP,
-    OP_EDGE,
     SMALL_PT,
     WIDTH_IN,
+    Colour,
     canvas,
     drawing,
 )
@@ -135,16 +131,16 @@ def separable_filters(
             r"$D_K\cdot D_K\cdot M\cdot N\cdot D_F\cdot D_F$",
             costs.full,
             (0.55, 0.75, "$N$"),
-            OP,
-            OP_EDGE,
+            Colour.OP,
+            Colour.OP_EDGE,
         ),
         (
             "(b) depthwise: $M$ filters $D_K\\times D_K\\times 1$",
             r"$D_K\cdot D_K\cdot M\cdot D_F\cdot D_F$",
             costs.depthwise,
             (0.55, 0.06, "$M$"),
-            DATA,
-            DATA_EDGE,
+            Colour.DATA,
+            Colour.DATA_EDGE,
         ),
         (
             "(c) pointwise: $N$ filters $1\\times 1\\times M$",
@@ -195,11 +191,11 @@ def separable_filters(
         va="center",
     )
     rows = [
-        ("standard", [(costs.full, OP, OP_EDGE)]),
+        ("standard", [(costs.full, Colour.OP, Colour.OP_EDGE)]),
         (
             "separable",
             [
-                (costs.depthwise, DATA, DATA_EDGE),
+                (costs.depthwise, Colour.DATA, Colour.DATA_EDGE),
                 (costs.pointwise, "#d9ead3", "#38761d"),
             ],
         ),
@@ -233,7 +229,7 @@ def separable_filters(
         ),
         fontsize=SMALL_PT,
         va="center",
-        color=INK,
+        color=Colour.INK,
     )
     return fig
 
@@ -344,7 +340,7 @@ def mobilenet_body(
                 f"s{row.stride}",
                 va="center",
                 fontsize=FONT_PT,
-                color=OP_EDGE,
+                color=Colour.OP_EDGE,
                 weight="bold",
             )
         label = (
@@ -354,7 +350,9 @@ def mobilenet_body(
         )
         ax.text(0.7, y, label, va="center", fontsize=FONT_PT)
         face, edge = (
-            (OP, OP_EDGE) if row.name in ("conv", "FC") else (DATA, DATA_EDGE)
+            (Colour.OP, Colour.OP_EDGE)
+            if row.name in ("conv", "FC")
+            else (Colour.DATA, Colour.DATA_EDGE)
         )
         ax.add_patch(
             Rectangle(

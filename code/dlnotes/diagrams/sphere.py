@@ -9,16 +9,13 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d import Axes3D
+from numpy.typing import ArrayLike
 
 from dlnotes.diagrams._draw import (
-    DATA_EDGE,
     FONT_PT,
-    GRAD,
-    INK,
-    OP,
-    OP_EDGE,
     SMALL_PT,
     WIDTH_IN,
+    Colour,
     Drawing,
     arrow,
     box,
@@ -36,11 +33,24 @@ E_X = np.array([1.0, 0.0, 0.0])
 E_Z = np.array([0.0, 0.0, 1.0])
 #: One colour per Euler angle, in the order in which the rotations act (γ,
 #: then β, then α).
-ANGLE_COLOURS = {"gamma": "#1b7837", "beta": "#2166ac", "alpha": GRAD}
+ANGLE_COLOURS = {"gamma": "#1b7837", "beta": "#2166ac", "alpha": Colour.GRAD}
 
 
 def _rotation(alpha: float, beta: float, gamma: float) -> np.ndarray:
     return euler_to_matrix(alpha, beta, gamma).numpy()
+
+
+def _point(beta: ArrayLike, alpha: ArrayLike) -> np.ndarray:
+    """The points of the unit sphere at colatitudes ``beta`` and longitudes
+    ``alpha`` (broadcast): ``[3, ...]``."""
+    beta, alpha = np.broadcast_arrays(beta, alpha)
+    return np.stack(
+        [
+            np.sin(beta) * np.cos(alpha),
+            np.sin(beta) * np.sin(alpha),
+            np.cos(beta),
+        ]
+    )
 
 
 def _sphere_wires(ax: Axes3D, max_beta: float = math.pi) -> None:
@@ -48,22 +58,12 @@ def _sphere_wires(ax: Axes3D, max_beta: float = math.pi) -> None:
     ``max_beta``."""
     t = np.linspace(0, 2 * math.pi, 120)
     b = np.linspace(0, max_beta, 60)
-    for beta in np.linspace(0, max_beta, 7)[1:]:
-        ax.plot(
-            np.sin(beta) * np.cos(t),
-            np.sin(beta) * np.sin(t),
-            np.cos(beta) * np.ones_like(t),
-            color="#cccccc",
-            lw=0.7,
-        )
-    for a in np.linspace(0, 2 * math.pi, 12, endpoint=False):
-        ax.plot(
-            np.sin(b) * np.cos(a),
-            np.sin(b) * np.sin(a),
-            np.cos(b),
-            color="#cccccc",
-            lw=0.7,
-        )
+    parallels = [(beta, t) for beta in np.linspace(0, max_beta, 7)[1:]]
+    meridians = [
+        (b, a) for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)
+    ]
+    for beta, alpha in parallels + meridians:
+        ax.plot(*_point(beta, alpha), color="#cccccc", lw=0.7)
 
 
 def _flag(
@@ -129,7 +129,13 @@ def euler_angles(
     _sphere_wires(ax)
     for axis, name in zip(np.eye(3), "xyz", strict=True):
         ax.quiver(
-            0, 0, 0, *(1.3 * axis), color=INK, lw=1.2, arrow_length_ratio=0.08
+            0,
+            0,
+            0,
+            *(1.3 * axis),
+            color=Colour.INK,
+            lw=1.2,
+            arrow_length_ratio=0.08,
         )
         ax.text(
             *(1.3 * axis + np.array([0.0, 0.12, 0.0])),
@@ -185,14 +191,7 @@ def euler_angles(
     t = np.linspace(0, alpha, 40)
     _arc(
         ax,
-        np.stack(
-            [
-                math.sin(beta) * np.cos(t),
-                math.sin(beta) * np.sin(t),
-                math.cos(beta) * np.ones_like(t),
-            ],
-            1,
-        ),
+        _point(beta, t).T,
         ANGLE_COLOURS["alpha"],
     )
     ax.text(
@@ -236,25 +235,13 @@ def _cap(ax: Axes3D, max_beta: float) -> None:
         np.linspace(0, max_beta, 12), np.linspace(0, 2 * math.pi, 48)
     )
     ax.plot_surface(
-        np.sin(b) * np.cos(a),
-        np.sin(b) * np.sin(a),
-        np.cos(b),
+        *_point(b, a),
         color="#dbe8f6",
         alpha=0.35,
         linewidth=0,
         shade=False,
     )
     _sphere_wires(ax, max_beta)
-
-
-def _point(beta: float, alpha: float) -> np.ndarray:
-    return np.array(
-        [
-            math.sin(beta) * math.cos(alpha),
-            math.sin(beta) * math.sin(alpha),
-            math.cos(beta),
-        ]
-    )
 
 
 @drawing(
@@ -293,16 +280,16 @@ def kernel_grids() -> Figure:
         )
         _cap(ax, max_beta * 1.35)
         fig.text(0.5, 0.96 - 0.5 * k, title, ha="center", fontsize=FONT_PT)
-        ax.scatter(*E_Z, color=INK, s=14, depthshade=False)
+        ax.scatter(*E_Z, color=Colour.INK, s=14, depthshade=False)
         if k == 0:
             xyz = np.array([_point(beta, alpha) for beta, alpha in s2])
-            ax.scatter(*xyz.T, color=OP_EDGE, s=60, depthshade=False)
+            ax.scatter(*xyz.T, color=Colour.OP_EDGE, s=60, depthshade=False)
         else:
             length = 0.12
             ax.quiver(
                 *E_Z,
                 *(length * E_X),
-                color=INK,
+                color=Colour.INK,
                 lw=1.2,
                 arrow_length_ratio=0.35,
             )
@@ -311,7 +298,7 @@ def kernel_grids() -> Figure:
                 ax.quiver(
                     *(rotation @ E_Z),
                     *(length * rotation @ E_X),
-                    color=OP_EDGE,
+                    color=Colour.OP_EDGE,
                     lw=1.0,
                     arrow_length_ratio=0.35,
                 )
@@ -390,8 +377,8 @@ def spherical_cnn_pipeline(model: SphericalCNN | None = None) -> Figure:
                 centre,
                 (width, h),
                 text,
-                face=OP,
-                edge=OP_EDGE,
+                face=Colour.OP,
+                edge=Colour.OP_EDGE,
                 fontsize=SMALL_PT + 1,
                 rounded=False,
             )
@@ -405,8 +392,8 @@ def spherical_cnn_pipeline(model: SphericalCNN | None = None) -> Figure:
     (_, top6), h6 = centres[6]
     (_, top8), h8 = centres[8]
     for y_top, y_bottom, label, colour in [
-        (top0 + h0 / 2, top4 - h4 / 2, "equivariant", DATA_EDGE),
-        (top6 + h6 / 2, top8 - h8 / 2, "invariant", GRAD),
+        (top0 + h0 / 2, top4 - h4 / 2, "equivariant", Colour.DATA_EDGE),
+        (top6 + h6 / 2, top8 - h8 / 2, "invariant", Colour.GRAD),
     ]:
         bx = x + width / 2 + 0.15
         ax.plot(

@@ -21,10 +21,29 @@ from torch import nn
 from dlnotes._checks import check_int, is_int
 
 
-def _check_stride(stride: object) -> int:
+def _check_block(
+    in_channels: object, out_channels: object, stride: object
+) -> tuple[int, int, int]:
+    """``(M, N, stride)`` of a block, checked: channel counts are ints >= 1,
+    the stride is 1 or 2."""
+    m = check_int(in_channels, "in_channels", 1)
+    n = check_int(out_channels, "out_channels", 1)
     if not is_int(stride) or stride not in (1, 2):
         raise ValueError(f"stride must be 1 or 2, got {stride!r}")
-    return stride
+    return m, n, stride
+
+
+def _conv3x3(m: int, n: int, stride: int, groups: int = 1) -> nn.Conv2d:
+    """A 3×3 convolution with padding 1 and no bias (a BatchNorm follows)."""
+    return nn.Conv2d(
+        m,
+        n,
+        kernel_size=3,
+        stride=stride,
+        padding=1,
+        groups=groups,
+        bias=False,
+    )
 
 
 class DepthwiseSeparableConv(nn.Module):
@@ -46,12 +65,8 @@ class DepthwiseSeparableConv(nn.Module):
         self, in_channels: int, out_channels: int, stride: int = 1
     ) -> None:
         super().__init__()
-        m = check_int(in_channels, "in_channels", 1)
-        n = check_int(out_channels, "out_channels", 1)
-        s = _check_stride(stride)
-        self.depthwise = nn.Conv2d(
-            m, m, kernel_size=3, stride=s, padding=1, groups=m, bias=False
-        )
+        m, n, s = _check_block(in_channels, out_channels, stride)
+        self.depthwise = _conv3x3(m, m, s, groups=m)
         self.depthwise_bn = nn.BatchNorm2d(m)
         self.depthwise_relu = nn.ReLU(inplace=True)
         self.pointwise = nn.Conv2d(m, n, kernel_size=1, bias=False)
@@ -72,26 +87,16 @@ class ConvBNReLU(nn.Module):
     every :class:`DepthwiseSeparableConv` by one with the same channels and
     stride.
 
-    Args:
-        in_channels: ``M``, the channels of the input.
-        out_channels: ``N``, the channels of the output.
-        stride: 1 or 2.
-
-    Raises:
-        TypeError: a channel count is not an int.
-        ValueError: a channel count is below 1, or the stride is not 1 or 2.
+    Arguments and errors as :class:`DepthwiseSeparableConv`'s (the stride is
+    applied by the one convolution).
     """
 
     def __init__(
         self, in_channels: int, out_channels: int, stride: int = 1
     ) -> None:
         super().__init__()
-        m = check_int(in_channels, "in_channels", 1)
-        n = check_int(out_channels, "out_channels", 1)
-        s = _check_stride(stride)
-        self.conv = nn.Conv2d(
-            m, n, kernel_size=3, stride=s, padding=1, bias=False
-        )
+        m, n, s = _check_block(in_channels, out_channels, stride)
+        self.conv = _conv3x3(m, n, s)
         self.bn = nn.BatchNorm2d(n)
         self.relu = nn.ReLU(inplace=True)
 

@@ -21,6 +21,7 @@ separable, α and ρ    ``D_K·D_K·αM·ρD_F·ρD_F + αM·αN·ρD_F·ρD_F``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy as sp
@@ -94,25 +95,30 @@ class LayerCost:
     params: int
 
 
+TABLE_3_LAYER = {D_K: 3, M: 512, N: 512, D_F: 14}
+"""The values of the symbols ``D_K``, ``M``, ``N`` and ``D_F`` for the layer
+of the paper's Table 3 (3×3 kernels, 512 channels in and out, a 14×14 map)."""
+
+
 def table_3(
-    d_k: int = 3,
-    m: int = 512,
-    n: int = 512,
-    d_f: int = 14,
+    layer: Mapping[sp.Symbol, int] = TABLE_3_LAYER,
     width_mult: float = 0.75,
     resolution_mult: float = 0.714,
 ) -> list[LayerCost]:
-    """The four rows of Table 3 evaluated from the expressions above.
+    """The four rows of Table 3 evaluated from the expressions above for
+    ``layer`` (values of ``D_K``, ``M``, ``N``, ``D_F``).
 
     ``resolution_mult`` is applied to ``D_F`` and the result rounded to whole
     pixels (ρ = 0.714 turns 14 into 10, i.e. 160/224 of the paper's
     resolution); channels ``α·M`` are rounded too.
     """
-    am, an = round(width_mult * m), round(width_mult * n)
-    rd = round(resolution_mult * d_f)
-    base = {D_K: d_k, M: m, N: n, D_F: d_f}
-    narrow = {D_K: d_k, M: am, N: an, D_F: d_f}
-    small = {D_K: d_k, M: am, N: an, D_F: rd}
+    base = dict(layer)
+    narrow = {
+        **base,
+        M: round(width_mult * base[M]),
+        N: round(width_mult * base[N]),
+    }
+    small = {**narrow, D_F: round(resolution_mult * base[D_F])}
 
     def row(
         name: str, cost: sp.Expr, params: sp.Expr, values: dict

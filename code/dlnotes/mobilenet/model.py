@@ -76,43 +76,32 @@ class Architecture:
         )
 
 
-TABLE_1 = Architecture(
-    name="MobileNetV1 (Table 1)",
-    stem_channels=32,
-    stem_stride=2,
-    blocks=(
-        BlockSpec(64, 1),
-        BlockSpec(128, 2),
-        BlockSpec(128, 1),
-        BlockSpec(256, 2),
-        BlockSpec(256, 1),
-        BlockSpec(512, 2),
-        *(BlockSpec(512, 1, removable=True) for _ in range(5)),
-        BlockSpec(1024, 2),
-        # printed "Conv dw / s2" in Table 1: a misprint (see the module
-        # docstring)
-        BlockSpec(1024, 1),
-    ),
+def _table_1_pattern(
+    name: str, stem_channels: int, widths: tuple[int, ...]
+) -> Architecture:
+    """A body with Table 1's pattern: a full stride-2 first layer, a stride-1
+    block of ``widths[0]`` channels, then for each further width a stride-2
+    block and a stride-1 one; the stride-1 block of the last width but one is
+    repeated five times, and those five are the removable ones."""
+    blocks = [BlockSpec(widths[0], 1)]
+    for i, width in enumerate(widths[1:], start=1):
+        repeated = i == len(widths) - 2
+        blocks.append(BlockSpec(width, 2))
+        blocks += [BlockSpec(width, 1, repeated)] * (5 if repeated else 1)
+    return Architecture(name, stem_channels, 2, tuple(blocks))
+
+
+# Table 1 prints the stride of the last block as 2: a misprint (see the module
+# docstring)
+TABLE_1 = _table_1_pattern(
+    "MobileNetV1 (Table 1)", 32, (64, 128, 256, 512, 1024)
 )
 """The paper's Table 1, mapping 224×224×3 to 7×7×1024 (total stride 32)."""
 
 TABLE_1_PRINTED_LAST_STRIDE = 2
 """The stride Table 1 prints for the last depthwise layer (we use 1)."""
 
-DIGITS = Architecture(
-    name="MobileNet for 28×28 digits",
-    stem_channels=8,
-    stem_stride=2,
-    blocks=(
-        BlockSpec(16, 1),
-        BlockSpec(32, 2),
-        BlockSpec(32, 1),
-        BlockSpec(64, 2),
-        *(BlockSpec(64, 1, removable=True) for _ in range(5)),
-        BlockSpec(128, 2),
-        BlockSpec(128, 1),
-    ),
-)
+DIGITS = _table_1_pattern("MobileNet for 28×28 digits", 8, (16, 32, 64, 128))
 """The compact variant for digits, with Table 1's pattern (a full first layer,
 11 blocks instead of 13, five repeated blocks), a quarter of the channels and
 one stride-2 stage fewer, mapping 28×28×1 to 2×2×128 (total stride 16)."""

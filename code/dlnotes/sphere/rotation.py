@@ -16,28 +16,27 @@ band-limited signals.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import torch
 
-from dlnotes._checks import as_float64, check_signal
+from dlnotes._checks import check_signal
 from dlnotes.sphere.grid import so3_grid
 from dlnotes.sphere.s2_fft import complex_dtype, s2_fft, s2_ifft
 from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
-from dlnotes.sphere.wigner import so3_offset, wigner_d_iter
+from dlnotes.sphere.wigner import (
+    Angle,
+    euler_angles,
+    so3_offset,
+    wigner_D_from_d,
+    wigner_d_iter,
+)
 
 
-def euler_to_matrix(
-    alpha: torch.Tensor | float,
-    beta: torch.Tensor | float,
-    gamma: torch.Tensor | float,
-) -> torch.Tensor:
+def euler_to_matrix(alpha: Angle, beta: Angle, gamma: Angle) -> torch.Tensor:
     """The rotation matrix ``R_z(α) R_y(β) R_z(γ)``, ``[..., 3, 3]`` (angles
     broadcast), float64."""
-    a, b, g = torch.broadcast_tensors(
-        as_float64(alpha, "alpha"),
-        as_float64(beta, "beta"),
-        as_float64(gamma, "gamma"),
-    )
+    a, b, g = euler_angles(alpha, beta, gamma)
 
     def rz(t: torch.Tensor) -> torch.Tensor:
         c, s, o, z = (
@@ -115,34 +114,25 @@ def so3_grid_rotations(b: int) -> torch.Tensor:
 
 
 def _rotation_blocks(
-    b: int,
-    alpha: object,
-    beta: object,
-    gamma: object,
-    dtype: torch.dtype,
-    device: torch.device,
-):
-    """Yield ``D^l(α, β, γ)`` for ``l < b``, complex ``[..., 2l+1, 2l+1]`` in
-    ``dtype``."""
-    a, be, g = torch.broadcast_tensors(
-        as_float64(alpha, "alpha"),
-        as_float64(beta, "beta"),
-        as_float64(gamma, "gamma"),
-    )
-    a, be, g = a.to(device), be.to(device), g.to(device)
-    for l, d in enumerate(wigner_d_iter(b - 1, be)):
-        m = torch.arange(-l, l + 1, dtype=torch.float64, device=device)
-        phase = -(
-            m[:, None] * a[..., None, None] + m[None, :] * g[..., None, None]
-        )
-        yield (d * torch.exp(1j * phase)).to(dtype)
+    x: torch.Tensor, ndim: int, alpha: Angle, beta: Angle, gamma: Angle
+) -> Iterator[torch.Tensor]:
+    """``D^l(α, β, γ)`` for each degree ``l < b`` of the signal ``x`` (its last
+    ``ndim`` axes of size ``2b``, checked now), complex ``[..., 2l+1, 2l+1]``
+    in ``x``'s complex dtype and on its device."""
+    b = check_signal(x, "x", ndim)
+    dtype, device = complex_dtype(x.dtype), x.device
+    a, be, g = (angle.to(device) for angle in euler_angles(alpha, beta, gamma))
+
+    def blocks() -> Iterator[torch.Tensor]:
+        for l, d in enumerate(wigner_d_iter(b - 1, be)):
+            m = torch.arange(-l, l + 1, dtype=torch.float64, device=device)
+            yield wigner_D_from_d(d, m[:, None], m[None, :], a, g).to(dtype)
+
+    return blocks()
 
 
 def s2_rotate(
-    x: torch.Tensor,
-    alpha: torch.Tensor | float,
-    beta: torch.Tensor | float,
-    gamma: torch.Tensor | float,
+    x: torch.Tensor, alpha: Angle, beta: Angle, gamma: Angle
 ) -> torch.Tensor:
     """Rotate a band-limited S² signal exactly: ``(L_R x)(p) = x(R⁻¹p)``, R =
     R_z(α)R_y(β)R_z(γ).
@@ -156,26 +146,26 @@ def s2_rotate(
         the rotated signal, same shape and dtype as ``x``; computed as ``D^l(R)
         f̂_l`` per degree.
     """
-    b = check_signal(x, "x", 2)
+    blocks = _rotation_blocks(x, 2, alpha, beta, gamma)
     coeffs = s2_fft(x)
-    parts = []
-    for l, block in enumerate(
-        _rotation_blocks(
-            b, alpha, beta, gamma, complex_dtype(x.dtype), x.device
-        )
-    ):
-        parts.append(
-            (block @ coeffs[..., l * l : (l + 1) * (l + 1), None])[..., 0]
-        )
+    parts = [
+        (block @ coeffs[..., l * l : (l + 1) * (l + 1), None])[..., 0]
+        for l, block in enumerate(blocks)
+    ]
     rotated = s2_ifft(torch.cat(parts, -1))
     return rotated if x.is_complex() else rotated.real
 
 
+def _degree_block(coeffs: torch.Tensor, l: int) -> torch.Tensor:
+    """The coefficients ``f̂^l`` of degree ``l`` of an SO(3) signal, ``[...,
+    2l+1, 2l+1]``."""
+    return coeffs[..., so3_offset(l) : so3_offset(l + 1)].unflatten(
+        -1, (2 * l + 1, 2 * l + 1)
+    )
+
+
 def so3_rotate(
-    x: torch.Tensor,
-    alpha: torch.Tensor | float,
-    beta: torch.Tensor | float,
-    gamma: torch.Tensor | float,
+    x: torch.Tensor, alpha: Angle, beta: Angle, gamma: Angle
 ) -> torch.Tensor:
     """Rotate a band-limited SO(3) signal exactly: ``(L_R x)(Q) = x(R⁻¹Q)``, R
     = R_z(α)R_y(β)R_z(γ).
@@ -189,17 +179,11 @@ def so3_rotate(
         the rotated signal, same shape and dtype as ``x``; computed as
         ``conj(D^l(R)) f̂^l`` per degree.
     """
-    b = check_signal(x, "x", 3)
+    blocks = _rotation_blocks(x, 3, alpha, beta, gamma)
     coeffs = so3_fft(x)
-    parts = []
-    for l, block in enumerate(
-        _rotation_blocks(
-            b, alpha, beta, gamma, complex_dtype(x.dtype), x.device
-        )
-    ):
-        f_l = coeffs[..., so3_offset(l) : so3_offset(l + 1)].unflatten(
-            -1, (2 * l + 1, 2 * l + 1)
-        )
-        parts.append((block.conj() @ f_l).flatten(-2))
+    parts = [
+        (block.conj() @ _degree_block(coeffs, l)).flatten(-2)
+        for l, block in enumerate(blocks)
+    ]
     rotated = so3_ifft(torch.cat(parts, -1))
     return rotated if x.is_complex() else rotated.real

@@ -145,6 +145,49 @@ def so3_wigner_table(
     return tuple(table)
 
 
+#: The type of an Euler angle argument, in radians (a float or a tensor).
+Angle = torch.Tensor | float
+
+
+def euler_angles(
+    alpha: Angle, beta: Angle, gamma: Angle
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The ZYZ Euler angles as float64 tensors broadcast against each
+    other."""
+    return torch.broadcast_tensors(
+        as_float64(alpha, "alpha"),
+        as_float64(beta, "beta"),
+        as_float64(gamma, "gamma"),
+    )
+
+
+def wigner_D_from_d(
+    d: torch.Tensor,
+    m: torch.Tensor,
+    n: torch.Tensor,
+    alpha: torch.Tensor,
+    gamma: torch.Tensor,
+) -> torch.Tensor:
+    """Entries of the D-matrix from those of the small d-matrix: ``D_mn(α, β,
+    γ) = exp(-imα) d_mn(β) exp(-inγ)``.
+
+    ``m`` and ``n`` (float64) are laid out as ``d``'s trailing axes (e.g.
+    ``[2l+1, 1]`` and ``[1, 2l+1]`` for one degree's matrix), the angles
+    ``alpha`` and ``gamma`` (float64, as :func:`euler_angles` gives them) as
+    its leading ones.
+    """
+    trailing = (...,) + (None,) * m.dim()
+    phase = -(m * alpha[trailing] + n * gamma[trailing])
+    return d * torch.exp(1j * phase)
+
+
+def _complex(out: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """``out`` as complex128 for a float64 ``dtype``, complex64 otherwise."""
+    return out.to(
+        torch.complex128 if dtype == torch.float64 else torch.complex64
+    )
+
+
 def _output_dtype(*angles: object) -> torch.dtype:
     """float32 if every tensor angle is float32 (or lower), else float64 (also
     for Python floats)."""
@@ -157,7 +200,7 @@ def _output_dtype(*angles: object) -> torch.dtype:
     return torch.float64
 
 
-def wigner_d(l: int, beta: torch.Tensor | float) -> torch.Tensor:
+def wigner_d(l: int, beta: Angle) -> torch.Tensor:
     """Small Wigner-d matrix ``d^l(β)``, real ``[..., 2l+1, 2l+1]``, entry
     ``[l+m, l+n]`` = d^l_mn(β).
 
@@ -170,12 +213,7 @@ def wigner_d(l: int, beta: torch.Tensor | float) -> torch.Tensor:
     return wigner_d_all(l, as_float64(beta, "beta"))[l].to(dtype)
 
 
-def wigner_D(
-    l: int,
-    alpha: torch.Tensor | float,
-    beta: torch.Tensor | float,
-    gamma: torch.Tensor | float,
-) -> torch.Tensor:
+def wigner_D(l: int, alpha: Angle, beta: Angle, gamma: Angle) -> torch.Tensor:
     """Wigner D-matrix ``D^l(α, β, γ)``, complex ``[..., 2l+1, 2l+1]``, entry
     ``[l+m, l+n]``.
 
@@ -185,25 +223,13 @@ def wigner_D(
     """
     l = check_int(l, "l", 0, "degree")
     dtype = _output_dtype(alpha, beta, gamma)
-    a, b_, g = torch.broadcast_tensors(
-        as_float64(alpha, "alpha"),
-        as_float64(beta, "beta"),
-        as_float64(gamma, "gamma"),
-    )
+    a, b_, g = euler_angles(alpha, beta, gamma)
     d = wigner_d_all(l, b_)[l]
     m = torch.arange(-l, l + 1, dtype=torch.float64, device=d.device)
-    phase = -(
-        m[:, None] * a[..., None, None] + m[None, :] * g[..., None, None]
-    )
-    out = d * torch.exp(1j * phase)
-    return out.to(
-        torch.complex128 if dtype == torch.float64 else torch.complex64
-    )
+    return _complex(wigner_D_from_d(d, m[:, None], m[None, :], a, g), dtype)
 
 
-def spherical_harmonics(
-    b: int, beta: torch.Tensor | float, alpha: torch.Tensor | float
-) -> torch.Tensor:
+def spherical_harmonics(b: int, beta: Angle, alpha: Angle) -> torch.Tensor:
     """All ``Y_l^m(β, α)`` for ``l < b``, packed: complex ``[..., b²]``, entry
     ``l*l + l + m``.
 
@@ -222,16 +248,11 @@ def spherical_harmonics(
     norm = torch.sqrt((2 * l_idx.to(torch.float64) + 1) / (4 * math.pi))
     d = columns[..., l_idx, m_idx + b - 1]
     out = norm * d * torch.exp(1j * m_idx.to(torch.float64) * a[..., None])
-    return out.to(
-        torch.complex128 if dtype == torch.float64 else torch.complex64
-    )
+    return _complex(out, dtype)
 
 
 def wigner_D_packed(
-    b: int,
-    alpha: torch.Tensor | float,
-    beta: torch.Tensor | float,
-    gamma: torch.Tensor | float,
+    b: int, alpha: Angle, beta: Angle, gamma: Angle
 ) -> torch.Tensor:
     """All ``D^l_mn(α, β, γ)`` for ``l < b`` in the SO(3) packing: complex
     ``[..., b(4b²-1)/3]``.
@@ -241,23 +262,13 @@ def wigner_D_packed(
     """
     b = check_bandwidth(b)
     dtype = _output_dtype(alpha, beta, gamma)
-    a, be, g = torch.broadcast_tensors(
-        as_float64(alpha, "alpha"),
-        as_float64(beta, "beta"),
-        as_float64(gamma, "gamma"),
-    )
+    a, be, g = euler_angles(alpha, beta, gamma)
     d = torch.cat(
         [block.flatten(-2) for block in wigner_d_all(b - 1, be)], dim=-1
     )
     _, m_idx, n_idx = so3_indices(b, be.device)
-    phase = -(
-        m_idx.to(torch.float64) * a[..., None]
-        + n_idx.to(torch.float64) * g[..., None]
-    )
-    out = d * torch.exp(1j * phase)
-    return out.to(
-        torch.complex128 if dtype == torch.float64 else torch.complex64
-    )
+    m, n = m_idx.to(torch.float64), n_idx.to(torch.float64)
+    return _complex(wigner_D_from_d(d, m, n, a, g), dtype)
 
 
 def legendre_steps(

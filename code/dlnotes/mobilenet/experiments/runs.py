@@ -50,6 +50,7 @@ from dlnotes._io import (
     FolderLock,
     load_state_dict,
     load_tensors,
+    read_record_json,
     remove_temporaries,
     save_tensors,
     write_text,
@@ -189,22 +190,7 @@ def read_record(path: str | Path) -> TradeoffRecord:
         ValueError: the file is not JSON, has another ``format``, lacks a field
             or holds a bad value.
     """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise
-    except OSError as error:
-        raise ValueError(
-            f"cannot read run record {path}: {error.strerror or error}"
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path} is not a JSON run record: {error}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(
-            f"{path}: format must be {FORMAT}, got"
-            f" {data.get('format') if isinstance(data, dict) else data!r}"
-        )
+    data = read_record_json(path, "run record", FORMAT)
     try:
         record = TradeoffRecord(
             command=str(data["command"]),

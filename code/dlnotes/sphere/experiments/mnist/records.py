@@ -29,7 +29,6 @@ the commands, machine and date).
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import platform
@@ -41,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from dlnotes._io import write_text
+from dlnotes._io import read_record_json, write_text
 from dlnotes.record_json import record_json
 
 #: The folder of recorded runs shipped inside the package (found through the
@@ -190,29 +189,11 @@ def read_record(path: str | Path) -> RunRecord:
         ValueError: the file is not JSON, or lacks a field, or has another
             ``format``.
     """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise
-    except OSError as error:
-        raise ValueError(
-            f"cannot read run record {path}: {error.strerror or error}"
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path} is not a JSON run record: {error}") from None
-    if not isinstance(data, dict):
-        raise ValueError(
-            f"{path} is not a run record (a JSON object), got a"
-            f" {type(data).__name__}"
-        )
-    if data.get("format") != FORMAT:
-        raise ValueError(
-            f"{path}: format must be {FORMAT}, got {data.get('format')!r}"
-        )
-    missing = [
-        name
-        for name in (
+    data = read_record_json(
+        path,
+        "run record",
+        FORMAT,
+        (
             "command",
             "model",
             "train_on",
@@ -220,13 +201,8 @@ def read_record(path: str | Path) -> RunRecord:
             "parameters",
             "settings",
             "epochs",
-        )
-        if name not in data
-    ]
-    if missing:
-        raise ValueError(
-            f"{path} lacks the field {missing[0]!r} of a run record"
-        )
+        ),
+    )
     record = RunRecord(
         command=data["command"],
         model=data["model"],
