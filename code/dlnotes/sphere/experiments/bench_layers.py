@@ -322,7 +322,8 @@ def step_profile(
     )
     return (
         f"Spherical CNN training step (batch {batch}, b = {b} -> {b1} ->"
-        f" {b2}, 20 and 40 channels, Adam), {steps} steps, one thread,"
+        f" {b2}, 20 and 40 channels, Adam), {steps} step{'s' * (steps != 1)},"
+        " one thread,"
         f" operators by self CPU time:\n{table}"
     )
 
