@@ -12,6 +12,8 @@ any order of inference, ``no_grad`` and training works;
 from __future__ import annotations
 
 import functools
+import math
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -41,6 +43,32 @@ def cached_tensors(maxsize: int | None = 32) -> Callable[[Build], Build]:
 
 
 def clear_caches() -> None:
-    """Empty every cache made by :func:`cached_tensors`."""
+    """Empty every cache made by :func:`cached_tensors`, and the scratch
+    buffers of :func:`workspace`."""
     for cache in _CACHES:
         cache.cache_clear()
+    _WORKSPACES.clear()
+
+
+_WORKSPACES: dict[tuple, torch.Tensor] = {}
+
+
+def workspace(
+    slot: int, shape: tuple[int, ...], like: torch.Tensor
+) -> torch.Tensor:
+    """A scratch tensor of ``shape`` for intermediate ``slot`` (0 or 1) of a
+    computation, kept per thread, dtype and device and reused by later calls.
+
+    For intermediates that never leave the computation (its results are fresh
+    tensors): the SO(3) transforms of a layer-sized batch have grid-sized ones
+    (tens of MB), and allocating them afresh on every call costs more in page
+    faults than the products that fill them. :func:`clear_caches` frees them.
+    """
+    key = (slot, threading.get_ident(), like.dtype, like.device)
+    size = math.prod(shape)
+    buffer = _WORKSPACES.get(key)
+    if buffer is None or buffer.numel() < size:
+        with torch.inference_mode(False):  # usable in and out of it
+            buffer = torch.empty(size, dtype=like.dtype, device=like.device)
+        _WORKSPACES[key] = buffer
+    return buffer[:size].view(shape)

@@ -140,3 +140,21 @@ def test_empty_batch_gives_an_empty_result():
     assert out.shape == (2, 0, 8, 8, 8) and out.dtype == torch.float32
     out.sum().backward()
     assert coeffs.grad.shape == coeffs.shape
+
+
+def test_results_are_fresh_tensors_across_reused_scratch_buffers():
+    # the transforms reuse scratch buffers between calls: a result must
+    # neither change with later calls nor be a view (an in-place op on it, as
+    # an in-place ReLU, must be allowed by autograd)
+    x = torch.randn(3, 8, 8, 8, dtype=torch.float64, requires_grad=True)
+    half = so3_rfft_half(x, 3)
+    grid = so3_irfft_half(half, 4)
+    kept = half.detach().clone(), grid.detach().clone()
+    so3_irfft_half(so3_rfft_half(torch.randn(5, 8, 8, 8).double(), 3), 4)
+    assert torch.equal(half, kept[0]) and torch.equal(grid, kept[1])
+    assert half._base is None and grid._base is None
+    torch.relu_(grid).sum().backward()
+    expected = torch.autograd.grad(
+        torch.relu(so3_irfft_half(so3_rfft_half(x, 3), 4)).sum(), x
+    )[0]
+    torch.testing.assert_close(x.grad, expected, rtol=0, atol=0)

@@ -216,41 +216,36 @@ def so3_correlation(f: torch.Tensor, psi: torch.Tensor) -> torch.Tensor:
     return out if f.is_complex() or psi.is_complex() else out.real
 
 
-def _band_limited_s2(psi: torch.Tensor) -> PsiFunction:
-    """``ψ(x)`` for unit vectors ``x [..., 3]`` from samples, by the
-    spherical-harmonic series."""
+def _double(t: torch.Tensor) -> torch.Tensor:
+    """``t`` in float64, or complex128 if it is complex."""
+    return t.to(torch.complex128 if t.is_complex() else torch.float64)
+
+
+def _s2_basis(b: int, x: torch.Tensor) -> torch.Tensor:
+    """``Y_l^m`` at unit vectors ``x [..., 3]``, packed."""
+    beta = torch.atan2(torch.hypot(x[..., 0], x[..., 1]), x[..., 2])
+    return spherical_harmonics(b, beta, torch.atan2(x[..., 1], x[..., 0]))
+
+
+def _so3_basis(b: int, g: torch.Tensor) -> torch.Tensor:
+    """``D^l_mn`` at rotation matrices ``g [..., 3, 3]``, packed."""
+    return wigner_D_packed(b, *matrix_to_euler(g))
+
+
+def _band_limited(
+    psi: torch.Tensor,
+    transform: Callable[[torch.Tensor], torch.Tensor],
+    basis: Callable[[int, torch.Tensor], torch.Tensor],
+) -> PsiFunction:
+    """``ψ`` at any points from its samples, by its series: the coefficients
+    ``transform(psi)`` (in float64) against the ``basis`` functions at the
+    points (:func:`_s2_basis`: unit vectors; :func:`_so3_basis`: rotation
+    matrices)."""
     b = psi.shape[-1] // 2
-    coeffs = s2_fft(
-        psi.to(torch.float64)
-        if not psi.is_complex()
-        else psi.to(torch.complex128)
-    )
+    coeffs = transform(_double(psi))
 
-    def evaluate(x: torch.Tensor) -> torch.Tensor:
-        beta = torch.atan2(torch.hypot(x[..., 0], x[..., 1]), x[..., 2])
-        alpha = torch.atan2(x[..., 1], x[..., 0])
-        values = torch.einsum(
-            "...p,kop->...ko", spherical_harmonics(b, beta, alpha), coeffs
-        )
-        return values if psi.is_complex() else values.real
-
-    return evaluate
-
-
-def _band_limited_so3(psi: torch.Tensor) -> PsiFunction:
-    """``ψ(G)`` for rotation matrices ``G [..., 3, 3]`` from samples, by the
-    Wigner-D series."""
-    b = psi.shape[-1] // 2
-    coeffs = so3_fft(
-        psi.to(torch.float64)
-        if not psi.is_complex()
-        else psi.to(torch.complex128)
-    )
-
-    def evaluate(g: torch.Tensor) -> torch.Tensor:
-        values = torch.einsum(
-            "...p,kop->...ko", wigner_D_packed(b, *matrix_to_euler(g)), coeffs
-        )
+    def evaluate(points: torch.Tensor) -> torch.Tensor:
+        values = torch.einsum("...p,kop->...ko", basis(b, points), coeffs)
         return values if psi.is_complex() else values.real
 
     return evaluate
@@ -302,7 +297,11 @@ def naive_s2_correlation(
         exact). Cost: 8b³ · 4b² evaluations of ψ.
     """
     b = _check_pair(f, psi, 2)
-    function = _band_limited_s2(psi) if isinstance(psi, torch.Tensor) else psi
+    function = (
+        _band_limited(psi, s2_fft, _s2_basis)
+        if isinstance(psi, torch.Tensor)
+        else psi
+    )
     beta, alpha = s2_grid(b, torch.float64)
     st = torch.sin(beta)[:, None]
     points = torch.stack(
@@ -318,10 +317,7 @@ def naive_s2_correlation(
         .expand(-1, 2 * b)
         .reshape(-1)
     )
-    f64 = (
-        f.to(torch.complex128 if f.is_complex() else torch.float64).flatten(-2)
-        * weights
-    )
+    f64 = _double(f).flatten(-2) * weights
     return _naive(f64, points.to(f.device), function, b, chunk)
 
 
@@ -345,14 +341,15 @@ def naive_so3_correlation(
         evaluations of ψ, O(b⁶) for a cheap ψ.
     """
     b = _check_pair(f, psi, 3)
-    function = _band_limited_so3(psi) if isinstance(psi, torch.Tensor) else psi
+    function = (
+        _band_limited(psi, so3_fft, _so3_basis)
+        if isinstance(psi, torch.Tensor)
+        else psi
+    )
     weights = (
         so3_quadrature_weights(b, torch.float64)[:, None, None]
         .expand(-1, 2 * b, 2 * b)
         .reshape(-1)
     )
-    f64 = (
-        f.to(torch.complex128 if f.is_complex() else torch.float64).flatten(-3)
-        * weights
-    )
+    f64 = _double(f).flatten(-3) * weights
     return _naive(f64, so3_grid_rotations(b).to(f.device), function, b, chunk)

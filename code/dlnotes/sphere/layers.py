@@ -240,11 +240,14 @@ _POINTS = {"s2": (2, "(beta, alpha)"), "so3": (3, "(beta, alpha, gamma)")}
 
 class _LocalFilterCorrelation(nn.Module):
     """Shared machinery: the arguments checked, unit-scale weights on a kernel
-    grid, their DFT, bias."""
+    grid, their DFT, bias, and the forward pass around the correlation of the
+    subclass (:meth:`_half_spectrum`)."""
+
+    #: ``"s2"`` or ``"so3"``: the input's domain, and so its grid's axes.
+    kind = ""
 
     def __init__(
         self,
-        kind: str,
         nfeature_in: int,
         nfeature_out: int,
         b_in: int,
@@ -253,9 +256,8 @@ class _LocalFilterCorrelation(nn.Module):
     ) -> None:
         _check_features(nfeature_in, nfeature_out)
         _check_bandwidths(b_in, b_out)
-        grid = _check_grid(grid, *_POINTS[kind])
+        grid = _check_grid(grid, *_POINTS[self.kind])
         super().__init__()
-        self.kind = kind
         self.nfeature_in = nfeature_in
         self.nfeature_out = nfeature_out
         self.b_in = b_in
@@ -317,6 +319,33 @@ class _LocalFilterCorrelation(nn.Module):
             bias.to(dtype),
         )
 
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` ``[B, F_in, 2b_in, 2b_in]`` (S²) or ``[B, F_in, 2b_in, 2b_in,
+        2b_in]`` (SO(3)) → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+        Raises:
+            TypeError: ``x`` is not a tensor of the layer's dtype (complex
+                input included).
+            ValueError: ``x`` does not have the layer's input shape.
+        """
+        spatial = _POINTS[self.kind][0]
+        _check_input(
+            x, self.nfeature_in, self.b_in, spatial, self.kernel.dtype
+        )
+        x, psi, bias = self._operands(x)
+        # orders n ≥ 0 of ψ ⋆ x
+        y_half = self._half_spectrum(x, psi)
+        y = so3_irfft_half(y_half, self.b_out, constant=bias)
+        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:]).to(
+            self.kernel.dtype
+        )
+
+    def _half_spectrum(
+        self, x: torch.Tensor, psi: torch.Tensor
+    ) -> torch.Tensor:
+        """The half spectrum of ψ ⋆ x (:mod:`dlnotes.sphere.real_fft`)."""
+        raise NotImplementedError
+
     def extra_repr(self) -> str:
         return (
             f"nfeature_in={self.nfeature_in},"
@@ -350,34 +379,13 @@ class S2Convolution(_LocalFilterCorrelation):
             that are not (β, α).
     """
 
-    def __init__(
-        self,
-        nfeature_in: int,
-        nfeature_out: int,
-        b_in: int,
-        b_out: int,
-        grid: Sequence[Sequence[float]],
-    ) -> None:
-        super().__init__("s2", nfeature_in, nfeature_out, b_in, b_out, grid)
+    kind = "s2"
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` ``[B, F_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out, 2b_out,
-        2b_out]``.
-
-        Raises:
-            TypeError: ``x`` is not a tensor of the layer's dtype (complex
-                input included).
-            ValueError: ``x`` does not have the shape ``[B, F_in, 2b_in,
-                2b_in]``.
-        """
-        _check_input(x, self.nfeature_in, self.b_in, 2, self.kernel.dtype)
-        x, psi, bias = self._operands(x)
+    def _half_spectrum(
+        self, x: torch.Tensor, psi: torch.Tensor
+    ) -> torch.Tensor:
         x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
-        y_half = s2_half_correlation(x_hat, psi)  # orders n ≥ 0 of ψ ⋆ x
-        y = so3_irfft_half(y_half, self.b_out, constant=bias)
-        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:]).to(
-            self.kernel.dtype
-        )
+        return s2_half_correlation(x_hat, psi)
 
 
 class SO3Convolution(_LocalFilterCorrelation):
@@ -405,33 +413,11 @@ class SO3Convolution(_LocalFilterCorrelation):
             that are not (β, α, γ).
     """
 
-    def __init__(
-        self,
-        nfeature_in: int,
-        nfeature_out: int,
-        b_in: int,
-        b_out: int,
-        grid: Sequence[Sequence[float]],
-    ) -> None:
-        super().__init__("so3", nfeature_in, nfeature_out, b_in, b_out, grid)
+    kind = "so3"
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` ``[B, F_in, 2b_in, 2b_in, 2b_in]`` → ``[B, F_out, 2b_out,
-        2b_out, 2b_out]``.
-
-        Raises:
-            TypeError: ``x`` is not a tensor of the layer's dtype (complex
-                input included).
-            ValueError: ``x`` does not have the shape ``[B, F_in, 2b_in, 2b_in,
-                2b_in]``.
-        """
-        _check_input(x, self.nfeature_in, self.b_in, 3, self.kernel.dtype)
-        x, psi, bias = self._operands(x)
+    def _half_spectrum(
+        self, x: torch.Tensor, psi: torch.Tensor
+    ) -> torch.Tensor:
         maps = x.reshape(x.shape[0] * self.nfeature_in, *x.shape[2:])
         # orders n ≥ 0 of x, degrees l < b_out
-        x_half = so3_rfft_half(maps, self.b_out)
-        y_half = so3_half_correlation(x_half, psi)
-        y = so3_irfft_half(y_half, self.b_out, constant=bias)
-        return y.view(x.shape[0], self.nfeature_out, *y.shape[1:]).to(
-            self.kernel.dtype
-        )
+        return so3_half_correlation(so3_rfft_half(maps, self.b_out), psi)

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from dlnotes._cache import cached_tensors
+from dlnotes._cache import cached_tensors, workspace
 from dlnotes._checks import (
     analysis_bandwidth,
     check_signal,
@@ -157,18 +157,23 @@ def _synthesise(
     _, m2, k = op.alpha.shape
     p = z.shape[4]
     # S_j(m, n): [(n, m), (c, p), j]
-    s = torch.bmm(z.reshape(nm, l, 2 * p).transpose(1, 2), op.wigner)
+    s = workspace(0, (nm, 2 * p, j), z)
+    torch.bmm(z.reshape(nm, l, 2 * p).transpose(1, 2), op.wigner, out=s)
     s = s.view(n2 // 2, m2, p * j)
     if constant is not None:
         # (n, m) = (0, 0), real part
         s.view(n2 // 2, m2 // 2, 2, p, j)[0, (m2 // 2) // 2, 0] += constant[
             :, None
         ]
-    v = s.new_empty(n2, p * j, k)  # V(α_k, n): [(n, c'), (p, j), k]
+    v = workspace(1, (n2, p * j, k), s)  # V(α_k, n): [(n, c'), (p, j), k]
     for row in range(n2):
         torch.mm(s[row // 2].t(), op.alpha[row % 2], out=v[row])
     # over n: [(p, j, k), i]
-    return torch.mm(v.view(n2, p * j * k).t(), op.gamma).view(p, j, k, i)
+    # results are written into fresh tensors of their final shape, never
+    # returned as views, so callers may modify them in place (an in-place ReLU)
+    out = v.new_empty(p, j, k, i)
+    torch.mm(v.view(n2, p * j * k).t(), op.gamma, out=out.view(p * j * k, i))
+    return out
 
 
 def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
@@ -178,14 +183,20 @@ def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
     _, m2, k = op.alpha.shape
     p = x.shape[0]
     # over γ: [(n, c'), (p, j), k]
-    v = torch.mm(op.gamma, x.reshape(p * j * k, i).t()).view(n2, p * j, k)
-    s = x.new_empty(n2 // 2, m2, p * j)  # X_j(m, n): [n, (m, c), (p, j)]
+    v = workspace(1, (n2, p * j * k), x)
+    torch.mm(op.gamma, x.reshape(p * j * k, i).t(), out=v)
+    v = v.view(n2, p * j, k)
+    s = workspace(0, (n2 // 2, m2, p * j), x)  # X_j(m, n): [n, (m, c), (p, j)]
     for n in range(n2 // 2):
         torch.mm(op.alpha[0], v[2 * n].t(), out=s[n])
         s[n].addmm_(op.alpha[1], v[2 * n + 1].t())
-    return torch.bmm(op.wigner, s.view(nm, 2 * p, j).transpose(1, 2)).view(
-        n2 // 2, m2 // 2, l, 2, p
+    out = x.new_empty(n2 // 2, m2 // 2, l, 2, p)
+    torch.bmm(
+        op.wigner,
+        s.view(nm, 2 * p, j).transpose(1, 2),
+        out=out.view(nm, l, 2 * p),
     )
+    return out
 
 
 class _SoftTransform(torch.autograd.Function):

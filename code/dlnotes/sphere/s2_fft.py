@@ -56,6 +56,7 @@ from dlnotes._checks import (
     s2_bandwidth,
     synthesis_bandwidth,
 )
+from dlnotes._io import available_memory
 from dlnotes.sphere._indices import s2_indices
 from dlnotes.sphere.grid import s2_grid, s2_quadrature_weights
 from dlnotes.sphere.table_cache import TABLES
@@ -115,16 +116,7 @@ def _available_bytes(device: torch.device) -> int | None:
     unknown."""
     if device.type == "cuda":
         return torch.cuda.mem_get_info(device)[0]
-    if device.type != "cpu":
-        return None
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
+    return available_memory() if device.type == "cpu" else None
 
 
 #: Bytes below which :func:`check_memory` does not ask the system (256 MiB).

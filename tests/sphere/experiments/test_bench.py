@@ -77,6 +77,14 @@ def test_record_writes_a_readable_record(monkeypatch, tmp_path, capsys):
     [
         (["--record", "idle.txt"], "must end in .json"),
         (["--repeats", "1"], "--repeats must be >= 2"),
+        (["--profile"], "add --part layers"),
+        (
+            ["--part", "layers", "--profile", "--record", "a.json"],
+            "choose one",
+        ),
+        (["--part", "layers", "--profile", "--out", "p.json"], "end in .txt"),
+        (["--part", "layers", "--profile", "--out", "/no/p.txt"], "not exist"),
+        (["--out", "p.txt"], "use it with --profile"),
     ],
 )
 def test_bad_arguments_stop_before_any_timing(
@@ -87,9 +95,28 @@ def test_bad_arguments_stop_before_any_timing(
         "recorded_estimates",
         lambda *a: pytest.fail("timed despite a bad argument"),
     )
+    monkeypatch.setattr(
+        sphere.bench_layers,
+        "step_profile",
+        lambda *a, **k: pytest.fail("profiled despite a bad argument"),
+    )
     with pytest.raises(SystemExit):
         sphere.main(argv)
     assert message in capsys.readouterr().err
+
+
+def test_profile_prints_and_writes_the_table(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(
+        sphere.bench_layers,
+        "step_profile",
+        lambda sizes, steps: f"profile of {sizes}, {steps} step(s)",
+    )
+    out = tmp_path / "profile.txt"
+    sphere.main(
+        ["--part", "layers", "--profile", "--quick", "--out", str(out)]
+    )
+    assert out.read_text() == "profile of (16, 10, 6), 1 step(s)\n"
+    assert "profile of (16, 10, 6)" in capsys.readouterr().out
 
 
 def test_the_record_ships_with_the_package():

@@ -6,6 +6,7 @@ from dlnotes.sphere.experiments.bench_layers import (
     epoch_seconds,
     layer_timings,
     print_step_ratios,
+    step_profile,
     step_ratios,
     transform_ratios,
 )
@@ -26,7 +27,7 @@ def test_transform_ratios_and_epoch_seconds():
     )
     assert ratio.forward.rounds == 2
     assert (
-        epoch_seconds("planar", 10, 4, 2, digits=64, batch=32, repeats=1) > 0
+        epoch_seconds("planar", (10, 4, 2), digits=64, batch=32, repeats=1) > 0
     )
 
 
@@ -47,3 +48,9 @@ def test_step_ratios_per_thread_count(capsys):
     assert (
         StepRatios.summary((1.0, 2.0, 3.0, 4.0, 5.0)) == " 3.00 [2.00, 4.00]"
     )
+
+
+def test_step_profile_lists_operators_by_self_time():
+    table = step_profile((6, 4, 2), batch=2, steps=1, rows=5)
+    assert "b = 6 -> 4 -> 2" in table and "Self CPU" in table
+    assert "aten::" in table

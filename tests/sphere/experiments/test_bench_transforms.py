@@ -121,3 +121,14 @@ def test_main_quick_prints_all_tables(capsys, monkeypatch):
         and "FFT faster from b = 4" in out
     )
     assert " 512       280    4.00    1900     600" in out
+
+
+def test_s2_fft_against_torch_harmonics_when_installed():
+    ratios = bt.s2_fft_vs_torch_harmonics((4,), batch=2, repeats=2)
+    try:
+        import torch_harmonics  # noqa: F401
+    except ImportError:
+        assert ratios is None
+        pytest.skip("torch-harmonics (optional) is not installed")
+    (ratio,) = ratios.values()
+    assert list(ratios) == [4] and ratio.low <= ratio.ratio <= ratio.high

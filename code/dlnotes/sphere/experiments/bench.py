@@ -1,5 +1,5 @@
 """``python -m dlnotes.bench sphere [--part transforms|layers|all] [--quick]
-[--record PATH]``.
+[--record PATH] [--profile [--out PATH]]``.
 
 The transforms' benchmark (Wigner tables, S² FFT against healpy, SO(3) FFT
 scaling, naive vs FFT correlation) lives in
@@ -13,6 +13,11 @@ conclusions from, with more rounds (:func:`recorded_estimates`), and writes
 them as a timing record (:mod:`dlnotes.bench.records`); the pages show the
 record shipped in ``dlnotes/sphere/records/`` beside their own measurement. Run
 it on an idle machine.
+
+``--profile`` (with ``--part layers``) prints instead a profile of the
+training step at the paper's sizes by operator
+(:func:`~dlnotes.sphere.experiments.bench_layers.step_profile`; ``--quick``:
+smaller bandwidths, one step), and ``--out PATH`` writes it to a text file.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from __future__ import annotations
 import argparse
 import importlib
 
+from dlnotes._io import check_file
 from dlnotes.bench import threads
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
 from dlnotes.bench.records import record_from_cli
+from dlnotes.sphere.experiments import bench_layers
 from dlnotes.sphere.experiments.bench_layers import transform_ratios
 from dlnotes.sphere.experiments.bench_transforms import (
     correlation_scaling,
@@ -88,6 +95,30 @@ def recorded_estimates(
     return estimates
 
 
+def profile(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """What ``--profile [--out PATH]`` does: the arguments checked before any
+    timing, then the profile printed (and written)."""
+    if args.part != "layers":
+        parser.error("--profile profiles the layers' step: add --part layers")
+    if args.record is not None:
+        parser.error("--profile and --record are separate runs: choose one")
+    out = None
+    if args.out is not None:
+        try:
+            out = check_file(args.out, 2**16, "--out", ".txt")
+        except ValueError as error:
+            parser.error(str(error))
+    table = bench_layers.step_profile(
+        bench_layers.QUICK_SIZES[-1]
+        if args.quick
+        else bench_layers.PAPER_SIZES,
+        steps=1 if args.quick else 3,
+    )
+    print(table)
+    if out is not None:
+        out.write_text(table + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m dlnotes.bench sphere",
@@ -111,7 +142,25 @@ def main(argv: list[str] | None = None) -> None:
         default=15,
         help="rounds per comparison with --record (default 15)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help=(
+            "profile the training step by operator instead (with --part"
+            " layers)"
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        help="with --profile: also write the profile to PATH (.txt)",
+    )
     args = parser.parse_args(argv)
+    if args.profile:
+        profile(parser, args)
+        return
+    if args.out is not None:
+        parser.error("--out writes a profile: use it with --profile")
     if args.repeats < 2:
         parser.error(
             "--repeats must be >= 2 (an interval needs two rounds), got"

@@ -46,6 +46,8 @@ from dlnotes.sphere.so3_fft import so3_fft, so3_ifft
 #: Bandwidths (b, b1, b2) of the MNIST model to time, from small ones to the
 #: paper's.
 SIZES = ((12, 6, 4), (16, 8, 5), (20, 10, 6), (30, 10, 6))
+#: The paper's bandwidths, at which the training step is timed and profiled.
+PAPER_SIZES = SIZES[-1]
 QUICK_SIZES = ((12, 6, 4), (16, 10, 6))
 
 
@@ -143,31 +145,61 @@ def transform_ratios(
     return out
 
 
+@dataclass(frozen=True)
+class TrainingStep:
+    """One training step of a spherical-MNIST model on a fixed random batch,
+    with Adam: what :func:`epoch_seconds`, :func:`step_ratios` and
+    :func:`step_profile` time."""
+
+    net: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    x: torch.Tensor
+    labels: torch.Tensor
+
+    @classmethod
+    def build(
+        cls,
+        model: str = "spherical",
+        sizes: tuple[int, int, int] = PAPER_SIZES,
+        batch: int = 32,
+    ) -> TrainingStep:
+        """``model`` (``"planar"`` or ``"spherical"``) at bandwidths ``sizes``
+        = (b, b1, b2), seeded, on ``batch`` random digits."""
+        torch.manual_seed(0)
+        net = build_model(model, *sizes)
+        b = sizes[0]
+        return cls(
+            net,
+            torch.optim.Adam(net.parameters(), lr=1e-3),
+            torch.rand(batch, 1, 2 * b, 2 * b),
+            torch.randint(0, 10, (batch,)),
+        )
+
+    def loss(self) -> torch.Tensor:
+        """The forward pass (building the autograd graph, as in training)."""
+        return torch.nn.functional.cross_entropy(self.net(self.x), self.labels)
+
+    def forward_backward(self) -> None:
+        """Gradients zeroed, then forward and backward."""
+        self.optimizer.zero_grad()
+        self.loss().backward()
+
+    def step(self) -> None:
+        """Forward, backward and ``Adam.step``."""
+        self.forward_backward()
+        self.optimizer.step()
+
+
 def epoch_seconds(
     model: str,
-    b: int,
-    b1: int,
-    b2: int,
+    sizes: tuple[int, int, int],
     digits: int = 4000,
     batch: int = 32,
     repeats: int = 3,
 ) -> float:
-    """Seconds per training epoch of ``model``: median time of one Adam step ×
-    ⌈digits / batch⌉."""
-    torch.manual_seed(0)
-    net = build_model(model, b, b1, b2)
-    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
-    x, labels = (
-        torch.rand(batch, 1, 2 * b, 2 * b),
-        torch.randint(0, 10, (batch,)),
-    )
-
-    def step() -> None:
-        loss = torch.nn.functional.cross_entropy(net(x), labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-
+    """Seconds per training epoch of ``model`` at bandwidths ``sizes``: median
+    time of one Adam step × ⌈digits / batch⌉."""
+    step = TrainingStep.build(model, sizes, batch).step
     timing = time_interleaved({"step": step}, repeats=repeats, warmup=1)[
         "step"
     ]
@@ -194,7 +226,7 @@ class StepRatios:
 
 def step_ratios(
     thread_counts: tuple[int, ...] = (1, 2),
-    sizes: tuple[int, int, int] = (30, 10, 6),
+    sizes: tuple[int, int, int] = PAPER_SIZES,
     batch: int = 32,
     repeats: int = 11,
 ) -> list[StepRatios]:
@@ -209,36 +241,17 @@ def step_ratios(
     backward pass, and step_r / matmul_r, so each ratio compares times measured
     moments apart.
     """
-    b, b1, b2 = sizes
     rows = []
     for count in thread_counts:
-        torch.manual_seed(0)
-        net = build_model("spherical", b, b1, b2)
-        optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
-        x, labels = (
-            torch.rand(batch, 1, 2 * b, 2 * b),
-            torch.randint(0, 10, (batch,)),
-        )
+        training = TrainingStep.build("spherical", sizes, batch)
         left, right = torch.randn(1024, 1024), torch.randn(1024, 1024)
-
-        def loss() -> torch.Tensor:
-            return torch.nn.functional.cross_entropy(net(x), labels)
-
-        def forward_backward() -> None:
-            optimizer.zero_grad()
-            loss().backward()
-
-        def step() -> None:
-            forward_backward()
-            optimizer.step()
-
         with threads(count):
             t = time_interleaved(
                 {
                     "matmul": lambda: left @ right,
-                    "forward": loss,
-                    "forward+backward": forward_backward,
-                    "step": step,
+                    "forward": training.loss,
+                    "forward+backward": training.forward_backward,
+                    "step": training.step,
                 },
                 repeats=repeats,
                 warmup=2,
@@ -263,7 +276,7 @@ def step_ratios(
 
 def print_step_ratios(
     rows: list[StepRatios],
-    sizes: tuple[int, int, int] = (30, 10, 6),
+    sizes: tuple[int, int, int] = PAPER_SIZES,
     batch: int = 32,
 ) -> None:
     """The table of :func:`step_ratios`."""
@@ -283,6 +296,36 @@ def print_step_ratios(
             f"{r.summary(r.step)}"
         )
         print(f"  {r.threads:>7}  {1e3 * r.matmul_seconds:>11.1f}  {ratios}")
+
+
+def step_profile(
+    sizes: tuple[int, int, int] = PAPER_SIZES,
+    batch: int = 32,
+    steps: int = 3,
+    rows: int = 15,
+) -> str:
+    """The training step of :func:`step_ratios` profiled by operator, one
+    thread: a table of the ``rows`` operators with the most self CPU time over
+    ``steps`` steps (after two unprofiled ones), from ``torch.profiler``."""
+    from torch.profiler import ProfilerActivity, profile
+
+    training = TrainingStep.build("spherical", sizes, batch)
+    with threads(1):
+        for _ in range(2):
+            training.step()
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            for _ in range(steps):
+                training.step()
+    b, b1, b2 = sizes
+    table = prof.key_averages().table(
+        sort_by="self_cpu_time_total", row_limit=rows
+    )
+    return (
+        f"Spherical CNN training step (batch {batch}, b = {b} -> {b1} ->"
+        f" {b2}, 20 and 40 channels, Adam), {steps} step{'s' * (steps != 1)},"
+        " one thread,"
+        f" operators by self CPU time:\n{table}"
+    )
 
 
 def main(quick: bool) -> None:
@@ -317,8 +360,8 @@ def main(quick: bool) -> None:
             " thread):"
         )
         for b, b1, b2 in sizes:
-            planar = epoch_seconds("planar", b, b1, b2)
-            spherical = epoch_seconds("spherical", b, b1, b2)
+            planar = epoch_seconds("planar", (b, b1, b2))
+            spherical = epoch_seconds("spherical", (b, b1, b2))
             print(
                 f"  b = {b:2d} ({b1}, {b2}): planar {planar:6.1f} s, spherical"
                 f" {spherical:7.1f} s"

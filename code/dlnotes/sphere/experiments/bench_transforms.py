@@ -1,7 +1,7 @@
 """Cost of the transforms: ``python -m dlnotes.bench sphere --part transforms
 [--quick]``.
 
-One thread, medians of interleaved repeats (``dlnotes.bench``). Five
+One thread, medians of interleaved repeats (``dlnotes.bench``). Six
 measurements, each a
 function returning numbers that the chapter plots:
 
@@ -10,6 +10,9 @@ function returning numbers that the chapter plots:
 * :func:`s2_fft_vs_healpy`: ``s2_fft`` of 16 real fields against healpy's
   ``map2alm`` (``iter=0``) of the same band-limited functions on HEALPix maps
   with ``lmax = b - 1 ≤ 2 nside``;
+* :func:`s2_fft_vs_torch_harmonics`: ``s2_fft`` against torch-harmonics'
+  ``RealSHT`` on the same 2b × 2b equiangular grid, float64, batch 32, when
+  torch-harmonics is installed (the optional extra ``harmonics``);
 * :func:`s2_fft_memory`: time and memory (peak and retained resident set) of
   ``s2_fft`` and ``s2_ifft`` on one float64 map, tables built in the call, each
   bandwidth in a fresh process;
@@ -35,6 +38,7 @@ import torch
 from scipy import stats
 
 from dlnotes.bench import threads, time_interleaved
+from dlnotes.bench.comparison import compare
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
 from dlnotes.bench.load import Load, LoadMonitor
 from dlnotes.bench.timing import Measurement, measure
@@ -152,6 +156,37 @@ def s2_fft_vs_healpy(
             monitor=monitor,
         )
         out.append(S2Timing(b, measured))
+    return out
+
+
+def s2_fft_vs_torch_harmonics(
+    bandwidths: tuple[int, ...] = (16, 32, 64, 128),
+    batch: int = 32,
+    repeats: int = 7,
+    monitor: LoadMonitor | None = None,
+) -> dict[int, RatioEstimate] | None:
+    """``s2_fft``'s time over torch-harmonics' ``RealSHT`` (``lmax = mmax =
+    b``, its ``"equiangular"`` grid of the same 2b × 2b samples), ``batch``
+    float64 signals, interleaved rounds, per bandwidth (below 1: ``s2_fft`` is
+    faster); ``None`` where torch-harmonics is not installed (it is optional:
+    ``pip install -e ".[harmonics]"``)."""
+    try:
+        import torch_harmonics
+    except ImportError:
+        return None
+    out = {}
+    for b in bandwidths:
+        x = random_s2(b, batch)
+        sht = torch_harmonics.RealSHT(
+            2 * b, 2 * b, lmax=b, mmax=b, grid="equiangular"
+        ).double()
+        out[b] = compare(
+            lambda x=x: s2_fft(x),
+            lambda x=x, sht=sht: sht(x),
+            repeats=repeats,
+            warmup=1,
+            monitor=monitor,
+        ).estimate
     return out
 
 
@@ -437,6 +472,19 @@ def main(quick: bool = False) -> None:
                 f" {cell(v.healpy_over('float32'), v.measured.load):<26}"
                 f" {cell(v.healpy_over('float64'), v.measured.load)}"
             )
+
+        versus = s2_fft_vs_torch_harmonics(
+            (16, 32) if quick else (16, 32, 64, 128), repeats=3 if quick else 7
+        )
+        if versus is None:
+            print("\ntorch-harmonics is not installed: no comparison with it")
+        else:
+            print(
+                "\ns2_fft's time over torch-harmonics' RealSHT, the same 2b x"
+                " 2b grid, 32 float64 signals (95 % interval):"
+            )
+            for b, ratio in versus.items():
+                print(f"{b:>4} {cell(ratio)}")
 
         print(
             "\ns2_fft then s2_ifft of one float64 map, tables built in the"
