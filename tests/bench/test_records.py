@@ -30,7 +30,12 @@ def test_round_trip(tmp_path):
     assert back == written
     assert back.estimate("a/b") == RatioEstimate(3.0, 2.8, 3.3, 9)
     assert back.values["theory"] == 8.56 and not back.busy
-    assert back.label == f"recorded on an idle machine, {back.date}"
+    assert back.label == f"recorded on a quiet machine, {back.date}"
+    assert back.quiet and back.cell("a/b") == "slower, 3.0× (2.8–3.3×)"
+    assert back.cell("c") == "not recorded"
+    assert back.note.startswith(
+        "Recorded by `python -m dlnotes.bench x --record run.json` on"
+    ) and back.note.endswith("% of a core, quiet.")
     assert (
         back.load_summary.spread == pytest.approx(LOAD.spread, abs=1e-4)
         and not back.load_summary.busy
@@ -40,6 +45,21 @@ def test_round_trip(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
     with pytest.raises(KeyError, match="no estimate 'c'"):
         back.estimate("c")
+
+
+def test_a_record_that_was_not_quiet_is_not_stated(tmp_path):
+    # spread 1.69 at 93 % of a core: not busy, but not quiet
+    load = Load(((0.010, 0.010), (0.0169, 0.0169)), cpu_share=0.93)
+    record = write_record(
+        tmp_path / "run.json",
+        "cmd",
+        load,
+        {"a": RatioEstimate(3, 2.9, 3.1, 9)},
+    )
+    assert not record.busy and not record.quiet
+    assert record.label.startswith("recorded on a machine that was not quiet")
+    assert record.cell("a") == "not stated: the run was not quiet"
+    assert "calibration spread 1.69, 93 % of a core." in record.note
 
 
 def test_destination_is_checked_first(tmp_path):

@@ -1,10 +1,13 @@
 """Timing runs recorded on an idle machine, shipped with the package and read
 back by the pages.
 
-A page whose lesson rests on a timing shows two measurements side by side: the
-one made while the page was built (on whatever machine builds it, however busy)
-and a *recorded* run, made by a benchmark command on a machine as idle as we
-could find, saved as a small JSON file:
+A page whose lesson rests on a timing states one number for it: a *recorded*
+run, made by a benchmark command on a quiet machine
+(:func:`dlnotes.bench.load.quiet`), saved as a small JSON file; beside it, one
+column gives the measurement made while the page was built, on whatever
+machine builds it, with that machine's load
+(:func:`dlnotes.bench.wording.build_column`). A record whose run was not quiet
+is not stated (:meth:`TimingRecord.cell`), and is to be re-recorded:
 
 .. code-block:: none
 
@@ -40,7 +43,7 @@ import torch
 from dlnotes._io import check_file, write_text
 from dlnotes.bench import wording
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
+from dlnotes.bench.load import Load, LoadMonitor, LoadSummary, quiet
 
 FORMAT = 1
 
@@ -71,14 +74,41 @@ class TimingRecord:
         )
 
     @property
+    def quiet(self) -> bool:
+        """Whether the recorded run was quiet enough to be stated
+        (:func:`dlnotes.bench.load.quiet`)."""
+        return quiet(self.load_summary)
+
+    @property
     def label(self) -> str:
-        """How the page names this run, "recorded on an idle machine, <date>",
-        or, if the calibration kernel saw other work, "recorded on a machine
-        that was not idle, <date>"."""
-        idle = (
-            "a machine that was not idle" if self.busy else "an idle machine"
+        """How the page names this run: "recorded on a quiet machine, <date>",
+        or "recorded on a machine that was not quiet, <date>"."""
+        how = (
+            "a quiet machine" if self.quiet else "a machine that was not quiet"
         )
-        return f"recorded on {idle}, {self.date}"
+        return f"recorded on {how}, {self.date}"
+
+    @property
+    def note(self) -> str:
+        """Where the recorded numbers come from, for under a table: command,
+        machine, date and load."""
+        m = self.machine
+        return (
+            f"Recorded by `{self.command}` on {self.date}:"
+            f" {m.get('cpus', '?')} logical CPUs ({m.get('processor', '?')}),"
+            f" torch {m.get('torch', '?')},"
+            f" {wording.load_note(self.load_summary)}."
+        )
+
+    def cell(self, key: str) -> str:
+        """The table cell stating estimate ``key``
+        (:func:`dlnotes.bench.wording.cell`), or why it is not stated: the run
+        was not quiet, or the record does not hold it."""
+        if key not in self.estimates:
+            return "not recorded"
+        if not self.quiet:
+            return "not stated: the run was not quiet"
+        return wording.cell(self.estimates[key])
 
     def estimate(self, key: str) -> RatioEstimate:
         """One estimate by name (a clear error for a name the record does not
@@ -267,7 +297,20 @@ def record_from_cli(
         sys.argv[1:] if argv is None else argv
     )
     written = write_record(destination, command, monitor.load(), estimates)
-    print(f"{written.label}: {wording.load_sentence(monitor.load())}")
+    report(written, destination)
+    return written
+
+
+def report(written: TimingRecord, path: str | os.PathLike[str]) -> None:
+    """Print what a benchmark just recorded: how quiet the run was (a warning
+    if too busy to be stated), each estimate, and where it went."""
+    print(f"{written.label}: {wording.load_sentence(written.load_summary)}")
+    if not written.quiet:
+        print(
+            "not quiet enough to be stated on a page: record again on an"
+            " idle machine",
+            file=sys.stderr,
+        )
     for key, estimate in written.estimates.items():
         print(f"{key:<55} {wording.cell(estimate)}")
-    return written
+    print(f"wrote {path}", file=sys.stderr)

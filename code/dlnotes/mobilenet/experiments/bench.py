@@ -34,8 +34,7 @@ import itertools
 import sys
 
 from dlnotes._io import check_threads
-from dlnotes.bench import wording
-from dlnotes.bench.records import check_destination, write_record
+from dlnotes.bench.records import check_destination, report, write_record
 from dlnotes.mobilenet.experiments.speed import (
     LAYER_SHAPES,
     LAYOUTS,
@@ -50,15 +49,15 @@ def record(path: str, threads: tuple[int, ...], argv: list[str]) -> None:
     """Run :func:`~dlnotes.mobilenet.experiments.speed.study` with the record's
     rounds and write it to ``path`` (checked first)."""
     destination = check_destination(path)
-    result = study(threads, rounds=11, max_rounds=31, seconds=10.0)
+    # heavy_rounds: 3 or 4 rounds of forward+backward left a x10 interval
+    result = study(
+        threads, rounds=11, max_rounds=31, seconds=10.0, heavy_rounds=7
+    )
     command = "python -m dlnotes.bench mobilenet " + " ".join(argv)
     written = write_record(
         destination, command, result.load, result.estimates(), result.values()
     )
-    print(f"{written.label}: {wording.load_sentence(result.load)}")
-    for key, estimate in written.estimates.items():
-        print(f"{key:<40} {wording.cell(estimate)}")
-    print(f"wrote {destination}", file=sys.stderr)
+    report(written, destination)
 
 
 def _pass_name(backward: bool) -> str:

@@ -591,6 +591,7 @@ def study(
     max_rounds: int = 11,
     seconds: float = 2.0,
     monitor: LoadMonitor | None = None,
+    heavy_rounds: int = 3,
 ) -> SpeedStudy:
     """The chapter's measurements, each ``rounds`` to ``max_rounds``
     interleaved rounds and capped at about ``seconds`` (rounds are added only
@@ -598,7 +599,8 @@ def study(
     count and layout) and the last at batch 32 (the last thread count, NCHW);
     the whole networks, forward (every setting) and forward+backward (the last
     thread count, both layouts); MobileNet's thread and layout effects, forward
-    and forward+backward.
+    and forward+backward. The heavy points (batch 32, forward+backward) take
+    at least ``min(heavy_rounds, rounds)`` rounds, whatever ``seconds`` says.
 
     Raises:
         ValueError: no thread count, one below 1, or rounds out of order.
@@ -642,7 +644,7 @@ def study(
             batch=32,
             threads=last,
             layout="nchw",
-            repeats=min(3, rounds),
+            repeats=min(heavy_rounds, rounds),
             warmup=1,
             **options,
         )
@@ -660,7 +662,7 @@ def study(
             threads=last,
             layout=layout,
             backward=True,
-            repeats=min(3, rounds),
+            repeats=min(heavy_rounds, rounds),
             warmup=1,
             **options,
         )
