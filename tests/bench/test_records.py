@@ -11,6 +11,7 @@ from dlnotes.bench.records import (
     check_destination,
     packaged_record,
     read_record,
+    table_rows,
     write_record,
 )
 
@@ -100,3 +101,32 @@ def test_not_json(tmp_path):
 def test_packaged_record_is_found():
     with pytest.raises(FileNotFoundError):
         packaged_record("dlnotes.bench", "no-such-record.json")
+
+
+def test_table_rows_state_the_record_and_one_build_column(tmp_path):
+    record = write_record(
+        tmp_path / "run.json",
+        "cmd",
+        LOAD,
+        {"a": RatioEstimate(3.0, 2.8, 3.3, 9), "b": RatioEstimate(2, 1, 9, 9)},
+    )
+    busy = Load(((0.010, 0.010), (0.030, 0.030)), cpu_share=0.6)
+    rows = table_rows(
+        record,
+        {"a": {"setting": "A"}, "b": {"setting": "B"}, "c": {"setting": "C"}},
+        {"a": RatioEstimate(3.1, 3.0, 3.2, 9)},
+        busy,
+    )
+    built = (
+        "on the machine that built this page (calibration spread 3.00, 60 %"
+        " of a core, busy)"
+    )
+    assert rows == [
+        {
+            "setting": "A",
+            record.label: "slower, 3.0× (2.8–3.3×)",
+            built: "busy: no conclusion",
+        },
+        {"setting": "B", record.label: "too uncertain", built: "not measured"},
+        {"setting": "C", record.label: "not recorded", built: "not measured"},
+    ]

@@ -121,6 +121,33 @@ class TimingRecord:
         return self.estimates[key]
 
 
+def table_rows(
+    record: TimingRecord,
+    labels: Mapping[str, Mapping[str, object]],
+    live: Mapping[str, RatioEstimate],
+    load: Load | LoadSummary,
+) -> list[dict[str, object]]:
+    """A timing table's rows, one per key of ``labels`` (estimate name → the
+    row's label columns): the label columns, the record's cell under its
+    :attr:`~TimingRecord.label` (the number the page states), and the
+    measurement made while the page was built, ``live[key]`` judged by
+    ``load``, as one compact column
+    (:func:`~dlnotes.bench.wording.build_column`)."""
+    built = wording.build_column(load)
+    return [
+        {
+            **label,
+            record.label: record.cell(key),
+            built: (
+                wording.cell(live[key], load)
+                if key in live
+                else "not measured"
+            ),
+        }
+        for key, label in labels.items()
+    ]
+
+
 def machine() -> dict[str, str]:
     """What the run ran on: CPU model, logical CPUs, OS, Python, torch and its
     thread count."""

@@ -18,9 +18,20 @@ import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
 from dlnotes.bench.load import Load, LoadMonitor
+
+
+class Rounds(TypedDict, total=False):
+    """How many rounds a benchmark may add, and who watches: the keyword
+    options of :func:`measure` that the parts' benchmarks pass on
+    (``**rounds: Unpack[Rounds]``)."""
+
+    max_repeats: int | None
+    max_seconds: float
+    monitor: LoadMonitor | None
 
 
 @dataclass(frozen=True)
