@@ -27,7 +27,6 @@ the record shipped in ``dlnotes/backprop/records/`` beside their own run.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Unpack
@@ -51,7 +50,11 @@ from dlnotes.backprop.staged import (
 from dlnotes.bench import threads, wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
-from dlnotes.bench.records import TimingRecord, record_from_cli
+from dlnotes.bench.records import (
+    TimingRecord,
+    record_from_cli,
+    topic_parser,
+)
 from dlnotes.bench.timing import Rounds, measure
 
 #: BatchNorm input shapes of the full run, (N, C, H, W) or (N, C).
@@ -424,28 +427,12 @@ def format_rows(rows: Sequence[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse ``--quick``/``--repeats`` and print the table."""
-    parser = argparse.ArgumentParser(
-        prog="python -m dlnotes.bench backprop",
-        description=__doc__.split("\n")[0],
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="small shapes (what the chapter runs)",
-    )
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=11,
-        help="timed rounds per candidate (default 11)",
-    )
-    parser.add_argument(
-        "--record",
-        metavar="PATH",
-        help=(
-            "run the quick shapes with more rounds and write them to PATH"
-            " (.json)"
-        ),
+    parser = topic_parser(
+        "backprop",
+        __doc__,
+        "small shapes (what the chapter runs)",
+        "run the quick shapes with more rounds and write them to PATH (.json)",
+        repeats=11,
     )
     args = parser.parse_args(argv)
     if args.repeats < 1:

@@ -302,6 +302,29 @@ def packaged_record(package: str, name: str) -> TimingRecord:
     return read_record(Path(str(resources.files(package) / "records" / name)))
 
 
+def topic_parser(
+    topic: str, doc: str, quick: str, record: str, repeats: int | None = None
+) -> argparse.ArgumentParser:
+    """The parser of ``python -m dlnotes.bench <topic>``, described by the
+    first line of ``doc``, with the shared options: ``--quick`` (help
+    ``quick``), ``--record PATH`` (help ``record``) and, given a default
+    ``repeats``, ``--repeats R`` (timed rounds); the topic adds its own."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m dlnotes.bench {topic}",
+        description=doc.split("\n")[0],
+    )
+    parser.add_argument("--quick", action="store_true", help=quick)
+    parser.add_argument("--record", metavar="PATH", help=record)
+    if repeats is not None:
+        parser.add_argument(
+            "--repeats",
+            type=int,
+            default=repeats,
+            help=f"timed rounds per comparison (default {repeats})",
+        )
+    return parser
+
+
 def record_from_cli(
     parser: argparse.ArgumentParser,
     path: str,
