@@ -8,7 +8,10 @@ import pytest
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load
 from dlnotes.bench.records import (
+    SHIPPED,
+    audit,
     check_destination,
+    main,
     packaged_record,
     read_record,
     table_rows,
@@ -55,8 +58,14 @@ def test_a_record_that_was_not_quiet_is_not_stated(tmp_path):
         tmp_path / "run.json",
         "cmd",
         load,
-        {"a": RatioEstimate(3, 2.9, 3.1, 9)},
+        {
+            "a": RatioEstimate(3, 2.9, 3.1, 9),
+            "w": RatioEstimate(913, 43.2, 1441, 15),  # a failed measurement
+        },
     )
+    line = audit(record)
+    assert "calibration spread 1.69, 93 % of a core, NOT QUIET" in line
+    assert line.endswith("2 estimates, 1 too uncertain (w)")
     assert not record.busy and not record.quiet
     assert record.label.startswith("recorded on a machine that was not quiet")
     assert record.cell("a") == "not stated: the run was not quiet"
@@ -130,3 +139,18 @@ def test_table_rows_state_the_record_and_one_build_column(tmp_path):
         {"setting": "B", record.label: "too uncertain", built: "not measured"},
         {"setting": "C", record.label: "not recorded", built: "not measured"},
     ]
+
+
+def test_audit_of_a_quiet_record(tmp_path):
+    quiet_record = write_record(
+        tmp_path / "q.json", "cmd", LOAD, {"b": RatioEstimate(2, 1.9, 2.1, 9)}
+    )
+    assert audit(quiet_record).endswith("quiet; 1 estimates, 0 too uncertain")
+
+
+def test_every_shipped_record_is_audited(capsys):
+    main()
+    out = capsys.readouterr().out
+    for topic in SHIPPED:
+        assert f"\n{topic}: " in "\n" + out
+        assert f"python -m dlnotes.bench {topic} --record " in out

@@ -46,6 +46,12 @@ from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary, quiet
 
 FORMAT = 1
+#: The records the pages state, by benchmark topic: (package, file name).
+SHIPPED = {
+    "backprop": ("dlnotes.backprop", "bench-idle.json"),
+    "mobilenet": ("dlnotes.mobilenet.experiments", "speed-idle.json"),
+    "sphere": ("dlnotes.sphere", "bench-idle.json"),
+}
 
 
 @dataclass(frozen=True)
@@ -364,3 +370,34 @@ def report(written: TimingRecord, path: str | os.PathLike[str]) -> None:
     for key, estimate in written.estimates.items():
         print(f"{key:<55} {wording.cell(estimate)}")
     print(f"wrote {path}", file=sys.stderr)
+
+
+def audit(record: TimingRecord) -> str:
+    """One line on a record: its date and load (quiet or not), and the
+    estimates too uncertain to be stated (``wording.TOO_WIDE``)."""
+    wide = sorted(
+        key
+        for key, estimate in record.estimates.items()
+        if wording.word(estimate).direction == wording.TOO_WIDE
+    )
+    verdict = "quiet" if record.quiet else "NOT QUIET: record again"
+    return (
+        f"{record.date}: calibration spread {record.load_summary.spread:.2f},"
+        f" {100 * record.load_summary.cpu_share:.0f} % of a core, {verdict};"
+        f" {len(record.estimates)} estimates, {len(wide)} too uncertain"
+        + (f" ({', '.join(wide)})" if wide else "")
+    )
+
+
+def main() -> None:
+    """``python -m dlnotes.bench.records``: :func:`audit` each shipped record,
+    with the command that makes it again."""
+    for topic, (package, name) in SHIPPED.items():
+        print(f"{topic}: {audit(packaged_record(package, name))}")
+        folder = Path(str(resources.files(package) / "records"))
+        path = os.path.relpath(folder / name)
+        print(f"  python -m dlnotes.bench {topic} --record {path}")
+
+
+if __name__ == "__main__":
+    main()
