@@ -324,10 +324,13 @@ def dropout_rows(
     )
 
 
-#: The input-gradient study of the conv2d page: (N, C_in, C_out, H = W),
-#: float32, 3 × 3 kernels, padding 1, at each of :data:`DX_STRIDES`.
+#: The layer whose input gradient the conv2d page times at each stride of
+#: :data:`DX_STRIDES`, as (N, C_in, C_out, H = W); float32, 3 × 3 kernels,
+#: padding 1.
 DX_CASE = (4, 128, 256, 28)
+#: The strides of the input-gradient study.
 DX_STRIDES = (1, 2, 3)
+#: The two forms of the input gradient timed against ``conv_transpose2d``.
 DX_FORMS = ("literal", "polyphase")
 
 

@@ -46,7 +46,7 @@ from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary, quiet
 
 FORMAT = 1
-#: The records the pages state, by benchmark topic: (package, file name).
+#: The records the pages state, as (package, file name) by benchmark topic.
 SHIPPED = {
     "backprop": ("dlnotes.backprop", "bench-idle.json"),
     "mobilenet": ("dlnotes.mobilenet.experiments", "speed-idle.json"),
@@ -87,8 +87,8 @@ class TimingRecord:
 
     @property
     def label(self) -> str:
-        """How the page names this run: "recorded on a quiet machine, <date>",
-        or "recorded on a machine that was not quiet, <date>"."""
+        """How the page names this run ("recorded on a quiet machine, <date>",
+        or "recorded on a machine that was not quiet, <date>")."""
         how = (
             "a quiet machine" if self.quiet else "a machine that was not quiet"
         )
@@ -96,8 +96,8 @@ class TimingRecord:
 
     @property
     def note(self) -> str:
-        """Where the recorded numbers come from, for under a table: command,
-        machine, date and load."""
+        """Where the recorded numbers come from (command, machine, date and
+        load), for under a table."""
         m = self.machine
         return (
             f"Recorded by `{self.command}` on {self.date}:"

@@ -39,7 +39,7 @@ FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW, TOO_WIDE = (
 MIN_ROUNDS = 2
 """Fewer interleaved rounds than this support no conclusion."""
 MAX_INTERVAL = 1.5
-"""Widest 95 % interval (its high end over its low end) that is shown: a
+"""Widest 95 % interval that is shown, as its high end over its low end; a
 comparison known less well is re-measured, or said to be too uncertain."""
 NO_CONCLUSION = (BUSY, TOO_FEW, TOO_WIDE)
 
