@@ -83,8 +83,15 @@ def test_record_is_checked_then_written(tmp_path, monkeypatch, capsys):
     )
     seen = {}
     monkeypatch.setattr(bench, "run", lambda *a, **k: seen.update(k) or [row])
+    dx = {
+        bench.dx_key(2, "literal", "polyphase"): RatioEstimate(2, 1.9, 2.1, 9)
+    }
+    monkeypatch.setattr(bench, "dx_estimates", lambda *a, **k: dx)
     bench.main(["--record", str(tmp_path / "bp.json")])
     back = read_record(tmp_path / "bp.json")
+    assert back.estimate(
+        "Conv2d dx/(4,128→256,28²,s2)/float32/literal over polyphase"
+    ) == RatioEstimate(2, 1.9, 2.1, 9)
     assert back.estimate("Dropout/(64)/float32/ours") == RatioEstimate(
         1.5, 1.3, 1.7, 11
     )
@@ -179,3 +186,18 @@ def test_the_shipped_record_has_every_quick_row():
             sum(k.startswith("Conv2d/") and f"/{dtype}/" in k for k in keys)
             == 3
         )
+
+
+def test_dx_estimates_name_every_stride_and_pair():
+    with bench.threads(1):
+        out = bench.dx_estimates(repeats=1)
+    assert set(out) == {
+        bench.dx_key(s, a, b)
+        for s in bench.DX_STRIDES
+        for a, b in [
+            ("literal", "conv_transpose2d"),
+            ("polyphase", "conv_transpose2d"),
+            ("literal", "polyphase"),
+        ]
+    }
+    assert all(e.rounds == 1 and e.ratio > 0 for e in out.values())

@@ -4,7 +4,16 @@ import itertools
 
 import pytest
 
-from dlnotes.bench.load import MAX_SPREAD, Load, LoadMonitor
+from dlnotes.bench.load import (
+    MAX_SPREAD,
+    MIN_CPU_SHARE,
+    QUIET_CPU_SHARE,
+    QUIET_SPREAD,
+    Load,
+    LoadMonitor,
+    LoadSummary,
+    quiet,
+)
 
 
 def scripted(walls, cpus):
@@ -96,3 +105,25 @@ def test_bad_arguments():
         LoadMonitor(samples=0)
     with pytest.raises(ValueError, match="check"):
         LoadMonitor(samples=1, kernel=lambda: None).load()
+
+
+@pytest.mark.parametrize(
+    ("spread", "share", "is_quiet", "busy"),
+    [
+        (1.10, 0.99, True, False),  # one benchmark, idle machine
+        (1.22, 0.99, True, False),  # the two records of 1 December
+        (1.25, 0.95, True, False),  # the edges
+        (1.69, 0.93, False, False),  # the sphere record: not busy, not quiet
+        (1.20, 0.90, False, False),  # steady load, small spread
+        (1.96, 0.97, False, False),  # a build "that looked quiet"
+        (2.2, 0.79, False, True),  # beside two CPU-bound processes
+    ],
+)
+def test_a_record_must_be_quiet_not_only_not_busy(
+    spread, share, is_quiet, busy
+):
+    summary = LoadSummary(spread, share)
+    assert quiet(summary) is is_quiet and summary.busy is busy
+    assert QUIET_SPREAD < MAX_SPREAD and QUIET_CPU_SHARE > MIN_CPU_SHARE
+    load = Load(((1.0, 1.0), (spread, spread)), cpu_share=share)
+    assert quiet(load) is is_quiet

@@ -174,3 +174,19 @@ def test_cli_without_a_topic_lists_the_topics(capsys):
     assert "choose a topic: backprop, mobilenet, sphere" in err
     # before: 'the following arguments are required: topic, options'
     assert "required" not in err
+
+
+def test_inner_repetitions_average_each_timed_repeat():
+    clock = FakeClock()
+    m = bench.measure(
+        {"a": clock.work([1.0, 3.0]), "b": clock.work([0.5])},
+        repeats=2,
+        warmup=0,
+        clock=clock,
+        inner=2,
+    )
+    # each repeat of a is one call of 1 s and one of 3 s
+    assert m.timings["a"].seconds == (2.0, 2.0)
+    assert m.timings["b"].seconds == (0.5, 0.5)
+    with pytest.raises(ValueError, match="inner"):
+        bench.measure({"a": clock.work([1.0])}, inner=0)

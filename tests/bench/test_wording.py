@@ -49,7 +49,9 @@ def test_quiet_much_faster_is_said_as_a_factor_above_one():
 
 
 def test_noisy_is_indistinguishable():
-    e = ratio_interval([1.0, 0.6, 1.5, 0.9, 1.3], [1.0, 1.2, 0.7, 1.1, 0.9])
+    e = ratio_interval(
+        [1.0, 0.9, 1.1, 0.95, 1.05], [1.0, 1.05, 0.95, 1.1, 0.9]
+    )
     s = wording.comparison(e, "channels_last", "NCHW", QUIET)
     assert "indistinguishable on this machine" in s and "includes 1" in s
     assert "faster" not in s and "slower" not in s
@@ -60,7 +62,7 @@ def test_busy_draws_no_conclusion_even_from_a_clear_ratio():
     s = wording.comparison(e, "ours", "native", BUSY)
     assert "busy" in s and "cannot be told" in s
     assert "was faster" not in s and "was slower" not in s and "3.0×" not in s
-    assert "55 % of a core" in wording.busy_sentence(BUSY)
+    assert "55 % of a core" in wording.load_sentence(BUSY)
     assert wording.word(e, BUSY) == wording.Wording(wording.BUSY, "", "")
 
 
@@ -74,7 +76,7 @@ def test_against_theory():
         " of the Mult-Add ratio of 8.6×."
     )
     assert "consistent with" in wording.against_theory(
-        RatioEstimate(8.0, 6.0, 10.0, 9), 8.56, "the Mult-Add ratio"
+        RatioEstimate(8.0, 7.0, 10.0, 9), 8.56, "the Mult-Add ratio"
     )
     assert "more than" in wording.against_theory(
         RatioEstimate(12.0, 11.0, 13.0, 9), 8.56, "the Mult-Add ratio"
@@ -99,24 +101,17 @@ def test_against_theory():
         wording.against_theory(RatioEstimate(3.1, 2.9, 3.3, 9), 0, "x")
 
 
-def test_contradictory_runs():
-    faster, slower = (
-        RatioEstimate(0.7, 0.6, 0.8, 9),
-        RatioEstimate(1.4, 1.2, 1.6, 9),
-    )
-    assert "disagree" in wording.agreement(faster, slower)
-    assert "agree:" in wording.agreement(
-        slower, RatioEstimate(1.5, 1.3, 1.7, 9)
-    )
-    assert "not on the size" in wording.agreement(
-        slower, RatioEstimate(3.0, 2.8, 3.2, 9)
-    )
-    assert "cannot tell" in wording.agreement(
-        RatioEstimate(1.0, 0.8, 1.2, 9), slower
-    )
-    assert "only the recorded run" in wording.agreement(faster, slower, BUSY)
-    assert "itself made on a busy machine" in wording.agreement(
-        faster, slower, None, BUSY
+def test_a_failed_measurement_is_not_a_result():
+    # "913× (43–1,441×)": an interval spanning 30× is too uncertain
+    wide = RatioEstimate(913.0, 43.0, 1441.0, 15)
+    assert wording.word(wide).direction == wording.TOO_WIDE
+    assert wording.cell(wide) == "too uncertain"
+    assert "wider than ×1.5" in wording.comparison(wide, "naive", "FFT")
+    assert "cannot be told" in wording.against_theory(wide, 8.5, "theory")
+    edge = RatioEstimate(3.0, 2.5, 3.75, 9)  # exactly ×1.5
+    assert wording.word(edge).direction == wording.SLOWER
+    assert wording.tally([wide, edge]) == (
+        "slower in 1 of 2 settings, too uncertain in 1"
     )
 
 
@@ -163,8 +158,14 @@ def test_no_factor_below_one_is_ever_said_as_fast_or_long(ratio):
 
 
 def test_load_sentences_and_cells():
-    assert wording.load_sentence(QUIET).startswith("The machine looked quiet")
-    assert "no conclusion is drawn" in wording.load_sentence(BUSY)
+    assert wording.load_note(QUIET) == (
+        "calibration spread 1.01, 98 % of a core, quiet"
+    )
+    assert wording.load_note(BUSY).endswith(", busy")
+    assert "looked quiet" not in wording.load_sentence(QUIET)
+    assert wording.build_column(BUSY).startswith(
+        "on the machine that built this page (calibration spread 2.81, 55 %"
+    )
     assert (
         wording.cell(RatioEstimate(0.05, 0.045, 0.055, 7))
         == "faster, 20× (18–22×)"
@@ -188,8 +189,8 @@ def test_theory_tally_counts_each_outcome():
     measured = [
         (RatioEstimate(3.0, 2.8, 3.2, 9), 8.5, QUIET),
         (RatioEstimate(3.5, 3.2, 3.9, 9), 8.5, None),
-        (RatioEstimate(8.0, 6.0, 10.0, 9), 8.5, None),
-        (RatioEstimate(1.0, 0.8, 1.3, 9), 8.5, None),
+        (RatioEstimate(8.0, 7.0, 10.0, 9), 8.5, None),
+        (RatioEstimate(1.0, 0.85, 1.2, 9), 8.5, None),
         (RatioEstimate(3.0, 2.8, 3.2, 9), 8.5, BUSY),
     ]
     assert (
@@ -206,40 +207,3 @@ def test_share_of_theory():
     assert wording.share_of(RatioEstimate(5.6, 5.5, 5.7, 11), 8.56) == "64–67"
     with pytest.raises(ValueError, match="theory"):
         wording.share_of(RatioEstimate(5.6, 5.5, 5.7, 11), 0.0)
-
-
-def test_recorded_and_live():
-    live, kept = (
-        RatioEstimate(0.92, 0.90, 0.94, 11),
-        RatioEstimate(0.93, 0.91, 0.95, 11),
-    )
-    both = wording.recorded_and_live(
-        live,
-        kept,
-        "A",
-        "B",
-        QUIET,
-        "recorded on an idle machine, 2026-12-01",
-        QUIET,
-    )
-    assert both.startswith(
-        "Recorded on an idle machine, 2026-12-01: A was faster than B"
-    )
-    assert (
-        "Measured while this page was built: A was faster than B" in both
-        and both.endswith("overlapping intervals.")
-    )
-    busy = wording.recorded_and_live(
-        live,
-        kept,
-        "A",
-        "B",
-        BUSY,
-        "recorded on an idle machine, 2026-12-01",
-        QUIET,
-    )
-    assert busy.endswith("only the recorded run supports a conclusion.")
-    only_live = wording.recorded_and_live(live, None, "A", "B", QUIET)
-    assert only_live.startswith(
-        "Measured while this page was built: A was faster than B"
-    )

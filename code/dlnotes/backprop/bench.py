@@ -27,10 +27,9 @@ the record shipped in ``dlnotes/backprop/records/`` beside their own run.
 
 from __future__ import annotations
 
-import argparse
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Unpack
 
 import torch
 import torch.nn.functional as F
@@ -40,6 +39,7 @@ from dlnotes.backprop.conv import (
     Geometry,
     conv2d,
     conv2d_input_grad,
+    conv2d_input_grad_polyphase,
     conv2d_weight_grad,
 )
 from dlnotes.backprop.dropout import dropout
@@ -51,8 +51,12 @@ from dlnotes.backprop.staged import (
 from dlnotes.bench import threads, wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
-from dlnotes.bench.records import TimingRecord, record_from_cli
-from dlnotes.bench.timing import measure
+from dlnotes.bench.records import (
+    TimingRecord,
+    record_from_cli,
+    topic_parser,
+)
+from dlnotes.bench.timing import Rounds, measure
 
 #: BatchNorm input shapes of the full run, (N, C, H, W) or (N, C).
 BN_SHAPES = ((32, 64, 32, 32), (128, 256, 14, 14), (1024, 512))
@@ -109,6 +113,8 @@ def against_native(
         ValueError: no row of ``implementation`` (or none in the record).
     """
     chosen = [r for r in rows if r.implementation == implementation]
+    if record is not None and not record.quiet:
+        return "not stated, as the recorded run was not quiet"
     if record is not None:
         estimates = [
             record.estimates[row_key(r)]
@@ -154,14 +160,14 @@ def _rows(
     inputs: Sequence[torch.Tensor],
     y_bar: torch.Tensor,
     repeats: int,
-    options: dict,
+    rounds: Rounds,
 ) -> list[Row]:
     others = [name for name in forwards if name != "native"]
     measured = measure(
         {name: _step(f, inputs, y_bar) for name, f in forwards.items()},
         repeats,
         pairs=[(name, "native") for name in others],
-        **options,
+        **rounds,
     )
     timings = measured.timings
     saved = {name: saved_bytes(f) for name, f in forwards.items()}
@@ -183,25 +189,12 @@ def _rows(
     ]
 
 
-def _options(
-    max_repeats: int | None, max_seconds: float, monitor: LoadMonitor | None
-) -> dict:
-    return {
-        "max_repeats": max_repeats,
-        "max_seconds": max_seconds,
-        "monitor": monitor,
-    }
-
-
 def batchnorm_rows(
     shape: tuple[int, ...],
     dtype: torch.dtype,
     repeats: int,
     seed: int = 0,
-    *,
-    max_repeats: int | None = None,
-    max_seconds: float = math.inf,
-    monitor: LoadMonitor | None = None,
+    **rounds: Unpack[Rounds],
 ) -> list[Row]:
     """Training-mode BatchNorm (no running statistics, so all sides do the same
     work)."""
@@ -226,7 +219,7 @@ def batchnorm_rows(
         (x, weight, bias),
         y_bar,
         repeats,
-        _options(max_repeats, max_seconds, monitor),
+        rounds,
     )
 
 
@@ -235,10 +228,7 @@ def conv_rows(
     dtype: torch.dtype,
     repeats: int,
     seed: int = 0,
-    *,
-    max_repeats: int | None = None,
-    max_seconds: float = math.inf,
-    monitor: LoadMonitor | None = None,
+    **rounds: Unpack[Rounds],
 ) -> list[Row]:
     """Conv2d, kernel 3, padding 1; adds the backward-only ratio (the forward
     is native for all)."""
@@ -281,7 +271,7 @@ def conv_rows(
         candidates,
         repeats,
         pairs=[(name, "native") for name in others],
-        **_options(max_repeats, max_seconds, monitor),
+        **rounds,
     )
     timings = measured.timings
     native_saved = saved_bytes(lambda: F.conv2d(x, weight, bias, stride, 1))
@@ -312,10 +302,7 @@ def dropout_rows(
     repeats: int,
     p: float = 0.5,
     seed: int = 0,
-    *,
-    max_repeats: int | None = None,
-    max_seconds: float = math.inf,
-    monitor: LoadMonitor | None = None,
+    **rounds: Unpack[Rounds],
 ) -> list[Row]:
     """Inverted dropout on a flat tensor of ``numel`` elements."""
     g = torch.Generator().manual_seed(seed)
@@ -333,8 +320,72 @@ def dropout_rows(
         (x,),
         y_bar,
         repeats,
-        _options(max_repeats, max_seconds, monitor),
+        rounds,
     )
+
+
+#: The layer whose input gradient the conv2d page times at each stride of
+#: :data:`DX_STRIDES`, as (N, C_in, C_out, H = W); float32, 3 × 3 kernels,
+#: padding 1.
+DX_CASE = (4, 128, 256, 28)
+#: The strides of the input-gradient study.
+DX_STRIDES = (1, 2, 3)
+#: The two forms of the input gradient timed against ``conv_transpose2d``.
+DX_FORMS = ("literal", "polyphase")
+
+
+def dx_key(stride: int, candidate: str, reference: str) -> str:
+    """The name of an input-gradient ratio in a timing record, e.g.
+    ``Conv2d dx/(4,128→256,28²,s2)/float32/literal over polyphase``."""
+    n, c_in, c_out, h = DX_CASE
+    return (
+        f"Conv2d dx/({n},{c_in}→{c_out},{h}²,s{stride})/float32/"
+        f"{candidate} over {reference}"
+    )
+
+
+def dx_estimates(
+    repeats: int = 7,
+    seed: int = 0,
+    **rounds: Unpack[Rounds],
+) -> dict[str, RatioEstimate]:
+    """The input gradient of :data:`DX_CASE` at each stride, its literal form
+    (through the zero-dilated ``ȳ``) and its polyphase form each against
+    ``conv_transpose2d`` (PyTorch's route to the same numbers) and against
+    each other, in one interleaved run per stride, named by :func:`dx_key`."""
+    n, c_in, c_out, h = DX_CASE
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, c_in, h, h, generator=g)
+    k = torch.randn(c_out, c_in, 3, 3, generator=g)
+    out: dict[str, RatioEstimate] = {}
+    for s in DX_STRIDES:
+        y_bar = torch.randn(F.conv2d(x, k, None, s, 1).shape, generator=g)
+        args = (
+            y_bar,
+            k,
+            (h, h),
+            Geometry((s, s), ((1, 1), (1, 1)), (1, 1), 1),
+        )
+        unread = (h + 2 - 3) % s
+
+        def transpose(y_bar=y_bar, s=s, unread=unread) -> None:
+            F.conv_transpose2d(y_bar, k, None, s, 1, unread)
+
+        forms = {
+            "literal": lambda args=args: conv2d_input_grad(*args),
+            "polyphase": lambda args=args: conv2d_input_grad_polyphase(*args),
+            "conv_transpose2d": transpose,
+        }
+        pairs = [(f, "conv_transpose2d") for f in DX_FORMS]
+        pairs.append(DX_FORMS)
+        measured = measure(
+            forms,
+            repeats,
+            pairs=pairs,
+            **rounds,
+        )
+        out.update({dx_key(s, a, b): measured.ratio(a, b) for a, b in pairs})
+    return out
 
 
 def run(
@@ -343,27 +394,19 @@ def run(
     dropout_numel: int | None = DROPOUT_NUMEL,
     dtypes: Sequence[torch.dtype] = DTYPES,
     repeats: int = 11,
-    *,
-    max_repeats: int | None = None,
-    max_seconds: float = math.inf,
-    monitor: LoadMonitor | None = None,
+    **rounds: Unpack[Rounds],
 ) -> list[Row]:
     """All rows, measured on one thread (``dlnotes.bench.threads(1)``); rounds
     as in :func:`dlnotes.bench.timing.measure`."""
     rows: list[Row] = []
-    options = {
-        "max_repeats": max_repeats,
-        "max_seconds": max_seconds,
-        "monitor": monitor,
-    }
     with threads(1):
         for dtype in dtypes:
             for shape in bn_shapes:
-                rows += batchnorm_rows(shape, dtype, repeats, **options)
+                rows += batchnorm_rows(shape, dtype, repeats, **rounds)
             for case in conv_cases:
-                rows += conv_rows(case, dtype, repeats, **options)
+                rows += conv_rows(case, dtype, repeats, **rounds)
             if dropout_numel:
-                rows += dropout_rows(dropout_numel, dtype, repeats, **options)
+                rows += dropout_rows(dropout_numel, dtype, repeats, **rounds)
     return rows
 
 
@@ -392,28 +435,12 @@ def format_rows(rows: Sequence[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse ``--quick``/``--repeats`` and print the table."""
-    parser = argparse.ArgumentParser(
-        prog="python -m dlnotes.bench backprop",
-        description=__doc__.split("\n")[0],
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="small shapes (what the chapter runs)",
-    )
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=11,
-        help="timed rounds per candidate (default 11)",
-    )
-    parser.add_argument(
-        "--record",
-        metavar="PATH",
-        help=(
-            "run the quick shapes with more rounds and write them to PATH"
-            " (.json)"
-        ),
+    parser = topic_parser(
+        "backprop",
+        __doc__,
+        "small shapes (what the chapter runs)",
+        "run the quick shapes with more rounds and write them to PATH (.json)",
+        repeats=11,
     )
     args = parser.parse_args(argv)
     if args.repeats < 1:
@@ -421,16 +448,21 @@ def main(argv: list[str] | None = None) -> None:
     if args.record is not None:
 
         def quick_rows(monitor: LoadMonitor) -> dict[str, RatioEstimate]:
+            options = Rounds(
+                max_repeats=max(31, args.repeats),
+                max_seconds=10.0,
+                monitor=monitor,
+            )
             rows = run(
                 QUICK_BN_SHAPES,
                 QUICK_CONV_CASES,
                 QUICK_DROPOUT_NUMEL,
                 repeats=args.repeats,
-                max_repeats=max(31, args.repeats),
-                max_seconds=10.0,
-                monitor=monitor,
+                **options,
             )
-            return {row_key(r): r.estimate for r in rows if r.estimate}
+            with threads(1):
+                dx = dx_estimates(args.repeats, **options)
+            return {row_key(r): r.estimate for r in rows if r.estimate} | dx
 
         record_from_cli(parser, args.record, "backprop", argv, quick_rows)
         return

@@ -1,10 +1,13 @@
 """Timing runs recorded on an idle machine, shipped with the package and read
 back by the pages.
 
-A page whose lesson rests on a timing shows two measurements side by side: the
-one made while the page was built (on whatever machine builds it, however busy)
-and a *recorded* run, made by a benchmark command on a machine as idle as we
-could find, saved as a small JSON file:
+A page whose lesson rests on a timing states one number for it: a *recorded*
+run, made by a benchmark command on a quiet machine
+(:func:`dlnotes.bench.load.quiet`), saved as a small JSON file; beside it, one
+column gives the measurement made while the page was built, on whatever
+machine builds it, with that machine's load
+(:func:`dlnotes.bench.wording.build_column`). A record whose run was not quiet
+is not stated (:meth:`TimingRecord.cell`), and is to be re-recorded:
 
 .. code-block:: none
 
@@ -40,9 +43,15 @@ import torch
 from dlnotes._io import check_file, read_record_json, write_text
 from dlnotes.bench import wording
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.load import Load, LoadMonitor, LoadSummary
+from dlnotes.bench.load import Load, LoadMonitor, LoadSummary, quiet
 
 FORMAT = 1
+#: The records the pages state, as (package, file name) by benchmark topic.
+SHIPPED = {
+    "backprop": ("dlnotes.backprop", "bench-idle.json"),
+    "mobilenet": ("dlnotes.mobilenet.experiments", "speed-idle.json"),
+    "sphere": ("dlnotes.sphere", "bench-idle.json"),
+}
 
 
 @dataclass(frozen=True)
@@ -71,14 +80,41 @@ class TimingRecord:
         )
 
     @property
+    def quiet(self) -> bool:
+        """Whether the recorded run was quiet enough to be stated
+        (:func:`dlnotes.bench.load.quiet`)."""
+        return quiet(self.load_summary)
+
+    @property
     def label(self) -> str:
-        """How the page names this run, "recorded on an idle machine, <date>",
-        or, if the calibration kernel saw other work, "recorded on a machine
-        that was not idle, <date>"."""
-        idle = (
-            "a machine that was not idle" if self.busy else "an idle machine"
+        """How the page names this run ("recorded on a quiet machine, <date>",
+        or "recorded on a machine that was not quiet, <date>")."""
+        how = (
+            "a quiet machine" if self.quiet else "a machine that was not quiet"
         )
-        return f"recorded on {idle}, {self.date}"
+        return f"recorded on {how}, {self.date}"
+
+    @property
+    def note(self) -> str:
+        """Where the recorded numbers come from (command, machine, date and
+        load), for under a table."""
+        m = self.machine
+        return (
+            f"Recorded by `{self.command}` on {self.date}:"
+            f" {m.get('cpus', '?')} logical CPUs ({m.get('processor', '?')}),"
+            f" torch {m.get('torch', '?')},"
+            f" {wording.load_note(self.load_summary)}."
+        )
+
+    def cell(self, key: str) -> str:
+        """The table cell stating estimate ``key``
+        (:func:`dlnotes.bench.wording.cell`), or why it is not stated: the run
+        was not quiet, or the record does not hold it."""
+        if key not in self.estimates:
+            return "not recorded"
+        if not self.quiet:
+            return "not stated: the run was not quiet"
+        return wording.cell(self.estimates[key])
 
     def estimate(self, key: str) -> RatioEstimate:
         """One estimate by name (a clear error for a name the record does not
@@ -89,6 +125,33 @@ class TimingRecord:
                 f" {', '.join(sorted(self.estimates))}"
             )
         return self.estimates[key]
+
+
+def table_rows(
+    record: TimingRecord,
+    labels: Mapping[str, Mapping[str, object]],
+    live: Mapping[str, RatioEstimate],
+    load: Load | LoadSummary,
+) -> list[dict[str, object]]:
+    """A timing table's rows, one per key of ``labels`` (estimate name → the
+    row's label columns): the label columns, the record's cell under its
+    :attr:`~TimingRecord.label` (the number the page states), and the
+    measurement made while the page was built, ``live[key]`` judged by
+    ``load``, as one compact column
+    (:func:`~dlnotes.bench.wording.build_column`)."""
+    built = wording.build_column(load)
+    return [
+        {
+            **label,
+            record.label: record.cell(key),
+            built: (
+                wording.cell(live[key], load)
+                if key in live
+                else "not measured"
+            ),
+        }
+        for key, label in labels.items()
+    ]
 
 
 def machine() -> dict[str, str]:
@@ -229,6 +292,29 @@ def packaged_record(package: str, name: str) -> TimingRecord:
     return read_record(Path(str(resources.files(package) / "records" / name)))
 
 
+def topic_parser(
+    topic: str, doc: str, quick: str, record: str, repeats: int | None = None
+) -> argparse.ArgumentParser:
+    """The parser of ``python -m dlnotes.bench <topic>``, described by the
+    first line of ``doc``, with the shared options: ``--quick`` (help
+    ``quick``), ``--record PATH`` (help ``record``) and, given a default
+    ``repeats``, ``--repeats R`` (timed rounds); the topic adds its own."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m dlnotes.bench {topic}",
+        description=doc.split("\n")[0],
+    )
+    parser.add_argument("--quick", action="store_true", help=quick)
+    parser.add_argument("--record", metavar="PATH", help=record)
+    if repeats is not None:
+        parser.add_argument(
+            "--repeats",
+            type=int,
+            default=repeats,
+            help=f"timed rounds per comparison (default {repeats})",
+        )
+    return parser
+
+
 def record_from_cli(
     parser: argparse.ArgumentParser,
     path: str,
@@ -251,7 +337,51 @@ def record_from_cli(
         sys.argv[1:] if argv is None else argv
     )
     written = write_record(destination, command, monitor.load(), estimates)
-    print(f"{written.label}: {wording.load_sentence(monitor.load())}")
+    report(written, destination)
+    return written
+
+
+def report(written: TimingRecord, path: str | os.PathLike[str]) -> None:
+    """Print what a benchmark just recorded: how quiet the run was (a warning
+    if too busy to be stated), each estimate, and where it went."""
+    print(f"{written.label}: {wording.load_sentence(written.load_summary)}")
+    if not written.quiet:
+        print(
+            "not quiet enough to be stated on a page: record again on an"
+            " idle machine",
+            file=sys.stderr,
+        )
     for key, estimate in written.estimates.items():
         print(f"{key:<55} {wording.cell(estimate)}")
-    return written
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def audit(record: TimingRecord) -> str:
+    """One line on a record: its date and load (quiet or not), and the
+    estimates too uncertain to be stated (``wording.TOO_WIDE``)."""
+    wide = sorted(
+        key
+        for key, estimate in record.estimates.items()
+        if wording.word(estimate).direction == wording.TOO_WIDE
+    )
+    verdict = "quiet" if record.quiet else "NOT QUIET: record again"
+    return (
+        f"{record.date}: calibration spread {record.load_summary.spread:.2f},"
+        f" {100 * record.load_summary.cpu_share:.0f} % of a core, {verdict};"
+        f" {len(record.estimates)} estimates, {len(wide)} too uncertain"
+        + (f" ({', '.join(wide)})" if wide else "")
+    )
+
+
+def main() -> None:
+    """``python -m dlnotes.bench.records``: :func:`audit` each shipped record,
+    with the command that makes it again."""
+    for topic, (package, name) in SHIPPED.items():
+        print(f"{topic}: {audit(packaged_record(package, name))}")
+        folder = Path(str(resources.files(package) / "records"))
+        path = os.path.relpath(folder / name)
+        print(f"  python -m dlnotes.bench {topic} --record {path}")
+
+
+if __name__ == "__main__":
+    main()

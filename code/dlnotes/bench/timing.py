@@ -18,9 +18,20 @@ import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
 from dlnotes.bench.load import Load, LoadMonitor
+
+
+class Rounds(TypedDict, total=False):
+    """How many rounds a benchmark may add, and who watches: the keyword
+    options of :func:`measure` that the parts' benchmarks pass on
+    (``**rounds: Unpack[Rounds]``)."""
+
+    max_repeats: int | None
+    max_seconds: float
+    monitor: LoadMonitor | None
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ def measure(
     max_seconds: float = math.inf,
     monitor: LoadMonitor | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    inner: int = 1,
 ) -> Measurement:
     """Time the candidates in interleaved rounds; add rounds until ``pairs``
     are resolved.
@@ -105,11 +117,14 @@ def measure(
             (every ``(repeats + 1) // 2`` rounds) and after them; the
             measurement's the measurement's ``load`` is what it saw.
         clock: seconds, ``time.perf_counter`` unless a test scripts it.
+        inner: calls of a candidate per timed repeat; its time is the
+            repeat's over ``inner`` (for millisecond calls, whose single
+            times the clock and the scheduler make noisy).
 
     Raises:
         ValueError: no candidates, ``repeats`` < 1, ``warmup`` < 0,
             ``max_repeats`` < ``repeats``, ``precision`` <= 0, ``max_seconds``
-            <= 0, or a pair naming an unknown candidate.
+            <= 0, ``inner`` < 1, or a pair naming an unknown candidate.
     """
     if not candidates:
         raise ValueError("candidates must name at least one callable")
@@ -121,6 +136,8 @@ def measure(
         raise ValueError(
             f"max_repeats must be >= repeats ({repeats}), got {max_repeats}"
         )
+    if inner < 1:
+        raise ValueError(f"inner must be >= 1, got {inner}")
     if not precision > 0 or not max_seconds > 0:
         raise ValueError(
             f"precision and max_seconds must be > 0, got {precision} and"
@@ -153,8 +170,9 @@ def measure(
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
             t0 = clock()
-            candidates[name]()
-            times[name].append(clock() - t0)
+            for _ in range(inner):
+                candidates[name]()
+            times[name].append((clock() - t0) / inner)
         r += 1
         if monitor is not None and r % every == 0:
             monitor.check()

@@ -9,6 +9,8 @@ The words follow the interval:
 * 1 inside the interval — the two were **indistinguishable on this machine**;
 * fewer than :data:`MIN_ROUNDS` rounds — **too few rounds** to tell (a
   bootstrap over a single round has no width at all);
+* an interval wider than :data:`MAX_INTERVAL` (high over low) — **too
+  uncertain**: a measurement that failed is not a result, and is not shown;
 * the machine was **busy** (a :class:`~dlnotes.bench.load.Load` says so) — no
   conclusion at all: the sentence says the machine was busy;
   :func:`load_sentence` says how we know.
@@ -24,17 +26,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dlnotes.bench.interval import RatioEstimate
-from dlnotes.bench.load import Load, LoadSummary
+from dlnotes.bench.load import Load, LoadSummary, quiet
 
-FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW = (
+FASTER, SLOWER, INDISTINGUISHABLE, BUSY, TOO_FEW, TOO_WIDE = (
     "faster",
     "slower",
     "indistinguishable",
     "busy",
     "too few rounds",
+    "too uncertain",
 )
 MIN_ROUNDS = 2
 """Fewer interleaved rounds than this support no conclusion."""
+MAX_INTERVAL = 1.5
+"""Widest 95 % interval that is shown, as its high end over its low end; a
+comparison known less well is re-measured, or said to be too uncertain."""
+NO_CONCLUSION = (BUSY, TOO_FEW, TOO_WIDE)
 
 
 def factor(x: float) -> str:
@@ -85,6 +92,8 @@ def word(
         return Wording(BUSY, "", "")
     if estimate.rounds < MIN_ROUNDS:
         return Wording(TOO_FEW, "", "")
+    if estimate.high > MAX_INTERVAL * estimate.low:
+        return Wording(TOO_WIDE, "", "")
     if estimate.low > 1:
         return Wording(
             SLOWER,
@@ -105,36 +114,31 @@ def word(
     )
 
 
-def busy_clause(load: Load | LoadSummary) -> str:
-    """Why we say the machine was busy: the calibration kernel's spread and CPU
-    share."""
+def load_note(load: Load | LoadSummary) -> str:
+    """The calibration kernel's figures in a few words: "calibration spread
+    1.96, 97 % of a core, busy" (``quiet`` when a record could be made
+    there, ``busy`` when no conclusion is drawn, nothing in between)."""
+    state = ", quiet" if quiet(load) else ", busy" if load.busy else ""
     return (
-        "a fixed calibration kernel timed before, between and after the"
-        f" measurements varied by a factor of {load.spread:.1f} and got"
-        f" {100 * load.cpu_share:.0f} % of a core"
+        f"calibration spread {load.spread:.2f},"
+        f" {100 * load.cpu_share:.0f} % of a core{state}"
     )
 
 
-def busy_sentence(load: Load | LoadSummary) -> str:
-    """The sentence for a busy machine: say so, say how we know, draw no
-    conclusion."""
-    return (
-        "The machine was busy while these timings were taken"
-        f" ({busy_clause(load)}), so they show the other work on the machine"
-        " as much as the code: no conclusion is drawn from them here."
-    )
+def build_column(load: Load | LoadSummary) -> str:
+    """The heading of a table's one column of timings made while the page was
+    built: "on the machine that built this page (calibration spread 1.96, 97
+    % of a core, busy)"."""
+    return f"on the machine that built this page ({load_note(load)})"
 
 
 def load_sentence(load: Load | LoadSummary) -> str:
-    """What the calibration kernel says about the machine: quiet, or busy (then
-    no conclusion)."""
-    if load.busy:
-        return busy_sentence(load)
+    """What a benchmark prints about the machine (the pages print
+    :func:`build_column` instead): the calibration kernel, timed before,
+    between and after the measurements, and :func:`load_note`."""
     return (
-        "The machine looked quiet while these timings were taken: a fixed"
-        " calibration kernel timed before, between and after the measurements"
-        f" varied by a factor of {load.spread:.2f} at most and got"
-        f" {100 * load.cpu_share:.0f} % of a core."
+        "A fixed calibration kernel timed before, between and after the"
+        f" measurements: {load_note(load)}."
     )
 
 
@@ -147,21 +151,26 @@ def cell(
     w = word(estimate, load)
     if w.direction == BUSY:
         return "busy: no conclusion"
-    if w.direction == TOO_FEW:
-        return TOO_FEW
+    if w.direction in (TOO_FEW, TOO_WIDE):
+        return w.direction
     if w.direction == INDISTINGUISHABLE:
         return f"{INDISTINGUISHABLE} ({w.interval})"
     return f"{w.direction}, {w.factor} ({w.interval})"
 
 
 def _no_conclusion(w: Wording, estimate: RatioEstimate, question: str) -> str:
-    """The sentence for a ``busy`` or ``too few rounds`` wording: ``question``
-    "cannot be told" from this run (the machine was busy) or from so few
-    rounds."""
+    """The sentence for a wording that draws no conclusion: ``question``
+    "cannot be told" from this run (the machine was busy, or its interval is
+    too wide) or from so few rounds."""
     if w.direction == BUSY:
         return (
             f"{question} cannot be told from this run, as the machine was"
             " busy."
+        )
+    if w.direction == TOO_WIDE:
+        return (
+            f"{question} cannot be told from this run: its 95 % interval is"
+            f" wider than ×{MAX_INTERVAL}."
         )
     return (
         f"{question} cannot be told from {estimate.rounds} round(s), too few"
@@ -180,7 +189,7 @@ def comparison(
     MobileNet: it took 3.1× as long (95 % interval 2.9–3.3×)." Names are used
     as given (capitalise the first yourself if needed)."""
     w = word(estimate, load)
-    if w.direction in (BUSY, TOO_FEW):
+    if w.direction in NO_CONCLUSION:
         return _no_conclusion(
             w,
             estimate,
@@ -219,7 +228,7 @@ def against_theory(
         raise ValueError(f"theory must be > 0, got {theory}")
     of = f"{what} of {factor(theory)}×"
     w = word(estimate, load)
-    if w.direction in (BUSY, TOO_FEW):
+    if w.direction in NO_CONCLUSION:
         return _no_conclusion(
             w, estimate, f"How the measured speed-up compares with {of}"
         )
@@ -259,12 +268,8 @@ def theory_tally(
     outcomes = []
     for estimate, theory, load in measured:
         w = word(estimate, load)
-        if w.direction in (BUSY, TOO_FEW):
-            outcomes.append(
-                "no conclusion (busy machine)"
-                if w.direction == BUSY
-                else TOO_FEW
-            )
+        if w.direction in NO_CONCLUSION:
+            outcomes.append(_NAMES[w.direction])
         elif w.direction != SLOWER:
             outcomes.append("no clear speed-up")
         else:
@@ -289,49 +294,6 @@ def theory_tally(
     return ", ".join(parts)
 
 
-def agreement(
-    live: RatioEstimate,
-    recorded: RatioEstimate,
-    live_load: Load | LoadSummary | None = None,
-    recorded_load: Load | LoadSummary | None = None,
-) -> str:
-    """How the measurement made while the page was built relates to the
-    recorded one."""
-    if recorded_load is not None and recorded_load.busy:
-        return (
-            "The recorded run was itself made on a busy machine, so it can"
-            " neither confirm nor contradict this one."
-        )
-    if live_load is not None and live_load.busy:
-        return (
-            "The machine that built this page was busy, so only the recorded"
-            " run supports a conclusion."
-        )
-    a, b = word(live), word(recorded)
-    if not (a.conclusive and b.conclusive):
-        return (
-            "At least one of the two runs cannot tell the direction, so they"
-            " cannot contradict each other; the recorded run is the one made"
-            " on an idle machine."
-        )
-    if a.direction != b.direction:
-        return (
-            "The two runs disagree on the direction; the recorded run was made"
-            " on an idle machine, the other while this page was built, on a"
-            " machine we do not control."
-        )
-    overlap = live.low <= recorded.high and recorded.low <= live.high
-    return (
-        "The two runs agree: same direction, overlapping intervals."
-        if overlap
-        else (
-            "The two runs agree on the direction but not on the size (their"
-            " intervals do not overlap): the size depends on the machine and"
-            " its load."
-        )
-    )
-
-
 def share_of(estimate: RatioEstimate, theory: float) -> str:
     """The interval of a measured speed-up as a percentage of the theoretical
     one: "64–67"."""
@@ -339,31 +301,6 @@ def share_of(estimate: RatioEstimate, theory: float) -> str:
         raise ValueError(f"theory must be > 0, got {theory}")
     return (
         f"{100 * estimate.low / theory:.0f}–{100 * estimate.high / theory:.0f}"
-    )
-
-
-def recorded_and_live(
-    live: RatioEstimate,
-    recorded: RatioEstimate | None,
-    candidate: str,
-    reference: str,
-    live_load: Load | LoadSummary | None,
-    record_label: str = "",
-    recorded_load: Load | LoadSummary | None = None,
-) -> str:
-    """The recorded run's sentence (labelled with ``record_label``), this
-    build's, and whether they agree (:func:`agreement`); only this build's when
-    there is no recorded estimate."""
-    now = (
-        "Measured while this page was built:"
-        f" {comparison(live, candidate, reference, live_load)}"
-    )
-    if recorded is None:
-        return now
-    kept = comparison(recorded, candidate, reference, recorded_load)
-    return (
-        f"{_cap(record_label)}: {kept} {now}"
-        f" {agreement(live, recorded, live_load, recorded_load)}"
     )
 
 
@@ -391,21 +328,21 @@ def tally(
             estimates, loads or [None] * len(estimates), strict=True
         )
     ]
-    names = {
-        FASTER: FASTER,
-        SLOWER: SLOWER,
-        INDISTINGUISHABLE: INDISTINGUISHABLE,
-        TOO_FEW: TOO_FEW,
-        BUSY: "no conclusion (busy machine)",
-    }
     counts = [
-        (names[d], directions.count(d))
-        for d in (FASTER, SLOWER, INDISTINGUISHABLE, TOO_FEW, BUSY)
+        (_NAMES.get(d, d), directions.count(d))
+        for d in (FASTER, SLOWER, INDISTINGUISHABLE, *NO_CONCLUSION)
     ]
     parts = [f"{d} in {k}" for d, k in counts if k]
     n = len(estimates)
     parts[0] += f" of {n} setting{'s' if n > 1 else ''}"
     return ", ".join(parts)
+
+
+_NAMES = {
+    BUSY: "no conclusion (busy machine)",
+    TOO_FEW: TOO_FEW,
+    TOO_WIDE: TOO_WIDE,
+}
 
 
 def _cap(text: str) -> str:

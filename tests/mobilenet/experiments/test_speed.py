@@ -7,7 +7,7 @@ from dlnotes.mobilenet.experiments import speed
 
 
 def test_layer_result_theory_is_the_mult_add_ratio():
-    r = speed.time_layer(8, 16, 32, repeats=1, warmup=0)
+    r = speed.time_layer((8, 16, 32), repeats=1, warmup=0)
     assert r.theory == pytest.approx(1 / (1 / 32 + 1 / 9))
     assert r.mult_adds["depthwise"] == 8 * 8 * 16 * 9
     assert set(r.seconds) == {
@@ -28,7 +28,7 @@ def test_layer_result_theory_is_the_mult_add_ratio():
 @pytest.mark.parametrize("layout", speed.LAYOUTS)
 def test_backward_and_layouts_run(layout):
     r = speed.time_layer(
-        8, 8, 8, batch=2, layout=layout, backward=True, repeats=1, warmup=0
+        (8, 8, 8), batch=2, layout=layout, backward=True, repeats=1, warmup=0
     )
     assert all(s > 0 for s in r.seconds.values())
 
@@ -46,7 +46,7 @@ def test_peaks():
 
 def test_bad_input():
     with pytest.raises(ValueError, match="layout"):
-        speed.time_layer(8, 8, 8, layout="nhwc")
+        speed.time_layer((8, 8, 8), layout="nhwc")
     with pytest.raises(ValueError, match="batch"):
         speed.time_network(batch=0)
     with pytest.raises(ValueError, match="threads"):

@@ -29,16 +29,20 @@ machine really was.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import sys
 
 from dlnotes._io import check_threads
-from dlnotes.bench import wording
-from dlnotes.bench.records import check_destination, write_record
+from dlnotes.bench.records import (
+    check_destination,
+    report,
+    topic_parser,
+    write_record,
+)
 from dlnotes.mobilenet.experiments.speed import (
     LAYER_SHAPES,
     LAYOUTS,
+    Options,
     measure_peaks,
     study,
     time_layer,
@@ -50,15 +54,15 @@ def record(path: str, threads: tuple[int, ...], argv: list[str]) -> None:
     """Run :func:`~dlnotes.mobilenet.experiments.speed.study` with the record's
     rounds and write it to ``path`` (checked first)."""
     destination = check_destination(path)
-    result = study(threads, rounds=11, max_rounds=31, seconds=10.0)
+    # heavy_rounds: 3 or 4 rounds of forward+backward left a x10 interval
+    result = study(
+        threads, rounds=11, max_rounds=31, seconds=10.0, heavy_rounds=7
+    )
     command = "python -m dlnotes.bench mobilenet " + " ".join(argv)
     written = write_record(
         destination, command, result.load, result.estimates(), result.values()
     )
-    print(f"{written.label}: {wording.load_sentence(result.load)}")
-    for key, estimate in written.estimates.items():
-        print(f"{key:<40} {wording.cell(estimate)}")
-    print(f"wrote {destination}", file=sys.stderr)
+    report(written, destination)
 
 
 def _pass_name(backward: bool) -> str:
@@ -66,14 +70,11 @@ def _pass_name(backward: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m dlnotes.bench mobilenet",
-        description=__doc__.split("\n")[0],
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="batch 1, forward only, fewer repeats",
+    parser = topic_parser(
+        "mobilenet",
+        __doc__,
+        "batch 1, forward only, fewer repeats",
+        "run the chapter's measurements and write them to PATH (.json)",
     )
     parser.add_argument(
         "--threads",
@@ -81,11 +82,6 @@ def main(argv: list[str] | None = None) -> None:
         nargs="+",
         default=[1, 2],
         help="thread counts (default: 1 2)",
-    )
-    parser.add_argument(
-        "--record",
-        metavar="PATH",
-        help="run the chapter's measurements and write them to PATH (.json)",
     )
     args = parser.parse_args(argv)
     if min(args.threads) < 1:
@@ -127,14 +123,10 @@ def main(argv: list[str] | None = None) -> None:
         for batch, layout, backward, shape in itertools.product(
             batches, LAYOUTS, passes, LAYER_SHAPES
         ):
-            r = time_layer(
-                *shape,
-                batch=batch,
-                threads=threads,
-                layout=layout,
-                backward=backward,
-                repeats=repeats(batch, layer_repeats),
+            setting = Options(
+                batch=batch, threads=threads, layout=layout, backward=backward
             )
+            r = time_layer(shape, repeats(batch, layer_repeats), **setting)
             print(
                 f"{r.name:<16}{batch:>6}"
                 f" {layout:<14}{_pass_name(backward):<9}"
@@ -151,14 +143,10 @@ def main(argv: list[str] | None = None) -> None:
         for batch, layout, backward in itertools.product(
             batches, LAYOUTS, passes
         ):
-            r = time_network(
-                224,
-                batch=batch,
-                threads=threads,
-                layout=layout,
-                backward=backward,
-                repeats=repeats(batch, net_repeats),
+            setting = Options(
+                batch=batch, threads=threads, layout=layout, backward=backward
             )
+            r = time_network(224, repeats(batch, net_repeats), **setting)
             print(
                 f"{'MobileNetV1-224':<16}{batch:>6}"
                 f" {layout:<14}{_pass_name(backward):<9}"

@@ -37,6 +37,7 @@ import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Unpack
 
 import torch
 from torch import nn
@@ -45,7 +46,7 @@ from dlnotes.bench import threads as use_threads
 from dlnotes.bench import time_interleaved
 from dlnotes.bench.interval import RatioEstimate, ratio_interval
 from dlnotes.bench.load import Load, LoadMonitor
-from dlnotes.bench.timing import measure
+from dlnotes.bench.timing import Measurement, Rounds, measure
 from dlnotes.mobilenet.blocks import ConvBNReLU, DepthwiseSeparableConv
 from dlnotes.mobilenet.counting import count_mult_adds
 from dlnotes.mobilenet.model import MobileNetV1
@@ -65,6 +66,51 @@ def _check(batch: int, threads: int, layout: str) -> None:
         raise ValueError(f"threads must be >= 1, got {threads}")
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+
+
+class Options(Rounds, total=False):
+    """A measurement's setting — ``batch`` (default 1), ``threads`` (1),
+    ``layout`` ("nchw" or "channels_last") and ``backward`` (False: forward
+    only) — and its rounds (:class:`dlnotes.bench.timing.Rounds`)."""
+
+    batch: int
+    threads: int
+    layout: str
+    backward: bool
+
+
+def _setting(options: Options) -> tuple[int, int, str, bool, Rounds]:
+    """The setting of ``options`` with its defaults, checked, and the rest of
+    them (the rounds)."""
+    batch, threads = options.get("batch", 1), options.get("threads", 1)
+    layout = options.get("layout", "nchw")
+    _check(batch, threads, layout)
+    rounds = {
+        k: v for k, v in options.items() if k in Rounds.__optional_keys__
+    }
+    return batch, threads, layout, options.get("backward", False), rounds
+
+
+def _measure(
+    modules: dict[str, tuple[nn.Module, torch.Tensor]],
+    pair: tuple[str, str],
+    options: Options,
+    repeats: int,
+    warmup: int,
+    input_grad: bool = False,
+) -> Measurement:
+    """Each module's step on its input, in the setting of ``options``,
+    interleaved until ``pair``'s ratio is known (the input's gradient too,
+    with ``input_grad``, when the setting is forward+backward)."""
+    _, threads, layout, backward, rounds = _setting(options)
+    with use_threads(threads):
+        candidates = {}
+        for name, (module, x) in modules.items():
+            module, x = _prepare(module, x, layout)
+            if backward and input_grad:
+                x.requires_grad_(True)
+            candidates[name] = step(module, x, backward)
+        return measure(candidates, repeats, warmup, pairs=[pair], **rounds)
 
 
 def _prepare(
@@ -182,22 +228,15 @@ class LayerResult:
 
 
 def time_layer(
-    d_f: int,
-    m: int,
-    n: int,
-    batch: int = 1,
-    threads: int = 1,
-    layout: str = "nchw",
-    backward: bool = False,
+    shape: tuple[int, int, int],
     repeats: int = 11,
     warmup: int = 2,
-    *,
-    max_repeats: int | None = None,
-    max_seconds: float = math.inf,
-    monitor: LoadMonitor | None = None,
+    **options: Unpack[Options],
 ) -> LayerResult:
-    """Time one Table-1 layer shape: separable block vs full block, and the
-    three bare convolutions.
+    """Time one Table-1 layer ``shape``, ``(D_F, M, N)``: separable block vs
+    full block, and the
+    three bare convolutions, in the setting ``options`` names
+    (:class:`Options`).
 
     ``repeats`` rounds at least; up to ``max_repeats`` (and ``max_seconds``)
     until the speed-up of the block is known to 10 % (see
@@ -206,7 +245,8 @@ def time_layer(
     Raises:
         ValueError: batch or threads below 1, or an unknown layout.
     """
-    _check(batch, threads, layout)
+    batch, threads, layout, backward, _ = _setting(options)
+    d_f, m, n = shape
     separable, full = DepthwiseSeparableConv(m, n), ConvBNReLU(m, n)
     modules = {
         "separable block": separable,
@@ -222,22 +262,14 @@ def time_layer(
         "pointwise": torch.randn(batch, m, d_f, d_f),
         "full conv": torch.randn(batch, m, d_f, d_f),
     }
-    with use_threads(threads):
-        candidates = {}
-        for name, module in modules.items():
-            module, x = _prepare(module, inputs[name], layout)
-            if backward:
-                x.requires_grad_(True)
-            candidates[name] = step(module, x, backward)
-        measured = measure(
-            candidates,
-            repeats,
-            warmup,
-            pairs=[("full block", "separable block")],
-            max_repeats=max_repeats,
-            max_seconds=max_seconds,
-            monitor=monitor,
-        )
+    measured = _measure(
+        {name: (module, inputs[name]) for name, module in modules.items()},
+        ("full block", "separable block"),
+        options,
+        repeats,
+        warmup,
+        input_grad=True,
+    )
     timings = measured.timings
     convs = {
         "depthwise": separable.depthwise,
@@ -300,17 +332,10 @@ class NetworkResult:
 
 def time_network(
     resolution: int = 224,
-    batch: int = 1,
-    threads: int = 1,
-    layout: str = "nchw",
-    backward: bool = False,
     repeats: int = 5,
     warmup: int = 1,
     width_mult: float = 1.0,
-    *,
-    max_repeats: int | None = None,
-    max_seconds: float = math.inf,
-    monitor: LoadMonitor | None = None,
+    **options: Unpack[Options],
 ) -> NetworkResult:
     """Time MobileNetV1 against Conv MobileNet (``variant="full"``) on
     ``batch`` random images; rounds as in :func:`time_layer`.
@@ -318,7 +343,7 @@ def time_network(
     Raises:
         ValueError: batch or threads below 1, or an unknown layout.
     """
-    _check(batch, threads, layout)
+    batch, threads, layout, backward, _ = _setting(options)
     torch.manual_seed(0)
     separable, full = (
         MobileNetV1(width_mult),
@@ -328,22 +353,16 @@ def time_network(
         count_mult_adds(separable, resolution),
         count_mult_adds(full, resolution),
     )
-    with use_threads(threads):
-        candidates = {}
-        for name, model in (("separable", separable), ("full", full)):
-            model, x = _prepare(
-                model, torch.randn(batch, 3, resolution, resolution), layout
-            )
-            candidates[name] = step(model, x, backward)
-        measured = measure(
-            candidates,
-            repeats,
-            warmup,
-            pairs=[("full", "separable")],
-            max_repeats=max_repeats,
-            max_seconds=max_seconds,
-            monitor=monitor,
-        )
+    measured = _measure(
+        {
+            name: (model, torch.randn(batch, 3, resolution, resolution))
+            for name, model in (("separable", separable), ("full", full))
+        },
+        ("full", "separable"),
+        options,
+        repeats,
+        warmup,
+    )
     return NetworkResult(
         resolution,
         batch,
@@ -591,6 +610,7 @@ def study(
     max_rounds: int = 11,
     seconds: float = 2.0,
     monitor: LoadMonitor | None = None,
+    heavy_rounds: int = 3,
 ) -> SpeedStudy:
     """The chapter's measurements, each ``rounds`` to ``max_rounds``
     interleaved rounds and capped at about ``seconds`` (rounds are added only
@@ -598,7 +618,8 @@ def study(
     count and layout) and the last at batch 32 (the last thread count, NCHW);
     the whole networks, forward (every setting) and forward+backward (the last
     thread count, both layouts); MobileNet's thread and layout effects, forward
-    and forward+backward.
+    and forward+backward. The heavy points (batch 32, forward+backward) take
+    at least ``min(heavy_rounds, rounds)`` rounds, whatever ``seconds`` says.
 
     Raises:
         ValueError: no thread count, one below 1, or rounds out of order.
@@ -622,7 +643,7 @@ def study(
     last = threads[-1]
     layers = [
         time_layer(
-            *shape,
+            shape,
             batch=1,
             threads=t,
             layout=layout,
@@ -636,13 +657,11 @@ def study(
     ]
     layers.append(
         time_layer(
-            14,
-            512,
-            512,
+            (14, 512, 512),
             batch=32,
             threads=last,
             layout="nchw",
-            repeats=min(3, rounds),
+            repeats=min(heavy_rounds, rounds),
             warmup=1,
             **options,
         )
@@ -660,7 +679,7 @@ def study(
             threads=last,
             layout=layout,
             backward=True,
-            repeats=min(3, rounds),
+            repeats=min(heavy_rounds, rounds),
             warmup=1,
             **options,
         )
