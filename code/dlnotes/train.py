@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -196,9 +197,16 @@ class Recipe:
             )
 
     def fit(
-        self, model: nn.Module, train: Dataset, test: Dataset, seed: int = 0
+        self,
+        model: nn.Module,
+        train: Dataset | Callable[[int], Dataset],
+        test: Dataset,
+        seed: int = 0,
+        **options: Any,
     ) -> History:
-        """:func:`fit` with this recipe (``seed``: the minibatch order)."""
+        """:func:`fit` with this recipe (``seed``: the minibatch order;
+        ``options``: the rest of :func:`fit`'s keywords, e.g. ``transform``
+        or ``checkpoint``)."""
         return fit(
             model,
             train,
@@ -208,6 +216,7 @@ class Recipe:
             batch_size=self.batch_size,
             seed=seed,
             schedule=self.schedule,
+            **options,
         )
 
 
