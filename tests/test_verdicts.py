@@ -53,8 +53,8 @@ def test_a_failed_check_gives_not_tested_whatever_the_number():
         "plateau: separable +1.4 points, full +0.7 points (required: ≤ 0.5);"
         " convergence: still rising"
     )
-    assert v.brief([*plateau, *failed, *passed]) == (
-        "plateau failed by 2 of 3, convergence by 1 of 1"
+    assert v.brief([*plateau, *failed, *passed], of="networks") == (
+        "plateau failed by 2 of 3 networks, convergence by 1 of 1"
     )
     assert v.reasons(passed) == v.brief(passed) == ""
 

@@ -211,9 +211,10 @@ def reasons(checks: Sequence[Check]) -> str:
     )
 
 
-def brief(checks: Sequence[Check]) -> str:
+def brief(checks: Sequence[Check], of: str = "") -> str:
     """Which checks failed, and how often, in a few words: ``"plateau failed
-    by 2 of 2, memorisation by 4 of 4"`` (empty when all passed)."""
+    by 2 of 2 networks, memorisation by 4 of 4"`` for ``of="networks"``, what
+    the checks were made on (empty when all passed)."""
     counts = {
         name: (
             sum(not c.passed for c in checks if c.name == name),
@@ -223,6 +224,7 @@ def brief(checks: Sequence[Check]) -> str:
     }
     return ", ".join(
         f"{name}{' failed' if k == 0 else ''} by {bad} of {n}"
+        + (f" {of}" if of and k == 0 else "")
         for k, (name, (bad, n)) in enumerate(counts.items())
     )
 
