@@ -44,6 +44,19 @@ def test_a_failed_check_gives_not_tested_whatever_the_number():
     passed = [v.Check("seeds", True, "5 seeds")]
     assert v.directional(clear, +1, checks=passed) == v.REPRODUCED
     assert v.reasons(failed + passed) == "convergence: still rising"
+    plateau = [
+        v.Check("plateau", False, "+1.4 points", "separable", "≤ 0.5"),
+        v.Check("plateau", False, "+0.7 points", "full", "≤ 0.5"),
+        v.Check("plateau", True, "+0.1 points", "shallow", "≤ 0.5"),
+    ]
+    assert v.reasons([*plateau, *failed, *passed]) == (
+        "plateau: separable +1.4 points, full +0.7 points (required: ≤ 0.5);"
+        " convergence: still rising"
+    )
+    assert v.brief([*plateau, *failed, *passed], of="networks") == (
+        "plateau failed by 2 of 3 networks, convergence by 1 of 1"
+    )
+    assert v.reasons(passed) == v.brief(passed) == ""
 
 
 def test_trade_off_with_an_under_trained_net_is_not_contradicted():
@@ -230,3 +243,16 @@ def test_median_interval_brackets_the_median():
     assert est.value == 1.0 and est.low <= 1.0 <= est.high
     assert est == v.median_interval(t)  # seeded
     assert v.median_interval([2.0, 2.0]).is_exact
+
+
+def test_t_quantiles_are_the_textbook_values():
+    # the 97.5 % row of a printed t table: df = 1, 4 (five seeds), 30, and the
+    # normal's limit
+    assert [round(v.t_quantile(df), 3) for df in (1, 4, 30)] == [
+        12.706,
+        2.776,
+        2.042,
+    ]
+    assert v.t_quantile(10**6) == pytest.approx(1.960, abs=1e-3)
+    with pytest.raises(ValueError, match="df must be an int >= 1"):
+        v.t_quantile(0)

@@ -194,9 +194,16 @@ class Recipe:
             )
 
     def fit(
-        self, model: nn.Module, train: Dataset, test: Dataset, seed: int = 0
+        self,
+        model: nn.Module,
+        train: Dataset | Callable[[int], Dataset],
+        test: Dataset,
+        seed: int = 0,
+        **options: Any,
     ) -> History:
-        """:func:`fit` with this recipe (``seed``: the minibatch order)."""
+        """:func:`fit` with this recipe (``seed``: the minibatch order;
+        ``options``: the rest of :func:`fit`'s keywords, e.g. ``transform``
+        or ``checkpoint``)."""
         return fit(
             model,
             train,
@@ -206,6 +213,7 @@ class Recipe:
             batch_size=self.batch_size,
             seed=seed,
             schedule=self.schedule,
+            **options,
         )
 
 

@@ -175,12 +175,15 @@ class Estimate:
 @dataclass(frozen=True)
 class Check:
     """A stated check an experiment must pass to carry a verdict: its
-    ``name`` ("convergence"), whether it ``passed``, and ``detail``, the
-    numbers behind it in words."""
+    ``name`` ("plateau"), whether it ``passed``, ``detail``, what was measured
+    in words, and, where given, the ``subject`` it was measured on (one network
+    of a pair) and the ``requirement`` it was held to."""
 
     name: str
     passed: bool
     detail: str
+    subject: str = ""
+    requirement: str = ""
 
 
 def failures(checks: Sequence[Check]) -> list[Check]:
@@ -192,9 +195,38 @@ def failures(checks: Sequence[Check]) -> list[Check]:
 
 
 def reasons(checks: Sequence[Check]) -> str:
-    """The failed checks in one phrase: ``"convergence: ...; capacity:
-    ..."`` (empty when all passed)."""
-    return "; ".join(f"{c.name}: {c.detail}" for c in failures(checks))
+    """The failed checks in one phrase, those of one name and requirement
+    together: ``"plateau: separable +1.4 points, full +0.7 points (required:
+    ≤ 0.5 points); seeds: 3 seeds"`` (empty when all passed)."""
+    groups: dict[tuple[str, str], list[Check]] = {}
+    for check in failures(checks):
+        groups.setdefault((check.name, check.requirement), []).append(check)
+    return "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{c.subject} {c.detail}" if c.subject else c.detail for c in found
+        )
+        + (f" (required: {requirement})" if requirement else "")
+        for (name, requirement), found in groups.items()
+    )
+
+
+def brief(checks: Sequence[Check], of: str = "") -> str:
+    """Which checks failed, and how often, in a few words: ``"plateau failed
+    by 2 of 2 networks, memorisation by 4 of 4"`` for ``of="networks"``, what
+    the checks were made on (empty when all passed)."""
+    counts = {
+        name: (
+            sum(not c.passed for c in checks if c.name == name),
+            sum(c.name == name for c in checks),
+        )
+        for name in dict.fromkeys(c.name for c in failures(checks))
+    }
+    return ", ".join(
+        f"{name}{' failed' if k == 0 else ''} by {bad} of {n}"
+        + (f" {of}" if of and k == 0 else "")
+        for k, (name, (bad, n)) in enumerate(counts.items())
+    )
 
 
 def _side(ours: Estimate, null: float, sign: int) -> str | None:
@@ -409,6 +441,22 @@ class LineFit:
         )
 
 
+def _points(
+    x: Sequence[float], y: Sequence[float], fewest: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` as two float arrays of one length, at least ``fewest``
+    long and finite, or a ``ValueError`` that says which they are not."""
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if xs.shape != ys.shape or xs.ndim != 1 or len(xs) < fewest:
+        raise ValueError(
+            "x and y must be two sequences of the same length >="
+            f" {fewest}, got shapes {xs.shape} and {ys.shape}"
+        )
+    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+        raise ValueError("x and y must be finite")
+    return xs, ys
+
+
 def line_fit(x: Sequence[float], y: Sequence[float]) -> LineFit:
     """Fit a straight line by least squares (``scipy.stats.linregress``).
 
@@ -420,14 +468,7 @@ def line_fit(x: Sequence[float], y: Sequence[float]) -> LineFit:
         ValueError: fewer than 3 points, different lengths, values not finite,
             or all x equal.
     """
-    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if xs.shape != ys.shape or xs.ndim != 1 or len(xs) < 3:
-        raise ValueError(
-            "x and y must be two sequences of the same length >= 3, got"
-            f" shapes {xs.shape} and {ys.shape}"
-        )
-    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
-        raise ValueError("x and y must be finite")
+    xs, ys = _points(x, y, 3)
     if np.ptp(xs) == 0:
         raise ValueError("x must not be all equal")
     fit = stats.linregress(xs, ys)
@@ -449,14 +490,7 @@ def local_slopes(x: Sequence[float], y: Sequence[float]) -> np.ndarray:
         ValueError: fewer than 2 points, different lengths, or values not
             finite and > 0.
     """
-    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if xs.shape != ys.shape or xs.ndim != 1 or len(xs) < 2:
-        raise ValueError(
-            "x and y must be two sequences of the same length >= 2, got"
-            f" shapes {xs.shape} and {ys.shape}"
-        )
-    if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
-        raise ValueError("x and y must be finite")
+    xs, ys = _points(x, y, 2)
     if (xs <= 0).any() or (ys <= 0).any():
         raise ValueError("x and y must be > 0 for a log-log slope")
     return np.diff(np.log(ys)) / np.diff(np.log(xs))

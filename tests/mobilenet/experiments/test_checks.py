@@ -4,7 +4,8 @@ memorisation, on made-up runs."""
 import numpy as np
 import pytest
 
-from dlnotes.mobilenet.experiments import checks
+from dlnotes import verdicts
+from dlnotes.mobilenet.experiments import checks, runs
 from dlnotes.mobilenet.experiments import tradeoffs as ex
 
 HOLD = {"epochs": 16, "schedule": "hold-cosine"}  # 12 epochs at a fixed rate
@@ -44,7 +45,10 @@ def test_plateau_passes_a_flat_curve_and_fails_a_rising_or_decaying_one():
     assert checks.plateau(flat, HOLD).passed
     rising = _summary(config, [_flat_after(16, 14, 0.8)] * 5, [[0.7] * 16] * 5)
     check = checks.plateau(rising, HOLD)
-    assert not check.passed and check.value > checks.PLATEAU_RISE
+    assert not check.passed and check.subject == config.label
+    assert check.detail.startswith("+") and "epochs 10–12" in (
+        check.requirement
+    )
     # under a cosine from the first step the curve may look flat, but the
     # rate never held still: the check fails and says why
     check = checks.plateau(flat, {"epochs": 16, "schedule": "cosine"})
@@ -57,7 +61,7 @@ def test_width_fails_the_first_records_thinned_network():
     thinned, plateau = ex.thinned_design(), ex.plateau_design()
     narrow = _summary(thinned.narrow, [[0.5]], [[0.5]])
     check = checks.width(narrow)
-    assert not check.passed and check.value == 5
+    assert not check.passed and check.detail.startswith("5 channels")
     for config in plateau.configs:
         assert checks.width(_summary(config, [[0.5]], [[0.5]])).passed
 
@@ -69,7 +73,7 @@ def test_seeds_and_gap_and_a_pair_passes_only_if_every_check_does():
     b = _summary(design.full, good_train, [[0.77] * 16] * 5)
     every = checks.pair_checks(ex.Pair(a, b), HOLD)
     assert len(every) == 7 and checks.passed(every)
-    assert [c.key for c in every] == [
+    assert [c.name for c in every] == [
         "plateau",
         "width",
         "memorisation",
@@ -77,15 +81,17 @@ def test_seeds_and_gap_and_a_pair_passes_only_if_every_check_does():
     b = _summary(design.full, good_train, [[0.70] * 16] * 5)
     assert not checks.passed(checks.pair_checks(ex.Pair(a, b), HOLD))
     gap = checks.gap(b)
-    assert not gap.passed and gap.value == pytest.approx(10.0)
+    assert not gap.passed and gap.detail.startswith("+10.0 points")
     few = ex.Pair(
         _summary(design.separable, good_train[:2], [[0.78] * 16] * 2),
         _summary(design.full, good_train[:2], [[0.78] * 16] * 2),
     )
     assert not checks.seeds(few).passed
     assert not checks.passed(checks.pair_checks(few, HOLD))
-    row = checks.gap(b).row()
-    assert row["met"] == "no" and row["measured"] == "+10.0 points"
+    assert verdicts.reasons([gap]) == (
+        f"memorisation: {b.config.label} +10.0 points (required: training −"
+        " test ≤ 5 points)"
+    )
 
 
 def test_a_sweep_is_checked_like_a_pair():
@@ -94,7 +100,36 @@ def test_a_sweep_is_checked_like_a_pair():
         for a in (1.0, 0.25)
     ]
     found = checks.sweep_checks(sweep, {"epochs": 8, "schedule": "cosine"})
-    assert len(found) == 7 and found[-1].key == "seeds"
-    assert found[-1].value == 3 and not found[-1].passed
-    assert found[4].value == 2  # α = 0.25: a first layer of 2 channels
+    # plateau and memorisation of each, no width: the sweep thins on purpose
+    assert [c.name for c in found] == ["plateau", "memorisation"] * 2 + [
+        "seeds"
+    ]
+    assert found[-1].detail == "3 seeds" and not found[-1].passed
     assert not checks.passed(found)
+
+
+def test_the_claims_are_checked_on_the_records_behind_them():
+    recorded = runs.recorded()
+    pairs, design = runs.pairs_source()
+    found = checks.claim_checks(recorded, pairs, design)
+    assert set(found) == {"sf", "ns", "alpha", "rho"}
+    sf = {(c.name, c.subject): c for c in found["sf"]}
+    # the plateau records: wide enough, not memorised, five seeds, but the
+    # training accuracy still rises at the fixed rate
+    separable = design.separable.label
+    assert not sf["plateau", separable].passed
+    assert sf["width", separable].passed
+    assert sf["memorisation", separable].passed
+    assert found["sf"][-1].passed and found["ns"][-1].passed
+    # the first records' sweeps: a cosine from the first step, never a plateau
+    assert not any(c.passed for c in found["alpha"] if c.name == "plateau")
+
+
+def test_the_recorded_claims_carry_their_checks():
+    found = checks.recorded_claims()
+    assert set(found) == {"sf", "ns", "alpha", "rho"}
+    pairs, _ = runs.pairs_source()
+    assert found["sf"].ours.n == len(pairs.seeds)
+    # every recorded experiment fails a check fixed before it ran
+    assert {c.verdict for c in found.values()} == {verdicts.NOT_TESTED}
+    assert all(c.checks for c in found.values())

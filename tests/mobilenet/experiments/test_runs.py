@@ -245,18 +245,17 @@ def _write_plateau_records(folder, seeds):
             )
 
 
-def test_the_chapter_uses_the_plateau_records_once_complete(
+def test_the_chapter_uses_the_plateau_records_and_refuses_a_gap(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(runs, "PLATEAU_RECORDS", tmp_path)
-    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[:-1])
-    source, design = runs.pairs_source()
-    assert design == ex.thinned_design() and source.settings == run_settings(
-        ex.RECORDED
-    )
-    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[-1:])
-    source, design = runs.pairs_source()
+    source, design = runs.pairs_source()  # the shipped records
     assert design == ex.plateau_design() and runs.covers(
         source, design.configs, ex.PLATEAU
     )
+    monkeypatch.setattr(runs, "PLATEAU_RECORDS", tmp_path)
+    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[:-1])
+    with pytest.raises(ValueError, match="every network"):
+        runs.pairs_source()
+    _write_plateau_records(tmp_path, ex.PLATEAU.seeds[-1:])
+    source, design = runs.pairs_source()
     assert not runs.covers(source, design.configs, ex.RECORDED)

@@ -5,10 +5,12 @@ A paired comparison of two networks
 the architectures only if each network was trained as far as its recipe can
 take it, is wide enough to be the kind of network the paper describes, was
 repeated over enough seeds, and learnt the task rather than its training
-images. Each check below returns a
-:class:`Check`: what was measured, the requirement, and whether it is met. They
-decide nothing about the claim; a verdict rule (:mod:`dlnotes.verdicts`) can
-refuse to judge a comparison that fails one.
+images. Each check below returns a :class:`dlnotes.verdicts.Check`: the
+network it was measured on, what was measured, the requirement, and whether it
+is met. They decide nothing about the claim; the verdict rule
+(:mod:`dlnotes.verdicts`) refuses to judge a comparison that fails one.
+:func:`claim_checks` gathers them for the four claims of
+:func:`~dlnotes.mobilenet.experiments.tradeoffs.claims`.
 
 The requirements, fixed before the plateau records were made:
 
@@ -31,34 +33,51 @@ The requirements, fixed before the plateau records were made:
   largest difference the paper reports (3.1 points, Table 5): beyond it the
   two networks may differ in how much of their training images they memorised
   rather than in how well they classify digits.
+
+The slopes of Tables 6 and 7 rest on sweeps (:func:`sweep_checks`): the same
+checks but width, since the point of the width sweep is to make the network
+thin.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from dlnotes.mobilenet.experiments.runs import (
+    Recorded,
+    pairs_source,
+    recorded,
+)
 from dlnotes.mobilenet.experiments.tradeoffs import (
     MIN_CHANNELS,
+    Claim,
+    Design,
     Pair,
     Summary,
+    claims,
+    narrow_vs_shallow,
+    resolution_sweep,
+    separable_vs_full,
+    width_sweep,
 )
 from dlnotes.train import HOLD_FRACTION
+from dlnotes.verdicts import Check
 
 __all__ = [
     "MAX_GAP",
     "MIN_CHANNELS",
     "MIN_SEEDS",
     "PLATEAU_RISE",
-    "Check",
+    "claim_checks",
     "fixed_rate_epochs",
     "gap",
     "pair_checks",
     "passed",
     "plateau",
+    "recorded_claims",
     "rise",
     "seeds",
     "sweep_checks",
@@ -73,37 +92,6 @@ MIN_SEEDS = 5
 """Fewest seeds a comparison may rest on."""
 MAX_GAP = 5.0
 """Largest final gap, training minus test accuracy, in points."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One check of one network (or of a pair): its key (``"plateau"``,
-    ``"width"``, ``"memorisation"`` or ``"seeds"``), its name, the network's
-    label, the measured value (in ``unit``), the requirement as text, and
-    whether it is met."""
-
-    key: str
-    name: str
-    model: str
-    value: float
-    unit: str
-    requirement: str
-    passed: bool
-
-    def row(self) -> dict[str, object]:
-        """The check as one row of a table."""
-        value = (
-            f"{self.value:+.1f}"
-            if self.unit == "points"
-            else f"{self.value:g}"
-        )
-        return {
-            "check": self.name,
-            "model": self.model,
-            "measured": f"{value} {self.unit}".strip(),
-            "required": self.requirement,
-            "met": "yes" if self.passed else "no",
-        }
 
 
 def fixed_rate_epochs(settings: Mapping[str, object]) -> int:
@@ -145,22 +133,17 @@ def plateau(summary: Summary, settings: Mapping[str, object]) -> Check:
     curve = np.mean([run.train_curve for run in summary.runs], axis=0)
     value = rise(curve, first, last)
     held = fixed_rate_epochs(settings)
-    requirement = (
-        f"≤ {PLATEAU_RISE:g} over epochs {first}–{last}, at a fixed rate"
-        if held
-        else (
-            f"≤ {PLATEAU_RISE:g} at a fixed rate; none here (a"
-            f" {settings['schedule']} rate decays from the first step)"
-        )
-    )
     return Check(
         "plateau",
-        "plateau: rise of training accuracy",
-        summary.config.label,
-        round(value, 2) + 0.0,  # no "-0"
-        "points",
-        requirement,
         bool(held) and value <= PLATEAU_RISE,
+        f"{value:+.2f} points",
+        summary.config.label,
+        f"≤ {PLATEAU_RISE:g} points over epochs {first}–{last} at a fixed rate"
+        if held
+        else (
+            f"≤ {PLATEAU_RISE:g} points at a fixed rate; the"
+            f" {settings['schedule']} rate decays from the first step"
+        ),
     )
 
 
@@ -170,12 +153,10 @@ def width(summary: Summary) -> Check:
     narrowest = summary.config.narrowest
     return Check(
         "width",
-        "width: narrowest layer",
-        summary.config.label,
-        narrowest,
-        "channels",
-        f"≥ {MIN_CHANNELS}",
         narrowest >= MIN_CHANNELS,
+        f"{narrowest} channels",
+        summary.config.label,
+        f"≥ {MIN_CHANNELS} channels in every layer",
     )
 
 
@@ -186,14 +167,12 @@ def seeds(pair: Pair | Sequence[Summary]) -> Check:
     n = min(len(s.runs) for s in members)
     return Check(
         "seeds",
-        "seeds (paired)",
+        n >= MIN_SEEDS,
+        f"{n} seeds",
         " − ".join(s.config.label for s in members)
         if isinstance(pair, Pair)
         else f"{len(members)} configurations",
-        n,
-        "",
         f"≥ {MIN_SEEDS}",
-        n >= MIN_SEEDS,
     )
 
 
@@ -205,12 +184,28 @@ def gap(summary: Summary) -> Check:
     )
     return Check(
         "memorisation",
-        "memorisation: training − test accuracy",
-        summary.config.label,
-        round(value, 2),
-        "points",
-        f"≤ {MAX_GAP:g}",
         value <= MAX_GAP,
+        f"{value:+.1f} points",
+        summary.config.label,
+        f"training − test ≤ {MAX_GAP:g} points",
+    )
+
+
+def _each(
+    summaries: Sequence[Summary],
+    settings: Mapping[str, object],
+    with_width: bool,
+) -> tuple[Check, ...]:
+    """Plateau, width (when ``with_width``) and memorisation of each of
+    ``summaries``."""
+    return tuple(
+        check
+        for summary in summaries
+        for check in (
+            plateau(summary, settings),
+            *((width(summary),) if with_width else ()),
+            gap(summary),
+        )
     )
 
 
@@ -219,36 +214,48 @@ def pair_checks(
 ) -> tuple[Check, ...]:
     """Every check of a comparison: plateau, width and memorisation of each
     network, and the seeds of the pair."""
-    per_model = tuple(
-        check
-        for summary in (pair.a, pair.b)
-        for check in (
-            plateau(summary, settings),
-            width(summary),
-            gap(summary),
-        )
-    )
-    return (*per_model, seeds(pair))
+    return (*_each((pair.a, pair.b), settings, True), seeds(pair))
 
 
 def sweep_checks(
     sweep: Sequence[Summary], settings: Mapping[str, object]
 ) -> tuple[Check, ...]:
-    """Every check of a sweep (e.g. the width or resolution sweep behind a
-    slope): plateau, width and memorisation of each configuration, and the
-    seeds."""
-    per_model = tuple(
-        check
-        for summary in sweep
-        for check in (
-            plateau(summary, settings),
-            width(summary),
-            gap(summary),
-        )
-    )
-    return (*per_model, seeds(sweep))
+    """Every check of a sweep (the width or resolution sweep behind a slope):
+    plateau and memorisation of each configuration, and the seeds. Not the
+    width: the width sweep is meant to thin the network."""
+    return (*_each(sweep, settings, False), seeds(sweep))
 
 
-def passed(checks: tuple[Check, ...]) -> bool:
+def claim_checks(
+    sweeps: Recorded, pairs: Recorded, design: Design
+) -> dict[str, tuple[Check, ...]]:
+    """The checks of each claim of
+    :func:`~dlnotes.mobilenet.experiments.tradeoffs.claims`, by its key: the
+    two comparisons (``"sf"``, ``"ns"``) of ``design``'s networks in
+    ``pairs``, the two slopes (``"alpha"``, ``"rho"``) along the sweeps in
+    ``sweeps`` (records whose ``settings`` say how their runs were
+    trained)."""
+    return {
+        "sf": pair_checks(separable_vs_full(pairs, design), pairs.settings),
+        "ns": pair_checks(narrow_vs_shallow(pairs, design), pairs.settings),
+        "alpha": sweep_checks(width_sweep(sweeps), sweeps.settings),
+        "rho": sweep_checks(resolution_sweep(sweeps), sweeps.settings),
+    }
+
+
+def recorded_claims() -> dict[str, Claim]:
+    """The four claims of
+    :func:`~dlnotes.mobilenet.experiments.tradeoffs.claims` as the book
+    judges them: the two comparisons on the plateau records
+    (:func:`~dlnotes.mobilenet.experiments.runs.pairs_source`), the two slopes
+    on the first records' sweeps
+    (:func:`~dlnotes.mobilenet.experiments.runs.recorded`), each with its
+    :func:`claim_checks`."""
+    sweeps = recorded()
+    pairs, design = pairs_source()
+    return claims(sweeps, claim_checks(sweeps, pairs, design), design, pairs)
+
+
+def passed(checks: Sequence[Check]) -> bool:
     """True when every check is met (a comparison that may test its claim)."""
     return all(check.passed for check in checks)

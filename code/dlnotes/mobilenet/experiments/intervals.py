@@ -5,30 +5,19 @@ Every configuration is trained with the same seeds (same initialisation stream,
 same batch order), so an effect ``a − b`` is measured once per seed, and those
 ``n`` differences are what varies. :func:`mean_interval` gives Student's t
 interval of their mean, ``d̄ ± t_{n−1} · s / √n`` with ``t_{n−1}`` the 97.5 %
-quantile (a 95 % interval; with five seeds t₄ = 2.78, so the interval is wider
-than ``± 2`` standard errors). :func:`interval_verdict` hands it to
+quantile (a 95 % interval, :meth:`dlnotes.verdicts.Estimate.from_samples`;
+with five seeds t₄ = 2.78, so the interval is wider than ``± 2`` standard
+errors). :func:`interval_verdict` hands it to
 :func:`dlnotes.verdicts.size`, the book's rule for a claimed size: *not
 resolved* exactly when the interval includes zero.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import stats
-
 from dlnotes import verdicts
-from dlnotes._checks import check_count
-
-
-def t_quantile(df: int) -> float:
-    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom
-    (SciPy's ``t.ppf``)."""
-    check_count(df, "df")
-    return float(stats.t.ppf(0.975, df))
 
 
 @dataclass(frozen=True)
@@ -74,17 +63,10 @@ def mean_interval(values: Sequence[float]) -> Interval:
     Raises:
         ValueError: fewer than 2 values, or a value that is not finite.
     """
-    x = np.asarray(values, dtype=float)
-    if x.ndim != 1 or len(x) < 2:
-        raise ValueError(
-            "values must be a sequence of at least 2 numbers (one per seed),"
-            f" got shape {x.shape}"
-        )
-    if not np.isfinite(x).all():
-        raise ValueError("values must be finite")
-    mean, stderr = float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
-    half = t_quantile(len(x) - 1) * stderr
-    return Interval(mean, stderr, mean - half, mean + half, len(x))
+    estimate = verdicts.Estimate.from_samples(values)
+    n = len(values)
+    stderr = (estimate.high - estimate.value) / verdicts.t_quantile(n - 1)
+    return Interval(estimate.value, stderr, estimate.low, estimate.high, n)
 
 
 def interval_verdict(

@@ -65,7 +65,6 @@ from dlnotes.mobilenet.experiments.tradeoffs import (
     Summary,
     fit_run,
     plateau_design,
-    thinned_design,
 )
 from dlnotes.record_json import record_json, run_settings
 from dlnotes.train import EpochStats
@@ -302,18 +301,20 @@ def covers(
 
 def pairs_source() -> tuple[Recorded, Design]:
     """The records and networks behind the chapter's two paired comparisons:
-    the plateau records (:data:`PLATEAU_RECORDS`,
-    :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design`) once every
-    network has every seed of
-    :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`; the first
-    records (:data:`RECORDS`,
-    :func:`~dlnotes.mobilenet.experiments.tradeoffs.thinned_design`) until
-    then."""
-    if PLATEAU_RECORDS.is_dir():
-        plateau = recorded(PLATEAU_RECORDS)
-        if covers(plateau, plateau_design().configs, PLATEAU):
-            return plateau, plateau_design()
-    return recorded(), thinned_design()
+    the plateau records (:data:`PLATEAU_RECORDS`) of
+    :func:`~dlnotes.mobilenet.experiments.tradeoffs.plateau_design`.
+
+    Raises:
+        ValueError: the records lack a network or seed of
+            :data:`~dlnotes.mobilenet.experiments.tradeoffs.PLATEAU`.
+    """
+    source, design = recorded(PLATEAU_RECORDS), plateau_design()
+    if not covers(source, design.configs, PLATEAU):
+        raise ValueError(
+            f"{PLATEAU_RECORDS} must hold a record of every network of"
+            " plateau_design() and seed of PLATEAU, made with PLATEAU"
+        )
+    return source, design
 
 
 def recorded(folder: str | Path = RECORDS) -> Recorded:

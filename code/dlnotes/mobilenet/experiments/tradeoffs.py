@@ -40,7 +40,7 @@ import functools
 import math
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,10 +63,9 @@ from dlnotes.mobilenet.experiments.intervals import (
     Interval,
     interval_verdict,
     mean_interval,
-    t_quantile,
 )
 from dlnotes.mobilenet.model import VARIANTS, MobileNetDigits
-from dlnotes.train import SCHEDULES, EpochStats, History, fit
+from dlnotes.train import SCHEDULES, EpochStats, History, Recipe
 
 SIDE = 28
 """The side of the digits in pixels (ρ = 1)."""
@@ -121,6 +120,11 @@ class Settings:
             )
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+
+    @property
+    def recipe(self) -> Recipe:
+        """How :func:`dlnotes.train.fit` trains under these settings."""
+        return Recipe(self.epochs, self.lr, self.batch_size, self.schedule)
 
 
 QUICK = Settings()
@@ -312,16 +316,12 @@ def fit_run(
         torch.manual_seed(seed)
         model = config.build()
         start = time.perf_counter()
-        history = fit(
+        history = settings.recipe.fit(
             model,
             train_data,
             test_data,
-            epochs=settings.epochs,
-            lr=settings.lr,
-            batch_size=settings.batch_size,
-            seed=seed,
+            seed,
             transform=transform,
-            schedule=settings.schedule,
             on_epoch=on_epoch,
             checkpoint=checkpoint,
             identity=identity,
@@ -625,7 +625,7 @@ def learning_curve(summary: Summary, which: str = "test") -> Curve:
     n = len(values)
     mean = values.mean(axis=0)
     half = (
-        t_quantile(n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+        verdicts.t_quantile(n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
         if n > 1
         else np.zeros_like(mean)
     )
@@ -703,7 +703,7 @@ class Claim:
     difference compared within ``tolerance``, the rounding of the printed
     accuracies; ``"rate"``, a slope compared by its ratio to the paper's,
     :func:`dlnotes.verdicts.rate`), and the checks its experiment must pass
-    (:mod:`~dlnotes.mobilenet.experiments.claim_checks`)."""
+    (:mod:`~dlnotes.mobilenet.experiments.checks`)."""
 
     name: str
     unit: str
@@ -740,75 +740,61 @@ def paper_slope(rows: Sequence[paper.Row]) -> verdicts.LineFit:
 
 def claims(
     source: Source,
-    checks: dict[str, Sequence[verdicts.Check]] | None = None,
+    checks: Mapping[str, Sequence[verdicts.Check]] | None = None,
     design: Design | None = None,
     pairs: Source | None = None,
 ) -> dict[str, Claim]:
     """The four accuracy claims of Section 4, ours measured from ``source``
     (differences in points, slopes in points per decade of Mult-Adds), keyed
     ``"sf"``, ``"ns"``, ``"alpha"``, ``"rho"``; ``checks`` by the same keys
-    (e.g. :func:`dlnotes.mobilenet.experiments.claim_checks.claim_checks` of
-    the records); the two differences from the networks of ``design`` in
-    ``pairs`` when given (by default :func:`thinned_design`'s in ``source``).
+    (:func:`dlnotes.mobilenet.experiments.checks.claim_checks`); the two
+    differences from the networks of ``design`` in ``pairs`` when given (by
+    default :func:`thinned_design`'s in ``source``).
 
     Differences count as the same size within the rounding of the two printed
     accuracies; slopes are compared by their ratio to the paper's fitted slope
     (:func:`dlnotes.verdicts.rate`), never within the paper's own fit error.
     """
     checks = checks or {}
-    sep, full = paper.TABLE_4[1], paper.TABLE_4[0]
-    narrow, shallow = paper.TABLE_5
     rounding = verdicts.rounding_tolerance
-    alpha, rho = paper_slope(paper.TABLE_6), paper_slope(paper.TABLE_7)
-    return {
-        "sf": Claim(
+    differences = {  # key: name, comparison, paper's (better, worse) rows
+        "sf": (
             "separable minus full convolutions (Table 4)",
-            "points",
-            round(sep.accuracy - full.accuracy, 1),
-            separable_vs_full(pairs or source, design).interval.scaled(100),
-            rounding(sep.accuracy) + rounding(full.accuracy),
-            checks=tuple(checks.get("sf", ())),
+            separable_vs_full,
+            (paper.TABLE_4[1], paper.TABLE_4[0]),
         ),
-        "ns": Claim(
+        "ns": (
             "narrow minus shallow at equal Mult-Adds (Table 5)",
-            "points",
-            round(narrow.accuracy - shallow.accuracy, 1),
-            narrow_vs_shallow(pairs or source, design).interval.scaled(100),
-            rounding(narrow.accuracy) + rounding(shallow.accuracy),
-            checks=tuple(checks.get("ns", ())),
-        ),
-        "alpha": Claim(
-            "accuracy per decade of Mult-Adds along α (Table 6)",
-            "points per decade",
-            alpha.slope,
-            slope_interval(width_sweep(source)).scaled(100),
-            0.0,
-            kind="rate",
-            checks=tuple(checks.get("alpha", ())),
-        ),
-        "rho": Claim(
-            "accuracy per decade of Mult-Adds along ρ (Table 7)",
-            "points per decade",
-            rho.slope,
-            slope_interval(resolution_sweep(source)).scaled(100),
-            0.0,
-            kind="rate",
-            checks=tuple(checks.get("rho", ())),
+            narrow_vs_shallow,
+            paper.TABLE_5,
         ),
     }
-
-
-def claim_config_groups() -> dict[str, tuple[Config, ...]]:
-    """The configurations behind each claim of :func:`claims`, by key."""
-    shallow = Config("shallow")
-    return {
-        "sf": (Config("separable"), Config("full")),
-        "ns": (
-            Config("separable", matched_width(shallow.mult_adds)),
-            shallow,
-        ),
-        "alpha": tuple(Config("separable", a) for a in ALPHAS),
-        "rho": tuple(Config("separable", 1.0, side) for side in SIDES),
+    slopes = {  # key: name, sweep, the paper's rows
+        "alpha": ("along α (Table 6)", width_sweep, paper.TABLE_6),
+        "rho": ("along ρ (Table 7)", resolution_sweep, paper.TABLE_7),
+    }
+    found = {
+        key: Claim(
+            name,
+            "points",
+            round(a.accuracy - b.accuracy, 1),
+            compare(pairs or source, design).interval.scaled(100),
+            rounding(a.accuracy) + rounding(b.accuracy),
+            checks=tuple(checks.get(key, ())),
+        )
+        for key, (name, compare, (a, b)) in differences.items()
+    }
+    return found | {
+        key: Claim(
+            f"accuracy per decade of Mult-Adds {along}",
+            "points per decade",
+            paper_slope(rows).slope,
+            slope_interval(sweep(source)).scaled(100),
+            0.0,
+            kind="rate",
+            checks=tuple(checks.get(key, ())),
+        )
+        for key, (along, sweep, rows) in slopes.items()
     }
 
 
