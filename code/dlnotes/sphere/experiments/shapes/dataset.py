@@ -37,7 +37,7 @@ from scipy.spatial.transform import Rotation
 from dlnotes.data import Dataset
 from dlnotes.sphere.mesh import mesh_to_sphere
 
-#: The ten classes, in label order: four plain solids and three pairs of
+#: The ten classes in label order. Four plain solids, then three pairs of
 #: mirror images (chiral pairs), each the reflection of the other and not a
 #: rotation of it.
 CLASSES = (
