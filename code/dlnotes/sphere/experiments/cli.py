@@ -241,40 +241,31 @@ def main(argv: list[str] | None = None) -> None:
     mnist = commands.add_parser(
         "mnist", help="Table 1: spherical MNIST, planar vs spherical CNN"
     )
-    mnist.add_argument(
-        "--bandwidth",
-        type=_int,
-        default=30,
-        help="input bandwidth b (paper: 30)",
-    )
-    mnist.add_argument(
-        "--b1",
-        type=_int,
-        default=10,
-        help="bandwidth after the S2 layer (paper: 10)",
-    )
-    mnist.add_argument(
-        "--b2",
-        type=_int,
-        default=6,
-        help="bandwidth after the SO(3) layer (paper: 6)",
-    )
+    for flag, default, meaning in (
+        ("--bandwidth", 30, "input bandwidth b"),
+        ("--b1", 10, "bandwidth after the S2 layer"),
+        ("--b2", 6, "bandwidth after the SO(3) layer"),
+    ):
+        mnist.add_argument(
+            flag,
+            type=_int,
+            default=default,
+            help=f"{meaning} (paper: {default})",
+        )
     mnist.add_argument("--epochs", type=_int, default=20)
     mnist.add_argument("--seeds", type=_seed, nargs="+", default=[0, 1])
     mnist.add_argument("--lr", type=float, default=5e-3)
     mnist.add_argument("--batch-size", type=_int, default=32)
-    mnist.add_argument(
-        "--n-train",
-        type=_int,
-        default=None,
-        help="training digits (default: all 4,000)",
-    )
-    mnist.add_argument(
-        "--n-test",
-        type=_int,
-        default=None,
-        help="test digits (default: all 1,000)",
-    )
+    for flag, digits, count in (
+        ("--n-train", "training", "4,000"),
+        ("--n-test", "test", "1,000"),
+    ):
+        mnist.add_argument(
+            flag,
+            type=_int,
+            default=None,
+            help=f"{digits} digits (default: all {count})",
+        )
     mnist.add_argument(
         "--models", nargs="+", choices=MODELS, default=list(MODELS)
     )

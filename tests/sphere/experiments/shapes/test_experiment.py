@@ -5,13 +5,18 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from dlnotes.sphere.experiments.cli import main
-from dlnotes.sphere.experiments.shapes.dataset import shape_object
+from dlnotes.sphere.experiments.shapes.dataset import (
+    load_shapes,
+    shape_object,
+)
 from dlnotes.sphere.experiments.shapes.experiment import (
     SHIPPED,
     evaluate_runs,
     load_run,
+    probabilities,
     probabilities_under_rotations,
     results_table,
     run_name,
@@ -19,28 +24,24 @@ from dlnotes.sphere.experiments.shapes.experiment import (
     shipped_runs,
 )
 
+#: The smallest run: one planar model, rotated, seed 0, one epoch.
+PLANAR = dict(models=("planar",), train_on=("rotated",), seeds=(0,))
+
+
+def _planar(folder, **changes):
+    return shapes_experiment(
+        **{**PLANAR, "epochs": 1, "save": folder, **changes}
+    )
+
 
 def test_a_run_saves_and_a_resume_reuses_it(tmp_path):
-    first = shapes_experiment(
-        models=("planar",),
-        train_on=("rotated",),
-        seeds=(0,),
-        epochs=1,
-        save=tmp_path,
-    )
+    first = _planar(tmp_path)
     stem = tmp_path / run_name("planar", "rotated", 0)
     assert stem.with_suffix(".pt").is_file()
     assert not stem.with_suffix(".ckpt").exists()
     record = json.loads(stem.with_suffix(".json").read_text())
     assert record["settings"]["fingerprint"]
-    again = shapes_experiment(
-        models=("planar",),
-        train_on=("rotated",),
-        seeds=(0,),
-        epochs=1,
-        save=tmp_path,
-        resume=True,
-    )
+    again = _planar(tmp_path, resume=True)
     assert again["accuracy"].tolist() == first["accuracy"].tolist()
     model, _ = load_run(stem)
     assert model.training is False
@@ -49,30 +50,28 @@ def test_a_run_saves_and_a_resume_reuses_it(tmp_path):
 def test_existing_runs_are_not_overwritten_nor_resumed_with_other_settings(
     tmp_path,
 ):
-    shapes_experiment(
-        models=("planar",),
-        train_on=("rotated",),
-        seeds=(0,),
-        epochs=1,
-        save=tmp_path,
-    )
+    _planar(tmp_path)
     with pytest.raises(ValueError, match="--resume"):
-        shapes_experiment(
-            models=("planar",),
-            train_on=("rotated",),
-            seeds=(0,),
-            epochs=1,
-            save=tmp_path,
-        )
+        _planar(tmp_path)
     with pytest.raises(ValueError, match="other settings"):
-        shapes_experiment(
-            models=("planar",),
-            train_on=("rotated",),
-            seeds=(0,),
-            epochs=2,
-            save=tmp_path,
-            resume=True,
-        )
+        _planar(tmp_path, epochs=2, resume=True)
+
+
+def test_different_seeds_give_different_weights_and_predictions(tmp_path):
+    """The seed reaches the initial weights and the batch order: two seeds
+    of one run differ in every layer (issue 26: three planar runs once had
+    the same accuracy, which was a coincidence of counts, not of models)."""
+    _planar(tmp_path, seeds=(0, 1), train_on=("canonical",))
+    shapes = load_shapes()
+    models = [
+        load_run(tmp_path / run_name("planar", "canonical", seed))[0]
+        for seed in (0, 1)
+    ]
+    weights = [model.state_dict() for model in models]
+    for key in weights[0]:
+        assert not torch.equal(weights[0][key], weights[1][key]), key
+    p = [probabilities(model, shapes) for model in models]
+    assert not np.allclose(p[0], p[1], atol=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -144,13 +143,10 @@ def _kill_after_epoch_1(model, train_on, seed, stats):
 
 
 def test_an_interrupted_run_resumes_only_with_its_own_settings(tmp_path):
-    run = dict(models=("planar",), train_on=("rotated",), seeds=(0,))
     with pytest.raises(_Killed):
-        shapes_experiment(
-            **run, epochs=2, save=tmp_path, on_epoch=_kill_after_epoch_1
-        )
+        _planar(tmp_path, epochs=2, on_epoch=_kill_after_epoch_1)
     assert [p.suffix for p in tmp_path.iterdir()] == [".ckpt"]
     with pytest.raises(ValueError, match=r"other settings \(.*lr"):
-        shapes_experiment(**run, epochs=2, lr=0.5, save=tmp_path, resume=True)
-    shapes_experiment(**run, epochs=2, save=tmp_path, resume=True)
+        _planar(tmp_path, epochs=2, lr=0.5, resume=True)
+    _planar(tmp_path, epochs=2, resume=True)
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pt"]

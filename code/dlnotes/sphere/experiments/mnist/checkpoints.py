@@ -49,13 +49,21 @@ TABLE1 = RECORDS / "table1"
 TRAIN_SETS = ("NR", "R")
 
 
-def run_name(model: str, train_on: str, seed: int) -> str:
-    """``"<model>-<train_on>-seed<seed>"``, e.g. ``"spherical-NR-seed0"``."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS}, got {model!r}")
-    if train_on not in TRAIN_SETS:
+def run_name(
+    model: str,
+    train_on: str,
+    seed: int,
+    models: tuple[str, ...] = MODELS,
+    train_sets: tuple[str, ...] = TRAIN_SETS,
+) -> str:
+    """``"<model>-<train_on>-seed<seed>"``, e.g. ``"spherical-NR-seed0"``;
+    ``model`` and ``train_on`` checked against ``models`` and ``train_sets``
+    (those of spherical MNIST unless an experiment names its own)."""
+    if model not in models:
+        raise ValueError(f"model must be one of {models}, got {model!r}")
+    if train_on not in train_sets:
         raise ValueError(
-            f"train_on must be one of {TRAIN_SETS}, got {train_on!r}"
+            f"train_on must be one of {train_sets}, got {train_on!r}"
         )
     return f"{model}-{train_on}-seed{seed}"
 

@@ -3,14 +3,19 @@ random orientations, seen through :func:`dlnotes.sphere.mesh.mesh_to_sphere`.
 
 SHREC17 (55 classes of ShapeNet models, 51,300 meshes) cannot be downloaded
 here, so the book draws its own: ten classes of shapes built from trimesh's
-primitives (:data:`CLASSES`). Each object has random proportions from its
-class's ranges and then a random linear deformation ``I + 0.08 N`` (N with
-standard normal entries), so no two objects of a class are alike. Every object
-is projected twice at bandwidth ``b``: in its class's own frame (the
-*canonical* orientation, the paper's unperturbed data) and after a rotation
-drawn uniformly from SO(3) (the *perturbed* data). Object ``i`` is drawn from
-``numpy.random.default_rng([seed, i])`` alone, so any object can be
-regenerated without the others (:func:`shape_object`).
+primitives (:data:`CLASSES`), four plain solids and three pairs of mirror
+images. A pair's two classes differ in handedness only, not in any radial
+profile: an invariant of the full orthogonal group O(3), such as the power
+spectrum of each channel, cannot separate them, while a network invariant to
+rotations alone can. Each object has random proportions from its class's
+ranges and then a random linear deformation ``I + 0.12 N`` (N with standard
+normal entries, :data:`DEFORMATION`), so no two objects of a class are alike
+(scale needs no jitter: the projection measures distances in units of the
+bounding radius). Every object is projected twice at bandwidth ``b``: in its
+class's own frame (the *canonical* orientation, the paper's unperturbed data)
+and after a rotation drawn uniformly from SO(3) (the *perturbed* data).
+Object ``i`` is drawn from ``numpy.random.default_rng([seed, i])`` alone, so
+any object can be regenerated without the others (:func:`shape_object`).
 
 The projections of :data:`DEFAULT` ship with the package
 (``shapes/data/``, with a README) and are read by :func:`load_shapes`;
@@ -32,72 +37,102 @@ from scipy.spatial.transform import Rotation
 from dlnotes.data import Dataset
 from dlnotes.sphere.mesh import mesh_to_sphere
 
-#: The ten classes, in label order.
+#: The ten classes in label order. Four plain solids, then three pairs of
+#: mirror images (chiral pairs), each the reflection of the other and not a
+#: rotation of it.
 CLASSES = (
     "box",
-    "cylinder",
     "cone",
-    "capsule",
     "torus",
-    "ellipsoid",
-    "L-bracket",
-    "T-bar",
-    "jack",
     "dumbbell",
+    "corner-right",
+    "corner-left",
+    "twist-right",
+    "twist-left",
+    "propeller-right",
+    "propeller-left",
 )
+#: Strength of each object's random linear deformation ``I + s N``.
+DEFORMATION = 0.12
 
 
-def _bar(extents, centre) -> trimesh.Trimesh:
-    return trimesh.creation.box(
-        extents=extents,
-        transform=trimesh.transformations.translation_matrix(centre),
+def _bar(extents, centre, transform=None) -> trimesh.Trimesh:
+    bar = trimesh.creation.box(extents=extents)
+    if transform is not None:
+        bar.apply_transform(transform)
+    bar.apply_translation(centre)
+    return bar
+
+
+def _corner(u) -> trimesh.Trimesh:
+    """Three square arms along +x, +y, +z from one corner, short, middle and
+    long in that order: a right-handed frame."""
+    w = u(0.15, 0.25)
+    lengths = u([0.35, 0.6, 0.95], [0.5, 0.8, 1.3])
+    axes = np.eye(3)
+    return trimesh.util.concatenate(
+        [
+            _bar(np.where(axis > 0, length, w), axis * length / 2)
+            for axis, length in zip(axes, lengths, strict=True)
+        ]
     )
+
+
+def _twist(u) -> trimesh.Trimesh:
+    """A flat bar along z twisted by 110-160 degrees, right-handed."""
+    w, t, h = u(0.5, 0.8), u(0.12, 0.2), u(1.2, 1.8)
+    bar = trimesh.creation.box(extents=[w, t, h]).subdivide_to_size(h / 8)
+    x, y, z = bar.vertices.T
+    angle = u(0.6, 0.9) * np.pi * z / h
+    c, s = np.cos(angle), np.sin(angle)
+    return trimesh.Trimesh(
+        np.stack([x * c - y * s, x * s + y * c, z], 1), bar.faces
+    )
+
+
+def _propeller(u) -> trimesh.Trimesh:
+    """A hub and three blades at 120 degrees, each pitched the same way
+    about its own long axis."""
+    r, length, w = u(0.15, 0.25), u(0.6, 0.9), u(0.25, 0.4)
+    pitch = trimesh.transformations.rotation_matrix(u(0.4, 0.7), [1, 0, 0])
+    parts = [trimesh.creation.cylinder(r, u(0.3, 0.5), 16)]
+    for k in range(3):
+        blade = _bar([length, w, 0.06], [r + length / 2 - 0.05, 0, 0], pitch)
+        blade.apply_transform(
+            trimesh.transformations.rotation_matrix(
+                2 * np.pi * k / 3, [0, 0, 1]
+            )
+        )
+        parts.append(blade)
+    return trimesh.util.concatenate(parts)
+
+
+def _mirrored(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
+    """The reflection x -> -x (faces reversed so normals stay outward)."""
+    return trimesh.Trimesh(mesh.vertices * [-1, 1, 1], mesh.faces[:, ::-1])
+
+
+_CHIRAL = {"corner": _corner, "twist": _twist, "propeller": _propeller}
 
 
 def class_mesh(label: int, rng: np.random.Generator) -> trimesh.Trimesh:
     """One undeformed object of class ``CLASSES[label]``, in its canonical
-    frame (long axis along z), with proportions drawn from ``rng``."""
+    frame, with proportions drawn from ``rng``. A ``-left`` object is the
+    mirror image of a ``-right`` one drawn from the same numbers."""
+    if not 0 <= label < len(CLASSES):
+        raise ValueError(
+            f"label must lie in 0..{len(CLASSES) - 1}, got {label}"
+        )
     u = rng.uniform
     name = CLASSES[label]
     if name == "box":
         return trimesh.creation.box(extents=u(0.4, 1.0, 3))
-    if name == "cylinder":
-        return trimesh.creation.cylinder(u(0.2, 0.5), u(0.6, 1.6), 20)
     if name == "cone":
         return trimesh.creation.cone(u(0.3, 0.6), u(0.6, 1.4), 20)
-    if name == "capsule":
-        return trimesh.creation.capsule(u(0.4, 1.2), u(0.2, 0.4), [12, 12])
     if name == "torus":
         return trimesh.creation.torus(u(0.5, 0.8), u(0.12, 0.3), 20, 10)
-    if name == "ellipsoid":
-        sphere = trimesh.creation.icosphere(2)
-        sphere.apply_scale(u(0.5, 1.0, 3))
-        return sphere
-    w, h, length = u(0.2, 0.35), u(0.8, 1.4), u(0.6, 1.0)
-    if name == "L-bracket":
-        return trimesh.util.concatenate(
-            [
-                _bar([w, w, h], [0, 0, h / 2]),
-                _bar([length, w, w], [length / 2, 0, w / 2]),
-            ]
-        )
-    if name == "T-bar":
-        return trimesh.util.concatenate(
-            [
-                _bar([w, w, h], [0, 0, h / 2]),
-                _bar([length, w, w], [0, 0, h - w / 2]),
-            ]
-        )
-    if name == "jack":
-        w = w / 2
-        return trimesh.util.concatenate(
-            [
-                _bar([h, w, w], [0, 0, 0]),
-                _bar([w, length, w], [0, 0, 0]),
-                _bar([w, w, u(0.6, 1.4)], [0, 0, 0]),
-            ]
-        )
     if name == "dumbbell":
+        h = u(0.8, 1.4)
         ends = []
         for z in (-h / 2, h / 2):
             ball = trimesh.creation.icosphere(2, radius=u(0.2, 0.35))
@@ -105,7 +140,9 @@ def class_mesh(label: int, rng: np.random.Generator) -> trimesh.Trimesh:
             ends.append(ball)
         rod = trimesh.creation.cylinder(u(0.08, 0.15), h, 12)
         return trimesh.util.concatenate([rod, *ends])
-    raise ValueError(f"label must lie in 0..{len(CLASSES) - 1}, got {label}")
+    shape, hand = name.split("-")
+    mesh = _CHIRAL[shape](u)
+    return mesh if hand == "right" else _mirrored(mesh)
 
 
 @dataclass(frozen=True)
@@ -130,7 +167,7 @@ def shape_object(index: int, n_classes: int, seed: int) -> ShapeObject:
     rng = np.random.default_rng([seed, index])
     label = index % n_classes
     mesh = class_mesh(label, rng)
-    deformation = np.eye(3) + 0.08 * rng.normal(size=(3, 3))
+    deformation = np.eye(3) + DEFORMATION * rng.normal(size=(3, 3))
     mesh = trimesh.Trimesh(mesh.vertices @ deformation.T, mesh.faces)
     rotation = Rotation.random(random_state=rng).as_matrix()
     return ShapeObject(label, mesh, rotation)

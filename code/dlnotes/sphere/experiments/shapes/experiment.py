@@ -39,6 +39,9 @@ from torch import nn
 
 from dlnotes._io import write_text
 from dlnotes.record_json import record_json
+from dlnotes.sphere.experiments.mnist.checkpoints import (
+    run_name as checked_run_name,
+)
 from dlnotes.sphere.experiments.mnist.checkpoints import save_weights
 from dlnotes.sphere.experiments.mnist.records import this_machine
 from dlnotes.sphere.experiments.shapes.dataset import (
@@ -68,14 +71,8 @@ FORMAT = 1
 
 def run_name(model: str, train_on: str, seed: int) -> str:
     """``"<model>-<train_on>-seed<seed>"``, e.g. ``"spherical-rotated-seed0"``
-    (checked)."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS}, got {model!r}")
-    if train_on not in TRAIN_ON:
-        raise ValueError(
-            f"train_on must be one of {TRAIN_ON}, got {train_on!r}"
-        )
-    return f"{model}-{train_on}-seed{seed}"
+    (checked, as the MNIST runs' names)."""
+    return checked_run_name(model, train_on, seed, MODELS, TRAIN_ON)
 
 
 @dataclass(frozen=True)
@@ -158,16 +155,13 @@ def train_run(
             return load_run(stem)[0]
     torch.manual_seed(settings.seed)
     model = build_model(settings.model, settings.b)
+    recipe = ("epochs", "lr", "batch_size", "seed", "schedule")
     history = fit(
         model,
         shapes.split(settings.train_on, test=False),
         shapes.split("rotated", test=True),
-        epochs=settings.epochs,
-        lr=settings.lr,
-        batch_size=settings.batch_size,
-        seed=settings.seed,
+        **{name: identity[name] for name in recipe},
         on_epoch=on_epoch,
-        schedule=settings.schedule,
         checkpoint=stem.with_suffix(".ckpt") if stem is not None else None,
         identity=identity,
     )
