@@ -54,6 +54,17 @@ from dlnotes.sphere.experiments.mnist.evaluation import evaluate_runs, table1
 from dlnotes.sphere.experiments.shapes import cli as shapes_cli
 from dlnotes.train import SCHEDULES, EpochStats
 
+DEFAULT_THREADS = 2
+"""Threads of ``mnist`` without ``--threads`` (fewer on a machine with fewer
+CPUs). Chosen from the training step timed at one and two threads,
+interleaved, on an idle 2-core machine (issue 27): two threads took less time
+per step, the matmul-relative step ratio rising less than the matmul's own
+two-thread speed-up. The timing record ``dlnotes/sphere/records/
+bench-idle.json`` holds the comparison (``bench.threads_key``) and the
+``layers`` page quotes it; a test checks that this default agrees with it.
+Where other work occupies the second core a two-thread step stalls, so pass
+``--threads 1`` on a shared machine."""
+
 
 def _print_epoch(
     model: str, train_on: str, seed: int, stats: EpochStats
@@ -99,8 +110,7 @@ def _distributed(device: torch.device) -> int:
 
 
 def _mnist(args: argparse.Namespace) -> None:
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
     device = _device(args.device)
     rank = _distributed(device)
     result = mnist_experiment(
@@ -327,10 +337,10 @@ def main(argv: list[str] | None = None) -> None:
     mnist.add_argument(
         "--threads",
         type=_threads,
-        default=None,
+        default=min(DEFAULT_THREADS, os.cpu_count() or 1),
         help=(
-            "torch.set_num_threads, at most the CPU count (default: torch's"
-            " choice)"
+            "torch.set_num_threads, at most the CPU count (default:"
+            f" {DEFAULT_THREADS}, measured faster; 1 on a shared machine)"
         ),
     )
     mnist.add_argument(
