@@ -78,9 +78,9 @@ def made_up_record(ratio, low, high, busy=False) -> TimingRecord:
         (
             (0.5, 0.45, 0.55),
             False,
-            "the training step at the paper's sizes on 2 threads was faster"
-            " than the step on 1 thread: the step on 1 thread took 2.0× as"
-            " long (95 % interval 1.82–2.2×).",
+            "interleaved. The step on 2 threads was faster than the step on 1"
+            " thread: the step on 1 thread took 2.0× as long (95 % interval"
+            " 1.82–2.2×).",
         ),
         ((1.25, 1.2, 1.3), False, "2 threads was slower than the step on"),
         ((1.0, 0.9, 1.1), False, "were indistinguishable"),
@@ -90,7 +90,7 @@ def made_up_record(ratio, low, high, busy=False) -> TimingRecord:
 def test_threads_sentence_words_the_record(estimate, busy, words):
     sentence = sphere.threads_sentence(made_up_record(*estimate, busy=busy))
     assert words in sentence
-    assert sentence.startswith("In the run recorded on ")
+    assert sentence.startswith("The run recorded on ")
     assert sentence.endswith(
         f"runs on {sphere.DEFAULT_THREADS} threads unless `--threads` says"
         " otherwise."

@@ -115,15 +115,16 @@ def threads_sentence(record: TimingRecord) -> str:
     fewest, most = (_threads(n) for n in (THREAD_COUNTS[0], THREAD_COUNTS[-1]))
     comparison = wording.comparison(
         record.estimate(threads_key()),
-        f"the training step at the paper's sizes on {most}",
+        f"the step on {most}",
         f"the step on {fewest}",
         record.load_summary,
     )
     return (
-        f"In the run {record.label}: {comparison[0].lower()}{comparison[1:]}"
-        " The training command `python -m dlnotes.sphere.experiments mnist`"
-        f" runs on {_threads(DEFAULT_THREADS)} unless `--threads` says"
-        " otherwise."
+        f"The run {record.label}, also timed the training step at the paper's"
+        f" sizes on {fewest} and on {most}, interleaved."
+        f" {comparison[0].upper()}{comparison[1:]} The training command"
+        " `python -m dlnotes.sphere.experiments mnist` runs on"
+        f" {_threads(DEFAULT_THREADS)} unless `--threads` says otherwise."
     )
 
 
