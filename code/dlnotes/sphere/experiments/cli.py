@@ -43,6 +43,7 @@ import pandas as pd
 import torch
 
 from dlnotes._io import check_threads, exit_code, signals_as_interrupts
+from dlnotes.memory import keep_freed_memory
 from dlnotes.sphere.experiments.equivariance import equivariance_experiment
 from dlnotes.sphere.experiments.mnist import (
     MODELS,
@@ -400,6 +401,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     prog = f"{parser.prog} {args.command}"
+    keep_freed_memory()
     if getattr(args, "resume", False) and args.save is None:
         parser.exit(2, f"{prog}: error: --resume needs --save (the folder)\n")
     try:
