@@ -12,6 +12,8 @@ import argparse
 import importlib
 import sys
 
+from dlnotes.memory import keep_freed_memory
+
 #: The module that runs each topic's benchmark, beside the part it times.
 MODULES = {
     "backprop": "dlnotes.backprop.bench",
@@ -42,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     args = parser.parse_args(argv)
     module = importlib.import_module(MODULES[args.topic])
+    keep_freed_memory()  # as the training commands do
     module.main(args.options)
 
 

@@ -3,32 +3,103 @@ timing, records the pages' comparisons, and the shipped record holds every
 comparison the pages read."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from dlnotes.bench import wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
-from dlnotes.bench.records import packaged_record, read_record
+from dlnotes.bench.records import TimingRecord, packaged_record, read_record
 from dlnotes.sphere.experiments import bench as sphere
 from dlnotes.sphere.experiments.bench_layers import transform_ratios
 from dlnotes.sphere.experiments.bench_transforms import s2_fft_vs_healpy
+
+
+def thread_keys() -> list[str]:
+    return [sphere.step_key(n) for n in sphere.THREAD_COUNTS] + [
+        sphere.threads_key()
+    ]
 
 
 def page_keys() -> list[str]:
     keys = [sphere.healpy_key(ours) for ours in ("float32", "float64")] + [
         sphere.correlation_key()
     ]
-    return keys + [
-        sphere.transform_key(d, b_in, b_out)
-        for b_in, b_out in sphere.TRANSFORM_PAIRS
-        for d in ("forward", "inverse")
-    ]
+    return (
+        keys
+        + [
+            sphere.transform_key(d, b_in, b_out)
+            for b_in, b_out in sphere.TRANSFORM_PAIRS
+            for d in ("forward", "inverse")
+        ]
+        + thread_keys()
+    )
 
 
 def test_the_shipped_record_holds_what_the_pages_read():
+    """The thread comparison may be missing (a record made before it): the
+    page then leaves its sentence out."""
     record = packaged_record("dlnotes.sphere", "bench-idle.json")
-    assert sorted(record.estimates) == sorted(page_keys())
+    assert sorted(set(record.estimates) | set(thread_keys())) == sorted(
+        page_keys()
+    )
     assert record.command.startswith("python -m dlnotes.bench sphere --record")
+
+
+def test_the_default_thread_count_follows_the_shipped_record():
+    record = packaged_record("dlnotes.sphere", "bench-idle.json")
+    if sphere.threads_key() not in record.estimates:
+        pytest.skip("the shipped record predates the thread comparison")
+    direction = wording.word(
+        record.estimate(sphere.threads_key()), record.load_summary
+    ).direction
+    fewest, most = sphere.THREAD_COUNTS[0], sphere.THREAD_COUNTS[-1]
+    if direction == wording.FASTER:
+        assert sphere.DEFAULT_THREADS == most
+    elif direction == wording.SLOWER:
+        assert sphere.DEFAULT_THREADS == fewest
+
+
+def made_up_record(ratio, low, high, busy=False) -> TimingRecord:
+    return TimingRecord(
+        "python -m dlnotes.bench sphere --record idle.json",
+        "2026-12-07 08:00 UTC",
+        {},
+        {"busy": busy, "spread": 3.0 if busy else 1.1, "cpu_share": 0.95},
+        {sphere.threads_key(): RatioEstimate(ratio, low, high, 15)},
+        {},
+    )
+
+
+@pytest.mark.parametrize(
+    "estimate, busy, words",
+    [
+        (
+            (0.5, 0.45, 0.55),
+            False,
+            "interleaved. The step on 2 threads was faster than the step on 1"
+            " thread: the step on 1 thread took 2.0× as long (95 % interval"
+            " 1.82–2.2×).",
+        ),
+        ((1.25, 1.2, 1.3), False, "2 threads was slower than the step on"),
+        ((1.0, 0.9, 1.1), False, "were indistinguishable"),
+        ((0.5, 0.45, 0.55), True, "cannot be told from this run"),
+    ],
+)
+def test_threads_sentence_words_the_record(estimate, busy, words):
+    sentence = sphere.threads_sentence(made_up_record(*estimate, busy=busy))
+    assert words in sentence
+    assert sentence.startswith("The run recorded on ")
+    assert sentence.endswith(
+        f"runs on {sphere.DEFAULT_THREADS} threads unless `--threads` says"
+        " otherwise."
+    )
+
+
+def test_threads_sentence_is_empty_without_the_comparison():
+    record = made_up_record(0.5, 0.45, 0.55)
+    assert sphere.threads_sentence(replace(record, estimates={})) == ""
 
 
 def test_recorded_estimates_name_each_comparison(monkeypatch):
@@ -46,6 +117,14 @@ def test_recorded_estimates_name_each_comparison(monkeypatch):
         "transform_ratios",
         lambda pairs, repeats, monitor: transform_ratios(
             pairs, maps=4, repeats=repeats, monitor=monitor
+        ),
+    )
+    step_timings = sphere.bench_layers.step_timings
+    monkeypatch.setattr(
+        sphere.bench_layers,
+        "step_timings",
+        lambda counts, repeats, monitor: step_timings(
+            counts, (6, 4, 2), 2, repeats, monitor
         ),
     )
     monitor = LoadMonitor()

@@ -170,3 +170,26 @@ def test_a_run_resumes_only_at_the_settings_it_was_started_with(
     assert "b: 10, now 12" in err and len(err.strip().splitlines()) == 1
     main(["mnist", *TINY, *run, "--save", str(tmp_path), "--resume"])
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pt"]
+
+
+def test_mnist_runs_on_the_default_thread_count(monkeypatch, capsys):
+    """Without ``--threads``, ``mnist`` sets torch's thread count to
+    ``DEFAULT_THREADS`` (at most the CPU count)."""
+    import os
+
+    import torch
+
+    from dlnotes.sphere.experiments import cli
+
+    seen = []
+
+    def fake_experiment(**settings):
+        seen.append(torch.get_num_threads())
+        raise ValueError("stopped before training")
+
+    monkeypatch.setattr(cli, "DEFAULT_THREADS", 2)
+    monkeypatch.setattr(cli, "mnist_experiment", fake_experiment)
+    with pytest.raises(SystemExit):
+        main(["mnist"])
+    assert seen == [min(2, os.cpu_count() or 1)]
+    assert "stopped before training" in capsys.readouterr().err

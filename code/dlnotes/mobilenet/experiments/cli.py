@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dlnotes._io import check_threads, exit_code, signals_as_interrupts
+from dlnotes.memory import keep_freed_memory
 from dlnotes.mobilenet.experiments import tradeoffs
 from dlnotes.mobilenet.experiments.cluttered import TASKS
 from dlnotes.mobilenet.experiments.runs import record_runs, run_name
@@ -233,6 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     """Dispatch ``tradeoffs`` to the recording command, anything else to the
     quick experiments."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    keep_freed_memory()
     if argv[:1] == ["tradeoffs"]:
         _tradeoffs(argv[1:])
     else:

@@ -26,10 +26,10 @@ import argparse
 import importlib
 
 from dlnotes._io import check_file
-from dlnotes.bench import threads
+from dlnotes.bench import threads, wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
-from dlnotes.bench.records import record_from_cli
+from dlnotes.bench.records import TimingRecord, record_from_cli
 from dlnotes.sphere.experiments import bench_layers
 from dlnotes.sphere.experiments.bench_layers import transform_ratios
 from dlnotes.sphere.experiments.bench_transforms import (
@@ -37,6 +37,7 @@ from dlnotes.sphere.experiments.bench_transforms import (
     ratio_at,
     s2_fft_vs_healpy,
 )
+from dlnotes.sphere.experiments.cli import DEFAULT_THREADS
 
 PARTS = ("transforms", "layers")
 
@@ -68,12 +69,77 @@ def transform_key(direction: str, b_in: int, b_out: int) -> str:
     return f"so3/general-over-real/{direction}/b{b_in}-{b_out}"
 
 
+THREAD_COUNTS = (1, 2)
+"""The thread counts at which the record times the training step; the
+``layers`` page says which was faster (:func:`threads_sentence`)."""
+
+
+def step_key(count: int) -> str:
+    """The record's name for the training step's time over a 1024² matmul's,
+    both at ``count`` threads."""
+    return f"step/over-matmul/threads{count}"
+
+
+def threads_key() -> str:
+    """The record's name for the training step's time at the most threads of
+    :data:`THREAD_COUNTS` over its time at the fewest."""
+    return f"step/threads{THREAD_COUNTS[-1]}-over-threads{THREAD_COUNTS[0]}"
+
+
+def step_estimates(
+    repeats: int, monitor: LoadMonitor
+) -> dict[str, RatioEstimate]:
+    """The training step at the paper's sizes at each of
+    :data:`THREAD_COUNTS`, interleaved in one run: its time over the matmul's
+    at the same count (:func:`step_key`), and at the most threads over the
+    fewest (:func:`threads_key`)."""
+    m = bench_layers.step_timings(
+        THREAD_COUNTS, repeats=repeats, monitor=monitor
+    )
+    fewest, most = THREAD_COUNTS[0], THREAD_COUNTS[-1]
+    estimates = {
+        step_key(n): m.ratio(f"step/{n}", f"matmul/{n}") for n in THREAD_COUNTS
+    }
+    estimates[threads_key()] = m.ratio(f"step/{most}", f"step/{fewest}")
+    return estimates
+
+
+def threads_sentence(record: TimingRecord) -> str:
+    """What the record says of the training step at two threads against one,
+    and the thread count ``python -m dlnotes.sphere.experiments mnist`` uses
+    by default (:data:`~dlnotes.sphere.experiments.cli.DEFAULT_THREADS`);
+    empty when the
+    record predates the thread comparison."""
+    if threads_key() not in record.estimates:
+        return ""
+    fewest, most = (_threads(n) for n in (THREAD_COUNTS[0], THREAD_COUNTS[-1]))
+    comparison = wording.comparison(
+        record.estimate(threads_key()),
+        f"the step on {most}",
+        f"the step on {fewest}",
+        record.load_summary,
+    )
+    return (
+        f"The run {record.label}, also timed the training step at the paper's"
+        f" sizes on {fewest} and on {most}, interleaved."
+        f" {comparison[0].upper()}{comparison[1:]} The training command"
+        " `python -m dlnotes.sphere.experiments mnist` runs on"
+        f" {_threads(DEFAULT_THREADS)} unless `--threads` says otherwise."
+    )
+
+
+def _threads(count: int) -> str:
+    """``1 thread``, ``2 threads``."""
+    return f"{count} thread{'s' * (count != 1)}"
+
+
 def recorded_estimates(
     repeats: int, monitor: LoadMonitor
 ) -> dict[str, RatioEstimate]:
     """The comparisons of the ``fourier`` and ``layers`` pages, ``repeats``
     interleaved rounds each, one thread, by record name (:func:`healpy_key`,
-    :func:`correlation_key`, :func:`transform_key`)."""
+    :func:`correlation_key`, :func:`transform_key`), and the training step at
+    each thread count (:func:`step_estimates`)."""
     with threads(1):
         (s2,) = s2_fft_vs_healpy((64,), repeats=repeats, monitor=monitor)
         fft, naive, _ = correlation_scaling(
@@ -92,7 +158,7 @@ def recorded_estimates(
     for r in ratios:
         estimates[transform_key("forward", r.b_in, r.b_out)] = r.forward
         estimates[transform_key("inverse", r.b_in, r.b_out)] = r.inverse
-    return estimates
+    return estimates | step_estimates(repeats, monitor)
 
 
 def profile(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

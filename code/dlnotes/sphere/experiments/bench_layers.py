@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -33,6 +34,7 @@ import torch
 from dlnotes.bench import compare, threads, time_interleaved
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
+from dlnotes.bench.timing import Measurement, measure
 from dlnotes.bench.wording import cell
 from dlnotes.sphere.experiments.mnist import build_model
 from dlnotes.sphere.kernel_grids import (
@@ -224,6 +226,47 @@ class StepRatios:
         return f"{median:5.2f} [{q1:.2f}, {q3:.2f}]"
 
 
+def _in_threads(count: int, call: Callable[[], object]) -> Callable[[], None]:
+    """``call`` run with ``torch.set_num_threads(count)``."""
+
+    def run() -> None:
+        with threads(count):
+            call()
+
+    return run
+
+
+def step_timings(
+    thread_counts: tuple[int, ...] = (1, 2),
+    sizes: tuple[int, int, int] = PAPER_SIZES,
+    batch: int = 32,
+    repeats: int = 11,
+    monitor: LoadMonitor | None = None,
+) -> Measurement:
+    """Per-round times of a 1024² float32 matmul, the forward pass, forward +
+    backward and the whole Adam step of the spherical MNIST model, at each
+    thread count, all interleaved in one run (a round times every phase at
+    every count, in rotating order), named ``"<phase>/<threads>"``."""
+    training = TrainingStep.build("spherical", sizes, batch)
+    left, right = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    phases = {
+        "matmul": lambda: left @ right,
+        "forward": training.loss,
+        "forward+backward": training.forward_backward,
+        "step": training.step,
+    }
+    return measure(
+        {
+            f"{name}/{count}": _in_threads(count, call)
+            for count in thread_counts
+            for name, call in phases.items()
+        },
+        repeats=repeats,
+        warmup=2,
+        monitor=monitor,
+    )
+
+
 def step_ratios(
     thread_counts: tuple[int, ...] = (1, 2),
     sizes: tuple[int, int, int] = PAPER_SIZES,
@@ -231,39 +274,27 @@ def step_ratios(
     repeats: int = 11,
 ) -> list[StepRatios]:
     """Forward, backward and Adam step of the spherical MNIST model, each / a
-    1024² float32 matmul.
+    1024² float32 matmul, per thread count.
 
-    Per thread count, :func:`~dlnotes.bench.timing.time_interleaved` times four
-    callables in rotating order, ``repeats`` rounds: the matmul, the forward
-    pass (building the autograd graph, as in training), forward + backward, and
-    the whole step (forward, backward, ``Adam.step``). Round r gives the ratios
-    forward_r / matmul_r, (forward+backward_r − forward_r) / matmul_r for the
-    backward pass, and step_r / matmul_r, so each ratio compares times measured
+    :func:`step_timings` times the matmul, the forward pass (building the
+    autograd graph, as in training), forward + backward, and the whole step
+    (forward, backward, ``Adam.step``) at every thread count, interleaved.
+    Round r gives the ratios forward_r / matmul_r, (forward+backward_r −
+    forward_r) / matmul_r for the backward pass, and step_r / matmul_r, the
+    matmul at the same thread count, so each ratio compares times measured
     moments apart.
     """
+    t = step_timings(thread_counts, sizes, batch, repeats).timings
     rows = []
     for count in thread_counts:
-        training = TrainingStep.build("spherical", sizes, batch)
-        left, right = torch.randn(1024, 1024), torch.randn(1024, 1024)
-        with threads(count):
-            t = time_interleaved(
-                {
-                    "matmul": lambda: left @ right,
-                    "forward": training.loss,
-                    "forward+backward": training.forward_backward,
-                    "step": training.step,
-                },
-                repeats=repeats,
-                warmup=2,
-            )
         mm, fwd, fb, full = (
-            t[k].seconds
+            t[f"{k}/{count}"].seconds
             for k in ("matmul", "forward", "forward+backward", "step")
         )
         rows.append(
             StepRatios(
                 count,
-                t["matmul"].median,
+                t[f"matmul/{count}"].median,
                 tuple(f / r for f, r in zip(fwd, mm, strict=True)),
                 tuple(
                     (g - f) / r for g, f, r in zip(fb, fwd, mm, strict=True)

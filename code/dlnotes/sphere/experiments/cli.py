@@ -43,6 +43,7 @@ import pandas as pd
 import torch
 
 from dlnotes._io import check_threads, exit_code, signals_as_interrupts
+from dlnotes.memory import keep_freed_memory
 from dlnotes.sphere.experiments.equivariance import equivariance_experiment
 from dlnotes.sphere.experiments.mnist import (
     MODELS,
@@ -53,6 +54,17 @@ from dlnotes.sphere.experiments.mnist.checkpoints import TABLE1
 from dlnotes.sphere.experiments.mnist.evaluation import evaluate_runs, table1
 from dlnotes.sphere.experiments.shapes import cli as shapes_cli
 from dlnotes.train import SCHEDULES, EpochStats
+
+DEFAULT_THREADS = 2
+"""Threads of ``mnist`` without ``--threads`` (fewer on a machine with fewer
+CPUs). Chosen from the training step timed at one and two threads,
+interleaved, on an idle 2-core machine (issue 27): two threads took less time
+per step, the matmul-relative step ratio rising less than the matmul's own
+two-thread speed-up. The timing record ``dlnotes/sphere/records/
+bench-idle.json`` holds the comparison (``bench.threads_key``) and the
+``layers`` page quotes it; a test checks that this default agrees with it.
+Where other work occupies the second core a two-thread step stalls, so pass
+``--threads 1`` on a shared machine."""
 
 
 def _print_epoch(
@@ -99,8 +111,7 @@ def _distributed(device: torch.device) -> int:
 
 
 def _mnist(args: argparse.Namespace) -> None:
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
     device = _device(args.device)
     rank = _distributed(device)
     result = mnist_experiment(
@@ -318,10 +329,10 @@ def main(argv: list[str] | None = None) -> None:
     mnist.add_argument(
         "--threads",
         type=_threads,
-        default=None,
+        default=min(DEFAULT_THREADS, os.cpu_count() or 1),
         help=(
-            "torch.set_num_threads, at most the CPU count (default: torch's"
-            " choice)"
+            "torch.set_num_threads, at most the CPU count (default:"
+            f" {DEFAULT_THREADS}, measured faster; 1 on a shared machine)"
         ),
     )
     mnist.add_argument(
@@ -381,6 +392,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     prog = f"{parser.prog} {args.command}"
+    keep_freed_memory()
     if getattr(args, "resume", False) and args.save is None:
         parser.exit(2, f"{prog}: error: --resume needs --save (the folder)\n")
     try:
