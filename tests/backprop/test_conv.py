@@ -125,7 +125,7 @@ def test_matches_torch(cfg, dtype, seed, tolerance):
         assert_rel(x_bar, refs[0], tol)
 
 
-def test_literal_input_grad_is_conv_transpose2d():
+def test_literal_input_grad_is_conv_transpose2d(assert_close):
     g = torch.Generator().manual_seed(0)
     x = torch.randn(2, 4, 9, 8, generator=g, dtype=torch.float64)
     w = torch.randn(6, 2, 3, 2, generator=g, dtype=torch.float64)
@@ -144,7 +144,7 @@ def test_literal_input_grad_is_conv_transpose2d():
     transposed = F.conv_transpose2d(
         y_bar, w, None, 2, 1, tuple(output_padding), 2, (2, 1)
     )
-    assert torch.allclose(ours, transposed, atol=1e-12)
+    assert_close(ours, transposed)
 
 
 def test_rotate_and_swap():

@@ -108,16 +108,21 @@ def threads_sentence(record: TimingRecord) -> str:
     """What the record says of the training step at two threads against one,
     and the thread count ``python -m dlnotes.sphere.experiments mnist`` uses
     by default (:data:`~dlnotes.sphere.experiments.cli.DEFAULT_THREADS`);
-    empty when the
+    no comparison when the run was not quiet
+    (:attr:`~dlnotes.bench.records.TimingRecord.quiet`), and empty when the
     record predates the thread comparison."""
     if threads_key() not in record.estimates:
         return ""
     fewest, most = (_threads(n) for n in (THREAD_COUNTS[0], THREAD_COUNTS[-1]))
-    comparison = wording.comparison(
-        record.estimate(threads_key()),
-        f"the step on {most}",
-        f"the step on {fewest}",
-        record.load_summary,
+    comparison = (
+        wording.comparison(
+            record.estimate(threads_key()),
+            f"the step on {most}",
+            f"the step on {fewest}",
+            record.load_summary,
+        )
+        if record.quiet
+        else "the run was not quiet, so the book states no comparison from it."
     )
     return (
         f"The run {record.label}, also timed the training step at the paper's"

@@ -22,7 +22,7 @@ def shipped():
     return load_shapes()
 
 
-def test_shipped_data_set_has_its_size_and_split(shipped):
+def test_shipped_data_set_has_its_size_and_split(shipped, assert_close):
     n = DEFAULT.per_class * len(CLASSES)
     assert shipped.settings == DEFAULT
     assert shipped.canonical.shape == (n, 6, 2 * DEFAULT.b, 2 * DEFAULT.b)
@@ -31,10 +31,9 @@ def test_shipped_data_set_has_its_size_and_split(shipped):
     assert np.bincount(shipped.labels).tolist() == [DEFAULT.per_class] * 10
     test_labels = shipped.labels[shipped.test]
     assert np.bincount(test_labels).tolist() == [DEFAULT.test_per_class] * 10
-    np.testing.assert_allclose(
+    assert_close(
         shipped.rotations @ shipped.rotations.transpose(0, 2, 1),
         np.broadcast_to(np.eye(3), (n, 3, 3)),
-        atol=1e-12,
     )
 
 
