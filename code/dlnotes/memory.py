@@ -5,8 +5,8 @@ A training step of the spherical CNN allocates and frees tensors of some
 its own ``mmap`` and returns it to the kernel with ``munmap`` when freed (above
 ``M_MMAP_THRESHOLD``), and it trims the top of the heap back to the kernel once
 more than ``M_TRIM_THRESHOLD`` bytes are free there: each new tensor then
-starts as fresh pages, and the step spends much of its time in page faults
-(issue 27). :func:`keep_freed_memory` raises both thresholds for the current
+starts as fresh pages, and the step spends much of its time in page faults.
+:func:`keep_freed_memory` raises both thresholds for the current
 process through ``mallopt(3)``, as the environment variables
 ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` would at start-up, so
 that freed blocks are reused. The process keeps up to its peak memory mapped.

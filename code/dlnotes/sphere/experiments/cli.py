@@ -58,11 +58,12 @@ from dlnotes.train import SCHEDULES, EpochStats
 DEFAULT_THREADS = 2
 """Threads of ``mnist`` without ``--threads`` (fewer on a machine with fewer
 CPUs). Chosen from the training step timed at one and two threads,
-interleaved, on an idle 2-core machine (issue 27): two threads took less time
-per step, the matmul-relative step ratio rising less than the matmul's own
-two-thread speed-up. The timing record ``dlnotes/sphere/records/
-bench-idle.json`` holds the comparison (``bench.threads_key``) and the
-``layers`` page quotes it; a test checks that this default agrees with it.
+interleaved, on the book's 2-core machine with nothing else running: two
+threads took less time per step in every such run (the matmul-relative step
+ratio rises less than the matmul's own two-thread speed-up). The timing
+record ``dlnotes/sphere/records/bench-idle.json`` holds the comparison
+(``bench.threads_key``) and the ``layers`` page quotes it when the run was
+quiet; a test checks that this default agrees with it.
 Where other work occupies the second core a two-thread step stalls, so pass
 ``--threads 1`` on a shared machine."""
 
