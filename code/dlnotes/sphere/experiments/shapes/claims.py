@@ -16,9 +16,10 @@ interval (:meth:`dlnotes.verdicts.Estimate.from_samples`), and
   about it was chosen after seeing the shapes.
 
 Both carry a verdict only if the runs pass two checks (:func:`run_checks`):
-at least :data:`MIN_SEEDS` seeds per (model, training orientation), the
-same as Table 1's, and every run settled — its rotated-test accuracy spans
-at most :data:`SETTLED_SPAN` over its last :data:`SETTLED_EPOCHS` epochs.
+at least :data:`~dlnotes.sphere.experiments.mnist.claims.MIN_SEEDS` seeds
+per (model, training orientation), as Table 1 needs, and every run settled —
+its rotated-test accuracy spans at most :data:`SETTLED_SPAN` over its last
+:data:`SETTLED_EPOCHS` epochs.
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ from dlnotes.sphere.experiments.mnist.claims import MIN_SEEDS, NEGLIGIBLE
 from dlnotes.sphere.experiments.shapes.experiment import SHIPPED, shipped_runs
 
 __all__ = [
-    "MIN_SEEDS",
-    "NEGLIGIBLE",
     "SETTLED_EPOCHS",
     "SETTLED_SPAN",
     "Claim",
