@@ -104,10 +104,16 @@ def test_matches_healpy_map2alm():
     assert (ours - theirs).abs().max().item() < 1e-6 * c.abs().max().item()
 
 
-def test_gradient():
-    x = torch.randn(4, 4, dtype=torch.float64, requires_grad=True)
+@pytest.mark.parametrize(
+    ("dtype", "b_out"),
+    [(torch.float64, None), (torch.float64, 2), (torch.complex128, 3)],
+)
+def test_gradient(dtype, b_out):
+    """The backward pass is the adjoint, w_j s2_ifft(g), for real and complex
+    signals and a lower output bandwidth."""
+    x = torch.randn(2, 8, 8, dtype=dtype, requires_grad=True)
     assert torch.autograd.gradcheck(
-        lambda t: torch.view_as_real(s2_fft(t)), (x,), fast_mode=True
+        lambda t: torch.view_as_real(s2_fft(t, b_out)), (x,), fast_mode=True
     )
 
 

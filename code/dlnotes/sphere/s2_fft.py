@@ -36,6 +36,16 @@ by block during each call and dropped. Before allocating, each call estimates
 the memory it needs and raises a ``MemoryError`` stating it if the machine has
 less available.
 
+**Layout.** The analysis folds first, on the real grid: the rows ``f(β_j) ±
+f(β_{2b-1-j})``, j < b, ordered (j, signal), then one FFT over α of each folded
+row. The orders m then come first by a single transpose of a matrix (``[(j,
+signal), m]`` to ``[m, (j, signal)]``), so that each batched product reads its
+``[j, (signal, re/im)]`` operand in place and writes its rows of the products
+in place; the coefficients are gathered from those rows at the end. The
+backward pass is the adjoint map, ``w_j s2_ifft(g)`` (:class:`_Analysis`).
+``python -m dlnotes.bench sphere --part transforms`` times ``s2_fft`` against
+torch-harmonics where that optional library is installed.
+
 **Edge cases**, as torch's layers behave: an empty batch gives an empty result
 of the right shape; float16/bfloat16 (complex32) inputs are computed in float32
 and give complex64 (torch's CPU FFTs have no half-precision kernel, and there
@@ -264,9 +274,22 @@ def _cached(
     return value
 
 
-def _product_positions(b: int) -> tuple[torch.Tensor, int]:
-    """Where :func:`_legendre_products` puts each (l, m ≥ 0): int64 ``[b, b]``
-    at ``[l, m]`` (real part; -1 if l < m), and the row length."""
+def _row_count(b: int) -> int:
+    """Rows of the Legendre products: per block of orders, ``orders · (b -
+    start)`` (the degrees l ≥ start of both parities)."""
+    return sum(
+        (stop - start) * (b - start) for start, stop in _order_blocks(b)
+    )
+
+
+def _product_rows(b: int) -> torch.Tensor:
+    """Where :func:`_legendre_products` puts each (l, m ≥ 0): int64 ``[b, b]``,
+    the row at ``[l, m]`` (-1 if l < m).
+
+    Per block of orders and parity of l + m, one batched product fills
+    ``[orders, width]`` consecutive rows: order m's degrees l = m + parity,
+    m + parity + 2, ... < b.
+    """
     position = torch.full((b, b), -1, dtype=torch.long)
     offset = 0
     for start, stop in _order_blocks(b):
@@ -274,75 +297,126 @@ def _product_positions(b: int) -> tuple[torch.Tensor, int]:
             for i, m in enumerate(range(start, stop)):
                 degrees = torch.arange(m + parity, b, 2)
                 position[degrees, m] = (
-                    offset + (i * width + (degrees - m - parity) // 2) * 2
+                    offset + i * width + (degrees - m - parity) // 2
                 )
-            offset += (stop - start) * width * 2
-    return position, offset
+            offset += (stop - start) * width
+    return position
+
+
+def _fold(flat: torch.Tensor, b: int) -> torch.Tensor:
+    """``[2, b, P, 2b]``: the rows ``f(β_j) + f(β_{2b-1-j})`` (index 0) and
+    ``f(β_j) - f(β_{2b-1-j})`` (index 1) of the signals ``flat [P, 2b, 2b]``
+    for j < b, ordered (j, signal) so that the FFT's orders can be moved to
+    the front by one transpose of a matrix."""
+    north = flat[:, :b].transpose(0, 1)
+    south = flat[:, b:].flip(1).transpose(0, 1)
+    folded = flat.new_empty(2, b, flat.shape[0], 2 * b)
+    torch.add(north, south, out=folded[0])
+    torch.sub(north, south, out=folded[1])
+    return folded
+
+
+def _order_major(
+    folded: torch.Tensor, b_out: int, real_input: bool
+) -> torch.Tensor:
+    """FFT over α of the folded rows, orders first: complex ``[2, b_out, b,
+    S, P]`` at ``[±, m, j, s, p]``, ``X_j(m) ± X_{2b-1-j}(m)`` for s = 0 and
+    (complex signals only, S = 2) ``X_j(-m) ± X_{2b-1-j}(-m)`` for s = 1."""
+    _, b, count, samples = folded.shape
+    if real_input:
+        spectrum = torch.fft.rfft(folded, dim=-1).view(2, b * count, -1)
+        parts = (spectrum[..., :b_out],)
+    else:
+        spectrum = torch.fft.fft(folded, dim=-1).view(2, b * count, samples)
+        orders = torch.arange(b_out, device=folded.device)
+        parts = (
+            spectrum[..., :b_out],
+            spectrum.index_select(-1, -orders % samples),
+        )
+    major = spectrum.new_empty(2, b_out, b, len(parts), count)
+    if real_input:
+        # as matrices [(j, p), m] -> [m, (j, p)]: a transpose of matrices
+        major.view(2, b_out, -1).copy_(parts[0].transpose(1, 2))
+        return major
+    for s, part in enumerate(parts):
+        major[:, :, :, s].copy_(part.transpose(1, 2).unflatten(-1, (b, -1)))
+    return major
 
 
 def _legendre_products(
-    spectrum: torch.Tensor, b_grid: int, blocks: Iterable[Block]
+    major: torch.Tensor, rows: int, blocks: Iterable[Block]
 ) -> torch.Tensor:
-    """``Σ_{j<b_grid} N_l d^l_{m0}(β_j) (S_j(m) ± S_{2b_grid-1-j}(m))`` for the
-    rows of ``spectrum``.
-
-    ``spectrum`` is complex ``[P, 2b_grid, M]`` (orders m = 0 .. M-1,
-    quadrature weights applied); returns real ``[P, length]``, real and
-    imaginary parts laid out as :func:`_product_positions` says.
-    """
-    north, south = spectrum[:, :b_grid], spectrum[:, b_grid:].flip(1)
-    # [M, P, 2, j]
-    sides = [
-        torch.view_as_real(side).permute(2, 0, 3, 1)
-        for side in (north + south, north - south)
-    ]
-    rows = spectrum.shape[0]
-    pieces = []
+    """``Σ_{j<b} N_l d^l_{m0}(β_j) Y_j(m)`` for the weighted, folded spectrum
+    ``major`` (real ``[2, M, b, C]``, columns C = (s, signal, re/im)): real
+    ``[rows, C]``, the rows of :func:`_product_rows`, one batched product per
+    block of orders and parity, each written in place."""
+    products = major.new_empty(rows, major.shape[-1])
+    offset = 0
     for start, stop, table in blocks:
-        for parity, side in enumerate(sides):
-            # [orders, j, width]: degrees with l + m of this parity
-            part = table[:, parity::2].transpose(1, 2)
-            # [orders, P*2, width]
-            product = torch.bmm(
-                side[start:stop].reshape(stop - start, 2 * rows, b_grid), part
+        for parity in (0, 1):
+            part = table[:, parity::2]  # [orders, width, j]
+            size = part.shape[0] * part.shape[1]
+            torch.bmm(
+                part,
+                major[parity, start:stop],
+                out=products[offset : offset + size].view(
+                    *part.shape[:2], major.shape[-1]
+                ),
             )
-            pieces.append(
-                product.unflatten(1, (rows, 2))
-                .permute(1, 0, 3, 2)
-                .reshape(rows, product.numel() // rows)
-            )
-    return torch.cat(pieces, -1)
+            offset += size
+    return products
+
+
+def _analysis_factors(
+    b: int,
+    b_out: int,
+    real_input: bool,
+    dtype: torch.dtype,
+    device: torch.device,
+) -> torch.Tensor:
+    """``[b_out, b, S, 1, 1]``: the quadrature weight w_j, times (-1)^m for
+    the negative orders of a complex signal (s = 1)."""
+
+    def build() -> tuple[torch.Tensor]:
+        weights = s2_quadrature_weights(b, torch.float64)[:b]
+        sign = 1.0 - 2.0 * (torch.arange(b_out) % 2)
+        signs = (
+            torch.ones(b_out, 1)
+            if real_input
+            else torch.stack([torch.ones(b_out), sign], -1)
+        )
+        factors = weights[None, :, None] * signs[:, None, :]
+        return (factors[..., None, None].to(dtype=dtype, device=device),)
+
+    key = ("s2 analysis factors", b, b_out, real_input, dtype, device)
+    return _cached(key, build)[0]
 
 
 def _analysis_gather(
     b: int, real_input: bool, dtype: torch.dtype, device: torch.device
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """For each packed (l, m), l < b, its real and imaginary parts' positions
-    in the products, and their signs.
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """For each packed (l, m), l < b, its row in the products (viewed with
+    one row per s of :func:`_order_major`), and the signs of its real and
+    imaginary parts (``[b², 1, 2]``; ``None`` for a complex signal).
 
     A real signal's products hold m ≥ 0 only, and ``f̂_{l,-m} = (-1)^m
-    conj(f̂_lm)``; a complex signal's hold the orders m ≥ 0, then (after
-    ``length`` entries) the orders -m.
+    conj(f̂_lm)``; a complex signal's hold, per row, the order m then -m.
     """
 
-    def build() -> tuple[torch.Tensor, torch.Tensor]:
-        position, length = _product_positions(b)
+    def build() -> tuple[torch.Tensor, ...]:
+        position = _product_rows(b)
         l, m = s2_indices(b, torch.device("cpu"))
-        if real_input:
-            real = position[l, m.abs()]
-            flip = torch.where(m < 0, 1.0 - 2.0 * (m % 2), 1.0)
-            sign = torch.stack(
-                [flip, torch.where(m < 0, -flip, flip)], -1
-            ).flatten()
-        else:
-            real = torch.where(
-                m >= 0, position[l, m.abs()], length + position[l, m.abs()]
-            )
-            sign = torch.ones(2 * len(m))
-        gather = torch.stack([real, real + 1], -1).flatten()
-        return gather.to(device), sign.to(dtype=dtype, device=device)
+        row = position[l, m.abs()]
+        if not real_input:
+            return ((2 * row + (m < 0)).to(device),)
+        flip = torch.where(m < 0, 1.0 - 2.0 * (m % 2), 1.0)
+        sign = torch.stack([flip, torch.where(m < 0, -flip, flip)], -1)
+        return row.to(device), sign[:, None].to(dtype=dtype, device=device)
 
-    return _cached(("s2 analysis gather", b, real_input, dtype, device), build)
+    gather = _cached(
+        ("s2 analysis gather", b, real_input, dtype, device), build
+    )
+    return gather[0], (gather[1] if real_input else None)
 
 
 def _synthesis_scatter(
@@ -392,12 +466,12 @@ def _analysis_bytes(
     count: int, b: int, b_out: int, real_input: bool, dtype: torch.dtype
 ) -> int:
     """Rough upper bound on the bytes :func:`s2_fft` allocates for ``count``
-    signals, tables excluded."""
+    signals, tables excluded: the fold (the flipped south and the folded
+    rows), the spectrum, the spectrum orders first, the products, and the
+    coefficients (``rows`` counts a complex signal twice)."""
     rows = count if real_input else 2 * count
     return dtype.itemsize * (
-        4 * count * (2 * b) ** 2
-        + 16 * rows * b * b_out
-        + 10 * rows * b_out * b_out
+        14 * rows * b * b + 8 * rows * b * b_out + 6 * rows * b_out * b_out
     )
 
 
@@ -409,6 +483,57 @@ def _synthesis_bytes(
     return dtype.itemsize * (
         6 * count * b * b + 16 * count * b * b_out + 24 * count * b_out * b_out
     )
+
+
+def _analyse(flat: torch.Tensor, b_out: int) -> torch.Tensor:
+    """Coefficients ``[P, b_out²]`` (complex) of the signals ``flat [P, 2b,
+    2b]``: the fold, the FFT over α, the weights and the Legendre products,
+    each written in place."""
+    count, b = flat.shape[0], flat.shape[-1] // 2
+    real_input = not flat.is_complex()
+    dtype = real_dtype(flat.dtype)
+    major = _order_major(_fold(flat, b), b_out, real_input)
+    # w_j (and (-1)^m for the orders -m), then (s, signal, re/im) as columns
+    weighted = torch.view_as_real(major).mul_(
+        _analysis_factors(b, b_out, real_input, dtype, flat.device)
+    )
+    products = _legendre_products(
+        weighted.flatten(3),
+        _row_count(b_out),
+        _legendre_tables(b, b_out, dtype, flat.device),
+    )
+    row, sign = _analysis_gather(b_out, real_input, dtype, flat.device)
+    picked = products.view(-1, 2 * count).index_select(0, row)
+    picked = picked.view(-1, count, 2)  # [(l, m), signal, re/im]
+    coeffs = flat.new_empty(count, b_out * b_out, 2, dtype=dtype)
+    if sign is None:
+        coeffs.transpose(0, 1).copy_(picked)
+    else:
+        torch.mul(picked, sign, out=coeffs.transpose(0, 1))
+    return torch.view_as_complex(coeffs)
+
+
+class _Analysis(torch.autograd.Function):
+    """:func:`_analyse`, and its gradient as the adjoint map.
+
+    The analysis is linear, ``f̂_lm = Σ_{j,k} w_j conj(Y_l^m(β_j, α_k))
+    f(β_j, α_k)``, so the gradient of a loss is ``w_j Σ_lm g_lm Y_l^m(β_j,
+    α_k) = w_j s2_ifft(g)`` (its real part for a real signal).
+    """
+
+    @staticmethod
+    def forward(ctx, flat: torch.Tensor, b_out: int) -> torch.Tensor:
+        ctx.real_input = not flat.is_complex()
+        ctx.b = flat.shape[-1] // 2
+        return _analyse(flat, b_out)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        weights = s2_quadrature_weights(
+            ctx.b, real_dtype(grad.dtype), grad.device
+        )
+        grid = s2_ifft(grad, ctx.b) * weights[:, None]
+        return (grid.real if ctx.real_input else grid), None
 
 
 def s2_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
@@ -451,31 +576,7 @@ def s2_fft(x: torch.Tensor, b_out: int | None = None) -> torch.Tensor:
         f"s2_fft of {count} signal(s) at b = {b}, b_out = {b_out} in {dtype}",
         x.device,
     )
-    blocks = _legendre_tables(b, b_out, dtype, x.device)
-    (weights,) = _cached(
-        ("s2 weights", b, dtype, x.device),
-        lambda: (s2_quadrature_weights(b, dtype, x.device)[:, None],),
-    )
-    flat = x.reshape(count, 2 * b, 2 * b)
-    if real_input:
-        # w_j X_j(m), m = 0 .. b_out-1
-        spectrum = torch.fft.rfft(flat, dim=-1)[..., :b_out] * weights
-    else:
-        full = torch.fft.fft(flat, dim=-1)
-        orders = torch.arange(b_out, device=x.device)
-        # (-1)^m X_j(-m)
-        negative = full.index_select(-1, -orders % (2 * b)) * (
-            1.0 - 2.0 * (orders % 2)
-        )
-        spectrum = (
-            torch.stack([full[..., :b_out], negative], 1).flatten(0, 1)
-            * weights
-        )
-    products = _legendre_products(spectrum, b, blocks).reshape(count, -1)
-    gather, sign = _analysis_gather(b_out, real_input, dtype, x.device)
-    coeffs = torch.view_as_complex(
-        (products.index_select(-1, gather) * sign).unflatten(-1, (-1, 2))
-    )
+    coeffs = _Analysis.apply(x.reshape(count, 2 * b, 2 * b), b_out)
     return coeffs.reshape(*batch, b_out * b_out)
 
 
