@@ -15,6 +15,8 @@ from dlnotes.bench.records import (
     packaged_record,
     read_record,
     table_rows,
+    timed_rounds,
+    topic_parser,
     write_record,
 )
 
@@ -154,3 +156,21 @@ def test_every_shipped_record_is_audited(capsys):
     for topic in SHIPPED:
         assert f"\n{topic}: " in "\n" + out
         assert f"python -m dlnotes.bench {topic} --record " in out
+
+
+@pytest.mark.parametrize("text", ["1", "0", "-3", "2.5", "two"])
+def test_repeats_below_two_or_not_an_int_are_the_parsers_error(text, capsys):
+    parser = topic_parser("t", "Doc.", "quick", "record", repeats=5)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--repeats", text])
+    assert (
+        "--repeats: must be an int >= 2 (an interval needs two rounds), got"
+        f" {text!r}" in capsys.readouterr().err
+    )
+
+
+def test_repeats_of_two_or_more_are_kept():
+    parser = topic_parser("t", "Doc.", "quick", "record", repeats=5)
+    assert parser.parse_args([]).repeats == 5
+    assert timed_rounds("2") == 2
+    assert parser.parse_args(["--repeats", "7"]).repeats == 7

@@ -292,6 +292,25 @@ def packaged_record(package: str, name: str) -> TimingRecord:
     return read_record(Path(str(resources.files(package) / "records" / name)))
 
 
+def timed_rounds(text: str) -> int:
+    """``--repeats``' type: an int of at least 2 (an interval needs two
+    rounds).
+
+    Raises:
+        argparse.ArgumentTypeError: ``text`` is not such an int (the parser
+            prints it as the option's error).
+    """
+    try:
+        rounds = int(text)
+    except ValueError:
+        rounds = None
+    if rounds is None or rounds < 2:
+        raise argparse.ArgumentTypeError(
+            f"must be an int >= 2 (an interval needs two rounds), got {text!r}"
+        )
+    return rounds
+
+
 def topic_parser(
     topic: str, doc: str, quick: str, record: str, repeats: int | None = None
 ) -> argparse.ArgumentParser:
@@ -308,7 +327,7 @@ def topic_parser(
     if repeats is not None:
         parser.add_argument(
             "--repeats",
-            type=int,
+            type=timed_rounds,
             default=repeats,
             help=f"timed rounds per comparison (default {repeats})",
         )

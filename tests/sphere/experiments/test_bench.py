@@ -155,7 +155,7 @@ def test_record_writes_a_readable_record(monkeypatch, tmp_path, capsys):
     "argv, message",
     [
         (["--record", "idle.txt"], "must end in .json"),
-        (["--repeats", "1"], "--repeats must be >= 2"),
+        (["--repeats", "1"], "--repeats: must be an int >= 2"),
         (["--profile"], "add --part layers"),
         (
             ["--part", "layers", "--profile", "--record", "a.json"],

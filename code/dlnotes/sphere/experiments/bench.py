@@ -29,7 +29,11 @@ from dlnotes._io import check_file
 from dlnotes.bench import threads, wording
 from dlnotes.bench.interval import RatioEstimate
 from dlnotes.bench.load import LoadMonitor
-from dlnotes.bench.records import TimingRecord, record_from_cli
+from dlnotes.bench.records import (
+    TimingRecord,
+    record_from_cli,
+    topic_parser,
+)
 from dlnotes.sphere.experiments import bench_layers
 from dlnotes.sphere.experiments.bench_layers import transform_ratios
 from dlnotes.sphere.experiments.bench_transforms import (
@@ -191,28 +195,15 @@ def profile(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m dlnotes.bench sphere",
-        description=__doc__.split("\n")[0],
+    parser = topic_parser(
+        "sphere",
+        __doc__,
+        "fewer sizes and repeats",
+        "run the pages' comparisons with more rounds and write them to PATH"
+        " (.json)",
+        repeats=15,
     )
     parser.add_argument("--part", choices=(*PARTS, "all"), default="all")
-    parser.add_argument(
-        "--quick", action="store_true", help="fewer sizes and repeats"
-    )
-    parser.add_argument(
-        "--record",
-        metavar="PATH",
-        help=(
-            "run the pages' comparisons with more rounds and write them to"
-            " PATH (.json)"
-        ),
-    )
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=15,
-        help="rounds per comparison with --record (default 15)",
-    )
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -232,11 +223,6 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.out is not None:
         parser.error("--out writes a profile: use it with --profile")
-    if args.repeats < 2:
-        parser.error(
-            "--repeats must be >= 2 (an interval needs two rounds), got"
-            f" {args.repeats}"
-        )
     if args.record is not None:
         record_from_cli(
             parser,
