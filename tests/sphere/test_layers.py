@@ -258,6 +258,11 @@ def test_input_activation_relu_is_the_layer_of_relu_x(kind, assert_close):
         assert_close(ours, theirs.detach())
     with pytest.raises(ValueError, match="input_activation must be None"):
         layer(x, input_activation="tanh")
+    empty = x[:0].clone().requires_grad_()
+    y = layer(empty, input_activation="relu")
+    assert y.shape == (0, 3, *results[0][0].shape[2:])
+    y.sum().backward()
+    assert empty.grad.shape == empty.shape
 
 
 def test_empty_batch():
