@@ -40,8 +40,8 @@ import torch
 #: (:func:`check_input_activation`).
 INPUT_ACTIVATIONS = (None, "relu")
 
-#: Bytes of grid a chunk holds: a quarter of a 2 MB L2 cache, so a chunk, its
-#: gate and the product's other operand stay in cache together.
+#: The size of a chunk of grid in bytes, a quarter of a 2 MB L2 cache, so that
+#: a chunk, its gate and the product's other operand stay in cache together.
 CHUNK_BYTES = 512 * 1024
 
 
