@@ -56,7 +56,7 @@ _WORKSPACES: dict[tuple, torch.Tensor] = {}
 def workspace(
     slot: int, shape: tuple[int, ...], like: torch.Tensor
 ) -> torch.Tensor:
-    """A scratch tensor of ``shape`` for intermediate ``slot`` (0 or 1) of a
+    """A scratch tensor of ``shape`` for intermediate ``slot`` (0, 1, ...) of a
     computation, kept per thread, dtype and device and reused by later calls.
 
     For intermediates that never leave the computation (its results are fresh

@@ -19,7 +19,7 @@ STATEMENTS = (
     "sqrt((2l+1)/(4π)) d",
 )
 # Modules whose subject does not depend on the conventions.
-UNRELATED = {"table_cache"}
+UNRELATED = {"activation", "table_cache"}
 MODULES = sorted(
     path.stem
     for path in Path(dlnotes.sphere.__file__).parent.glob("*.py")

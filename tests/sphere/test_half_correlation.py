@@ -90,3 +90,23 @@ def test_gradients():
     assert torch.autograd.gradcheck(
         so3_half_correlation, (f_half, psi), fast_mode=True
     )
+
+
+def test_so3_half_correlation_backward_gradcheck_in_full():
+    # the backward pass is written by hand: every entry checked, b = 3
+    g = torch.Generator().manual_seed(3)
+    f_half = torch.randn(3, 5, 3, 2, 4, dtype=F64, generator=g)
+    psi = torch.randn(2, 2, 1 + 6 + 15, dtype=torch.complex128, generator=g)
+    assert torch.autograd.gradcheck(
+        so3_half_correlation,
+        (f_half.requires_grad_(), psi.requires_grad_()),
+    )
+
+
+def test_so3_half_correlation_empty_batch():
+    f_half = torch.zeros(3, 5, 3, 2, 0, requires_grad=True)
+    psi = torch.randn(2, 4, 22, dtype=torch.complex64, requires_grad=True)
+    out = so3_half_correlation(f_half, psi)
+    assert out.shape == (3, 5, 3, 2, 0)
+    out.sum().backward()
+    assert f_half.grad.shape == f_half.shape and psi.grad.abs().sum() == 0

@@ -234,6 +234,37 @@ def test_bad_input():
         so3(torch.randn(1, 2, 8, 8, 8, dtype=torch.complex64))
 
 
+@pytest.mark.parametrize("kind", ["s2", "so3"])
+def test_input_activation_relu_is_the_layer_of_relu_x(kind, assert_close):
+    torch.manual_seed(5)
+    if kind == "s2":
+        layer = S2Convolution(2, 3, 6, 4, s2_near_identity_grid())
+        x = torch.randn(3, 2, 12, 12)
+    else:
+        layer = SO3Convolution(4, 3, 6, 3, so3_near_identity_grid())
+        x = torch.randn(3, 4, 12, 12, 12)
+    results = []
+    for fused in (True, False):
+        layer.zero_grad()
+        x_in = x.clone().requires_grad_()
+        y = (
+            layer(x_in, input_activation="relu")
+            if fused
+            else layer(torch.relu(x_in))
+        )
+        (y * torch.linspace(-1, 1, y.numel()).view(y.shape)).sum().backward()
+        results.append((y, x_in.grad, layer.kernel.grad, layer.bias.grad))
+    for ours, theirs in zip(*results, strict=True):
+        assert_close(ours, theirs.detach())
+    with pytest.raises(ValueError, match="input_activation must be None"):
+        layer(x, input_activation="tanh")
+    empty = x[:0].clone().requires_grad_()
+    y = layer(empty, input_activation="relu")
+    assert y.shape == (0, 3, *results[0][0].shape[2:])
+    y.sum().backward()
+    assert empty.grad.shape == empty.shape
+
+
 def test_empty_batch():
     so3 = SO3Convolution(2, 3, 4, 2, so3_near_identity_grid())
     x = torch.zeros(0, 2, 8, 8, 8, requires_grad=True)

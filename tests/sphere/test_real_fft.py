@@ -71,6 +71,20 @@ def test_constant_is_the_degree_zero_coefficient(assert_close):
     )
 
 
+@pytest.mark.parametrize("spectrum_grad", [True, False])
+def test_constant_gradient_is_the_sum_of_the_grid_gradient(
+    spectrum_grad, assert_close
+):
+    # with the spectrum's gradient the backward pass reads it off the
+    # adjoint's output (its degree-0 entry), without it sums the grid
+    z = torch.randn(3, 5, 3, 2, 4, dtype=torch.float64)
+    z.requires_grad_(spectrum_grad)
+    constant = torch.zeros(4, dtype=torch.float64, requires_grad=True)
+    grad = torch.randn(4, 10, 10, 10, dtype=torch.float64)
+    so3_irfft_half(z, 5, constant).backward(grad)
+    assert_close(constant.grad, grad.sum((1, 2, 3)))
+
+
 def test_second_derivatives():
     # the backward pass of each transform is the other's forward code, so it is
     # differentiable too

@@ -27,7 +27,6 @@ w_i Dˡ_qn(Q_i).
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 
 from dlnotes._cache import cached_tensors
 from dlnotes._checks import s2_bandwidth
@@ -108,7 +107,10 @@ def so3_half_correlation(
 
     Block l of the result is ``Zˡ[q, p] = Σ_k Σ_{n=−l..l} f̂ˡ_{k,pn} ψ̃ˡ_{k,qn}
     / (2l+1)`` for q ≥ 0, one complex matrix product per degree: ``[(B, p), (k,
-    n)] @ [(k, n), (o, q)]``.
+    n)] @ [(k, n), (o, q)]``. The backward pass is written out (the adjoint of
+    each product, ∂F = ∂Z Ψᴴ and ∂Ψ = Fᴴ ∂Z, and of the reshuffles that build
+    F from the half spectrum), so the gradient is accumulated in one tensor
+    instead of through autograd's per-degree slices and copies.
 
     Args:
         f_half: half spectrum of real signals
@@ -117,36 +119,105 @@ def so3_half_correlation(
         psi: complex ``[F_in, F_out, Σ_l (l+1)(2l+1)]``: per degree l,
             ψ̃ˡ_{k,o,qn} / (2l+1) for q = 0..l, n = −l..l, row-major.
     """
-    b, m_count, _, _, maps = f_half.shape
-    f_in, f_out, _ = psi.shape
-    batch = maps // f_in
-    signs = _mirror_signs(b, f_half.dtype, f_half.device)
-    psi_blocks = psi.split([(l + 1) * (2 * l + 1) for l in range(b)], -1)
-    blocks = []
-    for l, (f_l, psi_l) in enumerate(
-        zip(f_half.unbind(2), psi_blocks, strict=True)
-    ):
-        direct = f_l[: l + 1, b - 1 - l : b + l]  # n = 0..l: [n, p, c, (B, k)]
-        # n = −l..−1, from (−n, −p)
-        mirrored = direct[1:].flip(0, 1) * signs[l]
-        f_l = (
-            torch.cat([mirrored, direct])
-            .view(2 * l + 1, 2 * l + 1, 2, batch, f_in)
-            .permute(2, 3, 1, 4, 0)
+    return _SO3HalfCorrelation.apply(f_half, psi)
+
+
+def _degree_matrix(
+    f_half: torch.Tensor, l: int, f_in: int, signs: tuple[torch.Tensor, ...]
+) -> torch.Tensor:
+    """F of degree l, complex ``[(B, p), (k, n)]`` for n = −l..l, from the
+    orders n ≥ 0 of ``f_half``."""
+    b, _, _, _, maps = f_half.shape
+    direct = f_half[: l + 1, b - 1 - l : b + l, l]  # n ≥ 0: [n, p, c, (B, k)]
+    # n = −l..−1, from (−n, −p)
+    mirrored = direct[1:].flip(0, 1) * signs[l]
+    f_l = (
+        torch.cat([mirrored, direct])
+        .view(2 * l + 1, 2 * l + 1, 2, maps // f_in, f_in)
+        .permute(2, 3, 1, 4, 0)
+    )
+    return torch.complex(*f_l).reshape(
+        maps // f_in * (2 * l + 1), f_in * (2 * l + 1)
+    )
+
+
+class _SO3HalfCorrelation(torch.autograd.Function):
+    """Forward and backward of :func:`so3_half_correlation`."""
+
+    @staticmethod
+    def forward(ctx, f_half: torch.Tensor, psi: torch.Tensor) -> torch.Tensor:
+        b, m_count, _, _, maps = f_half.shape
+        f_in, f_out, _ = psi.shape
+        batch = maps // f_in
+        signs = _mirror_signs(b, f_half.dtype, f_half.device)
+        psi_blocks = psi.split([(l + 1) * (2 * l + 1) for l in range(b)], -1)
+        out = f_half.new_zeros(b, m_count, b, 2, batch * f_out)
+        f_mats, psi_mats = [], []
+        for l, psi_l in enumerate(psi_blocks):
+            f_l = _degree_matrix(f_half, l, f_in, signs)
+            # [(k, n), (o, q)]
+            psi_l = (
+                psi_l.view(f_in, f_out, l + 1, 2 * l + 1)
+                .permute(0, 3, 1, 2)
+                .reshape(f_in * (2 * l + 1), f_out * (l + 1))
+            )
+            z_l = torch.view_as_real(f_l @ psi_l)
+            # [q, p, c, B, o]
+            out[: l + 1, b - 1 - l : b + l, l] = (
+                z_l.view(batch, 2 * l + 1, f_out, l + 1, 2)
+                .permute(3, 1, 4, 0, 2)
+                .reshape(l + 1, 2 * l + 1, 2, -1)
+            )
+            f_mats.append(f_l)
+            psi_mats.append(psi_l)
+        ctx.save_for_backward(*f_mats, *psi_mats)
+        ctx.sizes = (b, f_in, f_out, batch)
+        ctx.psi_shape = psi.shape
+        return out
+
+    @staticmethod
+    def backward(
+        ctx, grad: torch.Tensor
+    ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        b, f_in, f_out, batch = ctx.sizes
+        f_mats, psi_mats = ctx.saved_tensors[:b], ctx.saved_tensors[b:]
+        if batch == 0:  # an empty batch: no term, zero gradients
+            return torch.zeros_like(grad[:, :, :, :, :0]), torch.zeros(
+                ctx.psi_shape, dtype=psi_mats[0].dtype, device=grad.device
+            )
+        signs = _mirror_signs(b, grad.dtype, grad.device)
+        grad_f = (
+            grad.new_zeros(b, 2 * b - 1, b, 2, batch * f_in)
+            if ctx.needs_input_grad[0]
+            else None
         )
-        # [(B, p), (k, n)]
-        f_l = torch.complex(*f_l).reshape(
-            batch * (2 * l + 1), f_in * (2 * l + 1)
-        )
-        psi_l = psi_l.view(f_in, f_out, l + 1, 2 * l + 1).permute(0, 3, 1, 2)
-        z_l = torch.view_as_real(
-            f_l @ psi_l.reshape(f_in * (2 * l + 1), f_out * (l + 1))
-        )
-        # [q, p, c, B, o]
-        z_l = z_l.view(batch, 2 * l + 1, f_out, l + 1, 2).permute(
-            3, 1, 4, 0, 2
-        )
-        blocks.append(
-            F.pad(z_l, (0, 0, 0, 0, 0, 0, b - 1 - l, b - 1 - l, 0, b - 1 - l))
-        )
-    return torch.stack(blocks, 2).view(b, m_count, b, 2, batch * f_out)
+        grad_psi = []
+        for l, (f_l, psi_l) in enumerate(zip(f_mats, psi_mats, strict=True)):
+            # ∂Z as the complex [(B, p), (o, q)] of the forward product
+            g_l = grad[: l + 1, b - 1 - l : b + l, l].reshape(
+                l + 1, 2 * l + 1, 2, batch, f_out
+            )
+            g_l = torch.view_as_complex(
+                g_l.permute(3, 1, 4, 0, 2).contiguous()
+            ).reshape(batch * (2 * l + 1), f_out * (l + 1))
+            if ctx.needs_input_grad[1]:
+                # [(k, n), (o, q)] → [k, o, (q, n)]
+                grad_psi.append(
+                    (f_l.mH @ g_l)
+                    .view(f_in, 2 * l + 1, f_out, l + 1)
+                    .permute(0, 2, 3, 1)
+                    .reshape(f_in, f_out, -1)
+                )
+            if grad_f is not None:
+                # ∂F [(B, p), (k, n)] → [n, p, c, (B, k)], n = −l..l
+                d_l = (
+                    torch.view_as_real(g_l @ psi_l.mH)
+                    .view(batch, 2 * l + 1, f_in, 2 * l + 1, 2)
+                    .permute(3, 1, 4, 0, 2)
+                    .reshape(2 * l + 1, 2 * l + 1, 2, batch * f_in)
+                )
+                block = grad_f[: l + 1, b - 1 - l : b + l, l]
+                block += d_l[l:]
+                # the adjoint of the mirror: flip back, same signs
+                block[1:] += (d_l[:l] * signs[l]).flip(0, 1)
+        return grad_f, torch.cat(grad_psi, -1) if grad_psi else None

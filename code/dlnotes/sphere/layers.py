@@ -19,6 +19,10 @@ Hermitian-symmetric and the orders n ≥ 0 suffice: the layers compute only thos
 ``so3_fft`` / ``so3_ifft(...).real``; timed by
 :mod:`dlnotes.sphere.experiments.bench_layers`). The bias is the coefficient
 f̂⁰_00 of each output map (D⁰_00 = 1), added before the inverse transform.
+``layer(x, input_activation="relu")`` is the layer applied to relu(x); the
+SO(3) layer fuses that ReLU into its first transform, so that the rectified
+grid is never stored (:mod:`dlnotes.sphere.activation`): the MNIST model
+calls its SO(3) layer so.
 
 **Filters** (paper §4.1) are *localised*: a filter is a sum of point masses
 with learnable weights at the points of a kernel grid
@@ -73,6 +77,7 @@ from torch import nn
 
 from dlnotes._cache import cached_tensors
 from dlnotes._checks import check_bandwidth, check_count
+from dlnotes.sphere.activation import check_input_activation
 from dlnotes.sphere.half_correlation import (
     s2_half_correlation,
     so3_half_correlation,
@@ -319,31 +324,43 @@ class _LocalFilterCorrelation(nn.Module):
             bias.to(dtype),
         )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, input_activation: str | None = None
+    ) -> torch.Tensor:
         """``x`` ``[B, F_in, 2b_in, 2b_in]`` (S²) or ``[B, F_in, 2b_in, 2b_in,
         2b_in]`` (SO(3)) → ``[B, F_out, 2b_out, 2b_out, 2b_out]``.
+
+        ``input_activation="relu"`` gives the layer's output for relu(x): the
+        SO(3) layer fuses the ReLU into its first transform
+        (:mod:`dlnotes.sphere.activation`), the S² layer applies it first.
 
         Raises:
             TypeError: ``x`` is not a tensor of the layer's dtype (complex
                 input included).
-            ValueError: ``x`` does not have the layer's input shape.
+            ValueError: ``x`` does not have the layer's input shape, or
+                ``input_activation`` is neither None nor ``"relu"``.
         """
         spatial = _POINTS[self.kind][0]
         _check_input(
             x, self.nfeature_in, self.b_in, spatial, self.kernel.dtype
         )
+        check_input_activation(input_activation)
         x, psi, bias = self._operands(x)
         # orders n ≥ 0 of ψ ⋆ x
-        y_half = self._half_spectrum(x, psi)
+        y_half = self._half_spectrum(x, psi, input_activation)
         y = so3_irfft_half(y_half, self.b_out, constant=bias)
         return y.view(x.shape[0], self.nfeature_out, *y.shape[1:]).to(
             self.kernel.dtype
         )
 
     def _half_spectrum(
-        self, x: torch.Tensor, psi: torch.Tensor
+        self,
+        x: torch.Tensor,
+        psi: torch.Tensor,
+        input_activation: str | None,
     ) -> torch.Tensor:
-        """The half spectrum of ψ ⋆ x (:mod:`dlnotes.sphere.real_fft`)."""
+        """The half spectrum of ψ ⋆ x, or of ψ ⋆ relu(x)
+        (:mod:`dlnotes.sphere.real_fft`)."""
         raise NotImplementedError
 
     def extra_repr(self) -> str:
@@ -382,8 +399,13 @@ class S2Convolution(_LocalFilterCorrelation):
     kind = "s2"
 
     def _half_spectrum(
-        self, x: torch.Tensor, psi: torch.Tensor
+        self,
+        x: torch.Tensor,
+        psi: torch.Tensor,
+        input_activation: str | None,
     ) -> torch.Tensor:
+        if input_activation == "relu":
+            x = torch.relu(x)
         x_hat = s2_fft(x, b_out=self.b_out)  # [B, F_in, b_out²]
         return s2_half_correlation(x_hat, psi)
 
@@ -416,8 +438,12 @@ class SO3Convolution(_LocalFilterCorrelation):
     kind = "so3"
 
     def _half_spectrum(
-        self, x: torch.Tensor, psi: torch.Tensor
+        self,
+        x: torch.Tensor,
+        psi: torch.Tensor,
+        input_activation: str | None,
     ) -> torch.Tensor:
         maps = x.reshape(x.shape[0] * self.nfeature_in, *x.shape[2:])
-        # orders n ≥ 0 of x, degrees l < b_out
-        return so3_half_correlation(so3_rfft_half(maps, self.b_out), psi)
+        # orders n ≥ 0 of x (or relu(x)), degrees l < b_out
+        x_half = so3_rfft_half(maps, self.b_out, input_activation)
+        return so3_half_correlation(x_half, psi)

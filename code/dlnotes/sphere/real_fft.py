@@ -43,6 +43,17 @@ conjugate exponential; synthesis: c_n), so the backward pass of each is the
 other's forward code: no autograd graph through reshapes and index operations.
 The tests check both functions against the general transforms to rounding
 error, and gradients with ``gradcheck``.
+
+**Fused ReLU.** ``so3_rfft_half(x, b, input_activation="relu")`` transforms
+relu(x) without forming it: the first product (over γ) reads the grid in row
+chunks that fit in the L2 cache and gates each chunk, x ⊙ [x > 0], just before
+multiplying it; the backward pass, the adjoint's γ product, gates each chunk of
+its output right after writing it (:mod:`dlnotes.sphere.activation`). Both
+maps then run with a *gate*, the grid whose positive samples pass, and each
+one's adjoint is the other with the same gate. The gradient of the synthesis'
+``constant`` is the sum of the grid's gradient, which the adjoint's output
+already holds as its entry (n, m, l) = (0, 0, 0) (real part; d⁰_00 = 1, c_0 =
+1, e^{i0} = 1): it is read from there whenever that output is computed.
 """
 
 from __future__ import annotations
@@ -58,6 +69,11 @@ from dlnotes._checks import (
     check_signal,
     so3_bandwidth,
     synthesis_bandwidth,
+)
+from dlnotes.sphere.activation import (
+    check_input_activation,
+    gate,
+    row_chunks,
 )
 from dlnotes.sphere.grid import so3_grid, so3_quadrature_weights
 from dlnotes.sphere.s2_fft import at_least_single, complex_dtype, empty_result
@@ -148,10 +164,15 @@ def _operators(
 
 
 def _synthesise(
-    z: torch.Tensor, op: _Operator, constant: torch.Tensor | None
+    z: torch.Tensor,
+    op: _Operator,
+    constant: torch.Tensor | None,
+    gate_by: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Half spectrum ``[N, M, L, 2, P]`` → grid ``[P, J, K, I]`` (β, α, γ);
-    ``constant [P]`` is added to S(0, 0)."""
+    ``constant [P]`` is added to S(0, 0); with ``gate_by`` (a grid like the
+    result) the result is gated by it, ``out ⊙ [gate_by > 0]``
+    (:mod:`dlnotes.sphere.activation`)."""
     nm, l, j = op.wigner.shape
     n2, i = op.gamma.shape
     _, m2, k = op.alpha.shape
@@ -172,19 +193,42 @@ def _synthesise(
     # results are written into fresh tensors of their final shape, never
     # returned as views, so callers may modify them in place (an in-place ReLU)
     out = v.new_empty(p, j, k, i)
-    torch.mm(v.view(n2, p * j * k).t(), op.gamma, out=out.view(p * j * k, i))
+    rows = out.view(p * j * k, i)
+    v = v.view(n2, p * j * k)
+    if gate_by is None:
+        torch.mm(v.t(), op.gamma, out=rows)
+        return out
+    gate_rows = gate_by.reshape(p * j * k, i)
+    for chunk in row_chunks(rows):
+        torch.mm(v[:, chunk].t(), op.gamma, out=rows[chunk])
+        gate(rows[chunk], gate_rows[chunk], out=rows[chunk])
     return out
 
 
-def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
-    """Grid ``[P, J, K, I]`` → half spectrum ``[N, M, L, 2, P]``."""
+def _analyse(
+    x: torch.Tensor, op: _Operator, gate_by: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Grid ``[P, J, K, I]`` → half spectrum ``[N, M, L, 2, P]``; with
+    ``gate_by`` (a grid like ``x``), of ``x ⊙ [gate_by > 0]``
+    (:mod:`dlnotes.sphere.activation`)."""
     nm, l, j = op.wigner.shape
     n2, i = op.gamma.shape
     _, m2, k = op.alpha.shape
     p = x.shape[0]
     # over γ: [(n, c'), (p, j), k]
     v = workspace(1, (n2, p * j * k), x)
-    torch.mm(op.gamma, x.reshape(p * j * k, i).t(), out=v)
+    rows = x.reshape(p * j * k, i)
+    if gate_by is None:
+        torch.mm(op.gamma, rows.t(), out=v)
+    else:
+        # the gated rows in cache, chunk by chunk
+        gate_rows = gate_by.reshape(p * j * k, i)
+        chunks = list(row_chunks(rows))
+        gated = workspace(2, (chunks[0].stop if chunks else 0, i), x)
+        for chunk in chunks:
+            part = gated[: chunk.stop - chunk.start]
+            gate(rows[chunk], gate_rows[chunk], out=part)
+            torch.mm(op.gamma, part.t(), out=v[:, chunk])
     v = v.view(n2, p * j, k)
     s = workspace(0, (n2 // 2, m2, p * j), x)  # X_j(m, n): [n, (m, c), (p, j)]
     for n in range(n2 // 2):
@@ -201,37 +245,63 @@ def _analyse(x: torch.Tensor, op: _Operator) -> torch.Tensor:
 
 class _SoftTransform(torch.autograd.Function):
     """Autograd for the linear maps: the backward pass of each is the adjoint's
-    forward."""
+    forward, gated by the same grid (:mod:`dlnotes.sphere.activation`)."""
 
     @staticmethod
     def forward(
-        ctx, t: torch.Tensor, constant: torch.Tensor | None, op: _Operator
+        ctx,
+        t: torch.Tensor,
+        constant: torch.Tensor | None,
+        op: _Operator,
+        gate_by: torch.Tensor | None,
     ) -> torch.Tensor:
         ctx.op = op
+        ctx.save_for_backward(gate_by)
         if op.kind == "synthesis":
-            return _synthesise(t, op, constant)
-        return _analyse(t, op)
+            return _synthesise(t, op, constant, gate_by)
+        return _analyse(t, op, gate_by)
 
     @staticmethod
     def backward(
         ctx, grad: torch.Tensor
-    ) -> tuple[torch.Tensor | None, torch.Tensor | None, None]:
+    ) -> tuple[torch.Tensor | None, torch.Tensor | None, None, None]:
+        (gate_by,) = ctx.saved_tensors
         grad_t = (
-            _SoftTransform.apply(grad.contiguous(), None, ctx.op.adjoint)
+            _SoftTransform.apply(
+                grad.contiguous(), None, ctx.op.adjoint, gate_by
+            )
             if ctx.needs_input_grad[0]
             else None
         )
-        grad_constant = (
-            grad.sum((1, 2, 3)) if ctx.needs_input_grad[1] else None
-        )
-        return grad_t, grad_constant, None
+        grad_constant = None
+        if ctx.needs_input_grad[1]:
+            # the constant is added to every sample (of a synthesis): its
+            # gradient is the sum of the (gated) grid gradient, which the
+            # adjoint computed as its entry (n, m, l) = (0, 0, 0), real part
+            # (d⁰_00 = 1, c_0 = 1, e^{i0} = 1)
+            grad_constant = (
+                grad_t[0, grad_t.shape[1] // 2, 0, 0].clone()
+                if grad_t is not None
+                else (grad if gate_by is None else gate(grad, gate_by)).sum(
+                    (1, 2, 3)
+                )
+            )
+        return grad_t, grad_constant, None, None
 
 
-def so3_rfft_half(x: torch.Tensor, b: int) -> torch.Tensor:
+def so3_rfft_half(
+    x: torch.Tensor, b: int, input_activation: str | None = None
+) -> torch.Tensor:
     """Half spectrum ``[b, 2b−1, b, 2, P]`` (module docstring) of real maps ``x
-    [P, 2B, 2B, 2B]``, b ≤ B."""
+    [P, 2B, 2B, 2B]``, b ≤ B.
+
+    ``input_activation="relu"`` gives the half spectrum of relu(x), the ReLU
+    fused into the first product (:mod:`dlnotes.sphere.activation`).
+    """
+    check_input_activation(input_activation)
     op = _operators(x.shape[-1] // 2, b, x.dtype, x.device)[1]
-    return _SoftTransform.apply(x, None, op)
+    gate_by = None if input_activation is None else x.detach()
+    return _SoftTransform.apply(x, None, op, gate_by)
 
 
 def so3_irfft_half(
@@ -244,7 +314,7 @@ def so3_irfft_half(
     f̂⁰_00, as D⁰_00 = 1).
     """
     op = _operators(b_grid, z.shape[0], z.dtype, z.device)[0]
-    return _SoftTransform.apply(z, constant, op)
+    return _SoftTransform.apply(z, constant, op, None)
 
 
 @cached_tensors(maxsize=32)

@@ -54,7 +54,9 @@ class SphericalCNN(nn.Module):
     S2Convolution(1 → f1, b → b1, 24-point ``s2_near_identity_grid()``) – ReLU
     – SO3Convolution(f1 → f2, b1 → b2, 72-point
     ``so3_near_identity_grid(max_gamma=π/8, n_gamma=3)``) – ReLU –
-    ``so3_integrate`` (rotation-invariant features) – FC(f2 → 10). With the
+    ``so3_integrate`` (rotation-invariant features) – FC(f2 → 10); each ReLU
+    is fused into the operation that reads its output (the SO(3) layer's
+    first transform, the integral: :mod:`dlnotes.sphere.activation`). With the
     paper's b = 30, b1 = 10, b2 = 6, f1 = 20, f2 = 40 it has 58,550 parameters
     (paper: 58K).
 
@@ -99,9 +101,11 @@ class SphericalCNN(nn.Module):
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """The rotation-invariant features ``[B, f2]`` that the final FC layer
         reads."""
-        x = torch.relu(self.s2_conv(self.input_scale * x))
-        x = torch.relu(self.so3_conv(x))
-        return so3_integrate(x)
+        x = self.s2_conv(self.input_scale * x)
+        # each ReLU fused into the operation that reads its output
+        # (dlnotes.sphere.activation)
+        x = self.so3_conv(x, input_activation="relu")
+        return so3_integrate(x, input_activation="relu")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits ``[B, classes]`` of signals ``[B, 1, 2b, 2b]`` on the SOFT
