@@ -294,12 +294,8 @@ def packaged_record(package: str, name: str) -> TimingRecord:
 
 def timed_rounds(text: str) -> int:
     """``--repeats``' type: an int of at least 2 (an interval needs two
-    rounds).
-
-    Raises:
-        argparse.ArgumentTypeError: ``text`` is not such an int (the parser
-            prints it as the option's error).
-    """
+    rounds). Anything else raises argparse's ``ArgumentTypeError``, which the
+    parser prints as the option's error."""
     try:
         rounds = int(text)
     except ValueError:
