@@ -42,7 +42,7 @@ row. The orders m then come first by a single transpose of a matrix (``[(j,
 signal), m]`` to ``[m, (j, signal)]``), so that each batched product reads its
 ``[j, (signal, re/im)]`` operand in place and writes its rows of the products
 in place; the coefficients are gathered from those rows at the end. The
-backward pass is the adjoint map, ``w_j s2_ifft(g)`` (:class:`_Analysis`).
+backward pass is the adjoint map, ``w_j s2_ifft(g)``.
 ``python -m dlnotes.bench sphere --part transforms`` times ``s2_fft`` against
 torch-harmonics where that optional library is installed.
 
