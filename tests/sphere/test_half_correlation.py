@@ -103,6 +103,19 @@ def test_so3_half_correlation_backward_gradcheck_in_full():
     )
 
 
+def test_so3_half_correlation_second_derivative():
+    """The hand-written backward pass is itself differentiable, as the
+    autograd one it replaced was."""
+    g = torch.Generator().manual_seed(4)
+    f_half = torch.randn(3, 5, 3, 2, 4, dtype=F64, generator=g)
+    psi = torch.randn(2, 2, 1 + 6 + 15, dtype=torch.complex128, generator=g)
+    assert torch.autograd.gradgradcheck(
+        so3_half_correlation,
+        (f_half.requires_grad_(), psi.requires_grad_()),
+        fast_mode=True,
+    )
+
+
 def test_so3_half_correlation_empty_batch():
     f_half = torch.zeros(3, 5, 3, 2, 0, requires_grad=True)
     psi = torch.randn(2, 4, 22, dtype=torch.complex64, requires_grad=True)

@@ -141,6 +141,18 @@ def _degree_matrix(
     )
 
 
+def _filter_matrix(
+    psi_l: torch.Tensor, l: int, f_in: int, f_out: int
+) -> torch.Tensor:
+    """Ψ of degree l, complex ``[(k, n), (o, q)]``, from its block ``[F_in,
+    F_out, (l+1)(2l+1)]`` of the filter (rows q = 0..l, columns n = −l..l)."""
+    return (
+        psi_l.view(f_in, f_out, l + 1, 2 * l + 1)
+        .permute(0, 3, 1, 2)
+        .reshape(f_in * (2 * l + 1), f_out * (l + 1))
+    )
+
+
 class _SO3HalfCorrelation(torch.autograd.Function):
     """Forward and backward of :func:`so3_half_correlation`."""
 
@@ -152,15 +164,9 @@ class _SO3HalfCorrelation(torch.autograd.Function):
         signs = _mirror_signs(b, f_half.dtype, f_half.device)
         psi_blocks = psi.split([(l + 1) * (2 * l + 1) for l in range(b)], -1)
         out = f_half.new_zeros(b, m_count, b, 2, batch * f_out)
-        f_mats, psi_mats = [], []
         for l, psi_l in enumerate(psi_blocks):
             f_l = _degree_matrix(f_half, l, f_in, signs)
-            # [(k, n), (o, q)]
-            psi_l = (
-                psi_l.view(f_in, f_out, l + 1, 2 * l + 1)
-                .permute(0, 3, 1, 2)
-                .reshape(f_in * (2 * l + 1), f_out * (l + 1))
-            )
+            psi_l = _filter_matrix(psi_l, l, f_in, f_out)
             z_l = torch.view_as_real(f_l @ psi_l)
             # [q, p, c, B, o]
             out[: l + 1, b - 1 - l : b + l, l] = (
@@ -168,11 +174,11 @@ class _SO3HalfCorrelation(torch.autograd.Function):
                 .permute(3, 1, 4, 0, 2)
                 .reshape(l + 1, 2 * l + 1, 2, -1)
             )
-            f_mats.append(f_l)
-            psi_mats.append(psi_l)
-        ctx.save_for_backward(*f_mats, *psi_mats)
+        # the inputs, not the degree matrices built from them: the backward
+        # pass rebuilds those, so that a second derivative sees how they
+        # depend on the inputs
+        ctx.save_for_backward(f_half, psi)
         ctx.sizes = (b, f_in, f_out, batch)
-        ctx.psi_shape = psi.shape
         return out
 
     @staticmethod
@@ -180,19 +186,20 @@ class _SO3HalfCorrelation(torch.autograd.Function):
         ctx, grad: torch.Tensor
     ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
         b, f_in, f_out, batch = ctx.sizes
-        f_mats, psi_mats = ctx.saved_tensors[:b], ctx.saved_tensors[b:]
+        f_half, psi = ctx.saved_tensors
         if batch == 0:  # an empty batch: no term, zero gradients
-            return torch.zeros_like(grad[:, :, :, :, :0]), torch.zeros(
-                ctx.psi_shape, dtype=psi_mats[0].dtype, device=grad.device
-            )
+            return torch.zeros_like(f_half), torch.zeros_like(psi)
         signs = _mirror_signs(b, grad.dtype, grad.device)
+        psi_blocks = psi.split([(l + 1) * (2 * l + 1) for l in range(b)], -1)
         grad_f = (
             grad.new_zeros(b, 2 * b - 1, b, 2, batch * f_in)
             if ctx.needs_input_grad[0]
             else None
         )
         grad_psi = []
-        for l, (f_l, psi_l) in enumerate(zip(f_mats, psi_mats, strict=True)):
+        for l, psi_l in enumerate(psi_blocks):
+            f_l = _degree_matrix(f_half, l, f_in, signs)
+            psi_l = _filter_matrix(psi_l, l, f_in, f_out)
             # ∂Z as the complex [(B, p), (o, q)] of the forward product
             g_l = grad[: l + 1, b - 1 - l : b + l, l].reshape(
                 l + 1, 2 * l + 1, 2, batch, f_out
